@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { LANGUAGE_IDS } from './languages.js';
+
+/** Largest `code` accepted by `POST /api/autocomplete`, in UTF-16 code units (about 1 MiB of ASCII). */
+export const AUTOCOMPLETE_CODE_MAX = 1024 * 1024;
+
+export const autocompleteBodySchema = z
+  .strictObject({
+    code: z.string().max(AUTOCOMPLETE_CODE_MAX, 'code must be at most 1 MiB'),
+    /** Offset into `code` in UTF-16 code units (what JavaScript string indices and Monaco's getOffsetAt use). */
+    cursorPosition: z.number().int().min(0),
+    language: z.enum(LANGUAGE_IDS),
+    roomId: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/).optional(),
+  })
+  .refine((b) => b.cursorPosition <= b.code.length, {
+    message: 'cursorPosition is past the end of code',
+    path: ['cursorPosition'],
+  });
+export type AutocompleteBody = z.infer<typeof autocompleteBodySchema>;
+
+export const COMPLETION_KINDS = ['keyword', 'snippet', 'identifier', 'member', 'line', 'closer', 'model'] as const;
+export type CompletionKind = (typeof COMPLETION_KINDS)[number];
+export type CompletionSource = 'local' | 'openai';
+
+export interface CompletionItem {
+  /** Text to insert at the cursor. */
+  text: string;
+  /** Short text for the suggestion list. */
+  label: string;
+  kind: CompletionKind;
+  source: CompletionSource;
+}
+
+export interface AutocompleteResponse {
+  /** The best text to insert at the cursor; "" when nothing is worth showing. */
+  suggestion: string;
+  allSuggestions: CompletionItem[];
+}

@@ -1,0 +1,38 @@
+/**
+ * How a room lives inside its Y.Doc. Every client and the server agree on these names;
+ * changing one is a breaking protocol change.
+ */
+export const CODE_TEXT = 'code';
+export const META_MAP = 'meta';
+
+/** Keys of the `meta` Y.Map. Room settings live here so a change by one user reaches everyone and is stored. */
+export const META_KEYS = {
+  name: 'name',
+  language: 'language',
+  aiCompletions: 'aiCompletions',
+} as const;
+
+/** The y-websocket message types (y-protocols PROTOCOL.md). The first varUint of every frame. */
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_QUERY_AWARENESS = 3;
+
+/** WebSocket close codes the server uses, so clients can tell why they were dropped. */
+export const CLOSE_CODES = {
+  /** Standard: the frame was not a valid y-websocket message. */
+  invalidMessage: 1007,
+  /** Standard: text frame where binary is expected. */
+  unsupportedData: 1003,
+  /** Standard: frame larger than the configured limit. */
+  messageTooBig: 1009,
+  /** Standard: the room could not be loaded; retry later. */
+  internalError: 1011,
+  /** Standard: the client fell too far behind; reconnect and resync. */
+  tryAgainLater: 1013,
+  /** Standard: the server is shutting down. */
+  goingAway: 1001,
+  /** Pairwise: the room id is not valid. */
+  invalidRoomId: 4400,
+  /** Pairwise: no such room (never created, or deleted). */
+  roomNotFound: 4404,
+} as const;

@@ -1,0 +1,5 @@
+export * from './languages.js';
+export * from './document.js';
+export * from './rooms.js';
+export * from './presence.js';
+export * from './completion.js';

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { LANGUAGE_IDS } from './languages.js';
+
+/** Ids a caller may choose. Server-generated ids match this too. */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{3,64}$/;
+export const ROOM_NAME_MAX = 100;
+
+export const roomIdSchema = z.string().regex(ROOM_ID_PATTERN, 'room id must match [A-Za-z0-9_-]{3,64}');
+export const languageSchema = z.enum(LANGUAGE_IDS);
+export const roomNameSchema = z.string().trim().min(1, 'name must not be empty').max(ROOM_NAME_MAX);
+
+export const createRoomBodySchema = z.strictObject({
+  id: roomIdSchema.optional(),
+  name: roomNameSchema.optional(),
+  language: languageSchema.optional(),
+});
+export type CreateRoomBody = z.infer<typeof createRoomBodySchema>;
+
+export const updateRoomBodySchema = z
+  .strictObject({ name: roomNameSchema.optional(), language: languageSchema.optional() })
+  .refine((b) => b.name !== undefined || b.language !== undefined, 'give name or language');
+export type UpdateRoomBody = z.infer<typeof updateRoomBodySchema>;
+
+export const LIST_LIMIT_DEFAULT = 20;
+export const LIST_LIMIT_MAX = 100;
+export const listRoomsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(LIST_LIMIT_DEFAULT),
+  cursor: z.string().min(1).max(200).optional(),
+});
+export type ListRoomsQuery = z.infer<typeof listRoomsQuerySchema>;
+
+/** A person shown in a room, from their awareness state's `user` field. */
+export interface PresenceUser {
+  name: string;
+  color: string;
+}
+
+/** What `POST /api/rooms` and `PATCH /api/rooms/:id` answer. Times are ISO-8601. */
+export interface RoomSummary {
+  id: string;
+  name: string;
+  language: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RoomListItem extends RoomSummary {
+  activeUsers: number;
+}
+
+export interface RoomList {
+  rooms: RoomListItem[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface RoomDetails extends RoomSummary {
+  code: string;
+  activeUsers: PresenceUser[];
+}
+
+/** Every 4xx/5xx JSON answer has this shape. */
+export interface ApiError {
+  error: { code: string; message: string };
+}
