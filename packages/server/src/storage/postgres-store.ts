@@ -1,0 +1,262 @@
+import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
+import {
+  RoomExistsError,
+  type ListPage,
+  type PendingUpdate,
+  type RoomCursor,
+  type RoomMetaChange,
+  type RoomRecord,
+  type RoomStore,
+  type StoredDocument,
+} from './store.js';
+
+/** Ordered migrations; `pairwise_schema_version` records how many have run. Append only. */
+const MIGRATIONS: readonly string[] = [
+  `
+  -- COLLATE "C": listing order and keyset cursors must not depend on the server's locale.
+  CREATE TABLE rooms (
+    id text COLLATE "C" PRIMARY KEY,
+    name text NOT NULL,
+    language text NOT NULL,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  CREATE INDEX rooms_by_updated ON rooms (updated_at DESC, id DESC);
+  CREATE TABLE room_updates (
+    seq bigserial PRIMARY KEY,
+    room_id text COLLATE "C" NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    data bytea NOT NULL
+  );
+  CREATE INDEX room_updates_by_room ON room_updates (room_id, seq);
+  CREATE TABLE room_snapshots (
+    room_id text COLLATE "C" PRIMARY KEY REFERENCES rooms (id) ON DELETE CASCADE,
+    through_seq bigint NOT NULL,
+    data bytea NOT NULL
+  );
+  `,
+];
+
+const ROOM_COLUMNS = 'id, name, language, created_at AS "createdAt", updated_at AS "updatedAt"';
+
+const SQL = {
+  insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (id) DO NOTHING`,
+  insertUpdate: 'INSERT INTO room_updates (room_id, data) VALUES ($1, $2)',
+  getRoom: `SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = $1`,
+  listFirst: `SELECT ${ROOM_COLUMNS} FROM rooms ORDER BY updated_at DESC, id DESC LIMIT $1`,
+  listAfter: `SELECT ${ROOM_COLUMNS} FROM rooms WHERE (updated_at, id) < ($1, $2)
+    ORDER BY updated_at DESC, id DESC LIMIT $3`,
+  updateMeta: `UPDATE rooms SET name = COALESCE($2, name), language = COALESCE($3, language),
+    updated_at = GREATEST(updated_at, $4) WHERE id = $1`,
+  deleteRoom: 'DELETE FROM rooms WHERE id = $1',
+  // Locked in id order so two batches touching the same rooms cannot deadlock.
+  lockRooms: 'SELECT id FROM rooms WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE',
+  lockRoom: 'SELECT 1 FROM rooms WHERE id = $1 FOR NO KEY UPDATE',
+  appendLog: `WITH touched AS (
+      UPDATE rooms SET updated_at = GREATEST(updated_at, $4) WHERE id = ANY($3::text[])
+    )
+    INSERT INTO room_updates (room_id, data)
+    SELECT u.room_id, u.data FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u (room_id, data, ord)
+    WHERE u.room_id = ANY($3::text[]) ORDER BY u.ord`,
+  // One statement, so snapshot and log come from one MVCC snapshot even if a compaction
+  // commits in between. kind -1 is the room row (existence), 0 the snapshot, 1 the log.
+  loadDocument: `WITH snap AS (SELECT through_seq, data FROM room_snapshots WHERE room_id = $1)
+    SELECT -1 AS kind, 0::bigint AS seq, NULL::bytea AS data FROM rooms WHERE id = $1
+    UNION ALL SELECT 0, through_seq, data FROM snap
+    UNION ALL SELECT 1, seq, data FROM room_updates
+      WHERE room_id = $1 AND seq > COALESCE((SELECT through_seq FROM snap), 0)
+    ORDER BY kind, seq`,
+  upsertSnapshot: `INSERT INTO room_snapshots (room_id, through_seq, data) VALUES ($1, $2, $3)
+    ON CONFLICT (room_id) DO UPDATE SET through_seq = EXCLUDED.through_seq, data = EXCLUDED.data
+    WHERE room_snapshots.through_seq < EXCLUDED.through_seq`,
+  deleteLogThrough: 'DELETE FROM room_updates WHERE room_id = $1 AND seq <= $2',
+  ping: 'SELECT 1',
+} as const;
+
+type QueryName = keyof typeof SQL;
+type Queryable = Pick<PoolClient, 'query'>;
+
+/** bigint columns arrive as strings: node-postgres will not guess at precision. */
+interface RoomRow {
+  id: string;
+  name: string;
+  language: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface DocumentRow {
+  kind: number;
+  seq: string;
+  data: Buffer | null;
+}
+
+export interface PostgresStoreOptions {
+  /** Pool size; node-postgres defaults to 10. */
+  max?: number;
+  /**
+   * Errors of idle pooled connections (e.g. the database restarted). The pool discards the
+   * connection either way; without a listener node-postgres would crash the process.
+   */
+  onError?: (error: Error) => void;
+}
+
+export class PostgresRoomStore implements RoomStore {
+  private constructor(private readonly pool: Pool) {}
+
+  /** Connect and bring the schema up to date; safe when several instances start at once. */
+  static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresRoomStore> {
+    const pool = new Pool({ connectionString, ...(options.max === undefined ? {} : { max: options.max }) });
+    pool.on('error', (error) => options.onError?.(error));
+    try {
+      await migrate(pool);
+      return new PostgresRoomStore(pool);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+  }
+
+  async createRoom(room: RoomRecord, initialUpdate: Uint8Array): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      const values = [room.id, room.name, room.language, room.createdAt, room.updatedAt];
+      const inserted = await run(client, 'insertRoom', values);
+      if (inserted.rowCount === 0) throw new RoomExistsError(room.id);
+      await run(client, 'insertUpdate', [room.id, initialUpdate]);
+    });
+  }
+
+  async getRoom(id: string): Promise<RoomRecord | null> {
+    const { rows } = await run<RoomRow>(this.pool, 'getRoom', [id]);
+    return rows[0] ? toRoomRecord(rows[0]) : null;
+  }
+
+  async listRooms(limit: number, after: RoomCursor | null): Promise<ListPage> {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`invalid list limit ${limit}`);
+    // One extra row tells whether another page follows.
+    const { rows } =
+      after === null
+        ? await run<RoomRow>(this.pool, 'listFirst', [limit + 1])
+        : await run<RoomRow>(this.pool, 'listAfter', [after.updatedAt, after.id, limit + 1]);
+    const rooms = rows.slice(0, limit).map(toRoomRecord);
+    const last = rooms[rooms.length - 1];
+    const next = rows.length > limit && last ? { updatedAt: last.updatedAt, id: last.id } : null;
+    return { rooms, next };
+  }
+
+  async updateRoomMeta(id: string, change: RoomMetaChange, updatedAt: number): Promise<boolean> {
+    const values = [id, change.name ?? null, change.language ?? null, updatedAt];
+    const result = await run(this.pool, 'updateMeta', values);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async deleteRoom(id: string): Promise<boolean> {
+    const result = await run(this.pool, 'deleteRoom', [id]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async appendUpdates(batch: readonly PendingUpdate[], updatedAt: number): Promise<void> {
+    if (batch.length === 0) return;
+    await inTransaction(this.pool, async (client) => {
+      // Holding the room rows until commit makes a room's seqs commit in seq order. Otherwise
+      // a compaction could see seq 102 committed while 101 is still in flight, and 101 would
+      // land behind the snapshot's through_seq, invisible forever.
+      const roomIds = [...new Set(batch.map((pending) => pending.roomId))];
+      const locked = await run<{ id: string }>(client, 'lockRooms', [roomIds]);
+      if (locked.rows.length === 0) return;
+      const existing = locked.rows.map((row) => row.id);
+      const ids = batch.map((pending) => pending.roomId);
+      const data = batch.map((pending) => pending.update);
+      await run(client, 'appendLog', [ids, data, existing, updatedAt]);
+    });
+  }
+
+  async loadDocument(id: string): Promise<StoredDocument | null> {
+    const { rows } = await run<DocumentRow>(this.pool, 'loadDocument', [id]);
+    if (rows[0]?.kind !== -1) return null;
+    const updates: Uint8Array[] = [];
+    let lastSeq = 0;
+    let logLength = 0;
+    for (const row of rows.slice(1)) {
+      if (row.data === null) continue;
+      updates.push(row.data);
+      lastSeq = Number(row.seq);
+      if (row.kind === 1) logLength += 1;
+    }
+    return { updates, lastSeq, logLength };
+  }
+
+  async compactDocument(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      // The room row lock serialises racing compactions (and a concurrent delete) of one room.
+      const room = await run(client, 'lockRoom', [id]);
+      if (room.rowCount === 0) return;
+      const saved = await run(client, 'upsertSnapshot', [id, throughSeq, snapshot]);
+      // Not saved means a later snapshot is already stored: the log must stay as it is too.
+      if (saved.rowCount === 0) return;
+      await run(client, 'deleteLogThrough', [id, throughSeq]);
+    });
+  }
+
+  async ping(): Promise<void> {
+    await run(this.pool, 'ping', []);
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ending && !this.pool.ended) await this.pool.end();
+  }
+}
+
+/** Runs a named query, so each pooled connection parses and plans it only once. */
+function run<Row extends QueryResultRow = QueryResultRow>(db: Queryable, name: QueryName, values: unknown[]) {
+  const config: QueryConfig<unknown[]> = { name: `pairwise_${name}`, text: SQL[name], values };
+  return db.query<Row>(config);
+}
+
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is not fit to go back into the pool.
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function migrate(pool: Pool): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    // Two instances starting at once would otherwise race on CREATE TABLE.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('pairwise.schema'))`);
+    await client.query('CREATE TABLE IF NOT EXISTS pairwise_schema_version (version integer NOT NULL)');
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM pairwise_schema_version');
+    const current = rows[0]?.version ?? 0;
+    if (current > MIGRATIONS.length) {
+      throw new Error(`database schema version ${current} is newer than this server (${MIGRATIONS.length})`);
+    }
+    for (const sql of MIGRATIONS.slice(current)) await client.query(sql);
+    if (rows.length === 0) {
+      await client.query('INSERT INTO pairwise_schema_version (version) VALUES ($1)', [MIGRATIONS.length]);
+    } else {
+      await client.query('UPDATE pairwise_schema_version SET version = $1', [MIGRATIONS.length]);
+    }
+  });
+}
+
+function toRoomRecord(row: RoomRow): RoomRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    language: row.language,
+    createdAt: Number(row.createdAt),
+    updatedAt: Number(row.updatedAt),
+  };
+}
