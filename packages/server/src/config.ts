@@ -1,0 +1,74 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Everything the server reads from its environment, read once by the composition root. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** A postgres:// URL switches storage from SQLite to PostgreSQL. */
+  databaseUrl: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  webDistDir: string;
+  flushWindowMs: number;
+  idleUnloadMs: number;
+  maxMessageBytes: number;
+  maxBufferedBytes: number;
+  pingIntervalMs: number;
+}
+
+const MiB = 1024 * 1024;
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  PORT: int(0, 65_535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEB_DIST_DIR: z.string().min(1).optional(),
+  FLUSH_WINDOW_MS: int(1, 10_000).default(100),
+  ROOM_IDLE_MS: int(0, 24 * 3600_000).default(10_000),
+  MAX_MESSAGE_BYTES: int(1024, 256 * MiB).default(16 * MiB),
+  MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * MiB).default(16 * MiB),
+  PING_INTERVAL_MS: int(1_000, 3600_000).default(30_000),
+});
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validate the environment. `defaultWebDistDir` is where the built web app sits next to this
+ * package; relative paths are resolved against `cwd`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDir: string): Config {
+  // Empty variables count as unset, as in most twelve-factor apps.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: abs(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL ?? null,
+    logLevel: e.LOG_LEVEL,
+    webDistDir: e.WEB_DIST_DIR ? abs(e.WEB_DIST_DIR) : defaultWebDistDir,
+    flushWindowMs: e.FLUSH_WINDOW_MS,
+    idleUnloadMs: e.ROOM_IDLE_MS,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    pingIntervalMs: e.PING_INTERVAL_MS,
+  };
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createPairwiseServer } from './server.js';
+import { PostgresRoomStore } from './storage/postgres-store.js';
+import { SqliteRoomStore } from './storage/sqlite-store.js';
+import type { RoomStore } from './storage/store.js';
+
+/** Compaction threshold: small enough that load stays fast, large enough that it runs rarely. */
+const COMPACTION_THRESHOLD = 500;
+
+/** The composition root: reads configuration once, opens the store, serves, and shuts down cleanly. */
+async function main(): Promise<void> {
+  const packageDir = fileURLToPath(new URL('..', import.meta.url));
+  let config: Config;
+  try {
+    config = loadConfig(process.env, process.cwd(), join(packageDir, '..', 'web', 'dist'));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`pairwise: ${err.message}\n`);
+    process.exit(1);
+  }
+  const log = pino({ level: config.logLevel });
+  const store = await openStore(config);
+  const server = await createPairwiseServer({ ...config, store, log, compactionThreshold: COMPACTION_THRESHOLD });
+  const address = await server.listen(config.port, config.host);
+  log.info(
+    { storage: config.databaseUrl ? 'postgresql' : `sqlite (${config.dataDir})` },
+    `Pairwise listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: storing every accepted edit first');
+    try {
+      await server.close();
+      await store.close();
+      log.info('shut down cleanly');
+      process.exit(0);
+    } catch (err) {
+      log.fatal({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+function openStore(config: Config): Promise<RoomStore> {
+  return config.databaseUrl
+    ? PostgresRoomStore.open(config.databaseUrl)
+    : SqliteRoomStore.open(join(config.dataDir, 'pairwise.sqlite'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`pairwise: failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

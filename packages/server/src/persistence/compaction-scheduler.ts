@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import { compactStoredDocument } from '../storage/compaction.js';
+import type { RoomStore } from '../storage/store.js';
+
+/**
+ * Runs storage-driven compaction in the background, at most once at a time per room, and counts
+ * how much each room's log has grown so a room is compacted once it passes `threshold` entries.
+ */
+export class CompactionScheduler {
+  private readonly logLengths = new Map<string, number>();
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: RoomStore,
+    private readonly threshold: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** Record entries appended to (or found in) a room's log; compacts when the log is long enough. */
+  noteLogGrowth(roomId: string, entries: number): void {
+    const length = (this.logLengths.get(roomId) ?? 0) + entries;
+    if (length < this.threshold) {
+      this.logLengths.set(roomId, length);
+      return;
+    }
+    this.logLengths.delete(roomId);
+    this.compact(roomId);
+  }
+
+  forget(roomId: string): void {
+    this.logLengths.delete(roomId);
+  }
+
+  /** Waits for every compaction under way. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running.values());
+  }
+
+  private compact(roomId: string): void {
+    if (this.running.has(roomId)) return;
+    const started = performance.now();
+    const run = compactStoredDocument(this.store, roomId)
+      .then((result) => {
+        if (result) {
+          const ms = Math.round(performance.now() - started);
+          this.log.debug({ roomId, ...result, ms }, 'compacted room');
+        }
+      })
+      .catch((err: unknown) => this.log.error({ err, roomId }, 'compaction failed; the log is kept'))
+      .finally(() => this.running.delete(roomId));
+    this.running.set(roomId, run);
+  }
+}

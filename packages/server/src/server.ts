@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { buildHttpApp } from './http/app.js';
+import { CompactionScheduler } from './persistence/compaction-scheduler.js';
+import { GroupCommitter } from './persistence/group-commit.js';
+import { RoomService } from './rooms/room-service.js';
+import type { RoomStore } from './storage/store.js';
+import { RoomRegistry } from './sync/room-registry.js';
+import { SyncEndpoint } from './transport/ws-endpoint.js';
+
+export interface PairwiseServerOptions {
+  /** Owned by the caller, which closes it after the server. */
+  store: RoomStore;
+  log: Logger;
+  webDistDir: string | null;
+  flushWindowMs: number;
+  idleUnloadMs: number;
+  /** Compact a room's stored log once it grows by this many updates. */
+  compactionThreshold: number;
+  maxMessageBytes: number;
+  maxBufferedBytes: number;
+  pingIntervalMs: number;
+}
+
+export interface PairwiseServer {
+  readonly registry: RoomRegistry;
+  readonly commits: GroupCommitter;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stop accepting, close every socket, unload rooms and store every accepted update. */
+  close(): Promise<void>;
+}
+
+/** Wires the sync engine, storage pipeline and HTTP app into one server on one port. */
+export async function createPairwiseServer(options: PairwiseServerOptions): Promise<PairwiseServer> {
+  const { store, log } = options;
+  const compaction = new CompactionScheduler(store, options.compactionThreshold, log);
+  const commits = new GroupCommitter({
+    store,
+    windowMs: options.flushWindowMs,
+    log,
+    onCommitted: (counts) => counts.forEach((n, roomId) => compaction.noteLogGrowth(roomId, n)),
+  });
+  const registry = new RoomRegistry({ store, commits, compaction, idleUnloadMs: options.idleUnloadMs, log });
+  const endpoint = new SyncEndpoint({
+    registry,
+    maxMessageBytes: options.maxMessageBytes,
+    maxBufferedBytes: options.maxBufferedBytes,
+    pingIntervalMs: options.pingIntervalMs,
+    log,
+  });
+  const app = await buildHttpApp({ rooms: new RoomService(store, registry), store, webDistDir: options.webDistDir, log });
+  app.server.on('upgrade', (request, socket, head) => {
+    if (endpoint.matches(request)) endpoint.handleUpgrade(request, socket, head);
+    else socket.destroy();
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    registry,
+    commits,
+    async listen(port, host) {
+      await app.listen({ port, host });
+      return app.server.address() as AddressInfo;
+    },
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await endpoint.close();
+        await registry.close();
+        await commits.close();
+        await compaction.idle();
+      })();
+      return closing;
+    },
+  };
+}

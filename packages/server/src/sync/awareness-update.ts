@@ -1,0 +1,59 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+/**
+ * Decoding of awareness updates, so the room can check which client ids a socket speaks for
+ * before handing the update to y-protocols. y-protocols applies any entry with a higher clock,
+ * which lets one socket overwrite or null another user's presence (field notes: outline #13804).
+ */
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  /** The state exactly as sent: a JSON object, or `null` for "this client left". */
+  stateJson: string;
+  removed: boolean;
+}
+
+export class InvalidAwarenessError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidAwarenessError';
+  }
+}
+
+export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+  const decoder = decoding.createDecoder(update);
+  const entries: AwarenessEntry[] = [];
+  try {
+    const count = decoding.readVarUint(decoder);
+    for (let i = 0; i < count; i++) {
+      const clientId = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      const stateJson = decoding.readVarString(decoder);
+      entries.push({ clientId, clock, stateJson, removed: parseState(stateJson) === null });
+    }
+  } catch (err) {
+    if (err instanceof InvalidAwarenessError) throw err;
+    throw new InvalidAwarenessError(`malformed awareness update: ${(err as Error).message}`);
+  }
+  return entries;
+}
+
+function parseState(json: string): object | null {
+  const state: unknown = JSON.parse(json);
+  if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
+    throw new InvalidAwarenessError('awareness state must be an object or null');
+  }
+  return state;
+}
+
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const entry of entries) {
+    encoding.writeVarUint(encoder, entry.clientId);
+    encoding.writeVarUint(encoder, entry.clock);
+    encoding.writeVarString(encoder, entry.stateJson);
+  }
+  return encoding.toUint8Array(encoder);
+}

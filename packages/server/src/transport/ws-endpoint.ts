@@ -1,0 +1,152 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { CLOSE_CODES, ROOM_ID_PATTERN } from '@pairwise/protocol';
+import type { SyncSocket } from '../sync/room.js';
+import type { RoomLease, RoomRegistry } from '../sync/room-registry.js';
+
+export interface SyncEndpointOptions {
+  registry: RoomRegistry;
+  /** Frames larger than this close the socket with 1009. */
+  maxMessageBytes: number;
+  /** A socket with more unsent bytes than this is closed (1013) so it reconnects and resyncs. */
+  maxBufferedBytes: number;
+  /** How often sockets are pinged; one missed pong closes the socket. */
+  pingIntervalMs: number;
+  log: Logger;
+}
+
+const SYNC_PATH_PREFIX = '/ws/';
+
+/**
+ * The `WS /ws/:roomId` endpoint: the `ws` transport around the transport-free `Room`.
+ * Owns the WebSocket server, its sockets and the heartbeat timer.
+ */
+export class SyncEndpoint {
+  private readonly wss: WebSocketServer;
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly options: SyncEndpointOptions) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), options.pingIntervalMs);
+  }
+
+  /** Whether an HTTP upgrade request is for this endpoint. */
+  matches(request: IncomingMessage): boolean {
+    return (request.url ?? '').startsWith(SYNC_PATH_PREFIX);
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const roomId = roomIdFromUrl(request.url ?? '');
+    if (roomId === null) {
+      this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.invalidRoomId, 'invalid room id'));
+      return;
+    }
+    // Load the room before completing the handshake, so no frame arrives before there is a room to take it.
+    this.options.registry.acquire(roomId).then(
+      (lease) => {
+        if (!lease) {
+          this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.roomNotFound, 'room not found'));
+        } else {
+          this.accept(request, socket, head, (ws) => this.connect(ws, lease), () => lease.release());
+        }
+      },
+      (err: unknown) => {
+        this.options.log.error({ err, roomId }, 'room failed to load');
+        this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.internalError, 'room failed to load'));
+      },
+    );
+  }
+
+  /** Close every socket (1001) and stop the heartbeat. */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const ws of this.wss.clients) ws.close(CLOSE_CODES.goingAway, 'server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private accept(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    onOpen: (ws: WebSocket) => void,
+    onAbandoned: () => void = () => {},
+  ): void {
+    if (socket.destroyed) return onAbandoned();
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      // Without an error listener a protocol error (e.g. an oversized frame) would crash the process.
+      ws.on('error', (err) => this.options.log.debug({ err: err.message }, 'websocket error'));
+      this.alive.add(ws);
+      ws.on('pong', () => this.alive.add(ws));
+      onOpen(ws);
+    });
+  }
+
+  private connect(ws: WebSocket, lease: RoomLease): void {
+    const { room } = lease;
+    const peer = this.toSyncSocket(ws, () => detach());
+    const detach = (): void => {
+      room.leave(peer);
+      lease.release();
+    };
+    ws.on('close', detach);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) {
+        ws.close(CLOSE_CODES.unsupportedData, 'binary frames only');
+        return detach();
+      }
+      room.receive(peer, toUint8Array(data));
+    });
+    room.join(peer);
+  }
+
+  private toSyncSocket(ws: WebSocket, onStalled: () => void): SyncSocket {
+    const { maxBufferedBytes } = this.options;
+    return {
+      send: (message) => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        if (ws.bufferedAmount > maxBufferedBytes) {
+          // The client is not reading. Buffering more would grow without bound; it resyncs on reconnect.
+          ws.close(CLOSE_CODES.tryAgainLater, 'client too slow');
+          onStalled();
+          return;
+        }
+        ws.send(message);
+      },
+      close: (code, reason) => ws.close(code, reason),
+    };
+  }
+
+  private checkHeartbeats(): void {
+    for (const ws of this.wss.clients) {
+      if (!this.alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.alive.delete(ws);
+      ws.ping();
+    }
+  }
+}
+
+/** The room id of a `/ws/:roomId` URL (query ignored), or null if it is not a valid id. */
+export function roomIdFromUrl(url: string): string | null {
+  const path = url.split('?', 1)[0] ?? '';
+  if (!path.startsWith(SYNC_PATH_PREFIX)) return null;
+  let id: string;
+  try {
+    id = decodeURIComponent(path.slice(SYNC_PATH_PREFIX.length));
+  } catch {
+    return null;
+  }
+  return ROOM_ID_PATTERN.test(id) ? id : null;
+}
+
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
