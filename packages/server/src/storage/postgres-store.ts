@@ -179,7 +179,7 @@ export class PostgresRoomStore implements RoomStore {
     let logLength = 0;
     for (const row of rows.slice(1)) {
       if (row.data === null) continue;
-      updates.push(row.data);
+      updates.push(view(row.data));
       lastSeq = Number(row.seq);
       if (row.kind === 1) logLength += 1;
     }
@@ -259,4 +259,9 @@ function toRoomRecord(row: RoomRow): RoomRecord {
     createdAt: Number(row.createdAt),
     updatedAt: Number(row.updatedAt),
   };
+}
+
+/** A plain Uint8Array view (no copy): callers get the type the contract names, not a Buffer. */
+function view(data: Buffer): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

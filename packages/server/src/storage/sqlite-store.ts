@@ -158,8 +158,8 @@ export class SqliteRoomStore implements RoomStore {
       const snapshot = this.stmt.getSnapshot.get(id) as SnapshotRow | undefined;
       const throughSeq = snapshot?.throughSeq ?? 0;
       const log = this.stmt.logAfter.all(id, throughSeq) as LogRow[];
-      const updates: Uint8Array[] = log.map((row) => row.data);
-      if (snapshot) updates.unshift(snapshot.data);
+      const updates = log.map((row) => view(row.data));
+      if (snapshot) updates.unshift(view(snapshot.data));
       const lastSeq = log[log.length - 1]?.seq ?? throughSeq;
       return { updates, lastSeq, logLength: log.length };
     }).deferred();
@@ -205,4 +205,9 @@ function migrate(db: Database.Database): void {
 
 function assertLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`invalid list limit ${limit}`);
+}
+
+/** A plain Uint8Array view (no copy): callers get the type the contract names, not a Buffer. */
+function view(data: Buffer): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

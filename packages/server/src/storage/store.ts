@@ -12,7 +12,10 @@ export interface RoomRecord {
   language: string;
   /** Epoch milliseconds. */
   createdAt: number;
-  /** Epoch milliseconds; bumped by metadata changes and by every stored update. */
+  /**
+   * Epoch milliseconds; bumped by metadata changes and by every stored update. Never moves
+   * backwards, so a server instance whose clock lags cannot make a busy room look idle.
+   */
   updatedAt: number;
 }
 
@@ -62,9 +65,12 @@ export interface RoomStore {
    */
   createRoom(room: RoomRecord, initialUpdate: Uint8Array): Promise<void>;
   getRoom(id: string): Promise<RoomRecord | null>;
-  /** Rooms ordered by updatedAt descending, then id descending; `after` continues from a cursor. */
+  /**
+   * Rooms ordered by updatedAt descending, then id descending (binary order); `after` continues
+   * from a cursor. `limit` must be a positive integer (RangeError otherwise).
+   */
   listRooms(limit: number, after: RoomCursor | null): Promise<ListPage>;
-  /** Change name/language and bump updatedAt. Returns false if the room does not exist. */
+  /** Change name/language (undefined fields stay) and bump updatedAt. False if the room does not exist. */
   updateRoomMeta(id: string, change: RoomMetaChange, updatedAt: number): Promise<boolean>;
   /** Remove the room, its log and its snapshot. Returns false if it did not exist. */
   deleteRoom(id: string): Promise<boolean>;
@@ -74,12 +80,16 @@ export interface RoomStore {
    * and bump each touched room's updatedAt. Updates for rooms that no longer exist are dropped.
    */
   appendUpdates(batch: readonly PendingUpdate[], updatedAt: number): Promise<void>;
-  /** The stored document, or null if the room does not exist. */
+  /**
+   * The stored document, or null if the room does not exist. Snapshot and log are read
+   * consistently even while another instance compacts. The arrays are the caller's to keep.
+   */
   loadDocument(id: string): Promise<StoredDocument | null>;
   /**
    * Replace the snapshot with one that covers every log entry up to and including `throughSeq`,
-   * and delete those entries. Ignored if a snapshot through a later seq is already stored
-   * (so two compactions racing can never move the snapshot backwards).
+   * and delete those entries (never later ones). Ignored unless `throughSeq` is later than the
+   * stored snapshot's (so two compactions racing can never move the snapshot backwards), and
+   * ignored for a missing room. `compactStoredDocument` in `compaction.ts` is the usual caller.
    */
   compactDocument(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
 
