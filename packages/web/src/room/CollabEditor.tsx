@@ -1,0 +1,122 @@
+import { useEffect, useMemo, useRef } from 'react';
+import * as Y from 'yjs';
+import { MonacoBinding } from 'y-monaco';
+import type { Awareness } from 'y-protocols/awareness';
+import { MONACO_THEMES, monaco, setupMonaco } from '../lib/monaco';
+import type { Participant } from '../lib/presence';
+import type { Theme } from '../lib/theme';
+import { remoteCursorCss } from './remoteCursorStyles';
+
+export interface CollabEditorProps {
+  text: Y.Text;
+  awareness: Awareness;
+  /** A Monaco language id. */
+  language: string;
+  theme: Theme;
+  readOnly: boolean;
+  participants: readonly Participant[];
+  /** Called on every edit made in this editor (not on remote edits). */
+  onLocalEdit?: () => void;
+}
+
+const READ_ONLY_MESSAGE = { value: 'The room is still loading; you can type as soon as it has synced.' };
+
+/** Monaco bound to the room's Y.Text, with an undo stack that only holds this user's edits. */
+export default function CollabEditor({ text, awareness, language, theme, readOnly, participants, onLocalEdit }: CollabEditorProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const latest = useRef({ language, theme, readOnly, onLocalEdit });
+  latest.current = { language, theme, readOnly, onLocalEdit };
+
+  useEffect(() => {
+    const host = hostRef.current;
+    const doc = text.doc;
+    if (!host || !doc) return;
+    const m = setupMonaco();
+    const model = m.editor.createModel('', latest.current.language);
+    // Monaco would otherwise adopt CRLF from a Windows paste or platform default, and the
+    // Y.Text offsets of Windows and Unix users would stop matching (y-monaco #6).
+    model.setEOL(m.editor.EndOfLineSequence.LF);
+    const editor = m.editor.create(host, {
+      model,
+      theme: MONACO_THEMES[latest.current.theme],
+      readOnly: latest.current.readOnly,
+      readOnlyMessage: READ_ONLY_MESSAGE,
+      automaticLayout: true,
+      fontFamily: "'JetBrains Mono', 'Fira Code', ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
+      fontSize: 14,
+      lineHeight: 22,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      // Room above line 1 for the name label of a remote cursor sitting there.
+      padding: { top: 20, bottom: 16 },
+      renderLineHighlight: 'line',
+      smoothScrolling: true,
+      fixedOverflowWidgets: true,
+      tabSize: 4,
+      ariaLabel: 'Shared code editor',
+    });
+    const binding = new MonacoBinding(text, model, new Set([editor]), awareness);
+    // Only edits that came through this binding are undoable here; remote edits and the
+    // language picker are never undone by Ctrl+Z (y-monaco #9).
+    const undoManager = new Y.UndoManager(text, { trackedOrigins: new Set([binding]), captureTimeout: 500 });
+    const { KeyMod, KeyCode } = m;
+    // addAction (not addCommand) scopes the keybinding to this editor and can be disposed.
+    const actions = [
+      editor.addAction({
+        id: 'pairwise.undo',
+        label: 'Undo my last edit',
+        keybindings: [KeyMod.CtrlCmd | KeyCode.KeyZ],
+        run: () => void undoManager.undo(),
+      }),
+      editor.addAction({
+        id: 'pairwise.redo',
+        label: 'Redo my last edit',
+        keybindings: [KeyMod.CtrlCmd | KeyMod.Shift | KeyCode.KeyZ, KeyMod.CtrlCmd | KeyCode.KeyY],
+        run: () => void undoManager.redo(),
+      }),
+    ];
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      if (origin === binding || origin === undoManager) latest.current.onLocalEdit?.();
+    };
+    doc.on('update', onUpdate);
+    host.dataset.language = model.getLanguageId();
+    editorRef.current = editor;
+
+    return () => {
+      editorRef.current = null;
+      doc.off('update', onUpdate);
+      for (const action of actions) action.dispose();
+      undoManager.destroy();
+      editor.dispose();
+      // Disposing the model destroys the binding too (y-monaco listens for it); calling
+      // binding.destroy() as well would unobserve the Y.Text twice.
+      model.dispose();
+    };
+  }, [text, awareness]);
+
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model) return;
+    monaco.editor.setModelLanguage(model, language);
+    // Lets tests and tooling see the language Monaco actually applied.
+    if (hostRef.current) hostRef.current.dataset.language = model.getLanguageId();
+  }, [language, text]);
+
+  useEffect(() => {
+    monaco.editor.setTheme(MONACO_THEMES[theme]);
+  }, [theme]);
+
+  useEffect(() => {
+    editorRef.current?.updateOptions({ readOnly });
+  }, [readOnly, text]);
+
+  const cursorCss = useMemo(() => remoteCursorCss(participants), [participants]);
+
+  return (
+    <>
+      <style data-remote-cursors="">{cursorCss}</style>
+      <div ref={hostRef} className="editor-host" data-testid="editor" />
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { ROOM_NAME_MAX } from '@pairwise/protocol';
+
+/** The room name; click to rename for everyone (it is shared through `meta.name`). */
+export function RoomTitle({ name, onRename }: { name: string; onRename: (name: string) => void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+
+  if (draft === null) {
+    return (
+      <button type="button" className="room-title" onClick={() => setDraft(name)} title="Rename this room" data-testid="room-title">
+        {name}
+      </button>
+    );
+  }
+
+  const commit = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (draft.trim() !== '') onRename(draft.trim());
+    setDraft(null);
+  };
+
+  return (
+    <form className="room-title-form" onSubmit={commit}>
+      <input
+        className="input input--title"
+        aria-label="Room name"
+        value={draft}
+        maxLength={ROOM_NAME_MAX}
+        autoFocus
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={() => commit()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') setDraft(null);
+        }}
+      />
+    </form>
+  );
+}

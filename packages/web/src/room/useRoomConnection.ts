@@ -1,0 +1,163 @@
+import { useEffect, useRef, useState } from 'react';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
+import { CODE_TEXT, META_MAP } from '@pairwise/protocol';
+import type { PresenceState } from '@pairwise/protocol';
+import type { SocketStatus } from '../lib/connectionStatus';
+
+export interface RoomConnection {
+  doc: Y.Doc;
+  text: Y.Text;
+  meta: Y.Map<unknown>;
+  awareness: Awareness;
+  provider: WebsocketProvider;
+}
+
+export interface ConnectionState {
+  socket: SocketStatus;
+  synced: boolean;
+  everSynced: boolean;
+  online: boolean;
+  /** Local edits the server may not have yet. They live in the Y.Doc and go out on reconnect. */
+  unsynced: boolean;
+  /** Set when the server closed the socket for good (4400-4499); the provider stops retrying. */
+  closed: { code: number; reason: string } | null;
+}
+
+const INITIAL_STATE: ConnectionState = {
+  socket: 'connecting',
+  synced: false,
+  everSynced: false,
+  online: true,
+  unsynced: false,
+  closed: null,
+};
+
+export function websocketBase(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
+}
+
+function sameState(a: ConnectionState, b: ConnectionState): boolean {
+  return (
+    a.socket === b.socket &&
+    a.synced === b.synced &&
+    a.everSynced === b.everSynced &&
+    a.online === b.online &&
+    a.unsynced === b.unsynced &&
+    a.closed === b.closed
+  );
+}
+
+/**
+ * One Y.Doc + y-websocket provider per room, torn down on unmount or room change.
+ * The user's identity goes into awareness as soon as the socket opens.
+ */
+export function useRoomConnection(
+  roomId: string,
+  user: { name: string; color: string },
+): { connection: RoomConnection | null; state: ConnectionState } {
+  const [connection, setConnection] = useState<RoomConnection | null>(null);
+  const [state, setState] = useState<ConnectionState>(INITIAL_STATE);
+  const userRef = useRef(user);
+  userRef.current = user;
+
+  useEffect(() => {
+    const doc = new Y.Doc();
+    // connect: false so no status event fires before the listeners below are attached.
+    const provider = new WebsocketProvider(`${websocketBase(window.location)}/ws`, roomId, doc, { connect: false });
+    const awareness = provider.awareness;
+    const localPresence = (): PresenceState => ({ user: { ...userRef.current } });
+    awareness.setLocalState(localPresence());
+
+    let current: ConnectionState = { ...INITIAL_STATE, online: navigator.onLine };
+    let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    const publish = (patch: Partial<ConnectionState>) => {
+      const next = { ...current, ...patch };
+      if (sameState(next, current)) return;
+      current = next;
+      setState(next);
+    };
+    const live = () => provider.wsconnected && provider.synced;
+
+    // After a resync the server has had our sync step 2 (it always asks with step 1 before
+    // answering ours), so pending edits are out once the socket's send buffer has drained.
+    const checkFlushed = () => {
+      clearTimeout(flushTimer);
+      if (!current.unsynced || !live()) return;
+      if ((provider.ws?.bufferedAmount ?? 0) === 0) publish({ unsynced: false });
+      else flushTimer = setTimeout(checkFlushed, 200);
+    };
+
+    const onStatus = ({ status }: { status: SocketStatus }) => publish({ socket: status, synced: provider.synced });
+    const onSync = (synced: boolean) => {
+      publish(synced ? { synced, everSynced: true } : { synced });
+      if (synced) checkFlushed();
+    };
+    const onClosed = (event: { code: number; reason: string }) => publish({ closed: { code: event.code, reason: event.reason } });
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      // Edits sent on a live socket are not flagged: that would flash "unsynced" on every keystroke.
+      if (origin !== provider && !live()) publish({ unsynced: true });
+    };
+    const onOnline = () => {
+      publish({ online: true });
+      // Skip the rest of the reconnect backoff: the network is back now.
+      if (provider.ws === null && current.closed === null) provider.connect();
+    };
+    const onOffline = () => publish({ online: false });
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (current.unsynced || (provider.ws?.bufferedAmount ?? 0) > 0) {
+        event.preventDefault();
+        // Older browsers only prompt when returnValue is set.
+        event.returnValue = '';
+      }
+    };
+    // Clear presence as the tab goes away, so partners never keep a ghost cursor.
+    const onPageHide = () => awareness.setLocalState(null);
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) awareness.setLocalState(localPresence());
+    };
+
+    provider.on('status', onStatus);
+    provider.on('sync', onSync);
+    provider.on('closed', onClosed);
+    doc.on('update', onUpdate);
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    window.addEventListener('beforeunload', onBeforeUnload);
+    window.addEventListener('pagehide', onPageHide);
+    window.addEventListener('pageshow', onPageShow);
+
+    setState(current);
+    setConnection({ doc, text: doc.getText(CODE_TEXT), meta: doc.getMap<unknown>(META_MAP), awareness, provider });
+    provider.connect();
+
+    return () => {
+      clearTimeout(flushTimer);
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+      window.removeEventListener('beforeunload', onBeforeUnload);
+      window.removeEventListener('pagehide', onPageHide);
+      window.removeEventListener('pageshow', onPageShow);
+      doc.off('update', onUpdate);
+      provider.off('status', onStatus);
+      provider.off('sync', onSync);
+      provider.off('closed', onClosed);
+      // Tell the others we left while the socket is still open, then close it.
+      awareness.setLocalState(null);
+      provider.destroy();
+      awareness.destroy();
+      doc.destroy();
+      setConnection(null);
+    };
+  }, [roomId]);
+
+  useEffect(() => {
+    if (!connection) return;
+    const { awareness } = connection;
+    if (awareness.getLocalState() === null) return;
+    awareness.setLocalStateField('user', { name: user.name, color: user.color });
+  }, [connection, user.name, user.color]);
+
+  return { connection, state };
+}

@@ -1,0 +1,60 @@
+import { useCallback, useEffect, useState } from 'react';
+import type * as Y from 'yjs';
+import { META_KEYS, isLanguageId } from '@pairwise/protocol';
+import type { LanguageId } from '@pairwise/protocol';
+
+export interface RoomMeta {
+  name: string;
+  language: LanguageId;
+}
+
+function readMeta(meta: Y.Map<unknown>, fallback: RoomMeta): RoomMeta {
+  const name = meta.get(META_KEYS.name);
+  const language = meta.get(META_KEYS.language);
+  return {
+    name: typeof name === 'string' && name.trim() !== '' ? name : fallback.name,
+    language: isLanguageId(language) ? language : fallback.language,
+  };
+}
+
+/**
+ * Room settings from the shared `meta` map, so a change by anyone reaches everyone. Until the
+ * document has synced (or if a key is missing) the values from `GET /api/rooms/:id` stand in.
+ */
+export function useRoomMeta(meta: Y.Map<unknown> | undefined, fallback: RoomMeta) {
+  const [value, setValue] = useState<RoomMeta>(() => (meta ? readMeta(meta, fallback) : fallback));
+  const { name: fallbackName, language: fallbackLanguage } = fallback;
+
+  useEffect(() => {
+    const fb = { name: fallbackName, language: fallbackLanguage };
+    if (!meta) {
+      setValue(fb);
+      return;
+    }
+    const update = () =>
+      setValue((prev) => {
+        const next = readMeta(meta, fb);
+        return prev.name === next.name && prev.language === next.language ? prev : next;
+      });
+    update();
+    meta.observe(update);
+    return () => meta.unobserve(update);
+  }, [meta, fallbackName, fallbackLanguage]);
+
+  const setLanguage = useCallback(
+    (language: LanguageId) => {
+      if (meta && meta.get(META_KEYS.language) !== language) meta.set(META_KEYS.language, language);
+    },
+    [meta],
+  );
+
+  const setName = useCallback(
+    (name: string) => {
+      const trimmed = name.trim();
+      if (meta && trimmed !== '' && meta.get(META_KEYS.name) !== trimmed) meta.set(META_KEYS.name, trimmed);
+    },
+    [meta],
+  );
+
+  return { ...value, setLanguage, setName };
+}

@@ -1,0 +1,28 @@
+import { defineConfig, defaultClientConditions } from 'vite';
+import type { ProxyOptions } from 'vite';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig(() => {
+  // Read here, not at module scope, so `vite` picks up the variable the dev script sets.
+  const target = process.env.PAIRWISE_SERVER ?? 'http://localhost:3000';
+  const proxy: Record<string, ProxyOptions> = {
+    '/api': { target, changeOrigin: true },
+    '/health': { target, changeOrigin: true },
+    '/ws': { target, ws: true, changeOrigin: true },
+  };
+  return {
+    plugins: [react()],
+    resolve: {
+      // `source` makes Vite compile @pairwise/protocol from its TypeScript, so the web app
+      // never depends on the protocol package having been built.
+      conditions: ['source', ...defaultClientConditions],
+    },
+    server: { proxy },
+    preview: { proxy },
+    worker: { format: 'es' as const },
+    build: {
+      // Monaco alone is a few MB; the editor chunk is loaded lazily on the room page only.
+      chunkSizeWarningLimit: 4096,
+    },
+  };
+});
