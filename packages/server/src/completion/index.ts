@@ -1,1 +1,2 @@
-export {};
+export type { CompletionProvider, CompletionRequest } from './provider.js';
+export { LocalCompletionProvider } from './local.js';

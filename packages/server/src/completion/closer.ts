@@ -1,0 +1,65 @@
+import type { CursorContext } from './context.js';
+import { closingOf, scanBrackets } from './brackets.js';
+import type { BracketScan, OpenBracket } from './brackets.js';
+import { isWordCode, leadingWhitespace, lineEnd, lineStartOf } from './text.js';
+
+export interface Closer {
+  readonly text: string;
+  /** Block closers on their own line are near certain; inline ones compete with the document. */
+  readonly block: boolean;
+}
+
+const VALUE_END = /[\p{L}\p{N}_$'"`)\]}]/u;
+
+/** Text closing what is open at the cursor: the brackets of this line, or the block this line dedents out of. */
+export function closerAt(ctx: CursorContext): Closer | null {
+  if (ctx.after.trim() !== '' && !/^[)\]}]/.test(ctx.after.trim())) return null;
+  const scan = scanBrackets(ctx.code, ctx.cursor, ctx.table);
+  if (ctx.beforeWord === '' && ctx.word === '') return blockCloser(ctx, scan);
+  return inlineCloser(ctx, scan);
+}
+
+function inlineCloser(ctx: CursorContext, scan: BracketScan): Closer | null {
+  const lineOpen = scan.open.filter((b) => b.offset >= ctx.lineStart);
+  const last = ctx.code[ctx.cursor - 1] ?? '';
+  if (lineOpen.length === 0 || !VALUE_END.test(last)) return null;
+  const closing = lineOpen.map((b) => closingOf(b.char)).reverse().join('');
+  const header = headerKeyword(ctx.code.slice(ctx.lineStart + ctx.indent.length, ctx.cursor), ctx);
+  if (ctx.table.blocks === 'colon') return { text: header ? `${closing}:` : closing, block: false };
+  if (header) return { text: `${closing} {`, block: false };
+  const outer = scan.open[scan.open.length - lineOpen.length - 1];
+  const statement = outer === undefined || outer.char === '{';
+  return { text: statement && scan.semicolonRatio >= 0.5 ? `${closing};` : closing, block: false };
+}
+
+/** On a line holding only indentation, close the innermost `{` when the indentation is back at its line's. */
+function blockCloser(ctx: CursorContext, scan: BracketScan): Closer | null {
+  if (ctx.table.blocks !== 'brace') return null;
+  const inner = scan.open[scan.open.length - 1];
+  if (inner === undefined || inner.char !== '{' || inner.offset >= ctx.lineStart) return null;
+  const openerStart = lineStartOf(ctx.code, inner.offset);
+  const openerLine = ctx.code.slice(openerStart, lineEnd(ctx.code, openerStart));
+  const openerIndent = leadingWhitespace(openerLine);
+  if (ctx.indent.length > openerIndent.length || !openerIndent.startsWith(ctx.indent)) return null;
+  const sameLine = scan.open.filter((b) => b.offset >= openerStart);
+  const closing = sameLine.map((b) => closingOf(b.char)).reverse().join('');
+  const terminator = needsTerminator(ctx, openerLine, sameLine, scan) ? ';' : '';
+  return { text: openerIndent.slice(ctx.indent.length) + closing + terminator, block: true };
+}
+
+function needsTerminator(ctx: CursorContext, openerLine: string, sameLine: readonly OpenBracket[], scan: BracketScan): boolean {
+  const first = openerLine.trim().split(/[^\w$]/)[0] ?? '';
+  if (ctx.language === 'cpp' || ctx.language === 'c') {
+    return /^(class|struct|enum|union)$/.test(first) || /\b(class|struct|enum)\b[^(]*\{\s*$/.test(openerLine);
+  }
+  if (scan.semicolonRatio < 0.5 || ctx.table.blockHeaders.includes(first)) return false;
+  // `foo(() => {` and `x = {` end statements; `function f() {` and method bodies do not.
+  return sameLine.length > 1 || /=\s*\{\s*$/.test(openerLine);
+}
+
+function headerKeyword(lineText: string, ctx: CursorContext): boolean {
+  let end = 0;
+  while (end < lineText.length && isWordCode(lineText.charCodeAt(end))) end++;
+  const first = lineText.slice(0, end);
+  return ctx.table.blockHeaders.includes(first) && !['else', 'try', 'do', 'finally'].includes(first);
+}

@@ -1,0 +1,14 @@
+import type { AutocompleteResponse } from '@pairwise/protocol';
+import { completeLocally } from './engine.js';
+import type { CompletionProvider, CompletionRequest } from './provider.js';
+
+/**
+ * Completion from the document itself and per-language tables: no network, no model, a few
+ * milliseconds at most. Also the fallback of the model-backed providers.
+ */
+export class LocalCompletionProvider implements CompletionProvider {
+  async complete(request: CompletionRequest, signal: AbortSignal): Promise<AutocompleteResponse> {
+    signal.throwIfAborted();
+    return completeLocally(request);
+  }
+}

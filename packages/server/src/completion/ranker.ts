@@ -1,0 +1,131 @@
+import type { Source, SourceKind } from './sources.js';
+import { isSpaceCode, isWordCode, wordRunLength } from './text.js';
+
+/** One step of the most likely continuation: the text so far and how probable it is. */
+export interface PathStep {
+  readonly text: string;
+  readonly probability: number;
+  /** The source contributing most to this step, to label the suggestion. */
+  readonly dominant: SourceKind;
+}
+
+export interface Ghost {
+  readonly text: string;
+  readonly probability: number;
+  readonly dominant: SourceKind;
+  /** The ghost runs past the word being typed (a line prediction rather than a word completion). */
+  readonly beyondWord: boolean;
+}
+
+// Below MIN_PROBABILITY a guess is noise; the exponent makes a sure short completion beat a long gamble.
+const MIN_PROBABILITY = 0.4;
+const CONFIDENCE_EXPONENT = 1.5;
+const MAX_GHOST_CHARS = 160;
+
+/**
+ * Walk the options of all sources token by token, always following the token with the most
+ * probability mass, and record each prefix with its mass. Mass of a prefix = trust-weighted share
+ * of each source's options that start with it.
+ */
+export function likelyPath(sources: readonly Source[]): PathStep[] {
+  const totalLambda = sources.reduce((sum, s) => sum + s.lambda, 0);
+  if (totalLambda === 0) return [];
+  const scale = sources.map((s) => s.lambda / totalLambda / s.options.reduce((sum, o) => sum + o.weight, 0));
+  let active = sources.flatMap((s, si) => s.options.map((o) => ({ text: o.text, mass: o.weight * scale[si]!, kind: s.kind })));
+  const steps: PathStep[] = [];
+  let pos = 0;
+  while (pos < MAX_GHOST_CHARS) {
+    const masses = new Map<string, number>();
+    for (const a of active) {
+      const end = segmentEnd(a.text, pos);
+      if (end > pos) {
+        const segment = a.text.slice(pos, end);
+        masses.set(segment, (masses.get(segment) ?? 0) + a.mass);
+      }
+    }
+    const best = heaviest(masses);
+    if (best === null) break;
+    const soFar = steps[steps.length - 1]?.text ?? '';
+    const partial = sharedStart(masses, best[0]);
+    if (partial !== null && partial[1] >= MIN_PROBABILITY) {
+      const text = soFar + partial[0];
+      steps.push({ text, probability: partial[1], dominant: dominantKind(active.filter((a) => a.text.startsWith(text))) });
+    }
+    if (best[1] < MIN_PROBABILITY) break;
+    const nextText = soFar + best[0];
+    active = active.filter((a) => a.text.startsWith(nextText));
+    pos = nextText.length;
+    steps.push({ text: nextText, probability: best[1], dominant: dominantKind(active) });
+  }
+  return steps;
+}
+
+/**
+ * The longest proper prefix of `best` that carries clearly more mass than `best` itself, for words
+ * that agree on their start only (`println`, `print`, `printf` all begin `print`).
+ */
+function sharedStart(masses: ReadonlyMap<string, number>, best: string): [string, number] | null {
+  const bestMass = masses.get(best) ?? 0;
+  for (let length = best.length - 1; length > 0; length--) {
+    const prefix = best.slice(0, length);
+    if (prefix.trim() === '') break;
+    let mass = 0;
+    for (const [segment, m] of masses) if (segment.startsWith(prefix)) mass += m;
+    if (mass > bestMass * 1.05) return [prefix, mass];
+  }
+  return null;
+}
+
+/** Pick the step with the best confidence-weighted length; a one-character ghost saves nothing. */
+export function chooseGhost(steps: readonly PathStep[]): Ghost | null {
+  let best: PathStep | null = null;
+  let bestScore = 0;
+  for (const step of steps) {
+    const score = step.probability ** CONFIDENCE_EXPONENT * (step.text.length - 1);
+    if (step.text.trim().length >= 2 && score > bestScore) {
+      best = step;
+      bestScore = score;
+    }
+  }
+  if (best === null) return null;
+  return { ...best, beyondWord: best.text.length > wordRunLength(best.text, 0) };
+}
+
+/**
+ * End of the token starting at `pos`: a run of word characters or a single other character,
+ * with any whitespace before it. Leading whitespace belongs to the token it introduces, so a
+ * ghost never ends in a dangling space.
+ */
+export function segmentEnd(text: string, pos: number): number {
+  let i = pos;
+  while (i < text.length && isSpaceCode(text.charCodeAt(i))) i++;
+  if (i >= text.length) return text.length;
+  if (isWordCode(text.charCodeAt(i))) {
+    while (i < text.length && isWordCode(text.charCodeAt(i))) i++;
+    return i;
+  }
+  return i + 1;
+}
+
+function heaviest(masses: ReadonlyMap<string, number>): [string, number] | null {
+  let best: [string, number] | null = null;
+  for (const entry of masses) {
+    // Ties go to the lexicographically smaller token, so equal evidence always gives the same answer.
+    if (best === null || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) best = entry;
+  }
+  return best;
+}
+
+function dominantKind(active: readonly { mass: number; kind: SourceKind }[]): SourceKind {
+  const byKind = new Map<SourceKind, number>();
+  for (const a of active) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + a.mass);
+  let best: SourceKind = 'document';
+  let bestMass = -1;
+  for (const [kind, mass] of byKind) {
+    if (mass > bestMass) {
+      best = kind;
+      bestMass = mass;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,56 @@
+import type { LanguageTable } from './types.js';
+
+export const PYTHON: LanguageTable = {
+  statementKeywords: [
+    'return', 'if', 'def', 'for', 'import', 'from', 'class', 'raise', 'elif', 'else', 'try', 'except', 'with',
+    'while', 'pass', 'break', 'continue', 'finally', 'yield', 'assert', 'del', 'global', 'nonlocal', 'async', 'match', 'case',
+  ],
+  expressionKeywords: [
+    'self', 'None', 'not', 'in', 'and', 'or', 'is', 'True', 'False', 'lambda', 'await', 'if', 'else', 'for', 'yield', 'cls',
+  ],
+  builtins: [
+    'print(', 'len(', 'isinstance(', 'range(', 'str(', 'int(', 'list(', 'dict(', 'super(', 'enumerate(', 'getattr(',
+    'tuple(', 'set(', 'hasattr(', 'sorted(', 'open(', 'zip(', 'float(', 'repr(', 'type(', 'min(', 'max(', 'sum(',
+    'setattr(', 'iter(', 'next(', 'map(', 'filter(', 'any(', 'all(', 'abs(', 'bool(', 'bytes(', 'format(', 'hash(',
+    'id(', 'input(', 'reversed(', 'round(', 'callable(', 'vars(', 'ord(', 'chr(', 'frozenset(', 'bytearray(', 'object',
+    'property', 'staticmethod', 'classmethod', 'NotImplemented', 'NotImplementedError', 'ValueError', 'TypeError',
+    'KeyError', 'IndexError', 'AttributeError', 'RuntimeError', 'Exception', 'StopIteration', 'OSError', '__name__',
+    '__init__', '__main__',
+  ],
+  members: {
+    self: [],
+    os: ['path', 'environ', 'getcwd(', 'listdir(', 'makedirs(', 'remove(', 'sep', 'name', 'getpid('],
+    'os.path': ['join(', 'exists(', 'dirname(', 'basename(', 'abspath(', 'isfile(', 'isdir(', 'splitext(', 'expanduser('],
+    sys: ['argv', 'exit(', 'stdout', 'stderr', 'path', 'version_info', 'platform', 'modules', 'stdin'],
+    'sys.stdout': ['write(', 'flush('],
+    'sys.stderr': ['write(', 'flush('],
+    math: ['sqrt(', 'floor(', 'ceil(', 'pi', 'inf', 'log(', 'exp(', 'isclose(', 'gcd('],
+    json: ['dumps(', 'loads(', 'dump(', 'load('],
+    re: ['compile(', 'match(', 'search(', 'sub(', 'findall(', 'split(', 'escape(', 'IGNORECASE', 'MULTILINE'],
+  },
+  genericMembers: [
+    'append(', 'get(', 'join(', 'items(', 'format(', 'split(', 'strip(', 'startswith(', 'endswith(', 'keys(', 'values(',
+    'extend(', 'replace(', 'lower(', 'upper(', 'pop(', 'add(', 'update(', 'insert(', 'remove(', 'index(', 'count(',
+    'encode(', 'decode(', 'read(', 'write(', 'close(', 'copy(', 'setdefault(', 'sort(', 'rstrip(', 'lstrip(',
+  ],
+  directives: [],
+  snippets: [
+    { label: 'if __name__ == "__main__"', body: 'if __name__ == "__main__":\n\tmain()' },
+    { label: 'def main()', body: 'def main():\n\t' },
+    { label: 'for in range', body: 'for i in range(n):\n\t' },
+    { label: 'for in', body: 'for item in items:\n\t' },
+    { label: 'while', body: 'while condition:\n\t' },
+    { label: 'if', body: 'if condition:\n\t' },
+    { label: 'if / else', body: 'if condition:\n\tpass\nelse:\n\t' },
+    { label: 'def', body: 'def name(args):\n\t' },
+    { label: 'class', body: 'class Name:\n\tdef __init__(self):\n\t\t' },
+    { label: 'try / except', body: 'try:\n\tpass\nexcept Exception as e:\n\t' },
+    { label: 'with open', body: 'with open(path) as f:\n\t' },
+    { label: 'print f-string', body: 'print(f"{value}")' },
+  ],
+  blocks: 'colon',
+  defaultIndent: '    ',
+  lineComment: '#',
+  blockComment: null,
+  blockHeaders: ['if', 'elif', 'else', 'for', 'while', 'def', 'class', 'try', 'except', 'finally', 'with', 'async', 'match', 'case'],
+};
