@@ -114,7 +114,7 @@ export function RoomPage() {
     return (
       <>
         <CenteredMessage title={`Joining ${load.details.name}`} />
-        <NamePrompt color={identity.color} onSubmit={setName} />
+        <NamePrompt color={identity.color} roomName={load.details.name} onSubmit={setName} />
       </>
     );
   }

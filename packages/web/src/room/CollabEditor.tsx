@@ -51,6 +51,8 @@ export default function CollabEditor({ text, awareness, language, theme, readOnl
       // Room above line 1 for the name label of a remote cursor sitting there.
       padding: { top: 20, bottom: 16 },
       renderLineHighlight: 'line',
+      overviewRulerBorder: false,
+      hideCursorInOverviewRuler: true,
       smoothScrolling: true,
       fixedOverflowWidgets: true,
       tabSize: 4,

@@ -30,11 +30,10 @@ export function PresenceList({ people, onRename }: { people: readonly Participan
           >
             <Avatar person={person} />
             <span className="presence__text">
-              <span className="presence__name">
-                {person.name}
-                {person.isSelf && <span className="presence__you"> (you)</span>}
+              <span className="presence__name">{person.name}</span>
+              <span className="presence__status">
+                {person.typing ? <span className="typing">typing…</span> : person.isSelf ? 'You' : 'Online'}
               </span>
-              <span className="presence__status">{person.typing ? <span className="typing">typing…</span> : 'here'}</span>
             </span>
             {person.isSelf && (
               <button type="button" className="btn btn--ghost btn--icon presence__edit" onClick={onRename} aria-label="Change your name" title="Change your name">

@@ -7,12 +7,15 @@ export function NamePrompt({
   initialName = '',
   color,
   title = 'What should we call you?',
+  roomName,
   onSubmit,
   onCancel,
 }: {
   initialName?: string;
   color: string;
   title?: string;
+  /** Shown as "You are joining …" for a first-time guest. */
+  roomName?: string;
   onSubmit: (name: string) => void;
   onCancel?: () => void;
 }) {
@@ -50,6 +53,11 @@ export function NamePrompt({
         <h2 id={`${inputId}-title`} className="modal__title">
           {title}
         </h2>
+        {roomName && (
+          <p className="modal__context">
+            You are joining <strong>{roomName}</strong>
+          </p>
+        )}
         <p className="modal__text">Your name and colour are shown next to your cursor. They are remembered in this browser.</p>
         <label htmlFor={inputId} className="field__label">
           Your name
