@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createPairwiseServer } from './server.js';
 import { PostgresRoomStore } from './storage/postgres-store.js';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const log = pino({ level: config.logLevel });
-  const store = await openStore(config);
+  const store = await openStore(config, log);
   const server = await createPairwiseServer({ ...config, store, log, compactionThreshold: COMPACTION_THRESHOLD });
   const address = await server.listen(config.port, config.host);
   log.info(
@@ -50,9 +50,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-function openStore(config: Config): Promise<RoomStore> {
+function openStore(config: Config, log: Logger): Promise<RoomStore> {
   return config.databaseUrl
-    ? PostgresRoomStore.open(config.databaseUrl)
+    ? PostgresRoomStore.open(config.databaseUrl, { onError: (err) => log.error({ err }, 'idle PostgreSQL connection failed') })
     : SqliteRoomStore.open(join(config.dataDir, 'pairwise.sqlite'));
 }
 

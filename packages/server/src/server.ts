@@ -64,8 +64,10 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     },
     close() {
       closing ??= (async () => {
-        await app.close();
+        // Stop accepting first; sockets already upgraded are not HTTP's to close, so close them meanwhile.
+        const httpClosed = app.close();
         await endpoint.close();
+        await httpClosed;
         await registry.close();
         await commits.close();
         await compaction.idle();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../storage/store.js';
@@ -22,7 +22,9 @@ const HEALTH_TIMEOUT_MS = 2_000;
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
   // Typed as Fastify's logger so the instance keeps Fastify's default generics.
   const loggerInstance: FastifyBaseLogger = options.log;
-  const app = Fastify({ loggerInstance, disableRequestLogging: true });
+  // Per-request lines would log every autocomplete keystroke; errors are still logged by handleError.
+  const logController = new LogController({ disableRequestLogging: true });
+  const app = Fastify({ loggerInstance, logController });
   app.setErrorHandler(handleError);
 
   app.get('/health', async (_request, reply) => {

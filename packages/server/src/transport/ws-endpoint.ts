@@ -61,10 +61,17 @@ export class SyncEndpoint {
     );
   }
 
-  /** Close every socket (1001) and stop the heartbeat. */
-  async close(): Promise<void> {
+  /** Close every socket (1001), terminating those that do not finish the close handshake in time. */
+  async close(graceMs = 1_000): Promise<void> {
     clearInterval(this.heartbeat);
-    for (const ws of this.wss.clients) ws.close(CLOSE_CODES.goingAway, 'server shutting down');
+    const sockets = [...this.wss.clients];
+    const closed = sockets.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
+    for (const ws of sockets) ws.close(CLOSE_CODES.goingAway, 'server shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.all(closed), grace]);
+    clearTimeout(timer);
+    for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 

@@ -1,0 +1,112 @@
+import { afterEach, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CODE_TEXT } from '@pairwise/protocol';
+import { applyStoredUpdates, type RoomStore } from '../src/storage/index.js';
+import { describeEachBackend, type StoreBackend } from './support/backends.js';
+import { connectClient, waitFor, type TestClient } from './support/clients.js';
+import { seededRandom } from './support/random.js';
+import { spawnServer, type ServerProcess } from './support/server-process.js';
+import { assertHoldsExactly, TokenLedger, tokensOf } from './support/token-editing.js';
+
+const FLUSH_WINDOW_MS = 100;
+/** Event-loop and scheduling delay on a busy 2-core machine, on top of the flush window. */
+const SLACK_MS = 250;
+
+await describeEachBackend('process crash and shutdown', (createBackend) => {
+  let backend: StoreBackend;
+  const processes: ServerProcess[] = [];
+  const clients: TestClient[] = [];
+
+  afterEach(async () => {
+    clients.splice(0).forEach((c) => c.destroy());
+    for (const p of processes.splice(0)) {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+    await backend?.destroy();
+  });
+
+  const start = async (port = 0): Promise<ServerProcess> => {
+    const p = await spawnServer({ ...backend.env, PORT: String(port), FLUSH_WINDOW_MS: String(FLUSH_WINDOW_MS) });
+    processes.push(p);
+    return p;
+  };
+
+  it('kill -9 while three users type: storage lags by at most the flush window, and reconnecting clients restore the rest', async () => {
+    backend = await createBackend();
+    const first = await start();
+    const roomId = await createRoom(first.url);
+    clients.push(...[0, 1, 2].map(() => connectClient(first.wsUrl, roomId)));
+    await Promise.all(clients.map((c) => c.synced()));
+
+    const ledger = new TokenLedger();
+    const random = seededRandom(7);
+    const typing = setInterval(() => clients.forEach((c, i) => ledger.insert(c.text, i, random)), 10);
+    try {
+      await new Promise((r) => setTimeout(r, 700));
+      first.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      await first.exited;
+
+      // What storage held at the moment of the crash: every edit older than the window must be there.
+      const stored = new Set(tokensOf(await storedText(backend, roomId)));
+      const lost = [...ledger.insertedAt].filter(([token, at]) => at < killedAt - FLUSH_WINDOW_MS - SLACK_MS && !stored.has(token));
+      expect(lost, 'edits older than the flush window missing after kill -9').toEqual([]);
+
+      // Users keep typing while the server is down, then it comes back on the same port.
+      await new Promise((r) => setTimeout(r, 200));
+      await start(first.port);
+    } finally {
+      clearInterval(typing);
+    }
+
+    const texts = (): string[] => clients.map((c) => c.text.toString());
+    await waitFor(() => clients.every((c) => c.provider.synced) && new Set(texts()).size === 1, 'clients resync', 20_000);
+    assertHoldsExactly(texts()[0]!, ledger.expected());
+    await waitFor(async () => (await storedText(backend, roomId)) === texts()[0], 'restored edits stored', 10_000);
+  });
+
+  it('SIGTERM stores every accepted edit before exiting', async () => {
+    backend = await createBackend();
+    const server = await start();
+    const roomId = await createRoom(server.url);
+    const client = connectClient(server.wsUrl, roomId);
+    clients.push(client);
+    await client.synced();
+    const ledger = new TokenLedger();
+    const random = seededRandom(11);
+    for (let i = 0; i < 200; i++) ledger.insert(client.text, 0, random);
+    const expected = client.text.toString();
+    await waitFor(async () => (await roomCode(server.url, roomId)) === expected, 'server has every edit');
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('shut down cleanly');
+    expect(await storedText(backend, roomId)).toBe(expected);
+  });
+});
+
+async function createRoom(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ language: 'plaintext' }),
+  });
+  return ((await response.json()) as { id: string }).id;
+}
+
+async function roomCode(url: string, roomId: string): Promise<string> {
+  return ((await (await fetch(`${url}/api/rooms/${roomId}`)).json()) as { code: string }).code;
+}
+
+async function storedText(backend: StoreBackend, roomId: string): Promise<string> {
+  const store: RoomStore = await backend.open();
+  try {
+    const stored = await store.loadDocument(roomId);
+    const doc = new Y.Doc();
+    applyStoredUpdates(doc, stored?.updates ?? []);
+    return doc.getText(CODE_TEXT).toString();
+  } finally {
+    await store.close();
+  }
+}
