@@ -7,7 +7,7 @@ import { useIdentity } from '../app/useIdentity';
 import { ApiRequestError } from '../lib/api';
 import { forgetRoom } from '../lib/recentRooms';
 import { browserStore } from '../lib/storage';
-import { RoomView } from '../room/RoomView';
+import { RoomView, preloadEditor } from '../room/RoomView';
 import { CenteredMessage } from '../ui/CenteredMessage';
 import { NamePrompt } from '../ui/NamePrompt';
 
@@ -29,6 +29,10 @@ export function RoomPage() {
   const [load, setLoad] = useState<LoadState>({ kind: 'loading' });
   const [attempt, setAttempt] = useState(0);
   const [editingName, setEditingName] = useState(false);
+
+  useEffect(() => {
+    if (validId) preloadEditor();
+  }, [validId]);
 
   useEffect(() => {
     if (!validId) {

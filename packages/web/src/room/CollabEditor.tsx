@@ -33,6 +33,8 @@ export default function CollabEditor({ text, awareness, language, theme, readOnl
     const doc = text.doc;
     if (!host || !doc) return;
     const m = setupMonaco();
+    // Phones: wrap long lines and give the gutter less room. Decided once, at creation.
+    const narrow = window.matchMedia('(max-width: 760px)').matches;
     const model = m.editor.createModel('', latest.current.language);
     // Monaco would otherwise adopt CRLF from a Windows paste or platform default, and the
     // Y.Text offsets of Windows and Unix users would stop matching (y-monaco #6).
@@ -44,7 +46,10 @@ export default function CollabEditor({ text, awareness, language, theme, readOnl
       readOnlyMessage: READ_ONLY_MESSAGE,
       automaticLayout: true,
       fontFamily: "'JetBrains Mono', 'Fira Code', ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
-      fontSize: 14,
+      fontSize: narrow ? 13 : 14,
+      wordWrap: narrow ? 'on' : 'off',
+      lineNumbersMinChars: narrow ? 3 : 5,
+      folding: !narrow,
       lineHeight: 22,
       minimap: { enabled: false },
       scrollBeyondLastLine: false,

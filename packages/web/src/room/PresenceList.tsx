@@ -32,7 +32,7 @@ export function PresenceList({ people, onRename }: { people: readonly Participan
             <span className="presence__text">
               <span className="presence__name">{person.name}</span>
               <span className="presence__status">
-                {person.typing ? <span className="typing">typing…</span> : person.isSelf ? 'You' : 'Online'}
+                {person.isSelf ? 'You' : person.typing ? <span className="typing">typing…</span> : 'Online'}
               </span>
             </span>
             {person.isSelf && (

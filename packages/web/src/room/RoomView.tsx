@@ -14,7 +14,15 @@ import { useRoomMeta } from './useRoomMeta';
 import '../styles/room.css';
 
 // Monaco is most of the bundle: the home page should not pay for it.
-const CollabEditor = lazy(() => import('./CollabEditor'));
+const loadEditor = () => import('./CollabEditor');
+const CollabEditor = lazy(loadEditor);
+
+/** Starts downloading the editor while the room is still being looked up or the guest types a name. */
+export function preloadEditor(): void {
+  void loadEditor().catch(() => {
+    // The lazy component retries and shows the error boundary if it fails for real.
+  });
+}
 
 /** Throttle for the `typingAt` awareness field; well under the 2 s "typing…" window. */
 const TYPING_THROTTLE_MS = 600;

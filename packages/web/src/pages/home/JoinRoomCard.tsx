@@ -39,6 +39,7 @@ export function JoinRoomCard() {
           }}
         />
       </label>
+      <p className="card__note">Anyone with the link can edit. No accounts, nothing to install.</p>
       {error && (
         <p className="form-error" role="alert">
           {error}

@@ -1,0 +1,75 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { RoomDetails, RoomSummary } from '@pairwise/protocol';
+
+export async function createRoom(baseUrl: string, body: { name?: string; language?: string } = {}): Promise<RoomSummary> {
+  const res = await fetch(`${baseUrl}/api/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`POST /api/rooms answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as RoomSummary;
+}
+
+export async function getRoom(baseUrl: string, id: string): Promise<RoomDetails> {
+  const res = await fetch(`${baseUrl}/api/rooms/${encodeURIComponent(id)}`);
+  if (!res.ok) throw new Error(`GET /api/rooms/${id} answered ${res.status}`);
+  return (await res.json()) as RoomDetails;
+}
+
+/** Each user gets their own context: separate localStorage, and no BroadcastChannel shortcut between them. */
+export async function newUserPage(browser: Browser, contexts: BrowserContext[]): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return page;
+}
+
+/** Opens a room as a first-time guest: answers the name prompt and waits until the doc has synced. */
+export async function joinRoom(page: Page, baseUrl: string, roomId: string, name: string): Promise<void> {
+  await page.goto(`${baseUrl}/r/${roomId}`);
+  const prompt = page.getByTestId('name-prompt');
+  await prompt.getByLabel('Your name').fill(name);
+  await prompt.getByRole('button', { name: 'Join room' }).click();
+  await waitUntilConnected(page);
+}
+
+export async function waitUntilConnected(page: Page): Promise<void> {
+  await page.locator('[data-testid="connection-badge"][data-phase="connected"]').waitFor();
+  await page.locator('.monaco-editor .view-lines').waitFor();
+}
+
+/**
+ * The editor text as rendered, line by line. Monaco positions line elements absolutely and
+ * renders spaces as U+00A0, so innerText of the container is not the document. Only rendered
+ * (visible) lines are included: fine for the short documents these tests use.
+ */
+export async function editorText(page: Page): Promise<string> {
+  const lines = await page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('.monaco-editor .view-lines > .view-line'))
+      .map((el) => ({ top: Number.parseFloat(el.style.top) || 0, text: el.textContent ?? '' }))
+      .sort((x, y) => x.top - y.top)
+      .map((line) => line.text),
+  );
+  return lines.join('\n').replace(/\u00a0/g, ' ');
+}
+
+/** Clicks into the editor and puts the caret at the very end (or start) of the document. */
+export async function placeCaret(page: Page, where: 'start' | 'end'): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press(where === 'end' ? 'Control+End' : 'Control+Home');
+}
+
+/** The names shown on remote cursor labels (CSS `content` of the head's ::after). */
+export async function cursorLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('.monaco-editor .yRemoteSelectionHead')).map((el) =>
+      getComputedStyle(el, '::after').content,
+    ),
+  );
+}
+
+export async function presenceNames(page: Page): Promise<string[]> {
+  return page.getByTestId('presence-item').locator('.presence__name').allInnerTexts();
+}
