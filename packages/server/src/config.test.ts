@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, type Config } from './config.js';
+
+/** The environment contract of the server: defaults, one clear error per bad variable, paths resolved against cwd. */
+
+const CWD = '/srv/pairwise';
+const WEB = '/opt/pairwise/web/dist';
+const MiB = 1024 * 1024;
+
+const CORE_VARIABLES = [
+  'PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'LOG_LEVEL', 'WEB_DIST_DIR', 'FLUSH_WINDOW_MS', 'ROOM_IDLE_MS',
+  'MAX_MESSAGE_BYTES', 'MAX_BUFFERED_BYTES', 'PING_INTERVAL_MS',
+];
+
+const load = (env: NodeJS.ProcessEnv): Config => loadConfig(env, CWD, WEB);
+
+/** The error loadConfig throws for `env` (fails the test if it throws nothing or something else). */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    load(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`no ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  // toMatchObject: other settings (e.g. completion) have their own tests.
+  it('uses the documented defaults for an empty environment', () => {
+    expect(load({})).toMatchObject<Partial<Config>>({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: '/srv/pairwise/data',
+      databaseUrl: null,
+      logLevel: 'info',
+      webDistDir: WEB,
+      flushWindowMs: 100,
+      idleUnloadMs: 10_000,
+      maxMessageBytes: 16 * MiB,
+      maxBufferedBytes: 16 * MiB,
+      pingIntervalMs: 30_000,
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      load({
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        DATA_DIR: '/var/lib/pairwise',
+        DATABASE_URL: 'postgres://pw:secret@db:5432/pairwise',
+        LOG_LEVEL: 'debug',
+        WEB_DIST_DIR: '/srv/web',
+        FLUSH_WINDOW_MS: '250',
+        ROOM_IDLE_MS: '0',
+        MAX_MESSAGE_BYTES: '1024',
+        MAX_BUFFERED_BYTES: '65536',
+        PING_INTERVAL_MS: '1000',
+      }),
+    ).toMatchObject<Partial<Config>>({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/var/lib/pairwise',
+      databaseUrl: 'postgres://pw:secret@db:5432/pairwise',
+      logLevel: 'debug',
+      webDistDir: '/srv/web',
+      flushWindowMs: 250,
+      idleUnloadMs: 0,
+      maxMessageBytes: 1024,
+      maxBufferedBytes: 65_536,
+      pingIntervalMs: 1000,
+    });
+  });
+
+  it('ignores variables it does not know (a real process environment is full of them)', () => {
+    expect(load({ PATH: '/usr/bin', HOME: '/root', NODE_ENV: 'production', PORT: '4000' }).port).toBe(4000);
+  });
+
+  it('treats empty strings as unset', () => {
+    const env: NodeJS.ProcessEnv = {};
+    for (const name of CORE_VARIABLES) env[name] = '';
+    expect(load(env)).toEqual(load({}));
+  });
+
+  describe('each invalid variable gives a ConfigError: one line that names the variable', () => {
+    const invalid: [name: string, value: string][] = [
+      ['PORT', 'abc'],
+      ['PORT', '70000'],
+      ['PORT', '-1'],
+      ['PORT', '80.5'],
+      ['LOG_LEVEL', 'verbose'],
+      ['LOG_LEVEL', 'INFO'],
+      ['DATABASE_URL', 'mysql://db/pairwise'],
+      ['DATABASE_URL', 'db.example.com:5432'],
+      ['FLUSH_WINDOW_MS', '0'],
+      ['FLUSH_WINDOW_MS', '10001'],
+      ['FLUSH_WINDOW_MS', 'soon'],
+      ['ROOM_IDLE_MS', '-5'],
+      ['ROOM_IDLE_MS', String(24 * 3600_000 + 1)],
+      ['MAX_MESSAGE_BYTES', '1023'],
+      ['MAX_MESSAGE_BYTES', String(256 * MiB + 1)],
+      ['MAX_BUFFERED_BYTES', '1000'],
+      ['PING_INTERVAL_MS', '999'],
+      ['PING_INTERVAL_MS', 'often'],
+    ];
+    for (const [name, value] of invalid) {
+      it(`${name}=${value}`, () => {
+        const error = configError({ [name]: value });
+        expect(error.message).toContain(name);
+        expect(error.message).not.toContain('\n');
+        // Only the bad variable is named, not others that are fine.
+        expect(CORE_VARIABLES.filter((v) => new RegExp(`\\b${v}\\b`).test(error.message))).toEqual([name]);
+      });
+    }
+
+    it('reports one variable even when several are wrong', () => {
+      const error = configError({ PORT: 'x', LOG_LEVEL: 'loud' });
+      expect(error.message).not.toContain('\n');
+      expect(error.name).toBe('ConfigError');
+    });
+  });
+
+  // BUG: numbers are parsed with z.coerce.number(), i.e. Number(value), and Number('  ') is 0.
+  // A whitespace-only PORT (an easy slip in a .env or compose file) silently starts the server on a
+  // random port, and ROOM_IDLE_MS='  ' means "unload at once". Suggested fix: treat values that
+  // are blank after trimming as unset (like empty strings), or parse integers with a /^\d+$/ regex.
+  it('whitespace-only numeric variables are not silently read as 0', () => {
+    for (const name of ['PORT', 'ROOM_IDLE_MS']) {
+      let result: Config | ConfigError;
+      try {
+        result = load({ [name]: '  ' });
+      } catch (err) {
+        result = err as ConfigError;
+      }
+      if (result instanceof ConfigError) {
+        expect(result.message).toContain(name);
+      } else {
+        expect(result, `${name}='  '`).toEqual(load({}));
+      }
+    }
+  });
+
+  describe('DATABASE_URL', () => {
+    it('accepts postgres:// and postgresql:// URLs', () => {
+      expect(load({ DATABASE_URL: 'postgres://u@localhost/db' }).databaseUrl).toBe('postgres://u@localhost/db');
+      expect(load({ DATABASE_URL: 'postgresql://u@localhost:5433/db?sslmode=require' }).databaseUrl).toBe(
+        'postgresql://u@localhost:5433/db?sslmode=require',
+      );
+    });
+
+    it('rejects anything else', () => {
+      for (const url of ['sqlite:///tmp/x.db', 'http://localhost:5432', 'postgres:/missing-slash', ' postgres://u@h/db']) {
+        expect(configError({ DATABASE_URL: url }).message).toContain('DATABASE_URL');
+      }
+    });
+  });
+
+  describe('paths', () => {
+    it('resolves a relative DATA_DIR against cwd', () => {
+      expect(load({ DATA_DIR: 'store' }).dataDir).toBe('/srv/pairwise/store');
+      expect(load({ DATA_DIR: './a/../b' }).dataDir).toBe('/srv/pairwise/b');
+      expect(load({ DATA_DIR: '../shared' }).dataDir).toBe('/srv/shared');
+    });
+
+    it('keeps an absolute DATA_DIR as given', () => {
+      expect(load({ DATA_DIR: '/data/pairwise' }).dataDir).toBe('/data/pairwise');
+    });
+
+    it('resolves a relative WEB_DIST_DIR against cwd, and defaults to the packaged one', () => {
+      expect(load({ WEB_DIST_DIR: 'web' }).webDistDir).toBe('/srv/pairwise/web');
+      expect(load({}).webDistDir).toBe(WEB);
+    });
+  });
+});
