@@ -15,6 +15,8 @@ export interface BracketScan {
 
 const CLOSE = { '(': ')', '[': ']', '{': '}' } as const;
 const OPEN_OF: Readonly<Record<string, '(' | '[' | '{'>> = { ')': '(', ']': '[', '}': '{' };
+// Comments and strings start with one of these in every supported language; other characters skip the checks.
+const MAY_START_LITERAL = new Set(['"', "'", '`', '/', '#']);
 // Brackets further back than this rarely decide what to close here, and the scan must stay cheap.
 const SCAN_CHARS = 12_000;
 
@@ -22,9 +24,12 @@ export function closingOf(char: OpenBracket['char']): string {
   return CLOSE[char];
 }
 
-/** Bracket stack at `cursor`, skipping strings and comments. Starts at a line start, assumed to be code. */
-export function scanBrackets(code: string, cursor: number, table: LanguageTable): BracketScan {
-  const start = lineStartOf(code, Math.max(0, cursor - SCAN_CHARS));
+/**
+ * Bracket stack at `cursor`, skipping strings and comments, scanning from `from` (a line start,
+ * assumed to be code) or from a line start a bounded distance back.
+ */
+export function scanBrackets(code: string, cursor: number, table: LanguageTable, from?: number): BracketScan {
+  const start = from ?? lineStartOf(code, Math.max(0, cursor - SCAN_CHARS));
   const open: OpenBracket[] = [];
   let semicolonLines = 0;
   let statementLines = 0;
@@ -39,7 +44,7 @@ export function scanBrackets(code: string, cursor: number, table: LanguageTable)
       i++;
       continue;
     }
-    const skipped = skipLiteral(code, i, cursor, table);
+    const skipped = MAY_START_LITERAL.has(ch) ? skipLiteral(code, i, cursor, table) : i;
     if (skipped !== i) {
       if (code[i] !== '/' && code[i] !== '#') lastCode = code[i]!;
       i = skipped;

@@ -14,19 +14,23 @@ const VALUE_END = /[\p{L}\p{N}_$'"`)\]}]/u;
 /** Text closing what is open at the cursor: the brackets of this line, or the block this line dedents out of. */
 export function closerAt(ctx: CursorContext): Closer | null {
   if (ctx.after.trim() !== '' && !/^[)\]}]/.test(ctx.after.trim())) return null;
-  const scan = scanBrackets(ctx.code, ctx.cursor, ctx.table);
-  if (ctx.beforeWord === '' && ctx.word === '') return blockCloser(ctx, scan);
-  return inlineCloser(ctx, scan);
+  if (ctx.beforeWord === '' && ctx.word === '') {
+    return ctx.table.blocks === 'brace' ? blockCloser(ctx, scanBrackets(ctx.code, ctx.cursor, ctx.table)) : null;
+  }
+  return inlineCloser(ctx);
 }
 
-function inlineCloser(ctx: CursorContext, scan: BracketScan): Closer | null {
-  const lineOpen = scan.open.filter((b) => b.offset >= ctx.lineStart);
+function inlineCloser(ctx: CursorContext): Closer | null {
   const last = ctx.code[ctx.cursor - 1] ?? '';
-  if (lineOpen.length === 0 || !VALUE_END.test(last)) return null;
+  if (!VALUE_END.test(last)) return null;
+  // The line alone decides whether anything is open on it; the wider scan runs only when needed.
+  const lineOpen = scanBrackets(ctx.code, ctx.cursor, ctx.table, ctx.lineStart).open;
+  if (lineOpen.length === 0) return null;
   const closing = lineOpen.map((b) => closingOf(b.char)).reverse().join('');
   const header = headerKeyword(ctx.code.slice(ctx.lineStart + ctx.indent.length, ctx.cursor), ctx);
   if (ctx.table.blocks === 'colon') return { text: header ? `${closing}:` : closing, block: false };
   if (header) return { text: `${closing} {`, block: false };
+  const scan = scanBrackets(ctx.code, ctx.cursor, ctx.table);
   const outer = scan.open[scan.open.length - lineOpen.length - 1];
   const statement = outer === undefined || outer.char === '{';
   return { text: statement && scan.semicolonRatio >= 0.5 ? `${closing};` : closing, block: false };
@@ -34,7 +38,6 @@ function inlineCloser(ctx: CursorContext, scan: BracketScan): Closer | null {
 
 /** On a line holding only indentation, close the innermost `{` when the indentation is back at its line's. */
 function blockCloser(ctx: CursorContext, scan: BracketScan): Closer | null {
-  if (ctx.table.blocks !== 'brace') return null;
   const inner = scan.open[scan.open.length - 1];
   if (inner === undefined || inner.char !== '{' || inner.offset >= ctx.lineStart) return null;
   const openerStart = lineStartOf(ctx.code, inner.offset);

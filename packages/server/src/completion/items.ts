@@ -54,7 +54,6 @@ function wordItems(ctx: CursorContext, sources: readonly Source[]): CompletionIt
   if (ctx.word === '' && ctx.accessor === null) return [];
   const scores = new Map<string, { score: number; kind: CompletionKind; text: string }>();
   for (const source of sources) {
-    if (source.kind === 'document' && source.order > 1) continue;
     if (source.kind === 'snippet' || source.kind === 'closer' || source.kind === 'sequence') continue;
     for (const o of source.options) {
       const text = source.kind === 'document' ? o.text.slice(0, wordRunLength(o.text, 0)) : o.text;

@@ -23,24 +23,58 @@ export const WINDOW_BEFORE = 48_000;
 export const WINDOW_AFTER = 16_000;
 const MAX_ORDER = 12;
 const MAX_CONTEXT_CHARS = 200;
-const MAX_MATCHES = 160;
+const MAX_MATCHES = 96;
 const MAX_CONTINUATION = 160;
 const PROXIMITY_SCALE = 6_000;
 
 export function collectLevels(ctx: CursorContext): Level[] {
   const levels: Level[] = [];
+  let previous: Search | null = null;
   if (ctx.word !== '') {
+    previous = search(ctx, ctx.wordStart);
     // The word alone says nothing about what comes after it here, only how it ends.
-    const words = findContinuations(ctx, ctx.wordStart).map((c) => ({ ...c, text: wordWithCloser(c.text) }));
+    const words = previous.matches.map((m) => ({ text: wordWithCloser(m.text), weight: m.weight }));
     levels.push({ order: 0, continuations: words });
   }
   const starts = tokenStartsBefore(ctx.code, ctx.wordStart, MAX_ORDER, ctx.cursor - MAX_CONTEXT_CHARS);
   for (let k = 0; k < starts.length; k++) {
-    const continuations = findContinuations(ctx, starts[k]!);
-    if (continuations.length === 0) break;
-    levels.push({ order: k + 1, continuations });
+    const narrowed = previous?.complete === true;
+    const current: Search = narrowed ? narrow(ctx, previous!, starts[k]!) : search(ctx, starts[k]!);
+    if (current.matches.length === 0) break;
+    // Same occurrences under a longer context are the same evidence, not more of it: keep only the longest.
+    const last = levels[levels.length - 1];
+    if (narrowed && last !== undefined && last.order > 0 && last.continuations.length === current.matches.length) levels.pop();
+    levels.push({ order: k + 1, continuations: current.matches });
+    previous = current;
   }
   return levels;
+}
+
+interface Match extends Continuation {
+  /** Where the matched context starts. */
+  readonly at: number;
+}
+
+interface Search {
+  readonly contextStart: number;
+  readonly matches: readonly Match[];
+  /** Every occurrence in the window was found (the match cap was not hit). */
+  readonly complete: boolean;
+}
+
+/**
+ * A longer context occurs only where the shorter one it ends with does, so when the shorter
+ * search was exhaustive the longer one just filters it instead of scanning the window again.
+ */
+function narrow(ctx: CursorContext, shorter: Search, contextStart: number): Search {
+  const { code } = ctx;
+  const extra = code.slice(contextStart, shorter.contextStart);
+  const needsBoundary = isWordCode(extra.charCodeAt(0));
+  const matches = shorter.matches.filter((m) => {
+    const at = m.at - extra.length;
+    return at >= 0 && code.startsWith(extra, at) && (!needsBoundary || !isWordCharAt(code, at - 1));
+  });
+  return { contextStart, matches: matches.map((m) => ({ ...m, at: m.at - extra.length })), complete: true };
 }
 
 /**
@@ -65,28 +99,28 @@ export function tokenStartsBefore(code: string, end: number, max: number, floor:
 }
 
 /** Occurrences of `code[contextStart, cursor)` elsewhere in the window, nearest first, with what followed. */
-function findContinuations(ctx: CursorContext, contextStart: number): Continuation[] {
+function search(ctx: CursorContext, contextStart: number): Search {
   const { code, cursor } = ctx;
   const context = code.slice(contextStart, cursor);
   const needsBoundary = isWordCode(context.charCodeAt(0));
-  const found: Continuation[] = [];
+  const matches: Match[] = [];
   const floor = Math.max(0, cursor - WINDOW_BEFORE);
-  let at = contextStart - 1 < 0 ? -1 : code.lastIndexOf(context, contextStart - 1);
-  while (at >= floor && found.length < MAX_MATCHES) {
+  let at = contextStart === 0 ? -1 : code.lastIndexOf(context, contextStart - 1);
+  while (at >= floor && matches.length < MAX_MATCHES) {
     if (!needsBoundary || !isWordCharAt(code, at - 1)) {
-      found.push({ text: continuationAt(code, at + context.length, ctx.wordStart), weight: proximity(cursor - at) });
+      matches.push({ at, text: continuationAt(code, at + context.length, ctx.wordStart), weight: proximity(cursor - at) });
     }
     at = at === 0 ? -1 : code.lastIndexOf(context, at - 1);
   }
   const ceiling = Math.min(code.length, cursor + WINDOW_AFTER);
   let ahead = code.indexOf(context, cursor);
-  while (ahead !== -1 && ahead < ceiling && found.length < MAX_MATCHES) {
+  while (ahead !== -1 && ahead < ceiling && matches.length < MAX_MATCHES) {
     if (!needsBoundary || !isWordCharAt(code, ahead - 1)) {
-      found.push({ text: continuationAt(code, ahead + context.length, code.length), weight: proximity(ahead - cursor) });
+      matches.push({ at: ahead, text: continuationAt(code, ahead + context.length, code.length), weight: proximity(ahead - cursor) });
     }
     ahead = code.indexOf(context, ahead + 1);
   }
-  return found;
+  return { contextStart, matches, complete: matches.length < MAX_MATCHES };
 }
 
 /** Rest of the line from `from`, stopping short of `stop` so the word being typed never predicts itself. */
