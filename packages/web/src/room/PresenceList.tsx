@@ -25,7 +25,7 @@ export function PresenceList({ people, onRename }: { people: readonly Participan
             className="presence__item"
             data-testid="presence-item"
             data-client-id={person.clientId}
-            data-typing={person.typing}
+            data-typing={person.typing && !person.isSelf}
             style={{ '--user-color': person.color } as CSSProperties}
           >
             <Avatar person={person} />
