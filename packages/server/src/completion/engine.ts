@@ -3,7 +3,7 @@ import { analyzeCursor } from './context.js';
 import { cursorInsideWord, fitBeforeFollowing } from './fit.js';
 import { buildItems } from './items.js';
 import type { CompletionRequest } from './provider.js';
-import { EMPTY_RESPONSE } from './provider.js';
+import { emptyResponse } from './provider.js';
 import { chooseGhost, likelyPath } from './ranker.js';
 import { gatherSources } from './sources.js';
 import { splitsSurrogatePair } from './text.js';
@@ -12,7 +12,7 @@ import { splitsSurrogatePair } from './text.js';
 export function completeLocally(request: CompletionRequest): AutocompleteResponse {
   const { code, cursorPosition: cursor, language } = request;
   if (!Number.isInteger(cursor) || cursor < 0 || cursor > code.length || splitsSurrogatePair(code, cursor)) {
-    return EMPTY_RESPONSE;
+    return emptyResponse();
   }
   const ctx = analyzeCursor(code, cursor, language);
   const sources = gatherSources(ctx);

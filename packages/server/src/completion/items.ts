@@ -88,7 +88,8 @@ function lineItems(ctx: CursorContext, sources: readonly Source[]): CompletionIt
 }
 
 function isKeyword(ctx: CursorContext, word: string): boolean {
-  return ctx.table.statementKeywords.includes(word) || ctx.table.expressionKeywords.includes(word);
+  const { table } = ctx;
+  return table.statementKeywords.includes(word) || table.expressionKeywords.includes(word) || (ctx.directive && table.directives.includes(word));
 }
 
 function labelFor(ctx: CursorContext, text: string): string {

@@ -34,7 +34,7 @@ export function collectLevels(ctx: CursorContext): Level[] {
     previous = search(ctx, ctx.wordStart);
     // The word alone says nothing about what comes after it here, only how it ends.
     const words = previous.matches.map((m) => ({ text: wordWithCloser(m.text), weight: m.weight }));
-    levels.push({ order: 0, continuations: words });
+    if (words.length > 0) levels.push({ order: 0, continuations: words });
   }
   const starts = tokenStartsBefore(ctx.code, ctx.wordStart, MAX_ORDER, ctx.cursor - MAX_CONTEXT_CHARS);
   for (let k = 0; k < starts.length; k++) {

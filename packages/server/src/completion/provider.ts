@@ -15,4 +15,6 @@ export interface CompletionProvider {
   complete(request: CompletionRequest, signal: AbortSignal): Promise<AutocompleteResponse>;
 }
 
-export const EMPTY_RESPONSE: AutocompleteResponse = Object.freeze({ suggestion: '', allSuggestions: [] });
+export function emptyResponse(): AutocompleteResponse {
+  return { suggestion: '', allSuggestions: [] };
+}

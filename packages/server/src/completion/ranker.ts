@@ -48,31 +48,37 @@ export function likelyPath(sources: readonly Source[]): PathStep[] {
     const best = heaviest(masses);
     if (best === null) break;
     const soFar = steps[steps.length - 1]?.text ?? '';
-    const partial = sharedStart(masses, best[0]);
+    // A token's mass includes longer tokens it begins (`Readonly` also counts `ReadonlyArray`).
+    const bestMass = prefixMass(masses, best[0]);
+    const partial = sharedStart(masses, best[0], bestMass);
     if (partial !== null && partial[1] >= MIN_PROBABILITY) {
       const text = soFar + partial[0];
       steps.push({ text, probability: partial[1], dominant: dominantKind(active.filter((a) => a.text.startsWith(text))) });
     }
-    if (best[1] < MIN_PROBABILITY) break;
+    if (bestMass < MIN_PROBABILITY) break;
     const nextText = soFar + best[0];
     active = active.filter((a) => a.text.startsWith(nextText));
     pos = nextText.length;
-    steps.push({ text: nextText, probability: best[1], dominant: dominantKind(active) });
+    steps.push({ text: nextText, probability: bestMass, dominant: dominantKind(active) });
   }
   return steps;
+}
+
+function prefixMass(masses: ReadonlyMap<string, number>, prefix: string): number {
+  let mass = 0;
+  for (const [segment, m] of masses) if (segment.startsWith(prefix)) mass += m;
+  return mass;
 }
 
 /**
  * The longest proper prefix of `best` that carries clearly more mass than `best` itself, for words
  * that agree on their start only (`println`, `print`, `printf` all begin `print`).
  */
-function sharedStart(masses: ReadonlyMap<string, number>, best: string): [string, number] | null {
-  const bestMass = masses.get(best) ?? 0;
+function sharedStart(masses: ReadonlyMap<string, number>, best: string, bestMass: number): [string, number] | null {
   for (let length = best.length - 1; length > 0; length--) {
     const prefix = best.slice(0, length);
     if (prefix.trim() === '') break;
-    let mass = 0;
-    for (const [segment, m] of masses) if (segment.startsWith(prefix)) mass += m;
+    const mass = prefixMass(masses, prefix);
     if (mass > bestMass * 1.05) return [prefix, mass];
   }
   return null;

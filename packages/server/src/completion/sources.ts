@@ -2,9 +2,9 @@ import type { CursorContext } from './context.js';
 import { closerAt } from './closer.js';
 import type { Closer } from './closer.js';
 import { collectLevels } from './matcher.js';
+import { priorSources } from './priors.js';
 import { segmentEnd } from './ranker.js';
 import { sequenceContinuation } from './sequence.js';
-import { matchingSnippets } from './snippets.js';
 
 export type SourceKind = 'document' | 'keyword' | 'builtin' | 'member' | 'snippet' | 'closer' | 'sequence';
 
@@ -16,8 +16,8 @@ export interface Option {
 }
 
 /**
- * A body of evidence about what follows the cursor. `lambda` is how much the source is trusted
- * relative to the others; option weights only compare options within the source.
+ * A body of evidence about what follows the cursor. `lambda` is the share of all probability the
+ * source holds (lambdas of one request sum to at most 1); option weights split it.
  */
 export interface Source {
   readonly kind: SourceKind;
@@ -27,106 +27,44 @@ export interface Source {
   readonly options: readonly Option[];
 }
 
-/**
- * Prior trust of the sources that do not come from the document. They share what the document
- * levels leave over; what they leave over in turn is mass on "nothing worth suggesting".
- */
-const PRIOR = {
-  keyword: 0.5,
-  builtin: 0.4,
-  member: 0.8,
-  genericMember: 0.2,
-  snippet: 0.05,
-  inlineCloser: 0.6,
-} as const;
 /** Share of all mass taken by evidence that overrides the rest when present. */
 const OVERRIDE = { sequence: 0.85, blockCloser: 0.7 } as const;
 /** Added to the distinct-continuation count of a level when computing its escape probability. */
 const ESCAPE_BIAS = 0.5;
 
 export function gatherSources(ctx: CursorContext): Source[] {
-  const levels = collectLevels(ctx);
   const closer = closerAt(ctx);
-  const priors = priorSources(ctx, closer);
   const overrides = overrideSources(ctx, closer);
-  const overrideShare = overrides.reduce((sum, s) => sum + s.lambda, 0);
-  const rest = Math.max(0, 1 - overrideShare);
+  let remaining = Math.max(0, 1 - overrides.reduce((sum, s) => sum + s.lambda, 0));
   // PPM-style blending: the longest matching context speaks first and escapes to shorter ones in
-  // proportion to how undecided it is; the language tables get whatever all levels leave.
-  let remaining = rest;
-  const sources: Source[] = [];
-  for (const level of [...levels].sort((a, b) => b.order - a.order)) {
-    const escape = escapeProbability(level.continuations.map((c) => c.text));
+  // proportion to how undecided it is; the language's own knowledge gets what all levels leave.
+  const sources: Source[] = [...overrides];
+  const levels = collectLevels(ctx).sort((a, b) => b.order - a.order);
+  for (const level of levels) {
+    const escape = escapeProbability(level.continuations.map((c) => c.text), level.order === 0 ? ctx.word.length : 1);
     sources.push({ kind: 'document', order: level.order, lambda: remaining * (1 - escape), options: level.continuations });
     remaining *= escape;
   }
+  const priors = priorSources(ctx, closer);
   const priorTotal = Math.max(1, priors.reduce((sum, s) => sum + s.lambda, 0));
   for (const prior of priors) sources.push({ ...prior, lambda: (remaining * prior.lambda) / priorTotal });
-  return [...overrides, ...sources].filter((s) => s.options.length > 0 && s.lambda > 0);
+  return sources.filter((s) => s.options.length > 0 && s.lambda > 0);
 }
 
-/** PPM-C escape: many different next tokens after few occurrences means the context decides little. */
-function escapeProbability(continuations: readonly string[]): number {
+/**
+ * PPM-C escape: many different next tokens after few occurrences means the context decides little.
+ * For the bare word, the escape is the chance of a word the document has not used yet, which
+ * shrinks as more of the word is typed and still matches a known one.
+ */
+function escapeProbability(continuations: readonly string[], typedChars: number): number {
+  if (continuations.length === 0) return 1;
   const distinct = new Set(continuations.map((c) => c.slice(0, segmentEnd(c, 0)))).size + ESCAPE_BIAS;
-  return distinct / (continuations.length + distinct);
-}
-
-function priorSources(ctx: CursorContext, closer: Closer | null): Source[] {
-  const sources = tableSources(ctx);
-  const snippets = matchingSnippets(ctx);
-  if (snippets.length > 0) {
-    sources.push({ kind: 'snippet', order: 0, lambda: PRIOR.snippet, options: snippets.map((s) => ({ text: s.text, weight: 1, label: s.label })) });
-  }
-  if (closer !== null && !closer.block) sources.push({ kind: 'closer', order: 0, lambda: PRIOR.inlineCloser, options: [{ text: closer.text, weight: 1 }] });
-  return sources.filter((s) => s.options.length > 0);
+  return distinct / (continuations.length + distinct) / (1 + (Math.max(1, typedChars) - 1) / 2);
 }
 
 function overrideSources(ctx: CursorContext, closer: Closer | null): Source[] {
-  const sources: Source[] = [];
   const sequence = sequenceContinuation(ctx);
-  if (sequence !== null) sources.push({ kind: 'sequence', order: 0, lambda: OVERRIDE.sequence, options: [{ text: sequence, weight: 1 }] });
-  else if (closer?.block === true) {
-    sources.push({ kind: 'closer', order: 0, lambda: OVERRIDE.blockCloser, options: [{ text: closer.text, weight: 1 }] });
-  }
-  return sources;
-}
-
-/** Keywords, builtins and known members that extend the word being typed. */
-function tableSources(ctx: CursorContext): Source[] {
-  const { table, word } = ctx;
-  if (ctx.directive) return [tableSource('keyword', PRIOR.keyword, table.directives, word)];
-  if (ctx.accessor !== null) {
-    const known = knownMembers(ctx);
-    const sources = [tableSource('member', PRIOR.member, known, word)];
-    if (word !== '') sources.push(tableSource('member', PRIOR.genericMember, table.genericMembers, word));
-    return sources;
-  }
-  if (word === '') return [];
-  const keywords = ctx.statementStart ? [...table.statementKeywords, ...table.expressionKeywords] : table.expressionKeywords;
-  return [tableSource('keyword', PRIOR.keyword, keywords, word), tableSource('builtin', PRIOR.builtin, table.builtins, word)];
-}
-
-function knownMembers(ctx: CursorContext): readonly string[] {
-  const segments = ctx.receiver.split('.');
-  for (let take = segments.length; take > 0; take--) {
-    const key = segments.slice(segments.length - take).join('.');
-    // hasOwn: receivers named `constructor` or `toString` must not find Object.prototype's.
-    if (Object.hasOwn(ctx.table.members, key)) return ctx.table.members[key]!;
-  }
+  if (sequence !== null) return [{ kind: 'sequence', order: 0, lambda: OVERRIDE.sequence, options: [{ text: sequence, weight: 1 }] }];
+  if (closer?.block === true) return [{ kind: 'closer', order: 0, lambda: OVERRIDE.blockCloser, options: [{ text: closer.text, weight: 1 }] }];
   return [];
-}
-
-function tableSource(kind: SourceKind, lambda: number, entries: readonly string[], word: string): Source {
-  const options: Option[] = [];
-  entries.forEach((entry, rank) => {
-    if (entry.length > word.length && entry.startsWith(word)) {
-      options.push({ text: entry.slice(word.length), weight: 1 / (1 + rank * 0.15), label: entry.replace(/[(<]$/, '') });
-    }
-  });
-  return { kind, order: 0, lambda, options: dedupe(options) };
-}
-
-function dedupe(options: Option[]): Option[] {
-  const seen = new Set<string>();
-  return options.filter((o) => !seen.has(o.text) && (seen.add(o.text), true));
 }
