@@ -60,8 +60,8 @@ function stripEcho(text: string, prompt: ModelPrompt): string {
 
 /** Cut the answer where it starts repeating the text after the cursor. */
 function stripSuffixEcho(text: string, suffix: string): string {
-  const head = suffix.trimStart().slice(0, 200);
+  const head = suffix.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
   if (head.length < MIN_ECHO_CHARS) return text;
-  const at = text.indexOf(head.slice(0, Math.min(head.length, 40)));
+  const at = text.indexOf(head);
   return at === -1 ? text : text.slice(0, at);
 }

@@ -1,7 +1,8 @@
 import type { CursorContext } from './context.js';
 import { lineStartOf } from './text.js';
 
-const TOKEN = /\d+|[\p{L}_$][\p{L}\p{N}_$]*|\s+|./gu;
+// Digits split from letters, so `opt1` → `opt2` is a step too.
+const TOKEN = /\d+|[\p{L}_$]+|\s+|./gu;
 const INTEGER = /^\d+$/;
 
 /**

@@ -28,7 +28,8 @@ export interface Source {
 }
 
 /** Share of all mass taken by evidence that overrides the rest when present. */
-const OVERRIDE = { sequence: 0.85, blockCloser: 0.7 } as const;
+const OVERRIDE = { sequence: 0.97, blockCloser: 0.7 } as const;
+const NEGLIGIBLE_MASS = 0.02;
 /** Added to the distinct-continuation count of a level when computing its escape probability. */
 const ESCAPE_BIAS = 0.5;
 
@@ -41,6 +42,8 @@ export function gatherSources(ctx: CursorContext): Source[] {
   const sources: Source[] = [...overrides];
   const levels = collectLevels(ctx).sort((a, b) => b.order - a.order);
   for (const level of levels) {
+    // Once the longer contexts hold nearly all the mass, shorter ones cannot change any decision.
+    if (remaining < NEGLIGIBLE_MASS) break;
     const escape = escapeProbability(level.continuations.map((c) => c.text), level.order === 0 ? ctx.word.length : 1);
     sources.push({ kind: 'document', order: level.order, lambda: remaining * (1 - escape), options: level.continuations });
     remaining *= escape;
