@@ -121,7 +121,7 @@ describe('loadConfig', () => {
     });
   });
 
-  // BUG: numbers are parsed with z.coerce.number(), i.e. Number(value), and Number('  ') is 0.
+  // Regression (fixed): numbers are parsed with z.coerce.number(), i.e. Number(value), and Number('  ') is 0.
   // A whitespace-only PORT (an easy slip in a .env or compose file) silently starts the server on a
   // random port, and ROOM_IDLE_MS='  ' means "unload at once". Suggested fix: treat values that
   // are blank after trimming as unset (like empty strings), or parse integers with a /^\d+$/ regex.

@@ -15,7 +15,13 @@ export interface Config {
   maxMessageBytes: number;
   maxBufferedBytes: number;
   pingIntervalMs: number;
+  completion: CompletionConfig;
 }
+
+/** `local` never sends code anywhere; `openai` sends it to the configured endpoint. */
+export type CompletionConfig =
+  | { provider: 'local'; requestsPerMinute: number }
+  | { provider: 'openai'; requestsPerMinute: number; baseUrl: string; apiKey: string | null; model: string; timeoutMs: number };
 
 const MiB = 1024 * 1024;
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -35,7 +41,14 @@ const envSchema = z.object({
   MAX_MESSAGE_BYTES: int(1024, 256 * MiB).default(16 * MiB),
   MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * MiB).default(16 * MiB),
   PING_INTERVAL_MS: int(1_000, 3600_000).default(30_000),
+  COMPLETION_PROVIDER: z.enum(['local', 'openai']).default('local'),
+  COMPLETION_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  COMPLETION_API_KEY: z.string().optional(),
+  COMPLETION_MODEL: z.string().min(1).optional(),
+  COMPLETION_TIMEOUT_MS: int(50, 60_000).default(3_000),
+  AUTOCOMPLETE_RATE_LIMIT: int(1, 100_000).default(300),
 });
+type Env = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -49,8 +62,8 @@ export class ConfigError extends Error {
  * package; relative paths are resolved against `cwd`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDir: string): Config {
-  // Empty variables count as unset, as in most twelve-factor apps.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // Blank variables count as unset, as in most twelve-factor apps (and `Number('  ')` would be 0).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -70,5 +83,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     pingIntervalMs: e.PING_INTERVAL_MS,
+    completion: completionConfig(e),
+  };
+}
+
+function completionConfig(e: Env): CompletionConfig {
+  const requestsPerMinute = e.AUTOCOMPLETE_RATE_LIMIT;
+  if (e.COMPLETION_PROVIDER === 'local') return { provider: 'local', requestsPerMinute };
+  if (!e.COMPLETION_BASE_URL) throw new ConfigError('invalid configuration: COMPLETION_PROVIDER=openai needs COMPLETION_BASE_URL');
+  if (!e.COMPLETION_MODEL) throw new ConfigError('invalid configuration: COMPLETION_PROVIDER=openai needs COMPLETION_MODEL');
+  return {
+    provider: 'openai',
+    requestsPerMinute,
+    baseUrl: e.COMPLETION_BASE_URL,
+    apiKey: e.COMPLETION_API_KEY ?? null,
+    model: e.COMPLETION_MODEL,
+    timeoutMs: e.COMPLETION_TIMEOUT_MS,
   };
 }

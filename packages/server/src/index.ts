@@ -1,2 +1,3 @@
 export * from './storage/index.js';
 export * from './completion/index.js';
+export * from './server.js';

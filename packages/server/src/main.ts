@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { LocalCompletionProvider, OpenAiCompletionProvider, type CompletionProvider } from './completion/index.js';
+import { ConfigError, loadConfig, type CompletionConfig, type Config } from './config.js';
 import { createPairwiseServer } from './server.js';
 import { PostgresRoomStore } from './storage/postgres-store.js';
 import { SqliteRoomStore } from './storage/sqlite-store.js';
@@ -24,10 +25,20 @@ async function main(): Promise<void> {
   }
   const log = pino({ level: config.logLevel });
   const store = await openStore(config, log);
-  const server = await createPairwiseServer({ ...config, store, log, compactionThreshold: COMPACTION_THRESHOLD });
+  const server = await createPairwiseServer({
+    ...config,
+    store,
+    log,
+    compactionThreshold: COMPACTION_THRESHOLD,
+    completionProvider: completionProviderFor(config.completion),
+    autocompleteRequestsPerMinute: config.completion.requestsPerMinute,
+  });
   const address = await server.listen(config.port, config.host);
   log.info(
-    { storage: config.databaseUrl ? 'postgresql' : `sqlite (${config.dataDir})` },
+    {
+      storage: config.databaseUrl ? 'postgresql' : `sqlite (${config.dataDir})`,
+      completion: config.completion.provider === 'openai' ? `openai (${config.completion.baseUrl})` : 'local',
+    },
     `Pairwise listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`,
   );
 
@@ -48,6 +59,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** `local` keeps code on this machine; only `openai` sends it anywhere, and only to the configured endpoint. */
+function completionProviderFor(config: CompletionConfig): CompletionProvider {
+  const local = new LocalCompletionProvider();
+  if (config.provider === 'local') return local;
+  return new OpenAiCompletionProvider({
+    baseUrl: config.baseUrl,
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    model: config.model,
+    timeoutMs: config.timeoutMs,
+    fallback: local,
+  });
 }
 
 function openStore(config: Config, log: Logger): Promise<RoomStore> {

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { CompletionProvider } from './completion/provider.js';
 import { buildHttpApp } from './http/app.js';
 import { CompactionScheduler } from './persistence/compaction-scheduler.js';
 import { GroupCommitter } from './persistence/group-commit.js';
@@ -20,6 +21,9 @@ export interface PairwiseServerOptions {
   maxMessageBytes: number;
   maxBufferedBytes: number;
   pingIntervalMs: number;
+  completionProvider: CompletionProvider;
+  /** Autocomplete requests allowed per client IP per minute. */
+  autocompleteRequestsPerMinute: number;
 }
 
 export interface PairwiseServer {
@@ -48,7 +52,17 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     pingIntervalMs: options.pingIntervalMs,
     log,
   });
-  const app = await buildHttpApp({ rooms: new RoomService(store, registry), store, webDistDir: options.webDistDir, log });
+  const app = await buildHttpApp({
+    rooms: new RoomService(store, registry),
+    store,
+    autocomplete: {
+      provider: options.completionProvider,
+      registry,
+      requestsPerMinute: options.autocompleteRequestsPerMinute,
+    },
+    webDistDir: options.webDistDir,
+    log,
+  });
   app.server.on('upgrade', (request, socket, head) => {
     if (endpoint.matches(request)) endpoint.handleUpgrade(request, socket, head);
     else socket.destroy();

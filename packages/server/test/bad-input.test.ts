@@ -248,7 +248,7 @@ describe('bad input (default limits)', () => {
       });
     }
 
-    // BUG: ids Fastify's router refuses before the route runs get Fastify's own error body
+    // Regression (fixed): ids Fastify's router refuses before the route runs get Fastify's own error body
     // ({"error":"Bad Request","code":"FST_ERR_…","statusCode":…}), not the API's {error:{code,message}}:
     // an id over Fastify's maxParamLength (100) is answered 414, and malformed percent-encoding 400
     // with a string `error`. Clients parsing error.code break. Suggested fix: pass Fastify a

@@ -1,16 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../storage/store.js';
+import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './autocomplete-route.js';
 import { apiError, handleError } from './errors.js';
 import { registerRoomRoutes } from './rooms-routes.js';
 
 export interface HttpAppOptions {
   rooms: RoomService;
   store: RoomStore;
+  autocomplete: AutocompleteRouteOptions;
   /** The built web app; null (or a missing directory) serves the API only. */
   webDistDir: string | null;
   log: Logger;
@@ -24,7 +26,14 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   const loggerInstance: FastifyBaseLogger = options.log;
   // Per-request lines would log every autocomplete keystroke; errors are still logged by handleError.
   const logController = new LogController({ disableRequestLogging: true });
-  const app = Fastify({ loggerInstance, logController });
+  const app = Fastify({
+    loggerInstance,
+    logController,
+    // URLs the router refuses before any route runs (bad percent-encoding, over-long ids) get the API's error shape too.
+    // (The cast drops the route generics Fastify threads through this hook; no route has run yet.)
+    frameworkErrors: (error, _request, reply) =>
+      void (reply as FastifyReply).status(400).send(apiError('invalid_request', error.message)),
+  });
   app.setErrorHandler(handleError);
 
   app.get('/health', async (_request, reply) => {
@@ -36,17 +45,25 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     }
   });
   registerRoomRoutes(app, options.rooms);
+  await registerAutocompleteRoute(app, options.autocomplete);
 
   const webDir = options.webDistDir;
   const serveWeb = webDir !== null && existsSync(join(webDir, 'index.html'));
-  if (serveWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false });
+  // Files are looked up per request (wildcard), so a rebuild of the web app is served without a restart.
+  if (serveWeb) await app.register(fastifyStatic, { root: webDir });
 
   app.setNotFoundHandler((request, reply) => {
-    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/ws/');
-    if (serveWeb && isPage) return reply.sendFile('index.html');
+    if (serveWeb && isClientRoute(request.method, request.url)) return reply.sendFile('index.html');
     return reply.status(404).send(apiError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
   });
   return app;
+}
+
+/** Page URLs the web app routes itself (e.g. /r/abc) get index.html; API paths and missing files get a 404. */
+function isClientRoute(method: string, url: string): boolean {
+  const path = url.split('?', 1)[0] ?? '';
+  const lastSegment = path.slice(path.lastIndexOf('/') + 1);
+  return method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/ws/') && !path.startsWith('/assets/') && !lastSegment.includes('.');
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

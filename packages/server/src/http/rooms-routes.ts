@@ -7,7 +7,7 @@ import { HttpError, parseInput } from './errors.js';
 /** `/api/rooms`: create, list, read, rename or re-language, delete. */
 export function registerRoomRoutes(app: FastifyInstance, rooms: RoomService): void {
   app.post('/api/rooms', async (request, reply) => {
-    const body = parseInput(createRoomBodySchema, request.body ?? {}, 'room');
+    const body = parseInput(createRoomBodySchema, request.body === undefined ? {} : request.body, 'room');
     try {
       return await reply.status(201).send(await rooms.create(body));
     } catch (err) {
@@ -33,7 +33,7 @@ export function registerRoomRoutes(app: FastifyInstance, rooms: RoomService): vo
 
   app.patch<{ Params: { id: string } }>('/api/rooms/:id', async (request) => {
     const id = roomIdParam(request.params.id);
-    const change = parseInput(updateRoomBodySchema, request.body ?? {}, 'room change');
+    const change = parseInput(updateRoomBodySchema, request.body === undefined ? {} : request.body, 'room change');
     return (await rooms.update(id, change)) ?? notFound(id);
   });
 

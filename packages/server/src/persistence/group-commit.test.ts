@@ -210,7 +210,7 @@ describe('GroupCommitter', () => {
     expect(await logged('r1')).toEqual([0, 1]);
   });
 
-  // BUG: the back-off is bypassed whenever an update arrives while a write is in flight. commit()
+  // Regression (fixed): the back-off is bypassed whenever an update arrives while a write is in flight. commit()
   // clears the timer before writing; enqueue() then arms a fresh one-window timer; when the write
   // fails, commitInBackground's `this.timer ??= setTimeout(..., retryDelayMs)` keeps that window
   // timer. With users typing during a store outage every write sees such an update, so the

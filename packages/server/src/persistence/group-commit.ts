@@ -36,10 +36,11 @@ export class GroupCommitter {
   enqueue(roomId: string, update: Uint8Array): void {
     if (this.closed) throw new Error('group committer is closed');
     this.queue.push({ roomId, update });
-    this.timer ??= setTimeout(() => void this.commitInBackground(), this.options.windowMs);
+    // While a write is under way, its outcome decides when the next one starts (window or back-off).
+    if (!this.writing && !this.timer) this.schedule(this.options.windowMs);
   }
 
-  /** Write everything queued so far. Rejects if the store fails; the updates stay queued. */
+  /** Write everything queued so far. Rejects if the store fails; the updates stay queued and a retry is scheduled. */
   async flush(): Promise<void> {
     // A write already under way may hold part of what was queued before this call: wait for it first.
     while (this.writing) await this.writing.catch(() => {});
@@ -49,19 +50,19 @@ export class GroupCommitter {
   /** Flush and stop. Called on shutdown after no more updates can arrive. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.flush();
-    this.clearTimer();
+    try {
+      await this.flush();
+    } finally {
+      this.clearTimer();
+    }
   }
 
   private async commitInBackground(): Promise<void> {
     this.timer = null;
     try {
       await this.flush();
-      this.retryDelayMs = this.options.windowMs;
     } catch (err) {
-      this.options.log.error({ err, pending: this.queue.length }, 'storing updates failed; will retry');
-      this.retryDelayMs = Math.min(this.retryDelayMs * 2, MAX_RETRY_DELAY_MS);
-      if (!this.closed) this.timer ??= setTimeout(() => void this.commitInBackground(), this.retryDelayMs);
+      this.options.log.error({ err, pending: this.queue.length, retryInMs: this.retryDelayMs }, 'storing updates failed; will retry');
     }
   }
 
@@ -75,15 +76,22 @@ export class GroupCommitter {
       await write;
     } catch (err) {
       this.queue = batch.concat(this.queue);
+      this.retryDelayMs = Math.min(this.retryDelayMs * 2, MAX_RETRY_DELAY_MS);
+      this.schedule(this.retryDelayMs);
       throw err;
     } finally {
       this.writing = null;
     }
+    this.retryDelayMs = this.options.windowMs;
     this.options.onCommitted?.(countByRoom(batch));
     // Updates that arrived while writing get their own window.
-    if (this.queue.length > 0 && !this.closed) {
-      this.timer ??= setTimeout(() => void this.commitInBackground(), this.options.windowMs);
-    }
+    if (this.queue.length > 0) this.schedule(this.options.windowMs);
+  }
+
+  /** Replaces any pending timer: there is only ever one next commit. */
+  private schedule(delayMs: number): void {
+    this.clearTimer();
+    if (!this.closed) this.timer = setTimeout(() => void this.commitInBackground(), delayMs);
   }
 
   private clearTimer(): void {

@@ -260,7 +260,7 @@ describe('RoomRegistry', () => {
       expect(() => registry.evict('never-loaded')).not.toThrow();
     });
 
-    // BUG: acquire() does not check that its entry is still the registry's after `await entry.ready`.
+    // Regression (fixed): acquire() does not check that its entry is still the registry's after `await entry.ready`.
     // When a room is evicted (DELETE /api/rooms/:id) while a WebSocket connect is loading it, the
     // acquire still resolves with a lease on the Room that evict() destroys, and the endpoint then
     // joins the socket to that destroyed room: the client never gets 4404 and edits into a dead doc.

@@ -60,7 +60,8 @@ export class RoomRegistry {
       this.dropFailed(roomId, entry);
       throw err;
     }
-    if (!room) {
+    // Null also when the room was deleted while it loaded: its evicted copy must not get a new socket.
+    if (!room || this.entries.get(roomId) !== entry) {
       this.dropFailed(roomId, entry);
       return null;
     }

@@ -272,7 +272,7 @@ describe('Room', () => {
       expect(a!.closes).toEqual([]);
     });
 
-    // BUG: an update whose dependencies are missing is neither applied nor rejected: Yjs parks it in
+    // Regression (fixed): an update whose dependencies are missing is neither applied nor rejected: Yjs parks it in
     // doc.store.pendingStructs, no 'update' event fires (so onUpdate never stores it), yet
     // encodeStateAsUpdate includes it, so every client that joins later receives it in sync step 2.
     // What clients see then differs from what is stored, the parked bytes vanish when the room is
@@ -434,7 +434,7 @@ describe('Room', () => {
       const base = updateFrame(validUpdate());
       let closed = 0;
       // Fresh rooms now and then: accepted corruptions with missing dependencies pile up in Yjs'
-      // pendingStructs and make every later apply slower (see the BUG test under 'sync').
+      // pendingStructs and make every later apply slower (see the regression test under 'sync').
       for (let r = 0; r < 8; r++) {
         const room = newRoom();
         const [watcher] = joinAll(room, 'watcher');

@@ -170,11 +170,26 @@ export class Room {
         const update = decoding.readVarUint8Array(decoder);
         assertValidUpdate(update);
         Y.applyUpdate(this.doc, update, socket);
+        this.dropUnresolvedDependencies();
         return;
       }
       default:
         throw new Error(`unknown sync step ${step}`);
     }
+  }
+
+  /**
+   * Parts of an update that depend on changes this room never saw are parked by Yjs: never stored,
+   * yet served to every joining client, and re-merged on every later update. Drop them and close
+   * the socket instead; the client still holds them and sends them again, with what they depend
+   * on, when it resyncs after reconnecting.
+   */
+  private dropUnresolvedDependencies(): void {
+    const { store } = this.doc;
+    if (store.pendingStructs === null && store.pendingDs === null) return;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    throw new Error('update depends on changes the server does not have');
   }
 
   /** Applies only entries for client ids this socket owns or that nobody owns yet. */

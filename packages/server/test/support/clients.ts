@@ -18,6 +18,8 @@ export function connectClient(wsUrl: string, roomId: string, options: { connect?
   const provider = new WebsocketProvider(wsUrl, roomId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     connect: options.connect ?? true,
+    // Clients in one process would otherwise sync through a BroadcastChannel and hide server bugs.
+    disableBc: true,
     // Keep reconnects quick so tests that drop connections stay fast.
     maxBackoffTime: 300,
   });

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { createPairwiseServer, type PairwiseServer, type PairwiseServerOptions } from '../../src/server.js';
+import { LocalCompletionProvider } from '../../src/completion/index.js';
 import { MemoryRoomStore, type RoomStore } from '../../src/storage/index.js';
 
 export interface TestServer {
@@ -30,6 +31,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     maxMessageBytes: 4 * 1024 * 1024,
     maxBufferedBytes: 4 * 1024 * 1024,
     pingIntervalMs: 30_000,
+    completionProvider: new LocalCompletionProvider(),
+    autocompleteRequestsPerMinute: 600,
     ...options,
   });
   const { port } = await server.listen(options.port ?? 0, '127.0.0.1');

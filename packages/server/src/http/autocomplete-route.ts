@@ -1,0 +1,49 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import { autocompleteBodySchema, AUTOCOMPLETE_CODE_MAX, META_KEYS, META_MAP } from '@pairwise/protocol';
+import type { CompletionProvider } from '../completion/provider.js';
+import type { RoomRegistry } from '../sync/room-registry.js';
+import { HttpError, parseInput } from './errors.js';
+
+export interface AutocompleteRouteOptions {
+  provider: CompletionProvider;
+  registry: RoomRegistry;
+  /** Requests allowed per client (IP address) per minute. */
+  requestsPerMinute: number;
+}
+
+/** JSON escaping can grow code up to 6x (\u00XX); the schema then enforces the 1 MiB limit on the code itself. */
+const BODY_LIMIT = AUTOCOMPLETE_CODE_MAX * 6 + 64 * 1024;
+
+/** `POST /api/autocomplete`: ghost-text suggestions, refused for rooms that switched them off. */
+export async function registerAutocompleteRoute(app: FastifyInstance, options: AutocompleteRouteOptions): Promise<void> {
+  await app.register(rateLimit, {
+    global: false,
+    // The plugin throws what this returns; an HttpError gets the API's error shape from the error handler.
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(context.statusCode, 'rate_limited', `too many autocomplete requests; retry in ${context.after}`),
+  });
+
+  app.post(
+    '/api/autocomplete',
+    { bodyLimit: BODY_LIMIT, config: { rateLimit: { max: options.requestsPerMinute, timeWindow: 60_000 } } },
+    async (request, reply) => {
+      const body = parseInput(autocompleteBodySchema, request.body, 'autocomplete request');
+      if (body.roomId !== undefined) await assertCompletionsAllowed(options.registry, body.roomId);
+
+      // The client moving on (a newer keystroke) closes this request: stop the model call too.
+      const cancel = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) cancel.abort(new Error('client went away'));
+      });
+      const { code, cursorPosition, language } = body;
+      return options.provider.complete({ code, cursorPosition, language }, cancel.signal);
+    },
+  );
+}
+
+async function assertCompletionsAllowed(registry: RoomRegistry, roomId: string): Promise<void> {
+  const enabled = await registry.withRoom(roomId, (room) => room.doc.getMap<unknown>(META_MAP).get(META_KEYS.aiCompletions) !== false);
+  if (enabled === null) throw new HttpError(404, 'room_not_found', `room ${roomId} does not exist`);
+  if (!enabled) throw new HttpError(403, 'completions_disabled', 'suggestions are switched off for this room');
+}
