@@ -9,9 +9,9 @@
  * Corpora: Python from /usr/lib/python3.11, JavaScript and TypeScript sources under node_modules,
  * Java from a JDK's src.zip (java.util), C++ from /usr/include/c++/12/bits.
  */
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import type { LanguageId } from '@pairwise/protocol';
 import { LocalCompletionProvider } from '@pairwise/server';
 import type { CompletionProvider } from '@pairwise/server';
 import { loadCorpora } from './complete/corpus.js';
@@ -23,6 +23,7 @@ import { emptyStats, replayTyping } from './complete/simulate.js';
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const LARGE_FILE_LINES = 5_000;
 const LARGE_FILE_QUERIES = 500;
+const REPEATS = 3;
 
 async function main(): Promise<void> {
   const budgetChars = Number(process.argv[2] ?? 60_000);
@@ -39,24 +40,37 @@ async function main(): Promise<void> {
   console.log(`Typing replay (local provider, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   console.log(formatTable(rows));
   console.log(`\nLatency on ${LARGE_FILE_LINES}-line documents, cursor at ${LARGE_FILE_QUERIES} spread positions, rest of file present`);
-  const latencyRows = [['language', 'chars', 'p50 ms', 'p99 ms', 'max ms']];
+  const latencyRows = [['language', 'chars', 'p50 ms', 'p99 ms', 'max ms', `p99 best-of-${REPEATS} ms`]];
   for (const corpus of corpora) latencyRows.push(await largeFileLatency(provider, corpus));
   console.log(alignColumns(latencyRows));
+  console.log(`\nnode ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 
+/**
+ * Each position is asked REPEATS times. The raw percentiles include whatever the machine was doing;
+ * the best-of-REPEATS column is the engine's own cost, with other processes and GC pauses filtered out.
+ */
 async function largeFileLatency(provider: CompletionProvider, corpus: Corpus): Promise<string[]> {
   const code = largeDocument(corpus);
   const signal = new AbortController().signal;
-  const latencies: number[] = [];
+  const raw: number[] = [];
+  const best: number[] = [];
   for (let q = 0; q < LARGE_FILE_QUERIES; q++) {
     const cursorPosition = Math.floor(((q + 0.5) / LARGE_FILE_QUERIES) * code.length);
-    const startedAt = performance.now();
-    await provider.complete({ code, cursorPosition, language: corpus.language as LanguageId }, signal);
-    latencies.push(performance.now() - startedAt);
+    let fastest = Infinity;
+    for (let r = 0; r < REPEATS; r++) {
+      const startedAt = performance.now();
+      await provider.complete({ code, cursorPosition, language: corpus.language }, signal);
+      const elapsed = performance.now() - startedAt;
+      raw.push(elapsed);
+      fastest = Math.min(fastest, elapsed);
+    }
+    best.push(fastest);
   }
-  latencies.sort((a, b) => a - b);
+  raw.sort((a, b) => a - b);
+  best.sort((a, b) => a - b);
   const ms = (v: number): string => v.toFixed(3);
-  return [corpus.language, String(code.length), ms(percentile(latencies, 50)), ms(percentile(latencies, 99)), ms(latencies[latencies.length - 1] ?? 0)];
+  return [corpus.language, String(code.length), ms(percentile(raw, 50)), ms(percentile(raw, 99)), ms(raw[raw.length - 1] ?? 0), ms(percentile(best, 99))];
 }
 
 /** The sampled files, repeated as needed, cut to exactly LARGE_FILE_LINES lines. */

@@ -29,7 +29,9 @@ export function closingOf(char: OpenBracket['char']): string {
  * assumed to be code) or from a line start a bounded distance back.
  */
 export function scanBrackets(code: string, cursor: number, table: LanguageTable, from?: number): BracketScan {
-  const start = from ?? lineStartOf(code, Math.max(0, cursor - SCAN_CHARS));
+  // Never more than twice SCAN_CHARS, even inside one huge line (minified code).
+  const floor = Math.max(0, cursor - 2 * SCAN_CHARS);
+  const start = Math.max(floor, from ?? lineStartOf(code, Math.max(0, cursor - SCAN_CHARS)));
   const open: OpenBracket[] = [];
   let semicolonLines = 0;
   let statementLines = 0;

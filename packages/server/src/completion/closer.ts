@@ -9,6 +9,7 @@ export interface Closer {
   readonly block: boolean;
 }
 
+const LONGEST_KEYWORD = 16;
 const VALUE_END = /[\p{L}\p{N}_$'"`)\]}]/u;
 
 /** Text closing what is open at the cursor: the brackets of this line, or the block this line dedents out of. */
@@ -62,7 +63,7 @@ function needsTerminator(ctx: CursorContext, openerLine: string, sameLine: reado
 
 function headerKeyword(lineText: string, ctx: CursorContext): boolean {
   let end = 0;
-  while (end < lineText.length && isWordCode(lineText.charCodeAt(end))) end++;
+  while (end < lineText.length && end <= LONGEST_KEYWORD && isWordCode(lineText.charCodeAt(end))) end++;
   const first = lineText.slice(0, end);
   return ctx.table.blockHeaders.includes(first) && !['else', 'try', 'do', 'finally'].includes(first);
 }

@@ -1,7 +1,11 @@
 import type { LanguageId } from '@pairwise/protocol';
 import { tableFor } from './tables/index.js';
 import type { LanguageTable } from './tables/index.js';
-import { isSpaceCode, isWordCode, leadingWhitespace, lineEnd, lineStartOf } from './text.js';
+import { isSpaceCode, isWordCode, leadingWhitespace, lineStartOf } from './text.js';
+
+const MAX_WORD = 256;
+/** Only the start of the text after the cursor decides how a suggestion must fit before it. */
+const MAX_AFTER = 2_000;
 
 export type Accessor = '.' | '->' | '::';
 
@@ -33,9 +37,10 @@ export interface CursorContext {
 export function analyzeCursor(code: string, cursor: number, language: LanguageId): CursorContext {
   const table = tableFor(language);
   let wordStart = cursor;
-  while (wordStart > 0 && isWordCode(code.charCodeAt(wordStart - 1))) wordStart--;
+  // A "word" longer than any identifier is data (a hash, a base64 blob): only its tail matters.
+  while (wordStart > 0 && cursor - wordStart < MAX_WORD && isWordCode(code.charCodeAt(wordStart - 1))) wordStart--;
   const lineStart = lineStartOf(code, wordStart);
-  const indent = leadingWhitespace(code.slice(lineStart, cursor));
+  const indent = leadingWhitespace(code.slice(lineStart, Math.min(cursor, lineStart + MAX_AFTER)));
   const beforeWord = code.slice(lineStart + indent.length, wordStart);
   const accessor = accessorBefore(code, wordStart);
   return {
@@ -48,12 +53,19 @@ export function analyzeCursor(code: string, cursor: number, language: LanguageId
     lineStart,
     indent,
     beforeWord,
-    after: code.slice(cursor, lineEnd(code, cursor)).replace(/\r$/, ''),
+    after: restOfLine(code, cursor),
     accessor,
     receiver: accessor === null ? '' : receiverBefore(code, wordStart - accessor.length),
     statementStart: isStatementStart(beforeWord, table),
     directive: beforeWord === '#',
   };
+}
+
+function restOfLine(code: string, cursor: number): string {
+  const window = code.slice(cursor, cursor + MAX_AFTER);
+  const newline = window.indexOf('\n');
+  const line = newline === -1 ? window : window.slice(0, newline);
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
 function accessorBefore(code: string, wordStart: number): Accessor | null {
@@ -73,7 +85,7 @@ function receiverBefore(code: string, end: number): string {
   let pos = end;
   while (segments.length < 3) {
     let start = pos;
-    while (start > 0 && isWordCode(code.charCodeAt(start - 1))) start--;
+    while (start > 0 && pos - start < MAX_WORD && isWordCode(code.charCodeAt(start - 1))) start--;
     if (start === pos) break;
     segments.unshift(code.slice(start, pos));
     if (code[start - 1] !== '.') break;

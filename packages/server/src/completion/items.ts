@@ -93,7 +93,7 @@ function isKeyword(ctx: CursorContext, word: string): boolean {
 }
 
 function labelFor(ctx: CursorContext, text: string): string {
-  const firstLine = (ctx.beforeWord + ctx.word + text).split('\n')[0]!.trim();
+  const firstLine = (ctx.beforeWord.slice(-MAX_LABEL) + ctx.word + text).split('\n')[0]!.trim();
   return firstLine.length > MAX_LABEL ? `${firstLine.slice(0, MAX_LABEL - 1)}…` : firstLine;
 }
 

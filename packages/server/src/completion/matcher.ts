@@ -1,5 +1,5 @@
 import type { CursorContext } from './context.js';
-import { isHighSurrogate, isSpaceCode, isWordCode, isWordCharAt, lineEnd, safeSlice, wordRunLength } from './text.js';
+import { isHighSurrogate, isSpaceCode, isWordCode, isWordCharAt, safeSlice, wordRunLength } from './text.js';
 
 /**
  * Document evidence: wherever the text just before the cursor occurred before, what followed it.
@@ -24,14 +24,18 @@ export const WINDOW_AFTER = 16_000;
 const MAX_ORDER = 12;
 const MAX_CONTEXT_CHARS = 200;
 const MAX_MATCHES = 96;
+const MAX_PROBES = 2_000;
 const MAX_CONTINUATION = 160;
 const PROXIMITY_SCALE = 6_000;
 
 export function collectLevels(ctx: CursorContext): Level[] {
   const levels: Level[] = [];
+  const floor = Math.max(0, ctx.cursor - WINDOW_BEFORE);
+  // Searching a slice keeps a miss from scanning the whole of a large document.
+  const window: SearchWindow = { text: ctx.code.slice(floor, Math.min(ctx.code.length, ctx.cursor + WINDOW_AFTER)), offset: floor };
   let previous: Search | null = null;
   if (ctx.word !== '') {
-    previous = search(ctx, ctx.wordStart);
+    previous = search(ctx, window, ctx.wordStart);
     // The word alone says nothing about what comes after it here, only how it ends.
     const words = previous.matches.map((m) => ({ text: wordWithCloser(m.text), weight: m.weight }));
     if (words.length > 0) levels.push({ order: 0, continuations: words });
@@ -39,7 +43,7 @@ export function collectLevels(ctx: CursorContext): Level[] {
   const starts = tokenStartsBefore(ctx.code, ctx.wordStart, MAX_ORDER, ctx.cursor - MAX_CONTEXT_CHARS);
   for (let k = 0; k < starts.length; k++) {
     const narrowed = previous?.complete === true;
-    const current: Search = narrowed ? narrow(ctx, previous!, starts[k]!) : search(ctx, starts[k]!);
+    const current: Search = narrowed ? narrow(ctx, previous!, starts[k]!) : search(ctx, window, starts[k]!);
     if (current.matches.length === 0) break;
     // Same occurrences under a longer context are the same evidence, not more of it: keep only the longest.
     const last = levels[levels.length - 1];
@@ -98,34 +102,44 @@ export function tokenStartsBefore(code: string, end: number, max: number, floor:
   return starts;
 }
 
+interface SearchWindow {
+  readonly text: string;
+  /** Offset of `text` in the document. */
+  readonly offset: number;
+}
+
 /** Occurrences of `code[contextStart, cursor)` elsewhere in the window, nearest first, with what followed. */
-function search(ctx: CursorContext, contextStart: number): Search {
+function search(ctx: CursorContext, window: SearchWindow, contextStart: number): Search {
   const { code, cursor } = ctx;
   const context = code.slice(contextStart, cursor);
   const needsBoundary = isWordCode(context.charCodeAt(0));
   const matches: Match[] = [];
-  const floor = Math.max(0, cursor - WINDOW_BEFORE);
-  let at = contextStart === 0 ? -1 : code.lastIndexOf(context, contextStart - 1);
-  while (at >= floor && matches.length < MAX_MATCHES) {
-    if (!needsBoundary || !isWordCharAt(code, at - 1)) {
-      matches.push({ at, text: continuationAt(code, at + context.length, ctx.wordStart), weight: proximity(cursor - at) });
-    }
-    at = at === 0 ? -1 : code.lastIndexOf(context, at - 1);
+  const add = (at: number, stop: number): void => {
+    if (needsBoundary && isWordCharAt(code, at - 1)) return;
+    matches.push({ at, text: continuationAt(code, at + context.length, stop), weight: proximity(Math.abs(cursor - at)) });
+  };
+  // Probes bound the hits rejected for starting mid-word, which are endless in `aaaa…`-like text.
+  let probes = 0;
+  const here = contextStart - window.offset;
+  let back = here <= 0 ? -1 : window.text.lastIndexOf(context, here - 1);
+  while (back !== -1 && matches.length < MAX_MATCHES && probes++ < MAX_PROBES) {
+    add(back + window.offset, ctx.wordStart);
+    back = back === 0 ? -1 : window.text.lastIndexOf(context, back - 1);
   }
-  const ceiling = Math.min(code.length, cursor + WINDOW_AFTER);
-  let ahead = code.indexOf(context, cursor);
-  while (ahead !== -1 && ahead < ceiling && matches.length < MAX_MATCHES) {
-    if (!needsBoundary || !isWordCharAt(code, ahead - 1)) {
-      matches.push({ at: ahead, text: continuationAt(code, ahead + context.length, code.length), weight: proximity(ahead - cursor) });
-    }
-    ahead = code.indexOf(context, ahead + 1);
+  let ahead = window.text.indexOf(context, cursor - window.offset);
+  while (ahead !== -1 && matches.length < MAX_MATCHES && probes++ < MAX_PROBES) {
+    add(ahead + window.offset, code.length);
+    ahead = window.text.indexOf(context, ahead + 1);
   }
-  return { contextStart, matches, complete: matches.length < MAX_MATCHES };
+  return { contextStart, matches, complete: matches.length < MAX_MATCHES && probes < MAX_PROBES };
 }
 
 /** Rest of the line from `from`, stopping short of `stop` so the word being typed never predicts itself. */
 function continuationAt(code: string, from: number, stop: number): string {
-  let end = Math.min(lineEnd(code, from), from + MAX_CONTINUATION);
+  const limit = Math.min(code.length, from + MAX_CONTINUATION);
+  // Bounded search: on a minified one-line file the next line break may be a megabyte away.
+  const newline = code.slice(from, limit).indexOf('\n');
+  let end = newline === -1 ? limit : from + newline;
   if (from <= stop && stop < end) end = stop;
   if (end > from && code.charCodeAt(end - 1) === 13) end--;
   return safeSlice(code, from, end);

@@ -4,6 +4,7 @@ import { lineStartOf } from './text.js';
 // Digits split from letters, so `opt1` → `opt2` is a step too.
 const TOKEN = /\d+|[\p{L}_$]+|\s+|./gu;
 const INTEGER = /^\d+$/;
+const MAX_LINE = 400;
 
 /**
  * Next line of a numeric sequence: when the two lines above differ only in integers, the line
@@ -25,7 +26,7 @@ export function sequenceContinuation(ctx: CursorContext): string | null {
 
 /** `b` with every integer that changed from `a` to `b` changed once more by the same step. */
 export function stepLine(a: string, b: string): string | null {
-  if (a.trim() === '' || a === b) return null;
+  if (a.length > MAX_LINE || b.length > MAX_LINE || a.trim() === '' || a === b) return null;
   const ta = a.match(TOKEN) ?? [];
   const tb = b.match(TOKEN) ?? [];
   if (ta.length !== tb.length) return null;
