@@ -4,7 +4,7 @@
  * documents with the cursor anywhere in them.
  *
  *   npm run bench:complete            (from the repository root)
- *   node packages/bench/dist/complete.bench.js [budgetChars=60000]
+ *   node packages/bench/dist/complete.bench.js [budgetChars=150000]
  *
  * Corpora: Python from /usr/lib/python3.11, JavaScript and TypeScript sources under node_modules,
  * Java from a JDK's src.zip (java.util), C++ from /usr/include/c++/12/bits.
@@ -26,7 +26,7 @@ const LARGE_FILE_QUERIES = 500;
 const REPEATS = 3;
 
 async function main(): Promise<void> {
-  const budgetChars = Number(process.argv[2] ?? 60_000);
+  const budgetChars = Number(process.argv[2] ?? 150_000);
   const corpora = loadCorpora(REPO_ROOT, { minChars: 1_500, maxChars: 40_000, budgetChars });
   const provider = new LocalCompletionProvider();
   const started = performance.now();

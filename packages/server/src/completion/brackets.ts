@@ -11,6 +11,16 @@ export interface BracketScan {
   readonly open: readonly OpenBracket[];
   /** Share of statement-like lines ending in `;`, to follow the document's semicolon style. */
   readonly semicolonRatio: number;
+  /** The comment or string the cursor is inside, if any. */
+  readonly inside: Literal | null;
+}
+
+export interface Literal {
+  readonly kind: 'comment' | 'string';
+  /** The quote that closes the string (`"`, `'''`…); '' for comments. */
+  readonly delimiter: string;
+  readonly end: number;
+  readonly terminated: boolean;
 }
 
 const CLOSE = { '(': ')', '[': ']', '{': '}' } as const;
@@ -36,6 +46,7 @@ export function scanBrackets(code: string, cursor: number, table: LanguageTable,
   let semicolonLines = 0;
   let statementLines = 0;
   let lastCode = '';
+  let inside: Literal | null = null;
   let i = start;
   while (i < cursor) {
     const ch = code[i]!;
@@ -46,10 +57,11 @@ export function scanBrackets(code: string, cursor: number, table: LanguageTable,
       i++;
       continue;
     }
-    const skipped = MAY_START_LITERAL.has(ch) ? skipLiteral(code, i, cursor, table) : i;
-    if (skipped !== i) {
-      if (code[i] !== '/' && code[i] !== '#') lastCode = code[i]!;
-      i = skipped;
+    const literal = MAY_START_LITERAL.has(ch) ? literalAt(code, i, cursor, table) : null;
+    if (literal !== null) {
+      if (literal.kind === 'string') lastCode = ch;
+      if (!literal.terminated && literal.end >= cursor) inside = literal;
+      i = literal.end;
       continue;
     }
     if (ch === '(' || ch === '[' || ch === '{') open.push({ char: ch, offset: i });
@@ -60,40 +72,39 @@ export function scanBrackets(code: string, cursor: number, table: LanguageTable,
     if (ch !== ' ' && ch !== '\t' && ch !== '\r') lastCode = ch;
     i++;
   }
-  return { open, semicolonRatio: statementLines === 0 ? 0 : semicolonLines / statementLines };
+  return { open, semicolonRatio: statementLines === 0 ? 0 : semicolonLines / statementLines, inside };
 }
 
-/** Offset after the comment or string literal starting at `i`, or `i` when none starts there. */
-function skipLiteral(code: string, i: number, limit: number, table: LanguageTable): number {
-  if (table.lineComment !== null && code.startsWith(table.lineComment, i)) return endOfLine(code, i, limit);
+/** The comment or string literal starting at `i`, or null when none starts there. */
+function literalAt(code: string, i: number, limit: number, table: LanguageTable): Literal | null {
+  if (table.lineComment !== null && code.startsWith(table.lineComment, i)) {
+    const nl = code.indexOf('\n', i);
+    return nl === -1 || nl >= limit ? { kind: 'comment', delimiter: '', end: limit, terminated: false } : { kind: 'comment', delimiter: '', end: nl, terminated: true };
+  }
   const block = table.blockComment;
-  if (block !== null && code.startsWith(block[0], i)) {
-    const end = code.indexOf(block[1], i + block[0].length);
-    return end === -1 || end >= limit ? limit : end + block[1].length;
-  }
-  const ch = code[i];
-  if (ch !== '"' && ch !== "'" && ch !== '`') return i;
-  if (table.blocks === 'colon' && code.startsWith(ch.repeat(3), i)) {
-    const end = code.indexOf(ch.repeat(3), i + 3);
-    return end === -1 || end >= limit ? limit : end + 3;
-  }
-  return endOfString(code, i, limit, ch);
+  if (block !== null && code.startsWith(block[0], i)) return delimited(code, i + block[0].length, limit, 'comment', block[1]);
+  const ch = code[i]!;
+  if (ch !== '"' && ch !== "'" && ch !== '`') return null;
+  const triple = ch.repeat(3);
+  if (table.blocks === 'colon' && code.startsWith(triple, i)) return delimited(code, i + 3, limit, 'string', triple);
+  return quoted(code, i, limit, ch);
 }
 
-function endOfString(code: string, i: number, limit: number, quote: string): number {
+function delimited(code: string, from: number, limit: number, kind: Literal['kind'], closer: string): Literal {
+  const end = code.indexOf(closer, from);
+  if (end === -1 || end + closer.length > limit) return { kind, delimiter: kind === 'string' ? closer : '', end: limit, terminated: false };
+  return { kind, delimiter: kind === 'string' ? closer : '', end: end + closer.length, terminated: true };
+}
+
+function quoted(code: string, i: number, limit: number, quote: string): Literal {
   let j = i + 1;
   while (j < limit) {
     const c = code[j];
     if (c === '\\') j += 2;
-    else if (c === quote) return j + 1;
+    else if (c === quote) return { kind: 'string', delimiter: quote, end: j + 1, terminated: true };
     // Only template literals span lines; an unterminated quote ends with its line.
-    else if (c === '\n' && quote !== '`') return j;
+    else if (c === '\n' && quote !== '`') return { kind: 'string', delimiter: quote, end: j, terminated: true };
     else j++;
   }
-  return limit;
-}
-
-function endOfLine(code: string, i: number, limit: number): number {
-  const nl = code.indexOf('\n', i);
-  return nl === -1 || nl >= limit ? limit : nl;
+  return { kind: 'string', delimiter: quote, end: limit, terminated: false };
 }

@@ -7,6 +7,8 @@ export interface Closer {
   readonly text: string;
   /** Block closers on their own line are near certain; inline ones compete with the document. */
   readonly block: boolean;
+  /** Closes a string the user may well still be typing. */
+  readonly closesString: boolean;
 }
 
 const LONGEST_KEYWORD = 16;
@@ -25,20 +27,26 @@ function inlineCloser(ctx: CursorContext): Closer | null {
   const last = ctx.code[ctx.cursor - 1] ?? '';
   if (!VALUE_END.test(last)) return null;
   // The line alone decides whether anything is open on it; the wider scan runs only when needed.
-  const lineOpen = scanBrackets(ctx.code, ctx.cursor, ctx.table, ctx.lineStart).open;
-  if (lineOpen.length === 0) return null;
-  const closing = lineOpen.map((b) => closingOf(b.char)).reverse().join('');
+  const line = scanBrackets(ctx.code, ctx.cursor, ctx.table, ctx.lineStart);
+  if (line.inside?.kind === 'comment') return null;
+  const lineOpen = line.open;
+  // A string left open on this line closes first: `print("hi` → `")`.
+  const quote = line.inside?.delimiter ?? '';
+  if (lineOpen.length === 0 && quote === '') return null;
+  const closing = quote + lineOpen.map((b) => closingOf(b.char)).reverse().join('');
   const header = headerKeyword(ctx.code.slice(ctx.lineStart + ctx.indent.length, ctx.cursor), ctx);
-  if (ctx.table.blocks === 'colon') return { text: header ? `${closing}:` : closing, block: false };
-  if (header) return { text: `${closing} {`, block: false };
+  const closesString = quote !== '';
+  if (ctx.table.blocks === 'colon') return { text: header ? `${closing}:` : closing, block: false, closesString };
+  if (header) return { text: `${closing} {`, block: false, closesString };
   const scan = scanBrackets(ctx.code, ctx.cursor, ctx.table);
   const outer = scan.open[scan.open.length - lineOpen.length - 1];
   const statement = outer === undefined || outer.char === '{';
-  return { text: statement && scan.semicolonRatio >= 0.5 ? `${closing};` : closing, block: false };
+  return { text: statement && scan.semicolonRatio >= 0.5 ? `${closing};` : closing, block: false, closesString };
 }
 
 /** On a line holding only indentation, close the innermost `{` when the indentation is back at its line's. */
 function blockCloser(ctx: CursorContext, scan: BracketScan): Closer | null {
+  if (scan.inside !== null) return null;
   const inner = scan.open[scan.open.length - 1];
   if (inner === undefined || inner.char !== '{' || inner.offset >= ctx.lineStart) return null;
   const openerStart = lineStartOf(ctx.code, inner.offset);
@@ -48,7 +56,7 @@ function blockCloser(ctx: CursorContext, scan: BracketScan): Closer | null {
   const sameLine = scan.open.filter((b) => b.offset >= openerStart);
   const closing = sameLine.map((b) => closingOf(b.char)).reverse().join('');
   const terminator = needsTerminator(ctx, openerLine, sameLine, scan) ? ';' : '';
-  return { text: openerIndent.slice(ctx.indent.length) + closing + terminator, block: true };
+  return { text: openerIndent.slice(ctx.indent.length) + closing + terminator, block: true, closesString: false };
 }
 
 function needsTerminator(ctx: CursorContext, openerLine: string, sameLine: readonly OpenBracket[], scan: BracketScan): boolean {

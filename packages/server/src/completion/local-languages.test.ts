@@ -30,7 +30,9 @@ describe('local completion: Python', () => {
 
   it('closes the brackets opened on the line, and the block header with a colon', () => {
     expect(suggest('python', 'x = foo(bar(1, 2')).toBe('))');
+    expect(texts('python', 'print("hello')).toContain('")');
     expect(texts('python', 'if (ready')).toContain('):');
+    expect(kinds('python', 'x = 1  # see (note')).not.toContain('closer');
   });
 
   it('predicts whole lines from similar lines', () => {
@@ -70,6 +72,7 @@ describe('local completion: JavaScript', () => {
   it('closes brackets and ends the statement in the document\'s semicolon style', () => {
     expect(suggest('javascript', 'const a = 1;\nfoo(bar(1, 2')).toBe('));');
     expect(suggest('javascript', 'const a = 1\nfoo(bar(1, 2')).toBe('))');
+    expect(texts('javascript', 'const a = 1;\nconsole.log("hi there')).toContain('");');
   });
 
   it('closes callback blocks when the indentation returns to the opener', () => {

@@ -14,6 +14,8 @@ const TABLE_WEIGHT = { keyword: 0.5, builtin: 0.4, member: 0.8 } as const;
 const GENERIC_MEMBER_TRUST = 0.15;
 const SNIPPET_TRUST = 0.05;
 const INLINE_CLOSER_TRUST = 0.6;
+/** Mid-string, the next keystroke is far more often more text than the closing quote. */
+const STRING_CLOSER_TRUST = 0.25;
 /** How fast a table entry's weight falls with its rank (tables list the most common first). */
 const RANK_DECAY = 0.15;
 
@@ -32,7 +34,8 @@ export function priorSources(ctx: CursorContext, closer: Closer | null): Source[
     sources.push({ kind: 'snippet', order: 0, lambda: SNIPPET_TRUST, options });
   }
   if (closer !== null && !closer.block) {
-    sources.push({ kind: 'closer', order: 0, lambda: INLINE_CLOSER_TRUST, options: [{ text: closer.text, weight: 1 }] });
+    const lambda = closer.closesString ? STRING_CLOSER_TRUST : INLINE_CLOSER_TRUST;
+    sources.push({ kind: 'closer', order: 0, lambda, options: [{ text: closer.text, weight: 1 }] });
   }
   return sources;
 }
