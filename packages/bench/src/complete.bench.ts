@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   const latencyRows = [['language', 'chars', 'p50 ms', 'p99 ms', 'max ms', `p99 best-of-${REPEATS} ms`]];
   for (const corpus of corpora) latencyRows.push(await largeFileLatency(provider, corpus));
   console.log(alignColumns(latencyRows));
-  console.log(`\nnode ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`\nnode ${process.version}, ${cpus().length} CPUs, load average ${load}`);
 }
 
 /**

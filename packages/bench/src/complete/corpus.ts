@@ -30,14 +30,17 @@ const JAVA_SOURCE_ZIPS = [
   // The JDK 17 source package is often absent (its src.zip is a dangling link); any JDK's sources will do.
   '/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip',
 ];
+// Hand-written, unminified sources shipped in installed packages (zod and pg-protocol ship real .ts).
+const JS_PACKAGES = ['fastify/lib', 'pg/lib', 'ws/lib', 'find-my-way/lib', 'avvio/lib'];
+const TS_PACKAGES = ['zod/src/v4/classic', 'zod/src/v4/core', 'pg-protocol/src'];
 const JAVA_PACKAGE = /^java\.base\/java\/util\/[A-Za-z]+\.java$/;
 
 export function loadCorpora(repoRoot: string, limits: SampleLimits): Corpus[] {
   const modules = join(repoRoot, 'node_modules');
   return [
     fromDirectories('python', ['/usr/lib/python3.11'], /\.py$/, limits),
-    fromDirectories('javascript', ['fastify/lib', 'pg/lib', 'ws/lib', 'find-my-way/lib', 'avvio/lib'].map((d) => join(modules, d)), /\.js$/, limits),
-    fromDirectories('typescript', ['zod/src/v4/classic', 'zod/src/v4/core', 'pg-protocol/src'].map((d) => join(modules, d)), /(?<!\.d|\.test|\.tst)\.ts$/, limits),
+    fromDirectories('javascript', JS_PACKAGES.map((d) => join(modules, d)), /\.js$/, limits),
+    fromDirectories('typescript', TS_PACKAGES.map((d) => join(modules, d)), /(?<!\.d|\.test|\.tst)\.ts$/, limits),
     fromJavaSources(limits),
     fromDirectories('cpp', ['/usr/include/c++/12/bits'], /\.h$/, limits),
   ];

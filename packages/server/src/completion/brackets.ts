@@ -79,7 +79,8 @@ export function scanBrackets(code: string, cursor: number, table: LanguageTable,
 function literalAt(code: string, i: number, limit: number, table: LanguageTable): Literal | null {
   if (table.lineComment !== null && code.startsWith(table.lineComment, i)) {
     const nl = code.indexOf('\n', i);
-    return nl === -1 || nl >= limit ? { kind: 'comment', delimiter: '', end: limit, terminated: false } : { kind: 'comment', delimiter: '', end: nl, terminated: true };
+    const terminated = nl !== -1 && nl < limit;
+    return { kind: 'comment', delimiter: '', end: terminated ? nl : limit, terminated };
   }
   const block = table.blockComment;
   if (block !== null && code.startsWith(block[0], i)) return delimited(code, i + block[0].length, limit, 'comment', block[1]);
@@ -92,8 +93,8 @@ function literalAt(code: string, i: number, limit: number, table: LanguageTable)
 
 function delimited(code: string, from: number, limit: number, kind: Literal['kind'], closer: string): Literal {
   const end = code.indexOf(closer, from);
-  if (end === -1 || end + closer.length > limit) return { kind, delimiter: kind === 'string' ? closer : '', end: limit, terminated: false };
-  return { kind, delimiter: kind === 'string' ? closer : '', end: end + closer.length, terminated: true };
+  const terminated = end !== -1 && end + closer.length <= limit;
+  return { kind, delimiter: kind === 'string' ? closer : '', end: terminated ? end + closer.length : limit, terminated };
 }
 
 function quoted(code: string, i: number, limit: number, quote: string): Literal {

@@ -31,9 +31,7 @@ function ghostItem(ctx: CursorContext, ghost: Ghost): CompletionItem {
 export function ghostKind(ctx: CursorContext, ghost: Ghost): CompletionKind {
   const kind = KIND_OF_SOURCE[ghost.dominant];
   if (kind !== null) return kind;
-  if (ghost.beyondWord) return 'line';
-  if (ctx.accessor !== null) return 'member';
-  return isKeyword(ctx, ctx.word + ghost.text) ? 'keyword' : 'identifier';
+  return ghost.beyondWord ? 'line' : documentWordKind(ctx, ctx.word + ghost.text);
 }
 
 const KIND_OF_SOURCE: Readonly<Record<SourceKind, CompletionKind | null>> = {
@@ -59,7 +57,7 @@ function wordItems(ctx: CursorContext, sources: readonly Source[]): CompletionIt
       const text = source.kind === 'document' ? o.text.slice(0, wordRunLength(o.text, 0)) : o.text;
       if (text === '') continue;
       const label = o.label ?? ctx.word + text;
-      const kind = KIND_OF_SOURCE[source.kind] ?? (ctx.accessor !== null ? 'member' : isKeyword(ctx, label) ? 'keyword' : 'identifier');
+      const kind = KIND_OF_SOURCE[source.kind] ?? documentWordKind(ctx, label);
       // Keyed by the whole word so the document's `print` and the table's `print(` add up.
       const entry = scores.get(label) ?? { score: 0, kind, text };
       entry.score += source.lambda * o.weight;
@@ -87,9 +85,15 @@ function lineItems(ctx: CursorContext, sources: readonly Source[]): CompletionIt
   return lines.map((text) => item(text, labelFor(ctx, text), 'line'));
 }
 
+function documentWordKind(ctx: CursorContext, word: string): CompletionKind {
+  if (ctx.accessor !== null) return 'member';
+  return isKeyword(ctx, word) ? 'keyword' : 'identifier';
+}
+
 function isKeyword(ctx: CursorContext, word: string): boolean {
   const { table } = ctx;
-  return table.statementKeywords.includes(word) || table.expressionKeywords.includes(word) || (ctx.directive && table.directives.includes(word));
+  if (ctx.directive) return table.directives.includes(word);
+  return table.statementKeywords.includes(word) || table.expressionKeywords.includes(word);
 }
 
 function labelFor(ctx: CursorContext, text: string): string {

@@ -32,7 +32,8 @@ export function collectLevels(ctx: CursorContext): Level[] {
   const levels: Level[] = [];
   const floor = Math.max(0, ctx.cursor - WINDOW_BEFORE);
   // Searching a slice keeps a miss from scanning the whole of a large document.
-  const window: SearchWindow = { text: ctx.code.slice(floor, Math.min(ctx.code.length, ctx.cursor + WINDOW_AFTER)), offset: floor };
+  const ceiling = Math.min(ctx.code.length, ctx.cursor + WINDOW_AFTER);
+  const window: SearchWindow = { text: ctx.code.slice(floor, ceiling), offset: floor };
   let previous: Search | null = null;
   if (ctx.word !== '') {
     previous = search(ctx, window, ctx.wordStart);
@@ -47,7 +48,8 @@ export function collectLevels(ctx: CursorContext): Level[] {
     if (current.matches.length === 0) break;
     // Same occurrences under a longer context are the same evidence, not more of it: keep only the longest.
     const last = levels[levels.length - 1];
-    if (narrowed && last !== undefined && last.order > 0 && last.continuations.length === current.matches.length) levels.pop();
+    const sameAsLast = last !== undefined && last.order > 0 && last.continuations.length === current.matches.length;
+    if (narrowed && sameAsLast) levels.pop();
     levels.push({ order: k + 1, continuations: current.matches });
     previous = current;
   }

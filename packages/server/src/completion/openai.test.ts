@@ -124,6 +124,11 @@ describe('OpenAiCompletionProvider', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('refuses a timeout it could not honour at construction', () => {
+    expect(() => provider({ timeoutMs: Number.NaN })).toThrow(RangeError);
+    expect(() => provider({ timeoutMs: -1 })).toThrow(RangeError);
+  });
+
   it('trims a model answer that runs into the text after the cursor', async () => {
     server.reply('/v1/completions', completion('value)'));
     const code = 'print()\n';

@@ -39,7 +39,11 @@ export class OpenAiCompletionProvider implements CompletionProvider {
   #mode: Mode = 'unknown';
 
   constructor(options: OpenAiCompletionOptions) {
-    this.#options = options;
+    // AbortSignal.timeout throws on anything but a whole, non-negative number: fail at startup, not per request.
+    if (!Number.isFinite(options.timeoutMs) || options.timeoutMs < 0) {
+      throw new RangeError(`timeoutMs must be a non-negative number, got ${options.timeoutMs}`);
+    }
+    this.#options = { ...options, timeoutMs: Math.floor(options.timeoutMs) };
     this.#fetch = options.fetch ?? fetch;
     this.#cache = new LruCache(options.cacheSize ?? DEFAULT_CACHE_SIZE);
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -71,8 +75,8 @@ export class OpenAiCompletionProvider implements CompletionProvider {
 
   /** The model's cleaned answer, or null on timeout, error or garbage. Rejects only on caller abort. */
   async #ask(prompt: ModelPrompt, signal: AbortSignal): Promise<string | null> {
-    const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.#options.timeoutMs)]);
     try {
+      const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.#options.timeoutMs)]);
       return await untilAborted(this.#askByMode(prompt, deadline), deadline);
     } catch {
       if (signal.aborted) throw signal.reason;
@@ -97,8 +101,10 @@ export class OpenAiCompletionProvider implements CompletionProvider {
   /** Parsed JSON body of a 2xx response; 'unsupported' for a missing endpoint; null for other failures. */
   async #post(path: string, body: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (this.#options.apiKey !== undefined && this.#options.apiKey !== '') headers.authorization = `Bearer ${this.#options.apiKey}`;
-    const response = await this.#fetch(`${this.#baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal });
+    const { apiKey } = this.#options;
+    if (apiKey !== undefined && apiKey !== '') headers.authorization = `Bearer ${apiKey}`;
+    const init: RequestInit = { method: 'POST', headers, body: JSON.stringify(body), signal };
+    const response = await this.#fetch(`${this.#baseUrl}${path}`, init);
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
       return path === '/v1/completions' && FIM_UNSUPPORTED.has(response.status) ? 'unsupported' : null;

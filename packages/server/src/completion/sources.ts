@@ -67,7 +67,11 @@ function escapeProbability(continuations: readonly string[], typedChars: number)
 
 function overrideSources(ctx: CursorContext, closer: Closer | null): Source[] {
   const sequence = sequenceContinuation(ctx);
-  if (sequence !== null) return [{ kind: 'sequence', order: 0, lambda: OVERRIDE.sequence, options: [{ text: sequence, weight: 1 }] }];
-  if (closer?.block === true) return [{ kind: 'closer', order: 0, lambda: OVERRIDE.blockCloser, options: [{ text: closer.text, weight: 1 }] }];
+  if (sequence !== null) return [single('sequence', OVERRIDE.sequence, sequence)];
+  if (closer?.block === true) return [single('closer', OVERRIDE.blockCloser, closer.text)];
   return [];
+}
+
+function single(kind: SourceKind, lambda: number, text: string): Source {
+  return { kind, order: 0, lambda, options: [{ text, weight: 1 }] };
 }

@@ -16,7 +16,10 @@ export const JAVA: LanguageTable = {
     'SuppressWarnings', 'FunctionalInterface', 'Comparable', 'Comparator', 'Runnable', 'IOException',
   ],
   members: {
-    System: ['out', 'err', 'in', 'currentTimeMillis(', 'nanoTime(', 'arraycopy(', 'exit(', 'getProperty(', 'lineSeparator(', 'identityHashCode('],
+    System: [
+      'out', 'err', 'in', 'currentTimeMillis(', 'nanoTime(', 'arraycopy(', 'exit(', 'getProperty(', 'lineSeparator(',
+      'identityHashCode(',
+    ],
     'System.out': ['println(', 'print(', 'printf(', 'flush('],
     'System.err': ['println(', 'print(', 'printf('],
     Math: ['max(', 'min(', 'abs(', 'floor(', 'ceil(', 'round(', 'sqrt(', 'pow(', 'random(', 'PI', 'addExact(', 'multiplyExact('],
@@ -51,5 +54,7 @@ export const JAVA: LanguageTable = {
   defaultIndent: '    ',
   lineComment: '//',
   blockComment: ['/*', '*/'],
-  blockHeaders: ['if', 'for', 'while', 'switch', 'catch', 'else', 'try', 'do', 'finally', 'class', 'interface', 'enum', 'synchronized'],
+  blockHeaders: [
+    'if', 'for', 'while', 'switch', 'catch', 'else', 'try', 'do', 'finally', 'class', 'interface', 'enum', 'synchronized',
+  ],
 };

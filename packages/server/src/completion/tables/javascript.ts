@@ -4,7 +4,10 @@ const JS_MEMBERS: LanguageTable['members'] = {
   console: ['log(', 'error(', 'warn(', 'info(', 'debug(', 'table(', 'time(', 'timeEnd(', 'dir(', 'assert(', 'trace('],
   Math: ['floor(', 'max(', 'min(', 'round(', 'abs(', 'random(', 'ceil(', 'sqrt(', 'pow(', 'PI', 'log(', 'sign(', 'trunc('],
   JSON: ['stringify(', 'parse('],
-  Object: ['keys(', 'assign(', 'entries(', 'values(', 'freeze(', 'create(', 'defineProperty(', 'getPrototypeOf(', 'fromEntries(', 'prototype'],
+  Object: [
+    'keys(', 'assign(', 'entries(', 'values(', 'freeze(', 'create(', 'defineProperty(', 'getPrototypeOf(', 'fromEntries(',
+    'prototype',
+  ],
   Array: ['isArray(', 'from(', 'of(', 'prototype'],
   Promise: ['resolve(', 'reject(', 'all(', 'race(', 'allSettled(', 'any('],
   Number: ['isInteger(', 'isNaN(', 'parseInt(', 'parseFloat(', 'isFinite(', 'MAX_SAFE_INTEGER', 'EPSILON'],
