@@ -10,8 +10,6 @@ const TOKEN = /\[c\d+-\d+\]/g;
 export class TokenLedger {
   readonly inserted = new Set<string>();
   readonly deleted = new Set<string>();
-  /** When each token was inserted (ms since epoch), for durability-window checks. */
-  readonly insertedAt = new Map<string, number>();
 
   insert(text: Y.Text, client: number, random: () => number): string {
     const token = `[c${client}-${this.inserted.size}]`;
@@ -19,7 +17,6 @@ export class TokenLedger {
     const at = boundaries[Math.floor(random() * boundaries.length)] ?? 0;
     text.insert(at, token);
     this.inserted.add(token);
-    this.insertedAt.set(token, Date.now());
     return token;
   }
 
