@@ -64,7 +64,7 @@ interface Match extends Continuation {
 interface Search {
   readonly contextStart: number;
   readonly matches: readonly Match[];
-  /** Every occurrence in the window was found (the match cap was not hit). */
+  /** Every occurrence in the window was found (neither the match nor the probe cap was hit). */
   readonly complete: boolean;
 }
 
