@@ -1,0 +1,191 @@
+/**
+ * Sync benchmark: Pairwise (in-memory and SQLite storage) against the reference y-websocket
+ * server and a plain `ws` relay, in the same run, on the same machine. Every server runs in its
+ * own child process on 127.0.0.1; the clients are stock y-websocket providers in this process.
+ *
+ *   npm run bench                       (from the repository root; builds first)
+ *   node packages/bench/dist/sync.bench.js [only=keystroke,fanout,join,idle] [servers=pairwise-memory,...]
+ *                                          [clients=2,16,64] [fanoutUpdates=1000] [seconds=3]
+ */
+import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
+import { isServerKind, SERVER_KINDS, type ServerKind } from './sync/ipc.js';
+import { attempt, type Outcome } from './sync/outcome.js';
+import { fanoutTable, idleTable, joinTable, keystrokeTable } from './sync/report.js';
+import { runFanout } from './sync/scenarios/fanout.js';
+import { runIdle } from './sync/scenarios/idle.js';
+import { runJoin } from './sync/scenarios/join.js';
+import { runKeystroke, type KeystrokeResult } from './sync/scenarios/keystroke.js';
+import { withScope, type Scope } from './sync/scope.js';
+import { buildSeedDocument } from './sync/seed.js';
+import { killAllServers, launchServer, liveServerCount, SERVER_LABELS, type ServerHandle } from './sync/servers.js';
+import { cpuPressureMeter } from './sync/stats.js';
+import { fmt, formatTable, type Table } from './sync/table.js';
+
+const SCENARIOS = ['keystroke', 'fanout', 'join', 'idle'] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+
+interface Settings {
+  scenarios: ScenarioName[];
+  servers: ServerKind[];
+  /** Room sizes of the keystroke scenario. */
+  clients: number[];
+  fanoutUpdates: number;
+  keystrokeSeconds: number;
+}
+
+const KEYSTROKE = { sizes: ['2', '16', '64'], ratePerClient: 10 } as const;
+const FANOUT = { readers: 200, window: 100, verifiedReaders: 20 } as const;
+const JOIN = { edits: 20_000, joins: 5, coldAfterMs: 1_500 } as const;
+const IDLE = { rooms: 50, clientsPerRoom: 10, batch: 50, settleMs: 500 } as const;
+
+const SETTING_KEYS = ['only', 'servers', 'clients', 'fanoutUpdates', 'seconds'];
+
+function parseSettings(argv: readonly string[]): Settings {
+  const args = new Map<string, string>();
+  for (const arg of argv) {
+    const eq = arg.indexOf('=');
+    const key = arg.slice(0, eq);
+    if (eq < 0 || !SETTING_KEYS.includes(key)) throw new Error(`unknown argument ${arg}; use ${SETTING_KEYS.join('=, ')}=`);
+    args.set(key, arg.slice(eq + 1));
+  }
+  const list = (key: string, all: readonly string[]): string[] => {
+    const values = args.get(key)?.split(',').filter(Boolean) ?? [...all];
+    for (const v of values) if (!all.includes(v)) throw new Error(`unknown ${key} value ${v}; one of ${all.join(', ')}`);
+    return values;
+  };
+  const positive = (key: string, fallback: number): number => {
+    const value = Number(args.get(key) ?? fallback);
+    if (!(value > 0)) throw new Error(`${key} must be a positive number`);
+    return value;
+  };
+  return {
+    scenarios: list('only', SCENARIOS) as ScenarioName[],
+    servers: list('servers', SERVER_KINDS).filter(isServerKind),
+    clients: list('clients', KEYSTROKE.sizes).map(Number),
+    fanoutUpdates: Math.round(positive('fanoutUpdates', 1_000)),
+    keystrokeSeconds: positive('seconds', 3),
+  };
+}
+
+/** Start `kind` in a fresh process, run `fn` against it, and always stop it and close what `fn` opened. */
+function onServer<T>(kind: ServerKind, fn: (server: ServerHandle, scope: Scope) => Promise<T>): Promise<Outcome<T>> {
+  return attempt(() =>
+    withScope(async (scope) => {
+      const server = await launchServer(kind);
+      scope.defer(() => server.stop());
+      return fn(server, scope);
+    }),
+  );
+}
+
+interface Runs<T> {
+  outcomes: Outcome<T>[];
+  /** CPU pressure (PSI) over each server's run, one cell per server. */
+  pressure: string[];
+}
+
+async function eachServer<T>(settings: Settings, fn: (server: ServerHandle, scope: Scope) => Promise<T>): Promise<Runs<T>> {
+  const outcomes: Outcome<T>[] = [];
+  const pressureCells: string[] = [];
+  for (const kind of settings.servers) {
+    const pressure = cpuPressureMeter();
+    const started = performance.now();
+    outcomes.push(await onServer(kind, fn));
+    pressureCells.push(fmt.pct(pressure()));
+    process.stderr.write(`  ${SERVER_LABELS[kind]}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  return { outcomes, pressure: pressureCells };
+}
+
+/** Appends the pressure row: a column measured while other work fought for the CPU is not comparable. */
+function withPressure(table: Table, pressure: readonly string[]): Table {
+  return {
+    ...table,
+    rows: [...table.rows, ['machine CPU pressure (PSI)', ...pressure]],
+    notes: [...(table.notes ?? []), 'PSI: % of wall time some task waited for a CPU; near 0 on a quiet machine.'],
+  };
+}
+
+async function scenarioTable(name: ScenarioName, settings: Settings, columns: readonly string[]): Promise<Table> {
+  process.stderr.write(`${name}\n`);
+  switch (name) {
+    case 'keystroke': {
+      const durationMs = settings.keystrokeSeconds * 1000;
+      const { outcomes, pressure } = await eachServer(settings, async (server) => {
+        const perSize: Outcome<KeystrokeResult>[] = [];
+        for (const clients of settings.clients) {
+          const options = { clients, durationMs, ratePerClient: KEYSTROKE.ratePerClient };
+          perSize.push(await attempt(() => withScope((scope) => runKeystroke(server, options, scope))));
+        }
+        return perSize;
+      });
+      return withPressure(keystrokeTable(columns, settings.clients, outcomes, KEYSTROKE.ratePerClient, settings.keystrokeSeconds), pressure);
+    }
+    case 'fanout': {
+      const options = { ...FANOUT, updates: settings.fanoutUpdates };
+      const { outcomes, pressure } = await eachServer(settings, (server, scope) => runFanout(server, options, scope));
+      return withPressure(fanoutTable(columns, outcomes, FANOUT.readers, options.updates, FANOUT.window), pressure);
+    }
+    case 'join': {
+      const seed = buildSeedDocument(JOIN.edits);
+      const { outcomes, pressure } = await eachServer(settings, (server, scope) => runJoin(server, seed, JOIN, scope));
+      return withPressure(joinTable(columns, outcomes, JOIN.edits, seed.text.length, seed.encodedBytes, JOIN.joins), pressure);
+    }
+    case 'idle': {
+      const { outcomes, pressure } = await eachServer(settings, (server, scope) => runIdle(server, IDLE, scope));
+      return withPressure(idleTable(columns, outcomes, IDLE.rooms, IDLE.clientsPerRoom), pressure);
+    }
+  }
+}
+
+function machineLine(): string {
+  const cpu = cpus();
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  return [
+    `machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB,`,
+    `${osType()} ${release()}, node ${process.version}, load average at start ${load}`,
+  ].join(' ');
+}
+
+async function main(): Promise<void> {
+  const settings = parseSettings(process.argv.slice(2));
+  // Every y-websocket provider adds a process 'exit' listener; hundreds of them are expected here.
+  process.setMaxListeners(IDLE.rooms * IDLE.clientsPerRoom + FANOUT.readers + 100);
+  const started = performance.now();
+  const columns = settings.servers.map((kind) => SERVER_LABELS[kind]);
+  console.log('# Pairwise sync benchmark');
+  console.log(machineLine());
+  console.log('servers: one child process each, 127.0.0.1; clients: stock y-websocket WebsocketProvider (disableBc) in this process');
+  let failed = false;
+  for (const name of settings.scenarios) {
+    const table = await scenarioTable(name, settings, columns);
+    failed ||= table.rows.some((r) => r.includes('FAIL'));
+    console.log(formatTable(table));
+  }
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s; load average at end ${load}; server processes left running: ${liveServerCount()}`);
+  if (failed) process.exitCode = 1;
+}
+
+// A crash or Ctrl-C must not leave server processes behind.
+process.on('exit', killAllServers);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAllServers();
+    process.exit(130);
+  });
+}
+
+main().then(
+  () => {
+    // Everything is closed by now; if some handle still keeps the process alive, say so and exit.
+    setTimeout(() => {
+      process.stderr.write('sync bench: handles still open after the run; exiting\n');
+      process.exit(process.exitCode ?? 1);
+    }, 5_000).unref();
+  },
+  (err: unknown) => {
+    process.stderr.write(`sync bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,45 @@
+/** Messages between the benchmark (parent) and a server under test (child), over Node's IPC channel. */
+
+export const SERVER_KINDS = ['pairwise-memory', 'pairwise-sqlite', 'y-websocket-server', 'ws-relay'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
+export function isServerKind(value: string): value is ServerKind {
+  return (SERVER_KINDS as readonly string[]).includes(value);
+}
+
+/** Every server is reached at `ws://127.0.0.1:<port>${SYNC_PATH}/<room>`, Pairwise's own URL scheme. */
+export const SYNC_PATH = '/ws';
+
+export interface MemorySample {
+  /** Resident set size after a forced GC, bytes. */
+  rss: number;
+  heapUsed: number;
+  /** Peak RSS of the process so far (VmHWM), bytes. */
+  peakRss: number;
+}
+
+/** How late the server's event loop ran since the previous reading: a stall delays every client. */
+export interface LoopDelay {
+  p99Ms: number;
+  maxMs: number;
+}
+
+export type ParentMessage =
+  | { id: number; type: 'createRooms'; roomIds: string[] }
+  | { id: number; type: 'memory' }
+  | { id: number; type: 'loopDelay' }
+  | { id: number; type: 'stop' };
+
+export type ChildMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'failed'; error: string }
+  | { type: 'reply'; id: number; memory?: MemorySample; loopDelay?: LoopDelay; error?: string };
+
+/** The room id of a `/ws/<room>` request URL, or null. */
+export function roomFromUrl(url: string | undefined): string | null {
+  const path = (url ?? '').split('?', 1)[0] ?? '';
+  const prefix = `${SYNC_PATH}/`;
+  if (!path.startsWith(prefix)) return null;
+  const room = path.slice(prefix.length);
+  return /^[A-Za-z0-9_-]{1,64}$/.test(room) ? room : null;
+}

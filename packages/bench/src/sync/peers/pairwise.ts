@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { pino } from 'pino';
+import * as Y from 'yjs';
+import { DEFAULT_LANGUAGE } from '@pairwise/protocol';
+import {
+  createPairwiseServer, LocalCompletionProvider, MemoryRoomStore, SqliteRoomStore, type RoomStore,
+} from '@pairwise/server';
+import type { BenchServer } from './bench-server.js';
+
+const MiB = 1024 * 1024;
+
+/**
+ * Pairwise as `main.ts` runs it (production defaults from config.ts), except `idleUnloadMs`:
+ * 1 s instead of 10 s so the join scenario can measure a cold load without a long wait.
+ */
+export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: string): Promise<BenchServer> {
+  const store: RoomStore =
+    storage === 'memory' ? new MemoryRoomStore() : await SqliteRoomStore.open(join(dataDir, 'pairwise.sqlite'));
+  const server = await createPairwiseServer({
+    store,
+    log: pino({ level: 'silent' }),
+    webDistDir: null,
+    flushWindowMs: 100,
+    idleUnloadMs: 1_000,
+    compactionThreshold: 500,
+    maxMessageBytes: 16 * MiB,
+    maxBufferedBytes: 16 * MiB,
+    pingIntervalMs: 30_000,
+    completionProvider: new LocalCompletionProvider(),
+    autocompleteRequestsPerMinute: 300,
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  // Empty rooms, like the other servers' on-demand documents (the rooms API would add a starter snippet).
+  const emptyDocument = Y.encodeStateAsUpdate(new Y.Doc());
+  return {
+    port,
+    async createRooms(ids) {
+      const now = Date.now();
+      for (const id of ids) {
+        await store.createRoom({ id, name: id, language: DEFAULT_LANGUAGE, createdAt: now, updatedAt: now }, emptyDocument);
+      }
+    },
+    async stop() {
+      await server.close();
+      await store.close();
+    },
+  };
+}

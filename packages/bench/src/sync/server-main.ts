@@ -1,0 +1,84 @@
+/**
+ * Child-process entry for one server under test: `node --expose-gc server-main.js <kind> <dataDir>`.
+ * Runs in its own process so the server never shares an event loop (or a core's time slice) with
+ * the measuring clients. Talks to the benchmark only over the IPC channel and dies with it.
+ */
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { isServerKind, type ChildMessage, type LoopDelay, type MemorySample, type ParentMessage, type ServerKind } from './ipc.js';
+import type { BenchServer } from './peers/bench-server.js';
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/** Imports only the server asked for: loading all of them would slow every start and skew RSS. */
+async function start(kind: ServerKind, dataDir: string): Promise<BenchServer> {
+  switch (kind) {
+    case 'pairwise-memory':
+      return (await import('./peers/pairwise.js')).startPairwise('memory', dataDir);
+    case 'pairwise-sqlite':
+      return (await import('./peers/pairwise.js')).startPairwise('sqlite', dataDir);
+    case 'y-websocket-server':
+      return (await import('./peers/reference.js')).startReference();
+    case 'ws-relay':
+      return (await import('./peers/relay.js')).startRelay();
+  }
+}
+
+function memorySample(): MemorySample {
+  // Two collections: the first can leave garbage that only a second one frees (weak refs, finalizers).
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return { rss, heapUsed, peakRss: hwm ? Number(hwm[1]) * 1024 : rss };
+}
+
+/** Sampled every 5 ms; measured the same way whatever server runs in this process. */
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+
+/** Delay since the previous reading (the histogram is reset each time). */
+function loopDelaySample(): LoopDelay {
+  const sample = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+  loopDelay.reset();
+  return sample;
+}
+
+async function handle(server: BenchServer, message: ParentMessage): Promise<void> {
+  try {
+    switch (message.type) {
+      case 'createRooms':
+        await server.createRooms(message.roomIds);
+        return send({ type: 'reply', id: message.id });
+      case 'memory':
+        return send({ type: 'reply', id: message.id, memory: memorySample() });
+      case 'loopDelay':
+        return send({ type: 'reply', id: message.id, loopDelay: loopDelaySample() });
+      case 'stop':
+        loopDelay.disable();
+        await server.stop();
+        send({ type: 'reply', id: message.id });
+        process.disconnect();
+        return;
+    }
+  } catch (err) {
+    send({ type: 'reply', id: message.id, error: (err as Error).message });
+  }
+}
+
+async function main(): Promise<void> {
+  // The benchmark gone (crashed, killed) means nobody will stop us: exit rather than linger.
+  process.on('disconnect', () => process.exit(0));
+  const [kind = '', dataDir = ''] = process.argv.slice(2);
+  if (!isServerKind(kind)) throw new Error(`unknown server kind ${kind}`);
+  const server = await start(kind, dataDir);
+  process.on('message', (message: ParentMessage) => void handle(server, message));
+  send({ type: 'ready', port: server.port });
+}
+
+main().catch((err: unknown) => {
+  send({ type: 'failed', error: (err as Error).message });
+  process.exit(1);
+});

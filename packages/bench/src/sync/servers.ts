@@ -1,0 +1,187 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SYNC_PATH, type ChildMessage, type LoopDelay, type MemorySample, type ParentMessage, type ServerKind } from './ipc.js';
+
+export const SERVER_LABELS: Record<ServerKind, string> = {
+  'pairwise-memory': 'pairwise/mem',
+  'pairwise-sqlite': 'pairwise/sqlite',
+  'y-websocket-server': 'y-ws-server 0.1.1',
+  'ws-relay': 'ws relay',
+};
+
+/** A server under test running in its own child process. */
+export interface ServerHandle {
+  readonly kind: ServerKind;
+  readonly pid: number;
+  /** Base URL for `WebsocketProvider`: rooms live at `${wsUrl}/${room}`. */
+  readonly wsUrl: string;
+  /** Whether the server keeps the document (answers sync step 1 itself); the relay does not. */
+  readonly stateful: boolean;
+  createRooms(ids: readonly string[]): Promise<void>;
+  memory(): Promise<MemorySample>;
+  /** Event-loop delay since the previous call (call once to start a measurement window). */
+  loopDelay(): Promise<LoopDelay>;
+  /** CPU time (user + system) the server process has used so far, ms. */
+  cpuMs(): number;
+  /** Graceful stop, then SIGKILL if it takes too long; removes the server's temp directory. */
+  stop(): Promise<void>;
+}
+
+const LAUNCHER = fileURLToPath(new URL('./server-main.js', import.meta.url));
+const START_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 5_000;
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** Every child still running and its temp directory, so a crash or Ctrl-C can clean up after them. */
+const liveChildren = new Map<ChildProcess, string>();
+
+/** Synchronous, so it can run from a process 'exit' or signal handler. */
+export function killAllServers(): void {
+  for (const [child, dataDir] of liveChildren) {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function liveServerCount(): number {
+  return liveChildren.size;
+}
+
+export async function launchServer(kind: ServerKind): Promise<ServerHandle> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'pairwise-sync-bench-'));
+  const child = fork(LAUNCHER, [kind, dataDir], {
+    // Extra node flags for the servers only, e.g. SYNC_BENCH_SERVER_NODE_ARGS=--cpu-prof to profile them.
+    execArgv: ['--expose-gc', ...(process.env.SYNC_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  liveChildren.set(child, dataDir);
+  // Send failures reach the request that made them; without a listener they would crash the bench.
+  child.on('error', () => {});
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => liveChildren.delete(child));
+  const cleanup = async (): Promise<void> => {
+    child.kill('SIGKILL');
+    await exited;
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const port = await waitReady(child);
+    return handle(kind, child, port, exited, dataDir);
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+function waitReady(child: ChildProcess): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const settle = (fn: () => void): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      fn();
+    };
+    const onMessage = (message: ChildMessage): void => {
+      if (message.type === 'ready') settle(() => resolve(message.port));
+      if (message.type === 'failed') settle(() => reject(new Error(`server failed to start: ${message.error}`)));
+    };
+    const onExit = (code: number | null): void => settle(() => reject(new Error(`server exited (${code}) while starting`)));
+    const timer = setTimeout(() => settle(() => reject(new Error('server did not start in time'))), START_TIMEOUT_MS);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+function handle(kind: ServerKind, child: ChildProcess, port: number, exited: Promise<void>, dataDir: string): ServerHandle {
+  const pid = child.pid ?? -1;
+  const request = requester(child);
+  let stopping: Promise<void> | null = null;
+  return {
+    kind,
+    pid,
+    wsUrl: `ws://127.0.0.1:${port}${SYNC_PATH}`,
+    stateful: kind !== 'ws-relay',
+    createRooms: async (roomIds) => void (await request({ type: 'createRooms', roomIds: [...roomIds] })),
+    memory: async () => {
+      const reply = await request({ type: 'memory' });
+      if (!reply.memory) throw new Error('server sent no memory sample');
+      return reply.memory;
+    },
+    loopDelay: async () => {
+      const reply = await request({ type: 'loopDelay' });
+      if (!reply.loopDelay) throw new Error('server sent no event-loop delay');
+      return reply.loopDelay;
+    },
+    cpuMs: () => processCpuMs(pid),
+    stop: () => {
+      stopping ??= (async () => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        try {
+          if (child.connected) await request({ type: 'stop' }).catch(() => child.kill('SIGKILL'));
+          await exited;
+        } finally {
+          clearTimeout(timer);
+          await rm(dataDir, { recursive: true, force: true });
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+type Reply = Extract<ChildMessage, { type: 'reply' }>;
+type Request = ParentMessage extends infer M ? (M extends ParentMessage ? Omit<M, 'id'> : never) : never;
+
+/** Request/reply over IPC; a request fails if the child dies or does not answer in time. */
+function requester(child: ChildProcess): (message: Request) => Promise<Reply> {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (err: Error) => void }>();
+  child.on('message', (message: ChildMessage) => {
+    if (message.type !== 'reply') return;
+    const waiter = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.error !== undefined) waiter?.reject(new Error(message.error));
+    else waiter?.resolve(message);
+  });
+  child.once('exit', (code) => {
+    for (const waiter of pending.values()) waiter.reject(new Error(`server exited (${code})`));
+    pending.clear();
+  });
+  return (message) =>
+    new Promise<Reply>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`server did not answer ${message.type} in time`));
+      }, REQUEST_TIMEOUT_MS);
+      const done = <T>(fn: (value: T) => void) => (value: T) => {
+        clearTimeout(timer);
+        fn(value);
+      };
+      pending.set(id, { resolve: done(resolve), reject: done(reject) });
+      const failed = (err: Error): void => {
+        pending.delete(id);
+        done(reject)(err);
+      };
+      if (!child.connected) return failed(new Error(`server is gone (${message.type})`));
+      child.send({ ...message, id } as ParentMessage, (err) => err && failed(err));
+    });
+}
+
+/** utime + stime from /proc/<pid>/stat (fields 14 and 15; the command name may contain spaces). */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
