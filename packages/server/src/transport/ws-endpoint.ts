@@ -39,7 +39,8 @@ export class SyncEndpoint {
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
+    // Until `ws` owns the socket (it adds its own listener), a reset while the room loads must not crash us.
+    socket.on('error', destroySocket);
     const roomId = roomIdFromUrl(request.url ?? '');
     if (roomId === null) {
       this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.invalidRoomId, 'invalid room id'));
@@ -83,6 +84,8 @@ export class SyncEndpoint {
     onAbandoned: () => void = () => {},
   ): void {
     if (socket.destroyed) return onAbandoned();
+    // A listener left on the raw socket would keep this request and its headers alive for the whole connection.
+    socket.off('error', destroySocket);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       // Without an error listener a protocol error (e.g. an oversized frame) would crash the process.
       ws.on('error', (err) => this.options.log.debug({ err: err.message }, 'websocket error'));
@@ -137,6 +140,10 @@ export class SyncEndpoint {
       ws.ping();
     }
   }
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
 
 /** The room id of a `/ws/:roomId` URL (query ignored), or null if it is not a valid id. */
