@@ -2,6 +2,8 @@ import { useEffect, useMemo, useRef } from 'react';
 import * as Y from 'yjs';
 import { MonacoBinding } from 'y-monaco';
 import type { Awareness } from 'y-protocols/awareness';
+import { attachCompletions } from '../completion/attachCompletions';
+import type { CompletionConfig, EditorCompletions } from '../completion/attachCompletions';
 import { MONACO_THEMES, monaco, setupMonaco } from '../lib/monaco';
 import type { Participant } from '../lib/presence';
 import type { Theme } from '../lib/theme';
@@ -17,16 +19,28 @@ export interface CollabEditorProps {
   participants: readonly Participant[];
   /** Called on every edit made in this editor (not on remote edits). */
   onLocalEdit?: () => void;
+  /** Ghost text and the Ctrl+Space list; read on every request. */
+  completions: CompletionConfig;
 }
 
 const READ_ONLY_MESSAGE = { value: 'The room is still loading; you can type as soon as it has synced.' };
 
 /** Monaco bound to the room's Y.Text, with an undo stack that only holds this user's edits. */
-export default function CollabEditor({ text, awareness, language, theme, readOnly, participants, onLocalEdit }: CollabEditorProps) {
+export default function CollabEditor({
+  text,
+  awareness,
+  language,
+  theme,
+  readOnly,
+  participants,
+  onLocalEdit,
+  completions,
+}: CollabEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
-  const latest = useRef({ language, theme, readOnly, onLocalEdit });
-  latest.current = { language, theme, readOnly, onLocalEdit };
+  const completionsRef = useRef<EditorCompletions | null>(null);
+  const latest = useRef({ language, theme, readOnly, onLocalEdit, completions });
+  latest.current = { language, theme, readOnly, onLocalEdit, completions };
 
   useEffect(() => {
     const host = hostRef.current;
@@ -87,12 +101,24 @@ export default function CollabEditor({ text, awareness, language, theme, readOnl
       if (origin === binding || origin === undoManager) latest.current.onLocalEdit?.();
     };
     doc.on('update', onUpdate);
+    let lastTextEditLocal = false;
+    const onTextChange = (_event: Y.YTextEvent, transaction: Y.Transaction) => {
+      lastTextEditLocal = transaction.origin === binding || transaction.origin === undoManager;
+    };
+    text.observe(onTextChange);
     host.dataset.language = model.getLanguageId();
     editorRef.current = editor;
+    completionsRef.current = attachCompletions(editor, model, {
+      getConfig: () => latest.current.completions,
+      lastEditWasLocal: () => lastTextEditLocal,
+    });
 
     return () => {
+      completionsRef.current?.dispose();
+      completionsRef.current = null;
       editorRef.current = null;
       doc.off('update', onUpdate);
+      text.unobserve(onTextChange);
       for (const action of actions) action.dispose();
       undoManager.destroy();
       editor.dispose();
@@ -117,6 +143,10 @@ export default function CollabEditor({ text, awareness, language, theme, readOnl
   useEffect(() => {
     editorRef.current?.updateOptions({ readOnly });
   }, [readOnly, text]);
+
+  useEffect(() => {
+    completionsRef.current?.refresh();
+  }, [completions.active, text]);
 
   const cursorCss = useMemo(() => remoteCursorCss(participants), [participants]);
 

@@ -8,6 +8,8 @@ import { CloseIcon, MenuIcon } from '../ui/icons';
 import { ConnectionBadge } from './ConnectionBadge';
 import { CopyLinkButton } from './CopyLinkButton';
 import { RoomTitle } from './RoomTitle';
+import { SuggestionsOffHint, SuggestionsToggle } from './SuggestionsToggle';
+import type { SuggestionsToggleProps } from './SuggestionsToggle';
 
 export function RoomHeader({
   name,
@@ -17,6 +19,7 @@ export function RoomHeader({
   url,
   onLanguageChange,
   onRename,
+  suggestions,
 }: {
   name: string;
   language: LanguageId;
@@ -25,6 +28,7 @@ export function RoomHeader({
   url: string;
   onLanguageChange: (language: LanguageId) => void;
   onRename: (name: string) => void;
+  suggestions: SuggestionsToggleProps;
 }) {
   // On narrow screens the actions fold into a menu; on wide ones CSS always shows them.
   const [menuOpen, setMenuOpen] = useState(false);
@@ -35,6 +39,7 @@ export function RoomHeader({
       <div className="topbar__title">
         <RoomTitle name={name} onRename={onRename} />
         <ConnectionBadge phase={phase} unsynced={unsynced} />
+        {!suggestions.roomEnabled && <SuggestionsOffHint />}
       </div>
       <div className="topbar__spacer" />
       <button
@@ -55,6 +60,7 @@ export function RoomHeader({
           name="language"
           className="select select--compact"
         />
+        <SuggestionsToggle {...suggestions} />
         <CopyLinkButton url={url} />
         <ThemeToggle />
       </div>

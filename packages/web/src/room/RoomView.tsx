@@ -2,6 +2,7 @@ import { Suspense, lazy, useCallback, useEffect, useMemo, useRef } from 'react';
 import { DEFAULT_LANGUAGE, isLanguageId, languageInfo } from '@pairwise/protocol';
 import type { RoomDetails } from '@pairwise/protocol';
 import { useTheme } from '../app/ThemeProvider';
+import { useSuggestionSettings } from '../completion/useSuggestionSettings';
 import { connectionPhase } from '../lib/connectionStatus';
 import { rememberRoom } from '../lib/recentRooms';
 import { browserStore } from '../lib/storage';
@@ -55,6 +56,7 @@ export function RoomView({
     [details.name, details.language],
   );
   const meta = useRoomMeta(connection?.meta, fallback);
+  const suggestionSettings = useSuggestionSettings();
   const people = usePresence(connection?.awareness);
   const phase = connectionPhase(state);
   const lastTypingSent = useRef(0);
@@ -88,6 +90,12 @@ export function RoomView({
         url={window.location.href}
         onLanguageChange={meta.setLanguage}
         onRename={meta.setName}
+        suggestions={{
+          settings: suggestionSettings,
+          onSettingsChange: suggestionSettings.update,
+          roomEnabled: meta.aiCompletions,
+          onRoomEnabledChange: meta.setAiCompletions,
+        }}
       />
       <div className="room-body">
         <main className="editor-pane">
@@ -102,6 +110,12 @@ export function RoomView({
                   readOnly={!state.everSynced}
                   participants={people}
                   onLocalEdit={onLocalEdit}
+                  completions={{
+                    active: suggestionSettings.enabled && meta.aiCompletions,
+                    delayMs: suggestionSettings.delayMs,
+                    language: meta.language,
+                    roomId: details.id,
+                  }}
                 />
               ) : (
                 <EditorPlaceholder message="Connecting…" />

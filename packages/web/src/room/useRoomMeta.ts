@@ -6,35 +6,43 @@ import type { LanguageId } from '@pairwise/protocol';
 export interface RoomMeta {
   name: string;
   language: LanguageId;
+  /** The room-wide suggestions switch; absent means on. */
+  aiCompletions: boolean;
 }
 
-function readMeta(meta: Y.Map<unknown>, fallback: RoomMeta): RoomMeta {
+type Fallback = Pick<RoomMeta, 'name' | 'language'>;
+
+function readMeta(meta: Y.Map<unknown>, fallback: Fallback): RoomMeta {
   const name = meta.get(META_KEYS.name);
   const language = meta.get(META_KEYS.language);
   return {
     name: typeof name === 'string' && name.trim() !== '' ? name : fallback.name,
     language: isLanguageId(language) ? language : fallback.language,
+    aiCompletions: meta.get(META_KEYS.aiCompletions) !== false,
   };
 }
+
+const sameMeta = (a: RoomMeta, b: RoomMeta) =>
+  a.name === b.name && a.language === b.language && a.aiCompletions === b.aiCompletions;
 
 /**
  * Room settings from the shared `meta` map, so a change by anyone reaches everyone. Until the
  * document has synced (or if a key is missing) the values from `GET /api/rooms/:id` stand in.
  */
-export function useRoomMeta(meta: Y.Map<unknown> | undefined, fallback: RoomMeta) {
-  const [value, setValue] = useState<RoomMeta>(() => (meta ? readMeta(meta, fallback) : fallback));
+export function useRoomMeta(meta: Y.Map<unknown> | undefined, fallback: Fallback) {
+  const [value, setValue] = useState<RoomMeta>(() => (meta ? readMeta(meta, fallback) : { ...fallback, aiCompletions: true }));
   const { name: fallbackName, language: fallbackLanguage } = fallback;
 
   useEffect(() => {
     const fb = { name: fallbackName, language: fallbackLanguage };
     if (!meta) {
-      setValue(fb);
+      setValue({ ...fb, aiCompletions: true });
       return;
     }
     const update = () =>
       setValue((prev) => {
         const next = readMeta(meta, fb);
-        return prev.name === next.name && prev.language === next.language ? prev : next;
+        return sameMeta(prev, next) ? prev : next;
       });
     update();
     meta.observe(update);
@@ -56,5 +64,12 @@ export function useRoomMeta(meta: Y.Map<unknown> | undefined, fallback: RoomMeta
     [meta],
   );
 
-  return { ...value, setLanguage, setName };
+  const setAiCompletions = useCallback(
+    (on: boolean) => {
+      if (meta && (meta.get(META_KEYS.aiCompletions) !== false) !== on) meta.set(META_KEYS.aiCompletions, on);
+    },
+    [meta],
+  );
+
+  return { ...value, setLanguage, setName, setAiCompletions };
 }

@@ -73,3 +73,24 @@ export async function cursorLabels(page: Page): Promise<string[]> {
 export async function presenceNames(page: Page): Promise<string[]> {
   return page.getByTestId('presence-item').locator('.presence__name').allInnerTexts();
 }
+
+/** Monaco renders inline completions (ghost text) in these elements; never part of the document. */
+export const GHOST_TEXT = '.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text';
+
+export async function ghostText(page: Page): Promise<string> {
+  return (await page.locator(GHOST_TEXT).allTextContents()).join('').replace(/\u00a0/g, ' ');
+}
+
+/** Resolves after the page has painted twice: Monaco renders model changes on animation frames. */
+export async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
+
+/** Counts the page's requests to a path from now on. */
+export function countRequests(page: Page, path: string): () => number {
+  let count = 0;
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === path) count++;
+  });
+  return () => count;
+}
