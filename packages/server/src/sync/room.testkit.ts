@@ -1,0 +1,180 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { afterEach, beforeEach, vi } from 'vitest';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { CODE_TEXT, META_KEYS, META_MAP, MESSAGE_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
+import { Room, type RoomHooks, type RoomMeta, type SyncSocket } from './room.js';
+
+/**
+ * The room without a transport: fake sockets record what the room sends, and every frame a
+ * client sends is built with the real y-protocols encoders, exactly as y-websocket builds it.
+ */
+
+export class FakeSocket implements SyncSocket {
+  sent: Uint8Array[] = [];
+  readonly closes: { code: number; reason: string }[] = [];
+  constructor(readonly name: string) {}
+  send(message: Uint8Array): void {
+    this.sent.push(message);
+  }
+  close(code: number, reason: string): void {
+    this.closes.push({ code, reason });
+  }
+  /** What the room sent since the last call. */
+  take(): Uint8Array[] {
+    const sent = this.sent;
+    this.sent = [];
+    return sent;
+  }
+}
+
+export type Frame =
+  | { kind: 'step1'; stateVector: Uint8Array }
+  | { kind: 'step2' | 'update'; update: Uint8Array }
+  | { kind: 'awareness'; update: Uint8Array };
+
+export function parseFrame(frame: Uint8Array): Frame {
+  const d = decoding.createDecoder(frame);
+  const type = decoding.readVarUint(d);
+  if (type === MESSAGE_AWARENESS) return { kind: 'awareness', update: decoding.readVarUint8Array(d) };
+  if (type !== MESSAGE_SYNC) throw new Error(`server sent message type ${type}`);
+  const step = decoding.readVarUint(d);
+  const payload = decoding.readVarUint8Array(d);
+  if (step === syncProtocol.messageYjsSyncStep1) return { kind: 'step1', stateVector: payload };
+  if (step === syncProtocol.messageYjsSyncStep2) return { kind: 'step2', update: payload };
+  if (step === syncProtocol.messageYjsUpdate) return { kind: 'update', update: payload };
+  throw new Error(`server sent sync step ${step}`);
+}
+
+/** Awareness entries of an awareness frame as clientId -> state (null = removed). */
+export function awarenessEntries(frame: Uint8Array): Map<number, unknown> {
+  const parsed = parseFrame(frame);
+  if (parsed.kind !== 'awareness') throw new Error(`expected an awareness frame, got ${parsed.kind}`);
+  const d = decoding.createDecoder(parsed.update);
+  const entries = new Map<number, unknown>();
+  for (let n = decoding.readVarUint(d); n > 0; n--) {
+    const clientId = decoding.readVarUint(d);
+    decoding.readVarUint(d);
+    entries.set(clientId, JSON.parse(decoding.readVarString(d)));
+  }
+  return entries;
+}
+
+// Client-side frames, built with y-protocols as y-websocket does.
+export function frame(write: (e: encoding.Encoder) => void): Uint8Array {
+  const e = encoding.createEncoder();
+  write(e);
+  return encoding.toUint8Array(e);
+}
+export const step1Frame = (doc: Y.Doc): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(e, doc);
+  });
+export const step2Frame = (doc: Y.Doc, stateVector?: Uint8Array): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep2(e, doc, stateVector);
+  });
+export const updateFrame = (update: Uint8Array): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(e, update);
+  });
+export const awarenessFrame = (update: Uint8Array): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(e, update);
+  });
+/** A hand-written awareness update: [clientId, clock, state][]. */
+export const awarenessUpdate = (entries: readonly [number, number, unknown][]): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, entries.length);
+    for (const [clientId, clock, state] of entries) {
+      encoding.writeVarUint(e, clientId);
+      encoding.writeVarUint(e, clock);
+      encoding.writeVarString(e, JSON.stringify(state));
+    }
+  });
+
+export const alice = { name: 'Alice', color: '#ff0000' };
+export const bob = { name: 'Bob', color: '#00ff00' };
+
+/** The room's first stored update; built once, so every use holds the same client ids. */
+export const INITIAL_UPDATE = ((): Uint8Array => {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    doc.getMap(META_MAP).set(META_KEYS.name, 'Room');
+    doc.getMap(META_MAP).set(META_KEYS.language, 'python');
+    doc.getText(CODE_TEXT).insert(0, 'print("hi")\n');
+  });
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+})();
+
+/** A client's doc, in sync with the room at the time of the call. */
+export function clientOf(room: Room, clientId?: number): Y.Doc {
+  const doc = new Y.Doc();
+  if (clientId !== undefined) doc.clientID = clientId;
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(room.doc));
+  docs.push(doc);
+  return doc;
+}
+
+/** The update `edit` produces on `doc`. */
+export function editOn(doc: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
+  const updates: Uint8Array[] = [];
+  const onUpdate = (u: Uint8Array): void => void updates.push(u);
+  doc.on('update', onUpdate);
+  doc.transact(() => edit(doc));
+  doc.off('update', onUpdate);
+  if (updates.length !== 1) throw new Error(`edit produced ${updates.length} updates`);
+  return updates[0]!;
+}
+
+export const docs: Y.Doc[] = [];
+const rooms: Room[] = [];
+/** What the current test's rooms stored (onUpdate), reported (onMetaChange) and closed sockets for; emptied before each test. */
+export const stored: Uint8Array[] = [];
+export const metaChanges: RoomMeta[] = [];
+export const protocolErrors: { socket: SyncSocket; error: Error }[] = [];
+
+export function newRoom(): Room {
+  const hooks: RoomHooks = {
+    onUpdate: (update) => void stored.push(update),
+    onMetaChange: (meta) => void metaChanges.push(meta),
+  };
+  const room = new Room('room-test', [INITIAL_UPDATE], hooks, (socket, error) => void protocolErrors.push({ socket, error }));
+  rooms.push(room);
+  return room;
+}
+
+/** Joins fresh fake sockets and drops what the join sent, so assertions see only what follows. */
+export function joinAll(room: Room, ...names: string[]): FakeSocket[] {
+  return names.map((name) => {
+    const socket = new FakeSocket(name);
+    room.join(socket);
+    socket.take();
+    return socket;
+  });
+}
+
+/** The room's whole state, to prove a document is unchanged. */
+export const stateOf = (room: Room): Uint8Array => Y.encodeStateAsUpdate(room.doc);
+
+/** Registers the per-test reset and cleanup of the room tests; call once at the top of each room test file. */
+export function setUpRoomTests(): void {
+  beforeEach(() => {
+    stored.length = 0;
+    metaChanges.length = 0;
+    protocolErrors.length = 0;
+  });
+
+  afterEach(() => {
+    for (const room of rooms.splice(0)) room.destroy();
+    for (const doc of docs.splice(0)) doc.destroy();
+    vi.useRealTimers();
+  });
+}
