@@ -9,7 +9,7 @@ export default defineConfig({
     alias: { '@pairwise/protocol': src('protocol'), '@pairwise/server': src('server') },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration tests start real servers and databases; two cores do not like many at once.

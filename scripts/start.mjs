@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const at = (...parts) => join(root, ...parts);
 
-/** Newest modification time under `dir` (files only), or 0 if it does not exist. */
-function newest(dir) {
-  if (!existsSync(dir)) return 0;
+/** Newest modification time of a file, or of the files under a directory; 0 if it does not exist. */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  if (!statSync(path).isDirectory()) return statSync(path).mtimeMs;
   let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+  for (const entry of readdirSync(path, { withFileTypes: true, recursive: true })) {
     if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
   }
   return latest;
