@@ -21,6 +21,13 @@ export class InvalidAwarenessError extends Error {
   }
 }
 
+/**
+ * Largest awareness state accepted, in UTF-16 code units of its JSON. Real states (name, colour,
+ * cursor, selection) are a few hundred bytes; without a cap one client could make the server relay
+ * megabytes to every user on each cursor move.
+ */
+export const AWARENESS_STATE_MAX = 16 * 1024;
+
 export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const entries: AwarenessEntry[] = [];
@@ -30,6 +37,9 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
       const stateJson = decoding.readVarString(decoder);
+      if (stateJson.length > AWARENESS_STATE_MAX) {
+        throw new InvalidAwarenessError(`awareness state of ${stateJson.length} characters exceeds ${AWARENESS_STATE_MAX}`);
+      }
       entries.push({ clientId, clock, stateJson, removed: parseState(stateJson) === null });
     }
   } catch (err) {

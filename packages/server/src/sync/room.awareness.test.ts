@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CLOSE_CODES, MESSAGE_QUERY_AWARENESS } from '@pairwise/protocol';
+import { AWARENESS_STATE_MAX } from './awareness-update.js';
 import { alice, awarenessEntries, awarenessFrame, awarenessUpdate, bob, clientOf, joinAll, newRoom, setUpRoomTests } from './room.testkit.js';
 
 /** Room: awareness relay, spoofing protection and the presence list. */
@@ -115,6 +116,20 @@ describe('Room', () => {
       expect(a!.closes.map((c) => c.code)).toEqual([CLOSE_CODES.invalidMessage]);
       expect(room.presence()).toEqual([]);
       expect(awarenessEntries(b!.sent[0]!)).toEqual(new Map([[11, null]]));
+    });
+
+    it('an oversized awareness state closes that socket (1007) and is relayed to nobody', () => {
+      const room = newRoom();
+      const [a, b] = joinAll(room, 'a', 'b');
+      room.receive(a!, awarenessFrame(awarenessUpdate([[11, 1, { user: alice, junk: 'x'.repeat(AWARENESS_STATE_MAX) }]])));
+      expect(a!.closes.map((c) => c.code)).toEqual([CLOSE_CODES.invalidMessage]);
+      expect(b!.sent).toEqual([]);
+      expect(room.awareness.getStates().size).toBe(0);
+      // A state just under the cap is fine.
+      const [c] = joinAll(room, 'c');
+      room.receive(c!, awarenessFrame(awarenessUpdate([[12, 1, { user: bob, note: 'x'.repeat(AWARENESS_STATE_MAX - 100) }]])));
+      expect(c!.closes).toEqual([]);
+      expect(room.presence()).toEqual([bob]);
     });
 
     it('answers query-awareness with every present state', () => {
