@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const BROWSER_TESTS = 'packages/web/test/**/*.test.ts';
 
 export default defineConfig({
   resolve: {
@@ -9,10 +10,22 @@ export default defineConfig({
     alias: { '@pairwise/protocol': src('protocol'), '@pairwise/server': src('server') },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration tests start real servers and databases; two cores do not like many at once.
     maxWorkers: 2,
+    // `npm test` runs the projects one after the other: Chromium's CPU and disk load would otherwise
+    // stretch the fsync latency the crash tests measure.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [BROWSER_TESTS, '**/node_modules/**'],
+        },
+      },
+      { extends: true, test: { name: 'browser', include: [BROWSER_TESTS] } },
+    ],
   },
 });

@@ -70,6 +70,7 @@ export class GroupCommitter {
     this.clearTimer();
     const batch = this.queue;
     this.queue = [];
+    const started = performance.now();
     const write = this.options.store.appendUpdates(batch, this.now());
     this.writing = write;
     try {
@@ -83,6 +84,7 @@ export class GroupCommitter {
       this.writing = null;
     }
     this.retryDelayMs = this.options.windowMs;
+    this.options.log.debug({ updates: batch.length, ms: Math.round(performance.now() - started) }, 'stored updates');
     this.options.onCommitted?.(countByRoom(batch));
     // Updates that arrived while writing get their own window.
     if (this.queue.length > 0) this.schedule(this.options.windowMs);

@@ -29,7 +29,8 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 20_00
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | NodeJS.Signals>((resolve) =>
-    child.on('exit', (code, signal) => resolve(signal ?? code ?? -1)),
+    // 'close', not 'exit': by then everything the process wrote has been read.
+    child.on('close', (code, signal) => resolve(signal ?? code ?? -1)),
   );
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), timeoutMs);
