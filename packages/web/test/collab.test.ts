@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from './support/browser';
-import { startServer } from './support/server';
-import type { RunningServer } from './support/server';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './support/browser';
+import { useBrowserSuite } from './support/suite';
 import {
   createRoom,
   cursorLabels,
   editorText,
   getRoom,
   joinRoom,
-  newUserPage,
   placeCaret,
   presenceNames,
   waitUntilConnected,
@@ -18,29 +15,7 @@ import {
 const POLL = { timeout: 15_000, interval: 100 };
 
 describe.skipIf(!chromiumAvailable())('web app in Chromium against the real server', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-
-  const base = () => {
-    if (!server) throw new Error('server not started');
-    return server.baseUrl;
-  };
-  const newPage = () => {
-    if (!browser) throw new Error('browser not started');
-    return newUserPage(browser, contexts);
-  };
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  }, 30_000);
+  const { base, newPage } = useBrowserSuite();
 
   it('two users see each other\'s text, cursors, presence and language changes', async () => {
     const room = await createRoom(base(), { name: 'Pairing', language: 'python' });

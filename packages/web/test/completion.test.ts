@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from './support/browser';
-import { startServer } from './support/server';
-import type { RunningServer } from './support/server';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable } from './support/browser';
+import { useBrowserSuite } from './support/suite';
 import {
   GHOST_TEXT,
   countRequests,
@@ -10,7 +9,6 @@ import {
   editorText,
   ghostText,
   joinRoom,
-  newUserPage,
   nextFrames,
   placeCaret,
 } from './support/room';
@@ -28,18 +26,7 @@ async function typeOnNewLine(page: Page, text: string): Promise<void> {
 }
 
 describe.skipIf(!chromiumAvailable())('suggestions in Chromium against the real server', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-
-  const base = () => {
-    if (!server) throw new Error('server not started');
-    return server.baseUrl;
-  };
-  const newPage = () => {
-    if (!browser) throw new Error('browser not started');
-    return newUserPage(browser, contexts);
-  };
+  const { base, newPage } = useBrowserSuite();
   const pair = async (name: string) => {
     const room = await createRoom(base(), { name, language: 'python' });
     const a = await newPage();
@@ -48,17 +35,6 @@ describe.skipIf(!chromiumAvailable())('suggestions in Chromium against the real 
     await joinRoom(b, base(), room.id, 'Bruno');
     return { a, b };
   };
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  }, 30_000);
 
   it('shows ghost text after a pause; Tab accepts it and the partner sees it arrive', async () => {
     const { a, b } = await pair('Ghost text');

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { applyStoredUpdates, compactStoredDocument } from './compaction.js';
 import { RoomExistsError, type RoomRecord, type RoomStore, type StoredDocument } from './store.js';
+import { seededRandom } from '../../test/support/random.js';
 
 export interface OpenedStore {
   store: RoomStore;
@@ -286,7 +287,7 @@ export class EditingSession {
   private pending: Uint8Array[] = [];
 
   constructor(seed: number) {
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
     this.reference.getText('code').insert(0, 'hello\n');
     const initial = Y.encodeStateAsUpdate(this.reference);
     for (const client of this.clients) {
@@ -330,13 +331,3 @@ export class EditingSession {
   }
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

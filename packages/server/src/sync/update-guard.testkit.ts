@@ -79,17 +79,8 @@ export function bestTimeMs(fn: () => void, runs = 5): number {
   return best;
 }
 
-/** mulberry32: a tiny seeded PRNG, so a failing fuzz input can be reproduced from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so a failing fuzz input can be reproduced from its seed. */
+export { seededRandom as prng } from '../../test/support/random.js';
 
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_2024);
 

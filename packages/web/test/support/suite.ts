@@ -1,0 +1,41 @@
+import { afterAll, beforeAll } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './browser';
+import { newUserPage } from './room';
+import { startServer, type RunningServer } from './server';
+
+export interface BrowserSuite {
+  /** The real server's base URL, e.g. http://127.0.0.1:41234. */
+  base(): string;
+  /** A page in a fresh browser context (its own localStorage), closed after the suite. */
+  newPage(): Promise<Page>;
+}
+
+/** Starts the built server and Chromium for a `describe` block and closes both afterwards. */
+export function useBrowserSuite(): BrowserSuite {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  }, 30_000);
+
+  return {
+    base: () => {
+      if (!server) throw new Error('server not started');
+      return server.baseUrl;
+    },
+    newPage: () => {
+      if (!browser) throw new Error('browser not started');
+      return newUserPage(browser, contexts);
+    },
+  };
+}
