@@ -90,10 +90,7 @@ export class Room {
   join(socket: SyncSocket): void {
     this.sockets.set(socket, new Set());
     socket.send(syncStep1Message(this.doc));
-    const present = [...this.awareness.getStates().keys()];
-    if (present.length > 0) {
-      socket.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
-    }
+    if (this.awareness.getStates().size > 0) socket.send(this.everyoneAwarenessMessage());
   }
 
   /** Handle one frame. A malformed frame closes that socket only; the room is untouched. */
@@ -149,11 +146,9 @@ export class Room {
         return this.receiveSync(socket, decoder);
       case MESSAGE_AWARENESS:
         return this.receiveAwareness(socket, decoding.readVarUint8Array(decoder));
-      case MESSAGE_QUERY_AWARENESS: {
-        const present = [...this.awareness.getStates().keys()];
-        socket.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
+      case MESSAGE_QUERY_AWARENESS:
+        socket.send(this.everyoneAwarenessMessage());
         return;
-      }
       default:
         throw new Error(`unknown message type ${type}`);
     }
@@ -231,6 +226,11 @@ export class Room {
   private readonly handleMetaChange = (_event: Y.YMapEvent<unknown>, transaction: Y.Transaction): void => {
     if (transaction.origin !== SERVER_ORIGIN) this.hooks.onMetaChange(this.meta());
   };
+
+  private everyoneAwarenessMessage(): Uint8Array {
+    const present = [...this.awareness.getStates().keys()];
+    return awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present));
+  }
 
   /** Encodes once, sends the same buffer to every socket but the one it came from. */
   private broadcast(message: Uint8Array, except: unknown): void {
