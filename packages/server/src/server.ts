@@ -22,6 +22,8 @@ export interface PairwiseServerOptions {
   maxBufferedBytes: number;
   pingIntervalMs: number;
   completionProvider: CompletionProvider;
+  /** How long shutdown waits for in-flight HTTP requests before cutting their connections. */
+  httpDrainMs?: number;
   /** Autocomplete requests allowed per client IP per minute. */
   autocompleteRequestsPerMinute: number;
 }
@@ -33,6 +35,8 @@ export interface PairwiseServer {
   /** Stop accepting, close every socket, unload rooms and store every accepted update. */
   close(): Promise<void>;
 }
+
+const HTTP_DRAIN_MS = 2_000;
 
 /** Wires the sync engine, storage pipeline and HTTP app into one server on one port. */
 export async function createPairwiseServer(options: PairwiseServerOptions): Promise<PairwiseServer> {
@@ -81,7 +85,10 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         // Stop accepting first; sockets already upgraded are not HTTP's to close, so close them meanwhile.
         const httpClosed = app.close();
         await endpoint.close();
-        await httpClosed;
+        // In-flight requests get a grace period; then their connections are cut, so a stalled client
+        // (e.g. one that never finishes sending its headers) cannot hold up storing the edits.
+        const cut = setTimeout(() => app.server.closeAllConnections(), options.httpDrainMs ?? HTTP_DRAIN_MS);
+        await httpClosed.finally(() => clearTimeout(cut));
         await registry.close();
         await commits.close();
         await compaction.idle();
