@@ -4,6 +4,7 @@ import { afterEach, beforeEach, vi } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CODE_TEXT, META_KEYS, META_MAP, MESSAGE_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
+import { encodeAwarenessEntries } from './awareness-update.js';
 import { Room, type RoomHooks, type RoomMeta, type SyncSocket } from './room.js';
 
 /**
@@ -87,16 +88,11 @@ export const awarenessFrame = (update: Uint8Array): Uint8Array =>
     encoding.writeVarUint(e, MESSAGE_AWARENESS);
     encoding.writeVarUint8Array(e, update);
   });
-/** A hand-written awareness update: [clientId, clock, state][]. */
+/** An awareness update from [clientId, clock, state] triples, encoded by the room's own encoder. */
 export const awarenessUpdate = (entries: readonly [number, number, unknown][]): Uint8Array =>
-  frame((e) => {
-    encoding.writeVarUint(e, entries.length);
-    for (const [clientId, clock, state] of entries) {
-      encoding.writeVarUint(e, clientId);
-      encoding.writeVarUint(e, clock);
-      encoding.writeVarString(e, JSON.stringify(state));
-    }
-  });
+  encodeAwarenessEntries(
+    entries.map(([clientId, clock, state]) => ({ clientId, clock, stateJson: JSON.stringify(state), removed: state === null })),
+  );
 
 export const alice = { name: 'Alice', color: '#ff0000' };
 export const bob = { name: 'Bob', color: '#00ff00' };

@@ -4,7 +4,8 @@ import * as encoding from 'lib0/encoding';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
+import { MESSAGE_SYNC } from '@pairwise/protocol';
+import { awarenessFrame as awarenessMessage, awarenessUpdate } from '../../src/sync/room.testkit.js';
 import type { TestServer } from './test-server.js';
 import { within } from './within.js';
 
@@ -51,20 +52,7 @@ export const updateFrame = (update: Uint8Array): Uint8Array =>
     syncProtocol.writeUpdate(e, update);
   });
 export const awarenessFrame = (entries: readonly [clientId: number, clock: number, state: unknown][]): Uint8Array =>
-  frame((e) => {
-    encoding.writeVarUint(e, MESSAGE_AWARENESS);
-    encoding.writeVarUint8Array(
-      e,
-      frame((inner) => {
-        encoding.writeVarUint(inner, entries.length);
-        for (const [clientId, clock, state] of entries) {
-          encoding.writeVarUint(inner, clientId);
-          encoding.writeVarUint(inner, clock);
-          encoding.writeVarString(inner, JSON.stringify(state));
-        }
-      }),
-    );
-  });
+  awarenessMessage(awarenessUpdate(entries));
 
 /** A WebSocket opened by hand on a plain TCP socket that, after the handshake, never reads again. */
 export async function stalledSocket(s: TestServer, roomId: string): Promise<Socket> {
