@@ -33,6 +33,15 @@ export const CLOSE_CODES = {
   goingAway: 1001,
   /** Pairwise: the room id is not valid. */
   invalidRoomId: 4400,
-  /** Pairwise: no such room (never created, or deleted). */
+  /**
+   * Pairwise: no such room (never created, or deleted). Also sent to a client that still holds a
+   * deleted room's content after a new room took the same id: its edits belong to the old room.
+   */
   roomNotFound: 4404,
+  /**
+   * Pairwise: the server cannot store edits right now (storage down or its backlog full), so it
+   * takes no more edits in this room. Outside 4400-4499 on purpose: clients keep their edits and
+   * reconnect with back-off, pushing them once storage is back.
+   */
+  storageUnavailable: 4503,
 } as const;
