@@ -17,7 +17,6 @@ import {
   compactStoredDocument,
   PostgresRoomStore,
   SqliteRoomStore,
-  type PendingUpdate,
   type RoomStore,
 } from '@pairwise/server';
 import { Client } from 'pg';
@@ -27,7 +26,8 @@ const ROOM_ID = 'bench-room';
 
 interface Workload {
   initialUpdate: Uint8Array;
-  batches: PendingUpdate[][];
+  /** Each group commit's updates, in order. */
+  batches: Uint8Array[][];
   updateCount: number;
   finalText: string;
 }
@@ -74,9 +74,9 @@ function typingSession(updateCount: number, batchSize: number): Workload {
       cursor += 1;
     }
   }
-  const batches: PendingUpdate[][] = [];
+  const batches: Uint8Array[][] = [];
   for (let i = 0; i < updates.length; i += batchSize) {
-    batches.push(updates.slice(i, i + batchSize).map((update) => ({ roomId: ROOM_ID, update })));
+    batches.push(updates.slice(i, i + batchSize));
   }
   const finalText = text.toString();
   doc.destroy();
@@ -108,8 +108,9 @@ async function measure(store: RoomStore, workload: Workload): Promise<Measuremen
     { id: ROOM_ID, name: 'bench', language: 'typescript', createdAt: now, updatedAt: now },
     workload.initialUpdate,
   );
+  const { incarnation } = (await store.loadDocument(ROOM_ID))!;
   const append = await time(async () => {
-    for (const batch of workload.batches) await store.appendUpdates(batch, Date.now());
+    for (const updates of workload.batches) await store.writeRooms([{ roomId: ROOM_ID, incarnation, updates }], Date.now());
   });
   const before = await loadAndApply(store, workload.finalText);
   const compaction = await time(() => compactStoredDocument(store, ROOM_ID));

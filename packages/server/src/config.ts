@@ -11,6 +11,12 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   webDistDir: string;
   flushWindowMs: number;
+  /** Unstored bytes one room may hold while storage fails before it takes no more edits (4503). */
+  maxRoomBacklogBytes: number;
+  /** Unstored bytes all rooms may hold together; past it, rooms whose writes fail take no more edits. */
+  maxBacklogBytes: number;
+  /** How long shutdown keeps retrying writes that fail before it reports what it could not store. */
+  shutdownRetryMs: number;
   idleUnloadMs: number;
   maxMessageBytes: number;
   maxBufferedBytes: number;
@@ -37,6 +43,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST_DIR: z.string().min(1).optional(),
   FLUSH_WINDOW_MS: int(1, 10_000).default(100),
+  MAX_ROOM_BACKLOG_BYTES: int(64 * 1024, 1024 * MiB).default(8 * MiB),
+  MAX_BACKLOG_BYTES: int(64 * 1024, 16 * 1024 * MiB).default(256 * MiB),
+  SHUTDOWN_RETRY_MS: int(0, 3600_000).default(10_000),
   ROOM_IDLE_MS: int(0, 24 * 3600_000).default(10_000),
   MAX_MESSAGE_BYTES: int(1024, 256 * MiB).default(16 * MiB),
   MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * MiB).default(16 * MiB),
@@ -79,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
     logLevel: e.LOG_LEVEL,
     webDistDir: e.WEB_DIST_DIR ? abs(e.WEB_DIST_DIR) : defaultWebDistDir,
     flushWindowMs: e.FLUSH_WINDOW_MS,
+    maxRoomBacklogBytes: e.MAX_ROOM_BACKLOG_BYTES,
+    maxBacklogBytes: e.MAX_BACKLOG_BYTES,
+    shutdownRetryMs: e.SHUTDOWN_RETRY_MS,
     idleUnloadMs: e.ROOM_IDLE_MS,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,

@@ -47,15 +47,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: storing every accepted edit first');
+    let exitCode = 0;
     try {
       await server.close();
-      await store.close();
       log.info('shut down cleanly');
-      process.exit(0);
     } catch (err) {
+      // UnstoredEditsError has already logged each room whose edits could not be stored.
       log.fatal({ err }, 'shutdown failed');
-      process.exit(1);
+      exitCode = 1;
     }
+    await store.close().catch((err: unknown) => log.error({ err }, 'closing the store failed'));
+    process.exit(exitCode);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -15,6 +15,9 @@ export interface PairwiseServerOptions {
   log: Logger;
   webDistDir: string | null;
   flushWindowMs: number;
+  maxRoomBacklogBytes: number;
+  maxBacklogBytes: number;
+  shutdownRetryMs: number;
   idleUnloadMs: number;
   /** Compact a room's stored log once it grows by this many updates. */
   compactionThreshold: number;
@@ -45,6 +48,9 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
   const commits = new GroupCommitter({
     store,
     windowMs: options.flushWindowMs,
+    maxRoomBacklogBytes: options.maxRoomBacklogBytes,
+    maxBacklogBytes: options.maxBacklogBytes,
+    closeRetryMs: options.shutdownRetryMs,
     log,
     onCommitted: (counts) => counts.forEach((n, roomId) => compaction.noteLogGrowth(roomId, n)),
   });
@@ -59,6 +65,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
   const app = await buildHttpApp({
     rooms: new RoomService(store, registry),
     store,
+    commits,
     autocomplete: {
       provider: options.completionProvider,
       registry,
@@ -90,8 +97,11 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         const cut = setTimeout(() => app.server.closeAllConnections(), options.httpDrainMs ?? HTTP_DRAIN_MS);
         await httpClosed.finally(() => clearTimeout(cut));
         await registry.close();
-        await commits.close();
-        await compaction.idle();
+        try {
+          await commits.close();
+        } finally {
+          await compaction.idle();
+        }
       })();
       return closing;
     },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
+import type { GroupCommitter } from '../persistence/group-commit.js';
 import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../storage/store.js';
 import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './autocomplete-route.js';
@@ -12,6 +13,8 @@ import { registerRoomRoutes } from './rooms-routes.js';
 export interface HttpAppOptions {
   rooms: RoomService;
   store: RoomStore;
+  /** Its failing writes make the server unhealthy even while the store answers pings. */
+  commits: Pick<GroupCommitter, 'failing'>;
   autocomplete: AutocompleteRouteOptions;
   /** The built web app; null (or a missing directory) serves the API only. */
   webDistDir: string | null;
@@ -39,6 +42,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   app.get('/health', async (_request, reply) => {
     try {
       await withTimeout(options.store.ping(), HEALTH_TIMEOUT_MS);
+      // The store may answer a ping yet refuse writes (disk full, read-only): edits are not being kept.
+      if (options.commits.failing) {
+        return reply.status(503).send({ status: 'unavailable', reason: 'store: writing edits fails; they are kept in memory and retried' });
+      }
       return { status: 'ok' };
     } catch (err) {
       return reply.status(503).send({ status: 'unavailable', reason: `store: ${(err as Error).message}` });

@@ -1,99 +1,184 @@
 import type { Logger } from 'pino';
-import type { PendingUpdate, RoomStore } from '../storage/store.js';
+import type { RoomMetaChange, RoomStore } from '../storage/store.js';
+import { RoomBacklogs, type TakenWrite, type UnstoredRoom } from './room-backlogs.js';
 
 export interface GroupCommitOptions {
   store: RoomStore;
   /** Longest time an accepted update waits before it is written. */
   windowMs: number;
   log: Logger;
-  /** Called after each successful commit with the number of updates per room, e.g. to trigger compaction. */
+  /** Unstored bytes one room may hold; past it the room takes no more edits (see `accepts`). */
+  maxRoomBacklogBytes: number;
+  /** Unstored bytes all rooms may hold together; past it, rooms whose writes fail take no more edits. */
+  maxBacklogBytes: number;
+  /** How long `close()` keeps retrying failed writes before it gives up and reports what is unstored. */
+  closeRetryMs: number;
+  /** Called after each successful write with the number of updates per room, e.g. to trigger compaction. */
   onCommitted?: (countsByRoom: ReadonlyMap<string, number>) => void;
   now?: () => number;
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
 
+/** Thrown by `close()` when storage stayed down past the retry time: these edits are not stored. */
+export class UnstoredEditsError extends Error {
+  constructor(readonly rooms: UnstoredRoom[]) {
+    super(`${rooms.length} room(s) have edits that could not be stored`);
+    this.name = 'UnstoredEditsError';
+  }
+}
+
 /**
- * Write-behind buffer for room updates: everything accepted within one window is written in one
- * transaction. Writes are serialised so the log keeps the order updates were accepted in, and a
- * failed write keeps its batch at the front of the queue to retry (with back-off) rather than drop it.
+ * Write-behind buffer between rooms and storage. Everything accepted within one window is written
+ * in one transaction; writes never overlap, so each room's log keeps the order its updates were
+ * accepted in. A failed write keeps its content and retries with back-off; a room whose writes keep
+ * failing is then written on its own, so it never holds back the others, and its backlog is bounded.
  */
 export class GroupCommitter {
-  private queue: PendingUpdate[] = [];
+  private readonly backlogs = new RoomBacklogs();
   private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> | null = null;
-  private retryDelayMs: number;
+  private timerDueAt = 0;
+  /** The last write started; the next one starts after it settles. */
+  private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly options: GroupCommitOptions) {
-    this.retryDelayMs = options.windowMs;
-  }
+  constructor(private readonly options: GroupCommitOptions) {}
 
   get pendingCount(): number {
-    return this.queue.length;
+    return this.backlogs.updateCount;
   }
 
-  enqueue(roomId: string, update: Uint8Array): void {
-    if (this.closed) throw new Error('group committer is closed');
-    this.queue.push({ roomId, update });
-    // While a write is under way, its outcome decides when the next one starts (window or back-off).
-    if (!this.writing && !this.timer) this.schedule(this.options.windowMs);
+  /** True while some room's writes are failing (answered as unhealthy by /health). */
+  get failing(): boolean {
+    return this.backlogs.failingRooms().length > 0;
   }
 
-  /** Write everything queued so far. Rejects if the store fails; the updates stay queued and a retry is scheduled. */
+  /**
+   * Whether the room may take more edits: false once its unstored backlog passes the per-room bound,
+   * or while its writes fail and all rooms together are past the total bound.
+   */
+  accepts(roomId: string): boolean {
+    const backlog = this.backlogs.get(roomId);
+    if (!backlog) return true;
+    if (backlog.bytes >= this.options.maxRoomBacklogBytes) return false;
+    return !(backlog.failures > 0 && this.backlogs.bytes >= this.options.maxBacklogBytes);
+  }
+
+  enqueueUpdate(roomId: string, incarnation: string, update: Uint8Array): void {
+    this.assertOpen();
+    this.backlogs.addUpdate(this.backlogs.open(roomId, incarnation), update);
+    this.scheduleWindow();
+  }
+
+  /** A settings change, stored with the room's next write; later changes win. */
+  enqueueMeta(roomId: string, incarnation: string, meta: RoomMetaChange): void {
+    this.assertOpen();
+    const backlog = this.backlogs.open(roomId, incarnation);
+    backlog.meta = { ...backlog.meta, ...meta };
+    this.scheduleWindow();
+  }
+
+  /** Forget what a deleted room had queued; returns its unstored updates. */
+  discard(roomId: string): Uint8Array[] {
+    return this.backlogs.discard(roomId);
+  }
+
+  /** Write everything queued now, back-off or not. Rejects if any room's write fails; that content stays queued. */
   async flush(): Promise<void> {
-    // A write already under way may hold part of what was queued before this call: wait for it first.
-    while (this.writing) await this.writing.catch(() => {});
-    if (this.queue.length > 0) await this.commit();
+    const failed = await this.serially(() => this.writeDue(true));
+    if (failed.length > 0) throw new Error(`storing edits failed for ${failed.length} room(s)`);
   }
 
-  /** Flush and stop. Called on shutdown after no more updates can arrive. */
+  /** Write one room's queue now (e.g. before loading it again). Rejects if that write fails. */
+  async flushRoom(roomId: string): Promise<void> {
+    const failed = await this.serially(() => this.writeRooms([roomId]));
+    if (failed) throw new Error(`storing edits of room ${roomId} failed`);
+  }
+
+  /**
+   * Stop taking updates and store what is queued, retrying for up to `closeRetryMs` while storage
+   * fails. Past that, logs each room with unstored edits and rejects with UnstoredEditsError.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    try {
-      await this.flush();
-    } finally {
-      this.clearTimer();
+    this.clearTimer();
+    const deadline = this.now() + this.options.closeRetryMs;
+    let delayMs = this.options.windowMs;
+    for (;;) {
+      const failed = await this.serially(() => this.writeDue(true));
+      if (failed.length === 0) return;
+      const left = deadline - this.now();
+      if (left <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delayMs, left)));
+      delayMs = Math.min(delayMs * 2, MAX_RETRY_DELAY_MS);
     }
+    const rooms = this.backlogs.describe();
+    this.options.log.error({ rooms }, 'shutting down with edits that could not be stored; clients that still hold them push them again when they reconnect');
+    throw new UnstoredEditsError(rooms);
   }
 
+  /** Runs writes one after another, in the order they were asked for. */
+  private serially<T>(write: () => Promise<T>): Promise<T> {
+    const result = this.writes.then(write);
+    this.writes = result.catch(() => {});
+    return result;
+  }
+
+  /** Healthy rooms in one transaction; failing ones each on their own. Returns the rooms that failed. */
+  private async writeDue(ignoreBackoff: boolean): Promise<string[]> {
+    const { healthy, retrying } = this.backlogs.due(this.now(), ignoreBackoff);
+    const failed: string[] = [];
+    if (healthy.length > 0 && (await this.writeRooms(healthy))) failed.push(...healthy);
+    for (const roomId of retrying) {
+      if (await this.writeRooms([roomId])) failed.push(roomId);
+    }
+    return failed;
+  }
+
+  /** One transaction for these rooms' queues. Returns true if it failed (the content is queued again). */
+  private async writeRooms(roomIds: readonly string[]): Promise<boolean> {
+    const taken = roomIds.map((id) => this.backlogs.take(id)).filter((t): t is TakenWrite => t !== null);
+    if (taken.length === 0) return false;
+    const started = performance.now();
+    try {
+      await this.options.store.writeRooms(taken.map((t) => t.write), this.now());
+    } catch (err) {
+      const failures = taken.map((t) => this.backlogs.restore(t, (n) => this.now() + retryDelayMs(this.options.windowMs, n)));
+      this.options.log.error(
+        { err, rooms: roomIds, failures: Math.max(...failures), unstoredBytes: this.backlogs.bytes },
+        'storing edits failed; kept in memory and retried',
+      );
+      return true;
+    }
+    taken.forEach((t) => this.backlogs.stored(t));
+    const counts = new Map(taken.map((t) => [t.write.roomId, t.write.updates.length]));
+    this.options.log.debug({ rooms: taken.length, ms: Math.round(performance.now() - started) }, 'stored updates');
+    this.options.onCommitted?.(counts);
+    return false;
+  }
+
+  /** One commit cycle from the timer; then the next one is scheduled for whatever is still queued. */
   private async commitInBackground(): Promise<void> {
     this.timer = null;
-    try {
-      await this.flush();
-    } catch (err) {
-      this.options.log.error({ err, pending: this.queue.length, retryInMs: this.retryDelayMs }, 'storing updates failed; will retry');
+    await this.serially(() => this.writeDue(false));
+    if (this.closed) return;
+    if (this.backlogs.hasHealthyContent()) this.schedule(this.options.windowMs);
+    else {
+      const retryAt = this.backlogs.nextRetryAt();
+      if (retryAt !== null) this.schedule(Math.max(0, retryAt - this.now()));
     }
   }
 
-  private async commit(): Promise<void> {
-    this.clearTimer();
-    const batch = this.queue;
-    this.queue = [];
-    const started = performance.now();
-    const write = this.options.store.appendUpdates(batch, this.now());
-    this.writing = write;
-    try {
-      await write;
-    } catch (err) {
-      this.queue = batch.concat(this.queue);
-      this.retryDelayMs = Math.min(this.retryDelayMs * 2, MAX_RETRY_DELAY_MS);
-      this.schedule(this.retryDelayMs);
-      throw err;
-    } finally {
-      this.writing = null;
-    }
-    this.retryDelayMs = this.options.windowMs;
-    this.options.log.debug({ updates: batch.length, ms: Math.round(performance.now() - started) }, 'stored updates');
-    this.options.onCommitted?.(countByRoom(batch));
-    // Updates that arrived while writing get their own window.
-    if (this.queue.length > 0) this.schedule(this.options.windowMs);
+  /** New content waits at most one window, even when the next cycle was a later retry. */
+  private scheduleWindow(): void {
+    if (!this.timer || this.timerDueAt > this.now() + this.options.windowMs) this.schedule(this.options.windowMs);
   }
 
-  /** Replaces any pending timer: there is only ever one next commit. */
   private schedule(delayMs: number): void {
     this.clearTimer();
-    if (!this.closed) this.timer = setTimeout(() => void this.commitInBackground(), delayMs);
+    if (this.closed) return;
+    this.timerDueAt = this.now() + delayMs;
+    this.timer = setTimeout(() => void this.commitInBackground(), delayMs);
   }
 
   private clearTimer(): void {
@@ -101,13 +186,16 @@ export class GroupCommitter {
     this.timer = null;
   }
 
+  private assertOpen(): void {
+    if (this.closed) throw new Error('group committer is closed');
+  }
+
   private now(): number {
     return this.options.now ? this.options.now() : Date.now();
   }
 }
 
-function countByRoom(batch: readonly PendingUpdate[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const { roomId } of batch) counts.set(roomId, (counts.get(roomId) ?? 0) + 1);
-  return counts;
+/** Exponential back-off from the window, capped: 2, 4, 8 ... windows, at most 5 s. */
+function retryDelayMs(windowMs: number, failures: number): number {
+  return Math.min(windowMs * 2 ** failures, MAX_RETRY_DELAY_MS);
 }

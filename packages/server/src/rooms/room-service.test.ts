@@ -119,7 +119,7 @@ describe('initialDocument', () => {
 
     function service(): { store: MemoryRoomStore; registry: RoomRegistry; rooms: RoomService } {
       const store = new MemoryRoomStore();
-      const commits = new GroupCommitter({ store, windowMs: 10, log });
+      const commits = new GroupCommitter({ store, windowMs: 10, log, maxRoomBacklogBytes: 1 << 20, maxBacklogBytes: 1 << 23, closeRetryMs: 0 });
       const compaction = new CompactionScheduler(store, 1_000, log);
       const registry = new RoomRegistry({ store, commits, compaction, idleUnloadMs: 10, log });
       cleanup.push(async () => {

@@ -6,6 +6,7 @@ import {
 } from '@pairwise/protocol';
 import type { RoomCursor, RoomRecord, RoomStore } from '../storage/store.js';
 import type { RoomRegistry } from '../sync/room-registry.js';
+import { mergeStateVectors, stateVectorOfUpdates } from '../sync/state-vectors.js';
 import { starterSnippet } from './starter-snippets.js';
 
 export class InvalidCursorError extends Error {
@@ -53,18 +54,28 @@ export class RoomService {
     return live && { ...toSummary(record), ...live };
   }
 
-  /** Changes go through the document, so connected users see them, and into the index. */
+  /**
+   * Changes go through the document, so connected users see them, and are stored with the room's
+   * edits, in order, before this answers.
+   */
   async update(id: string, change: UpdateRoomBody): Promise<RoomSummary | null> {
-    const applied = await this.registry.withRoom(id, (room) => room.changeMeta(change));
-    if (applied === null) return null;
-    await this.store.updateRoomMeta(id, change, this.now());
+    if (!(await this.registry.changeSettings(id, change))) return null;
     const record = await this.store.getRoom(id);
     return record && toSummary(record);
   }
 
+  /**
+   * Deletes the room and remembers everything it held (stored, queued or only in memory), so a
+   * client still holding its content cannot push it into a new room created under the same id.
+   */
   async delete(id: string): Promise<boolean> {
-    const deleted = await this.store.deleteRoom(id);
-    this.registry.evict(id);
+    const held = await this.registry.evict(id);
+    const stored = await this.store.loadDocument(id);
+    if (!stored) return false;
+    const retired = mergeStateVectors([held, stateVectorOfUpdates(stored.updates)]);
+    const deleted = await this.store.deleteRoom(id, Y.encodeStateVector(retired));
+    // A client may have loaded the room again while its state was being read: evict that copy too.
+    await this.registry.evict(id);
     return deleted;
   }
 }

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import {
   RoomExistsError,
   type ListPage,
-  type PendingUpdate,
   type RoomCursor,
   type RoomMetaChange,
   type RoomRecord,
   type RoomStore,
+  type RoomWrite,
   type StoredDocument,
 } from './store.js';
 
@@ -16,6 +17,7 @@ interface LoggedUpdate {
 
 interface MemoryRoom {
   record: RoomRecord;
+  incarnation: string;
   log: LoggedUpdate[];
   snapshot: { throughSeq: number; data: Uint8Array } | null;
 }
@@ -27,6 +29,7 @@ interface MemoryRoom {
  */
 export class MemoryRoomStore implements RoomStore {
   private readonly rooms = new Map<string, MemoryRoom>();
+  private readonly retired = new Map<string, Uint8Array[]>();
   // Global like the SQL sequences, so seq values are comparable across implementations.
   private lastSeq = 0;
   private closed = false;
@@ -36,6 +39,7 @@ export class MemoryRoomStore implements RoomStore {
     if (this.rooms.has(room.id)) throw new RoomExistsError(room.id);
     this.rooms.set(room.id, {
       record: { ...room },
+      incarnation: randomUUID(),
       log: [{ seq: this.nextSeq(), data: initialUpdate.slice() }],
       snapshot: null,
     });
@@ -60,27 +64,20 @@ export class MemoryRoomStore implements RoomStore {
     return { rooms: page, next };
   }
 
-  async updateRoomMeta(id: string, change: RoomMetaChange, updatedAt: number): Promise<boolean> {
+  async deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean> {
     this.assertOpen();
-    const room = this.rooms.get(id);
-    if (!room) return false;
-    if (change.name !== undefined) room.record.name = change.name;
-    if (change.language !== undefined) room.record.language = change.language;
-    bumpUpdatedAt(room.record, updatedAt);
+    if (!this.rooms.delete(id)) return false;
+    this.retired.set(id, [...(this.retired.get(id) ?? []), retiredStateVector.slice()]);
     return true;
   }
 
-  async deleteRoom(id: string): Promise<boolean> {
+  async writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {
     this.assertOpen();
-    return this.rooms.delete(id);
-  }
-
-  async appendUpdates(batch: readonly PendingUpdate[], updatedAt: number): Promise<void> {
-    this.assertOpen();
-    for (const { roomId, update } of batch) {
+    for (const { roomId, incarnation, updates, meta } of writes) {
       const room = this.rooms.get(roomId);
-      if (!room) continue;
-      room.log.push({ seq: this.nextSeq(), data: update.slice() });
+      if (room?.incarnation !== incarnation || (updates.length === 0 && !meta)) continue;
+      for (const update of updates) room.log.push({ seq: this.nextSeq(), data: update.slice() });
+      if (meta) applyMeta(room.record, meta);
       bumpUpdatedAt(room.record, updatedAt);
     }
   }
@@ -94,7 +91,8 @@ export class MemoryRoomStore implements RoomStore {
     const updates = log.map((entry) => entry.data.slice());
     if (room.snapshot) updates.unshift(room.snapshot.data.slice());
     const lastSeq = log[log.length - 1]?.seq ?? throughSeq;
-    return { updates, lastSeq, logLength: log.length };
+    const retiredStateVectors = (this.retired.get(id) ?? []).map((sv) => sv.slice());
+    return { incarnation: room.incarnation, retiredStateVectors, updates, lastSeq, logLength: log.length };
   }
 
   async compactDocument(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
@@ -128,6 +126,11 @@ function compareListOrder(a: RoomCursor, b: RoomCursor): number {
   if (a.updatedAt !== b.updatedAt) return b.updatedAt - a.updatedAt;
   if (a.id === b.id) return 0;
   return a.id < b.id ? 1 : -1;
+}
+
+function applyMeta(record: RoomRecord, meta: RoomMetaChange): void {
+  if (meta.name !== undefined) record.name = meta.name;
+  if (meta.language !== undefined) record.language = meta.language;
 }
 
 // Clocks of different server instances disagree a little; updatedAt must not go backwards.

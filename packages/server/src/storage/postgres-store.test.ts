@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../../test/support/postgres.js';
 import { compactStoredDocument } from './compaction.js';
 import { PostgresRoomStore } from './postgres-store.js';
-import { describeRoomStoreContract, EditingSession, rebuild, room } from './store.contract.js';
+import { append, describeRoomStoreContract, EditingSession, rebuild, room } from './store.contract.js';
 
 await describeWithPostgres('PostgresRoomStore', () => {
   describeRoomStoreContract('PostgresRoomStore', async () => {
@@ -35,7 +35,7 @@ await describeWithPostgres('PostgresRoomStore', () => {
       const session = new EditingSession(42);
       await a.createRoom(room('doc', 1_000), session.initialUpdate());
       const writers = [a, b, a, b].map(async (store) => {
-        for (let i = 0; i < 30; i += 1) await store.appendUpdates(session.edit(1 + (i % 4)), 2_000 + i);
+        for (let i = 0; i < 30; i += 1) await append(store, 'doc', 2_000 + i, ...session.edit(1 + (i % 4)));
       });
       const compactors = [a, b].map(async (store) => {
         for (let i = 0; i < 12; i += 1) await compactStoredDocument(store, 'doc');

@@ -1,12 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import {
   RoomExistsError,
   type ListPage,
-  type PendingUpdate,
   type RoomCursor,
-  type RoomMetaChange,
   type RoomRecord,
   type RoomStore,
+  type RoomWrite,
   type StoredDocument,
 } from './store.js';
 
@@ -34,34 +34,48 @@ const MIGRATIONS: readonly string[] = [
     data bytea NOT NULL
   );
   `,
+  `
+  -- Each life of a room id gets its own incarnation; rooms from before this migration share ''.
+  ALTER TABLE rooms ADD COLUMN incarnation text NOT NULL DEFAULT '';
+  -- What deleted rooms held, so content of a deleted room never enters a new one with the same id.
+  CREATE TABLE retired_rooms (
+    seq bigserial PRIMARY KEY,
+    room_id text COLLATE "C" NOT NULL,
+    state_vector bytea NOT NULL
+  );
+  CREATE INDEX retired_rooms_by_room ON retired_rooms (room_id, seq);
+  `,
 ];
 
 const ROOM_COLUMNS = 'id, name, language, created_at AS "createdAt", updated_at AS "updatedAt"';
 
 const SQL = {
-  insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)
-    ON CONFLICT (id) DO NOTHING`,
+  insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at, incarnation)
+    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
   insertUpdate: 'INSERT INTO room_updates (room_id, data) VALUES ($1, $2)',
   getRoom: `SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = $1`,
   listFirst: `SELECT ${ROOM_COLUMNS} FROM rooms ORDER BY updated_at DESC, id DESC LIMIT $1`,
   listAfter: `SELECT ${ROOM_COLUMNS} FROM rooms WHERE (updated_at, id) < ($1, $2)
     ORDER BY updated_at DESC, id DESC LIMIT $3`,
-  updateMeta: `UPDATE rooms SET name = COALESCE($2, name), language = COALESCE($3, language),
-    updated_at = GREATEST(updated_at, $4) WHERE id = $1`,
-  deleteRoom: 'DELETE FROM rooms WHERE id = $1',
-  // Locked in id order so two batches touching the same rooms cannot deadlock.
-  lockRooms: 'SELECT id FROM rooms WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE',
+  deleteRoom: `WITH gone AS (DELETE FROM rooms WHERE id = $1 RETURNING id)
+    INSERT INTO retired_rooms (room_id, state_vector) SELECT id, $2 FROM gone RETURNING room_id`,
+  // Locked in id order so two batches touching the same rooms cannot deadlock. Only rows still in
+  // the incarnation the writes belong to: a deleted or re-created room gets none of them.
+  lockRooms: `SELECT r.id FROM rooms r JOIN unnest($1::text[], $2::text[]) AS w (id, incarnation)
+    ON r.id = w.id AND r.incarnation = w.incarnation ORDER BY r.id FOR NO KEY UPDATE OF r`,
   lockRoom: 'SELECT 1 FROM rooms WHERE id = $1 FOR NO KEY UPDATE',
-  appendLog: `WITH touched AS (
-      UPDATE rooms SET updated_at = GREATEST(updated_at, $4) WHERE id = ANY($3::text[])
-    )
-    INSERT INTO room_updates (room_id, data)
+  writeMeta: `UPDATE rooms SET name = COALESCE(w.name, rooms.name), language = COALESCE(w.language, rooms.language),
+    updated_at = GREATEST(rooms.updated_at, $4)
+    FROM unnest($1::text[], $2::text[], $3::text[]) AS w (id, name, language) WHERE rooms.id = w.id`,
+  appendLog: `INSERT INTO room_updates (room_id, data)
     SELECT u.room_id, u.data FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u (room_id, data, ord)
-    WHERE u.room_id = ANY($3::text[]) ORDER BY u.ord`,
+    ORDER BY u.ord`,
   // One statement, so snapshot and log come from one MVCC snapshot even if a compaction
   // commits in between. kind -1 is the room row (existence), 0 the snapshot, 1 the log.
+  // kind 2 is a retired state vector; the room row's incarnation travels in `data`.
   loadDocument: `WITH snap AS (SELECT through_seq, data FROM room_snapshots WHERE room_id = $1)
-    SELECT -1 AS kind, 0::bigint AS seq, NULL::bytea AS data FROM rooms WHERE id = $1
+    SELECT -1 AS kind, 0::bigint AS seq, convert_to(incarnation, 'UTF8') AS data FROM rooms WHERE id = $1
+    UNION ALL SELECT 2, seq, state_vector FROM retired_rooms WHERE room_id = $1
     UNION ALL SELECT 0, through_seq, data FROM snap
     UNION ALL SELECT 1, seq, data FROM room_updates
       WHERE room_id = $1 AND seq > COALESCE((SELECT through_seq FROM snap), 0)
@@ -119,7 +133,7 @@ export class PostgresRoomStore implements RoomStore {
 
   async createRoom(room: RoomRecord, initialUpdate: Uint8Array): Promise<void> {
     await inTransaction(this.pool, async (client) => {
-      const values = [room.id, room.name, room.language, room.createdAt, room.updatedAt];
+      const values = [room.id, room.name, room.language, room.createdAt, room.updatedAt, randomUUID()];
       const inserted = await run(client, 'insertRoom', values);
       if (inserted.rowCount === 0) throw new RoomExistsError(room.id);
       await run(client, 'insertUpdate', [room.id, initialUpdate]);
@@ -144,46 +158,50 @@ export class PostgresRoomStore implements RoomStore {
     return { rooms, next };
   }
 
-  async updateRoomMeta(id: string, change: RoomMetaChange, updatedAt: number): Promise<boolean> {
-    const values = [id, change.name ?? null, change.language ?? null, updatedAt];
-    const result = await run(this.pool, 'updateMeta', values);
+  async deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean> {
+    const result = await run(this.pool, 'deleteRoom', [id, retiredStateVector]);
     return (result.rowCount ?? 0) > 0;
   }
 
-  async deleteRoom(id: string): Promise<boolean> {
-    const result = await run(this.pool, 'deleteRoom', [id]);
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async appendUpdates(batch: readonly PendingUpdate[], updatedAt: number): Promise<void> {
-    if (batch.length === 0) return;
+  async writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {
+    const nonEmpty = writes.filter((w) => w.updates.length > 0 || w.meta);
+    if (nonEmpty.length === 0) return;
     await inTransaction(this.pool, async (client) => {
       // Holding the room rows until commit makes a room's seqs commit in seq order. Otherwise
       // a compaction could see seq 102 committed while 101 is still in flight, and 101 would
       // land behind the snapshot's through_seq, invisible forever.
-      const roomIds = [...new Set(batch.map((pending) => pending.roomId))];
-      const locked = await run<{ id: string }>(client, 'lockRooms', [roomIds]);
-      if (locked.rows.length === 0) return;
-      const existing = locked.rows.map((row) => row.id);
-      const ids = batch.map((pending) => pending.roomId);
-      const data = batch.map((pending) => pending.update);
-      await run(client, 'appendLog', [ids, data, existing, updatedAt]);
+      const keys = [nonEmpty.map((w) => w.roomId), nonEmpty.map((w) => w.incarnation)];
+      const locked = await run<{ id: string }>(client, 'lockRooms', keys);
+      const live = new Set(locked.rows.map((row) => row.id));
+      const kept = nonEmpty.filter((w) => live.has(w.roomId));
+      if (kept.length === 0) return;
+      const metaColumns = [kept.map((w) => w.roomId), kept.map((w) => w.meta?.name ?? null), kept.map((w) => w.meta?.language ?? null)];
+      await run(client, 'writeMeta', [...metaColumns, updatedAt]);
+      const logged = kept.flatMap((w) => w.updates.map((update) => [w.roomId, update] as const));
+      if (logged.length > 0) await run(client, 'appendLog', [logged.map(([id]) => id), logged.map(([, data]) => data)]);
     });
   }
 
   async loadDocument(id: string): Promise<StoredDocument | null> {
     const { rows } = await run<DocumentRow>(this.pool, 'loadDocument', [id]);
-    if (rows[0]?.kind !== -1) return null;
+    const [room] = rows;
+    if (room?.kind !== -1 || room.data === null) return null;
+    const incarnation = room.data.toString('utf8');
+    const retiredStateVectors: Uint8Array[] = [];
     const updates: Uint8Array[] = [];
     let lastSeq = 0;
     let logLength = 0;
     for (const row of rows.slice(1)) {
       if (row.data === null) continue;
+      if (row.kind === 2) {
+        retiredStateVectors.push(view(row.data));
+        continue;
+      }
       updates.push(view(row.data));
       lastSeq = Number(row.seq);
       if (row.kind === 1) logLength += 1;
     }
-    return { updates, lastSeq, logLength };
+    return { incarnation, retiredStateVectors, updates, lastSeq, logLength };
   }
 
   async compactDocument(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteRoomStore } from './sqlite-store.js';
-import { describeRoomStoreContract } from './store.contract.js';
+import { append, describeRoomStoreContract } from './store.contract.js';
 
 async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'pairwise-sqlite-'));
@@ -39,9 +39,9 @@ describe('SqliteRoomStore on disk', () => {
     const file = join(dir, 'nested', 'deeper', 'rooms.db');
     const first = await SqliteRoomStore.open(file);
     await first.createRoom(record, new Uint8Array([1]));
-    await first.appendUpdates([{ roomId: 'r', update: new Uint8Array([2]) }], 3);
+    await append(first, 'r', 3, new Uint8Array([2]));
     await first.compactDocument('r', new Uint8Array([9]), (await first.loadDocument('r'))?.lastSeq ?? 0);
-    await first.appendUpdates([{ roomId: 'r', update: new Uint8Array([3]) }], 4);
+    await append(first, 'r', 4, new Uint8Array([3]));
     const before = await first.loadDocument('r');
     await first.close();
 
@@ -58,7 +58,7 @@ describe('SqliteRoomStore on disk', () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
     } finally {
       db.close();
     }
@@ -69,7 +69,7 @@ describe('SqliteRoomStore on disk', () => {
     await store.createRoom(record, new Uint8Array([1]));
     const stored = await store.loadDocument('r');
     await store.compactDocument('r', new Uint8Array([9]), stored?.lastSeq ?? 0);
-    await store.appendUpdates([{ roomId: 'r', update: new Uint8Array([2]) }], 5);
+    await append(store, 'r', 5, new Uint8Array([2]));
     expect((await store.loadDocument('r'))?.updates).toEqual([new Uint8Array([9]), new Uint8Array([2])]);
     await store.close();
   });

@@ -1,14 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   RoomExistsError,
   type ListPage,
-  type PendingUpdate,
   type RoomCursor,
-  type RoomMetaChange,
   type RoomRecord,
   type RoomStore,
+  type RoomWrite,
   type StoredDocument,
 } from './store.js';
 
@@ -40,21 +40,33 @@ const MIGRATIONS: readonly string[] = [
     data BLOB NOT NULL
   );
   `,
+  `
+  -- Each life of a room id gets its own incarnation; rooms from before this migration share ''.
+  ALTER TABLE rooms ADD COLUMN incarnation TEXT NOT NULL DEFAULT '';
+  -- What deleted rooms held, so content of a deleted room never enters a new one with the same id.
+  CREATE TABLE retired_rooms (
+    room_id TEXT NOT NULL,
+    state_vector BLOB NOT NULL
+  );
+  CREATE INDEX retired_rooms_by_room ON retired_rooms (room_id);
+  `,
 ];
 
 const SQL = {
-  insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at)
-    VALUES (@id, @name, @language, @createdAt, @updatedAt) ON CONFLICT (id) DO NOTHING`,
+  insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at, incarnation)
+    VALUES (@id, @name, @language, @createdAt, @updatedAt, @incarnation) ON CONFLICT (id) DO NOTHING`,
   getRoom: `SELECT id, name, language, created_at AS createdAt, updated_at AS updatedAt
     FROM rooms WHERE id = ?`,
   listFirst: `SELECT id, name, language, created_at AS createdAt, updated_at AS updatedAt
     FROM rooms ORDER BY updated_at DESC, id DESC LIMIT ?`,
   listAfter: `SELECT id, name, language, created_at AS createdAt, updated_at AS updatedAt
     FROM rooms WHERE (updated_at, id) < (?, ?) ORDER BY updated_at DESC, id DESC LIMIT ?`,
-  updateMeta: `UPDATE rooms SET name = coalesce(@name, name), language = coalesce(@language, language),
-    updated_at = max(updated_at, @updatedAt) WHERE id = @id`,
-  touchRoom: 'UPDATE rooms SET updated_at = max(updated_at, ?) WHERE id = ?',
+  writeRoom: `UPDATE rooms SET name = coalesce(@name, name), language = coalesce(@language, language),
+    updated_at = max(updated_at, @updatedAt) WHERE id = @id AND incarnation = @incarnation`,
   deleteRoom: 'DELETE FROM rooms WHERE id = ?',
+  retireRoom: 'INSERT INTO retired_rooms (room_id, state_vector) VALUES (?, ?)',
+  getIncarnation: 'SELECT incarnation FROM rooms WHERE id = ?',
+  getRetired: 'SELECT state_vector AS stateVector FROM retired_rooms WHERE room_id = ? ORDER BY rowid',
   insertUpdate: 'INSERT INTO room_updates (room_id, data) VALUES (?, ?)',
   getSnapshot: 'SELECT through_seq AS throughSeq, data FROM room_snapshots WHERE room_id = ?',
   logAfter: 'SELECT seq, data FROM room_updates WHERE room_id = ? AND seq > ? ORDER BY seq',
@@ -106,7 +118,7 @@ export class SqliteRoomStore implements RoomStore {
 
   async createRoom(room: RoomRecord, initialUpdate: Uint8Array): Promise<void> {
     this.db.transaction(() => {
-      if (this.stmt.insertRoom.run(room).changes === 0) throw new RoomExistsError(room.id);
+      if (this.stmt.insertRoom.run({ ...room, incarnation: randomUUID() }).changes === 0) throw new RoomExistsError(room.id);
       this.stmt.insertUpdate.run(room.id, initialUpdate);
     }).immediate();
   }
@@ -129,24 +141,23 @@ export class SqliteRoomStore implements RoomStore {
     return { rooms, next };
   }
 
-  async updateRoomMeta(id: string, change: RoomMetaChange, updatedAt: number): Promise<boolean> {
-    const params = { id, name: change.name ?? null, language: change.language ?? null, updatedAt };
-    return this.stmt.updateMeta.run(params).changes > 0;
+  async deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.stmt.deleteRoom.run(id).changes === 0) return false;
+      this.stmt.retireRoom.run(id, retiredStateVector);
+      return true;
+    }).immediate();
   }
 
-  async deleteRoom(id: string): Promise<boolean> {
-    return this.stmt.deleteRoom.run(id).changes > 0;
-  }
-
-  async appendUpdates(batch: readonly PendingUpdate[], updatedAt: number): Promise<void> {
-    if (batch.length === 0) return;
+  async writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {
+    if (writes.length === 0) return;
     this.db.transaction(() => {
-      const existing = new Set<string>();
-      for (const roomId of new Set(batch.map((pending) => pending.roomId))) {
-        if (this.stmt.touchRoom.run(updatedAt, roomId).changes > 0) existing.add(roomId);
-      }
-      for (const { roomId, update } of batch) {
-        if (existing.has(roomId)) this.stmt.insertUpdate.run(roomId, update);
+      for (const { roomId, incarnation, updates, meta } of writes) {
+        if (updates.length === 0 && !meta) continue;
+        const params = { id: roomId, incarnation, name: meta?.name ?? null, language: meta?.language ?? null, updatedAt };
+        // No row in this incarnation: the room was deleted (perhaps re-created) since; drop its writes.
+        if (this.stmt.writeRoom.run(params).changes === 0) continue;
+        for (const update of updates) this.stmt.insertUpdate.run(roomId, update);
       }
     }).immediate();
   }
@@ -154,14 +165,22 @@ export class SqliteRoomStore implements RoomStore {
   async loadDocument(id: string): Promise<StoredDocument | null> {
     // A read transaction keeps snapshot and log consistent if another process compacts meanwhile.
     return this.db.transaction((): StoredDocument | null => {
-      if (this.stmt.getRoom.get(id) === undefined) return null;
+      const room = this.stmt.getIncarnation.get(id) as { incarnation: string } | undefined;
+      if (room === undefined) return null;
+      const retired = this.stmt.getRetired.all(id) as { stateVector: Buffer }[];
       const snapshot = this.stmt.getSnapshot.get(id) as SnapshotRow | undefined;
       const throughSeq = snapshot?.throughSeq ?? 0;
       const log = this.stmt.logAfter.all(id, throughSeq) as LogRow[];
       const updates = log.map((row) => view(row.data));
       if (snapshot) updates.unshift(view(snapshot.data));
       const lastSeq = log[log.length - 1]?.seq ?? throughSeq;
-      return { updates, lastSeq, logLength: log.length };
+      return {
+        incarnation: room.incarnation,
+        retiredStateVectors: retired.map((row) => view(row.stateVector)),
+        updates,
+        lastSeq,
+        logLength: log.length,
+      };
     }).deferred();
   }
 

@@ -72,43 +72,70 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
       await expect(store.listRooms(0, null)).rejects.toBeInstanceOf(RangeError);
     });
 
-    it('updates metadata and bumps updatedAt; false for a missing room', async () => {
+    it('writes settings with a group commit, bumping updatedAt; a missing room is skipped', async () => {
       await store.createRoom(room('m', 1_000), bytes(1));
-      expect(await store.updateRoomMeta('m', { name: 'renamed' }, 2_000)).toBe(true);
+      const incarnation = await incarnationOf(store, 'm');
+      await store.writeRooms([{ roomId: 'm', incarnation, updates: [], meta: { name: 'renamed' } }], 2_000);
       expect(await store.getRoom('m')).toEqual({ ...room('m', 2_000), name: 'renamed' });
-      expect(await store.updateRoomMeta('m', { language: 'python' }, 3_000)).toBe(true);
+      await store.writeRooms([{ roomId: 'm', incarnation, updates: [bytes(2)], meta: { language: 'python' } }], 3_000);
       expect(await store.getRoom('m')).toMatchObject({ name: 'renamed', language: 'python', updatedAt: 3_000 });
-      expect(await store.updateRoomMeta('missing', { name: 'x' }, 4_000)).toBe(false);
+      expect((await loadOrFail(store, 'm')).updates).toEqual(bytesList(1, 2));
+      await store.writeRooms([{ roomId: 'missing', incarnation, updates: [], meta: { name: 'x' } }], 4_000);
+      expect(await store.getRoom('missing')).toBeNull();
     });
 
     it('deletes a room with its log and snapshot; false for a missing room', async () => {
       await store.createRoom(room('del', 1_000), bytes(1));
-      await store.appendUpdates([{ roomId: 'del', update: bytes(2) }], 2_000);
+      await append(store, 'del', 2_000, bytes(2));
       const stored = await loadOrFail(store, 'del');
       await store.compactDocument('del', bytes(9), stored.lastSeq);
-      await store.appendUpdates([{ roomId: 'del', update: bytes(3) }], 3_000);
+      await append(store, 'del', 3_000, bytes(3));
 
-      expect(await store.deleteRoom('del')).toBe(true);
+      expect(await store.deleteRoom('del', bytes(0xd1))).toBe(true);
       expect(await store.getRoom('del')).toBeNull();
       expect(await store.loadDocument('del')).toBeNull();
-      expect(await store.deleteRoom('del')).toBe(false);
+      expect(await store.deleteRoom('del', bytes(0xd2))).toBe(false);
       // A new room under the same id must not inherit the old log or snapshot.
       await store.createRoom(room('del', 4_000), bytes(4));
       expect(await loadOrFail(store, 'del')).toMatchObject({ updates: [bytes(4)], logLength: 1 });
     });
 
-    it('appends a batch keeping per-room order across interleaved rooms', async () => {
+    it('a room created again under a deleted id gets a new incarnation and the retired state vectors', async () => {
+      await store.createRoom(room('re', 1_000), bytes(1));
+      const first = await loadOrFail(store, 're');
+      expect(first.incarnation).not.toBe('');
+      expect(first.retiredStateVectors).toEqual([]);
+      await store.deleteRoom('re', bytes(0xa1));
+      await store.createRoom(room('re', 2_000), bytes(2));
+      await store.deleteRoom('re', bytes(0xa2));
+      await store.createRoom(room('re', 3_000), bytes(3));
+      const third = await loadOrFail(store, 're');
+      expect(third.incarnation).not.toBe(first.incarnation);
+      expect(third.retiredStateVectors).toEqual(bytesList(0xa1, 0xa2));
+      expect(await store.loadDocument('other')).toBeNull();
+    });
+
+    // Regression: edits still queued in the group commit when a room was deleted were written into
+    // a new room created under the same id, which then held the old text.
+    it('drops writes for an earlier incarnation of a re-created room', async () => {
+      await store.createRoom(room('inc', 1_000, 'old'), bytes(1));
+      const old = await incarnationOf(store, 'inc');
+      await store.deleteRoom('inc', bytes(0));
+      await store.createRoom(room('inc', 2_000, 'new'), bytes(2));
+      await store.writeRooms([{ roomId: 'inc', incarnation: old, updates: [bytes(9)], meta: { name: 'old again' } }], 3_000);
+      expect(await loadOrFail(store, 'inc')).toMatchObject({ updates: [bytes(2)], logLength: 1 });
+      expect(await store.getRoom('inc')).toEqual(room('inc', 2_000, 'new'));
+    });
+
+    it('appends a batch keeping each room\'s order', async () => {
       await store.createRoom(room('a', 1_000), bytes(0xa0));
       await store.createRoom(room('b', 1_000), bytes(0xb0));
       await store.createRoom(room('idle', 1_000), bytes(0));
-      const batch = [
-        { roomId: 'a', update: bytes(0xa1) },
-        { roomId: 'b', update: bytes(0xb1) },
-        { roomId: 'a', update: bytes(0xa2) },
-        { roomId: 'b', update: bytes(0xb2) },
-        { roomId: 'a', update: bytes(0xa3) },
+      const writes = [
+        { roomId: 'a', incarnation: await incarnationOf(store, 'a'), updates: bytesList(0xa1, 0xa2, 0xa3) },
+        { roomId: 'b', incarnation: await incarnationOf(store, 'b'), updates: bytesList(0xb1, 0xb2) },
       ];
-      await store.appendUpdates(batch, 5_000);
+      await store.writeRooms(writes, 5_000);
       expect(await loadOrFail(store, 'a')).toMatchObject({ updates: bytesList(0xa0, 0xa1, 0xa2, 0xa3), logLength: 4 });
       expect(await loadOrFail(store, 'b')).toMatchObject({ updates: bytesList(0xb0, 0xb1, 0xb2), logLength: 3 });
       expect((await store.getRoom('a'))?.updatedAt).toBe(5_000);
@@ -119,33 +146,35 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
     it('drops updates of unknown and deleted rooms without failing the rest of the batch', async () => {
       await store.createRoom(room('keep', 1_000), bytes(1));
       await store.createRoom(room('gone', 1_000), bytes(1));
-      await store.deleteRoom('gone');
-      await store.appendUpdates(
+      const keep = await incarnationOf(store, 'keep');
+      const gone = await incarnationOf(store, 'gone');
+      await store.deleteRoom('gone', bytes(0));
+      await store.writeRooms(
         [
-          { roomId: 'keep', update: bytes(2) },
-          { roomId: 'ghost', update: bytes(9) },
-          { roomId: 'gone', update: bytes(9) },
-          { roomId: 'keep', update: bytes(3) },
+          { roomId: 'ghost', incarnation: keep, updates: [bytes(9)] },
+          { roomId: 'keep', incarnation: keep, updates: bytesList(2, 3) },
+          { roomId: 'gone', incarnation: gone, updates: [bytes(9)] },
         ],
         2_000,
       );
       expect((await loadOrFail(store, 'keep')).updates).toEqual(bytesList(1, 2, 3));
       expect(await store.getRoom('ghost')).toBeNull();
       expect(await store.loadDocument('gone')).toBeNull();
-      await store.appendUpdates([{ roomId: 'ghost', update: bytes(9) }], 3_000);
+      await store.writeRooms([{ roomId: 'ghost', incarnation: keep, updates: [bytes(9)] }], 3_000);
     });
 
     it('treats an empty batch as a no-op', async () => {
       await store.createRoom(room('e', 1_000), bytes(1));
-      await store.appendUpdates([], 9_000);
+      await store.writeRooms([], 9_000);
+      await store.writeRooms([{ roomId: 'e', incarnation: await incarnationOf(store, 'e'), updates: [] }], 9_000);
       expect((await store.getRoom('e'))?.updatedAt).toBe(1_000);
       expect((await loadOrFail(store, 'e')).updates).toEqual([bytes(1)]);
     });
 
     it('never moves updatedAt backwards', async () => {
       await store.createRoom(room('t', 5_000), bytes(1));
-      await store.appendUpdates([{ roomId: 't', update: bytes(2) }], 4_000);
-      await store.updateRoomMeta('t', { name: 'n' }, 3_000);
+      await append(store, 't', 4_000, bytes(2));
+      await store.writeRooms([{ roomId: 't', incarnation: await incarnationOf(store, 't'), updates: [], meta: { name: 'n' } }], 3_000);
       expect((await store.getRoom('t'))?.updatedAt).toBe(5_000);
     });
 
@@ -153,7 +182,7 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
       const session = new EditingSession(7);
       await store.createRoom(room('doc', 1_000), session.initialUpdate());
       for (let round = 0; round < 3; round += 1) {
-        for (let i = 0; i < 20; i += 1) await store.appendUpdates(session.edit(1 + (i % 5)), 2_000 + i);
+        for (let i = 0; i < 20; i += 1) await append(store, 'doc', 2_000 + i, ...session.edit(1 + (i % 5)));
         expect(await rebuild(store, 'doc')).toEqual(session.state());
 
         const before = await loadOrFail(store, 'doc');
@@ -165,7 +194,7 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
         expect(after.updates[0]?.byteLength).toBe(result?.bytesAfter);
         expect(await rebuild(store, 'doc')).toEqual(session.state());
       }
-      await store.appendUpdates(session.edit(3), 9_000);
+      await append(store, 'doc', 9_000, ...session.edit(3));
       expect(await rebuild(store, 'doc')).toEqual(session.state());
       expect((await loadOrFail(store, 'doc')).logLength).toBe(3);
     });
@@ -179,21 +208,21 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
 
     it('keeps log entries appended after the compacted seq', async () => {
       await store.createRoom(room('k', 1_000), bytes(1));
-      await store.appendUpdates([{ roomId: 'k', update: bytes(2) }], 2_000);
+      await append(store, 'k', 2_000, bytes(2));
       const read = await loadOrFail(store, 'k');
-      await store.appendUpdates([{ roomId: 'k', update: bytes(3) }], 3_000);
+      await append(store, 'k', 3_000, bytes(3));
       await store.compactDocument('k', bytes(0x51), read.lastSeq);
       expect(await loadOrFail(store, 'k')).toMatchObject({ updates: bytesList(0x51, 3), logLength: 1 });
     });
 
     it('ignores a compaction through an older seq than the stored snapshot', async () => {
       await store.createRoom(room('o', 1_000), bytes(1));
-      await store.appendUpdates([{ roomId: 'o', update: bytes(2) }], 2_000);
+      await append(store, 'o', 2_000, bytes(2));
       const older = await loadOrFail(store, 'o');
-      await store.appendUpdates([{ roomId: 'o', update: bytes(3) }], 3_000);
+      await append(store, 'o', 3_000, bytes(3));
       const newer = await loadOrFail(store, 'o');
       await store.compactDocument('o', bytes(0x52), newer.lastSeq);
-      await store.appendUpdates([{ roomId: 'o', update: bytes(4) }], 4_000);
+      await append(store, 'o', 4_000, bytes(4));
 
       await store.compactDocument('o', bytes(0x51), older.lastSeq);
       await store.compactDocument('o', bytes(0x53), newer.lastSeq);
@@ -205,7 +234,7 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
       const initial = bytes(1, 1);
       const appended = bytes(2, 2);
       await store.createRoom(room('alias', 1_000), initial);
-      await store.appendUpdates([{ roomId: 'alias', update: appended }], 2_000);
+      await append(store, 'alias', 2_000, appended);
       initial.fill(0);
       appended.fill(0);
       const loaded = await loadOrFail(store, 'alias');
@@ -239,6 +268,15 @@ function bytes(...values: number[]): Uint8Array {
 /** One single-byte update per value. */
 function bytesList(...values: number[]): Uint8Array[] {
   return values.map((value) => bytes(value));
+}
+
+export async function incarnationOf(store: RoomStore, id: string): Promise<string> {
+  return (await loadOrFail(store, id)).incarnation;
+}
+
+/** Append updates to a room's current incarnation, as one group commit. */
+export async function append(store: RoomStore, id: string, updatedAt: number, ...updates: Uint8Array[]): Promise<void> {
+  await store.writeRooms([{ roomId: id, incarnation: await incarnationOf(store, id), updates }], updatedAt);
 }
 
 async function loadOrFail(store: RoomStore, id: string): Promise<StoredDocument> {
@@ -304,16 +342,16 @@ export class EditingSession {
     return Y.encodeStateAsUpdate(this.reference);
   }
 
-  /** `count` random edits as a batch for room 'doc'. */
-  edit(count: number): { roomId: string; update: Uint8Array }[] {
+  /** `count` random edits, as the updates of one group commit. */
+  edit(count: number): Uint8Array[] {
     for (let i = 0; i < count; i += 1) {
       const client = this.clients[Math.floor(this.random() * this.clients.length)] as Y.Doc;
       Y.applyUpdate(client, Y.encodeStateAsUpdate(this.reference, Y.encodeStateVector(client)), CATCH_UP);
       this.randomEdit(client.getText('code'));
     }
-    const batch = this.pending.map((update) => ({ roomId: 'doc', update }));
+    const updates = this.pending;
     this.pending = [];
-    return batch;
+    return updates;
   }
 
   private randomEdit(text: Y.Text): void {

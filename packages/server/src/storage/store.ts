@@ -24,13 +24,32 @@ export interface RoomMetaChange {
   language?: string;
 }
 
-/** One update to append to a room's log, as part of a group commit. */
-export interface PendingUpdate {
+/** What one group commit writes for one room. */
+export interface RoomWrite {
   roomId: string;
-  update: Uint8Array;
+  /**
+   * The incarnation of the room these writes belong to (from `loadDocument`). Writes for a room that
+   * was deleted since, or deleted and created again under the same id, are dropped: a new room must
+   * never receive the old one's queued edits.
+   */
+  incarnation: string;
+  /** Updates to append to the room's log, in the order they were accepted. */
+  updates: readonly Uint8Array[];
+  /** Settings to index (undefined fields stay), written in the same transaction as the updates. */
+  meta?: RoomMetaChange;
 }
 
 export interface StoredDocument {
+  /**
+   * Random id of this life of the room, new each time a room is created (also when an id is reused
+   * after a delete). Writes carry it; see RoomWrite.
+   */
+  incarnation: string;
+  /**
+   * Encoded Yjs state vectors of the rooms that held this id before and were deleted: structs they
+   * cover belong to a deleted room and must never enter this one.
+   */
+  retiredStateVectors: Uint8Array[];
   /** The snapshot (if any) followed by every logged update after it, in log order. Apply in order. */
   updates: Uint8Array[];
   /** Sequence number of the last logged update included in `updates`; 0 when the log is empty. */
@@ -60,7 +79,7 @@ export class RoomExistsError extends Error {
 
 export interface RoomStore {
   /**
-   * Create the room record and its first logged update atomically.
+   * Create the room record (with a new incarnation) and its first logged update atomically.
    * Throws RoomExistsError if the id is taken.
    */
   createRoom(room: RoomRecord, initialUpdate: Uint8Array): Promise<void>;
@@ -70,16 +89,19 @@ export interface RoomStore {
    * from a cursor. `limit` must be a positive integer (RangeError otherwise).
    */
   listRooms(limit: number, after: RoomCursor | null): Promise<ListPage>;
-  /** Change name/language (undefined fields stay) and bump updatedAt. False if the room does not exist. */
-  updateRoomMeta(id: string, change: RoomMetaChange, updatedAt: number): Promise<boolean>;
-  /** Remove the room, its log and its snapshot. Returns false if it did not exist. */
-  deleteRoom(id: string): Promise<boolean>;
+  /**
+   * Remove the room, its log and its snapshot, and remember `retiredStateVector` (an encoded Yjs
+   * state vector covering everything the room held) for any room later created under the same id.
+   * Returns false if it did not exist.
+   */
+  deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean>;
 
   /**
-   * Append updates in one transaction (the group commit), keeping their order per room,
-   * and bump each touched room's updatedAt. Updates for rooms that no longer exist are dropped.
+   * The group commit: in one transaction, append each write's updates (keeping their order), apply
+   * its settings change, and bump each written room's updatedAt. Writes whose room no longer exists
+   * in that incarnation are dropped without failing the rest.
    */
-  appendUpdates(batch: readonly PendingUpdate[], updatedAt: number): Promise<void>;
+  writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void>;
   /**
    * The stored document, or null if the room does not exist. Snapshot and log are read
    * consistently even while another instance compacts. The arrays are the caller's to keep.

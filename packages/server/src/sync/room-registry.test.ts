@@ -7,7 +7,7 @@ import { GroupCommitter } from '../persistence/group-commit.js';
 import { initialDocument } from '../rooms/room-service.js';
 import { starterSnippet } from '../rooms/starter-snippets.js';
 import { MemoryRoomStore } from '../storage/memory-store.js';
-import type { PendingUpdate, StoredDocument } from '../storage/store.js';
+import type { RoomWrite, StoredDocument } from '../storage/store.js';
 import type { SyncSocket } from './room.js';
 import { RoomRegistry, type RoomLease } from './room-registry.js';
 
@@ -37,9 +37,9 @@ class SpyStore extends MemoryRoomStore {
     return super.loadDocument(id);
   }
 
-  override async appendUpdates(batch: readonly PendingUpdate[], updatedAt: number): Promise<void> {
+  override async writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {
     this.appendCalls++;
-    return super.appendUpdates(batch, updatedAt);
+    return super.writeRooms(writes, updatedAt);
   }
 }
 
@@ -67,7 +67,14 @@ let setups: Setup[] = [];
 
 async function setup(options: { idleUnloadMs?: number; windowMs?: number } = {}): Promise<Setup> {
   const store = new SpyStore();
-  const commits = new GroupCommitter({ store, windowMs: options.windowMs ?? 20, log });
+  const commits = new GroupCommitter({
+    store,
+    windowMs: options.windowMs ?? 20,
+    log,
+    maxRoomBacklogBytes: 1024 * 1024,
+    maxBacklogBytes: 8 * 1024 * 1024,
+    closeRetryMs: 0,
+  });
   const compaction = new CompactionScheduler(store, 1_000, log);
   const registry = new RoomRegistry({ store, commits, compaction, idleUnloadMs: options.idleUnloadMs ?? 60_000, log });
   const s = { store, commits, registry };
@@ -257,7 +264,20 @@ describe('RoomRegistry', () => {
 
     it('evicting a room that is not loaded does nothing', async () => {
       const { registry } = await setup();
-      expect(() => registry.evict('never-loaded')).not.toThrow();
+      expect(await registry.evict('never-loaded')).toEqual(new Map());
+    });
+
+    it('answers with the state vector of everything it held, queued edits included, and drops the queue', async () => {
+      const { store, commits, registry } = await setup({ windowMs: 3_600_000 });
+      await createRoom(store, 'held');
+      const lease = (await registry.acquire('held'))!;
+      lease.room.text.insert(0, 'unstored ');
+      const expected = Y.decodeStateVector(Y.encodeStateVector(lease.room.doc));
+      expect(commits.pendingCount).toBe(1);
+      expect(await registry.evict('held')).toEqual(expected);
+      expect(commits.pendingCount).toBe(0);
+      await commits.flush();
+      expect(await storedText(store, 'held')).toBe(SNIPPET);
     });
 
     // Regression (fixed): acquire() does not check that its entry is still the registry's after `await entry.ready`.

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
+import * as Y from 'yjs';
 import { CLOSE_CODES, languageSchema, roomNameSchema } from '@pairwise/protocol';
 import type { CompactionScheduler } from '../persistence/compaction-scheduler.js';
 import type { GroupCommitter } from '../persistence/group-commit.js';
 import type { RoomMetaChange, RoomStore } from '../storage/store.js';
+import { mergeStateVectors, stateVectorOfUpdates, type StateVector } from './state-vectors.js';
 import { Room, type RoomMeta, type SyncSocket } from './room.js';
 
 export interface RoomRegistryOptions {
@@ -20,8 +22,14 @@ export interface RoomLease {
   release(): void;
 }
 
+interface LoadedRoom {
+  readonly room: Room;
+  /** The stored life of the room this copy belongs to; every write carries it. */
+  readonly incarnation: string;
+}
+
 interface Entry {
-  readonly ready: Promise<Room | null>;
+  readonly ready: Promise<LoadedRoom | null>;
   room: Room | null;
   leases: number;
   idleTimer: NodeJS.Timeout | null;
@@ -53,19 +61,19 @@ export class RoomRegistry {
     }
     entry.leases++;
     this.cancelUnload(entry);
-    let room: Room | null;
+    let loaded: LoadedRoom | null;
     try {
-      room = await entry.ready;
+      loaded = await entry.ready;
     } catch (err) {
       this.dropFailed(roomId, entry);
       throw err;
     }
     // Null also when the room was deleted while it loaded: its evicted copy must not get a new socket.
-    if (!room || this.entries.get(roomId) !== entry) {
+    if (!loaded || this.entries.get(roomId) !== entry) {
       this.dropFailed(roomId, entry);
       return null;
     }
-    return this.lease(roomId, entry, room);
+    return this.lease(roomId, entry, loaded.room);
   }
 
   /** Run `fn` with the room loaded; null if it does not exist. */
@@ -79,20 +87,42 @@ export class RoomRegistry {
     }
   }
 
-  /** Drop a deleted room from memory, telling its clients it is gone. */
-  evict(roomId: string): void {
+  /**
+   * Change a room's settings as the server (the rooms API): everyone connected sees it, and it is
+   * stored in order with the room's edits. False if the room does not exist.
+   */
+  async changeSettings(roomId: string, change: RoomMetaChange): Promise<boolean> {
+    const lease = await this.acquire(roomId);
+    if (!lease) return false;
+    try {
+      lease.room.changeMeta(change);
+      // The committer may have forgotten a room whose queue was just written; the entry still knows.
+      const loaded = await this.entries.get(roomId)?.ready;
+      if (loaded) this.options.commits.enqueueMeta(roomId, loaded.incarnation, change);
+      await this.options.commits.flushRoom(roomId);
+      return true;
+    } finally {
+      lease.release();
+    }
+  }
+
+  /**
+   * Drop a deleted room from memory, telling its clients it is gone, and forget its queued writes.
+   * Resolves with the state vector of everything this instance held for it, stored or not.
+   */
+  async evict(roomId: string): Promise<StateVector> {
+    const discarded = this.options.commits.discard(roomId);
     const entry = this.entries.get(roomId);
-    if (!entry) return;
-    this.entries.delete(roomId);
-    this.cancelUnload(entry);
+    if (entry) {
+      this.entries.delete(roomId);
+      this.cancelUnload(entry);
+    }
     this.options.compaction.forget(roomId);
-    void entry.ready.then(
-      (room) => {
-        room?.closeAll(CLOSE_CODES.roomNotFound, 'room deleted');
-        room?.destroy();
-      },
-      () => {},
-    );
+    const loaded = await entry?.ready.catch(() => null);
+    loaded?.room.closeAll(CLOSE_CODES.roomNotFound, 'room deleted');
+    const held = loaded ? Y.decodeStateVector(Y.encodeStateVector(loaded.room.doc)) : new Map<number, number>();
+    loaded?.room.destroy();
+    return mergeStateVectors([held, stateVectorOfUpdates(discarded)]);
   }
 
   /** Unload every room (closing its sockets) and wait for pending loads. Updates stay queued for the committer. */
@@ -102,30 +132,31 @@ export class RoomRegistry {
     await Promise.all(
       entries.map(async ([, entry]) => {
         this.cancelUnload(entry);
-        const room = await entry.ready.catch(() => null);
-        room?.destroy();
+        const loaded = await entry.ready.catch(() => null);
+        loaded?.room.destroy();
       }),
     );
   }
 
-  private async load(roomId: string): Promise<Room | null> {
+  private async load(roomId: string): Promise<LoadedRoom | null> {
     // Updates from a copy of this room unloaded a moment ago may still be queued: store them first
-    // so this load sees them.
-    await this.options.commits.flush();
+    // so this load sees them. Only this room's: another room's failing writes must not block it.
+    await this.options.commits.flushRoom(roomId);
     const stored = await this.options.store.loadDocument(roomId);
     if (!stored) return null;
+    const { incarnation } = stored;
     const room = new Room(
       roomId,
       stored.updates,
       {
-        onUpdate: (update) => this.options.commits.enqueue(roomId, update),
-        onMetaChange: (meta) => void this.storeMeta(roomId, meta),
+        onUpdate: (update) => this.options.commits.enqueueUpdate(roomId, incarnation, update),
+        onMetaChange: (meta) => this.storeMeta(roomId, incarnation, meta),
       },
       (socket: SyncSocket, err: Error) =>
         this.options.log.warn({ roomId, err: err.message }, 'closing socket after invalid message'),
     );
     this.options.compaction.noteLogGrowth(roomId, stored.logLength);
-    return room;
+    return { room, incarnation };
   }
 
   private lease(roomId: string, entry: Entry, room: Room): RoomLease {
@@ -162,18 +193,17 @@ export class RoomRegistry {
     if (this.entries.get(roomId) === entry) this.entries.delete(roomId);
   }
 
-  /** Keep the rooms index in step with settings users change in the document; invalid values are not indexed. */
-  private async storeMeta(roomId: string, meta: RoomMeta): Promise<void> {
+  /**
+   * Keep the rooms index in step with settings users change in the document, through the group
+   * commit so changes are stored in the order they were made. Invalid values are not indexed.
+   */
+  private storeMeta(roomId: string, incarnation: string, meta: RoomMeta): void {
     const change: RoomMetaChange = {};
     const name = roomNameSchema.safeParse(meta.name);
     const language = languageSchema.safeParse(meta.language);
     if (name.success) change.name = name.data;
     if (language.success) change.language = language.data;
     if (change.name === undefined && change.language === undefined) return;
-    try {
-      await this.options.store.updateRoomMeta(roomId, change, Date.now());
-    } catch (err) {
-      this.options.log.error({ err, roomId }, 'storing room settings failed');
-    }
+    this.options.commits.enqueueMeta(roomId, incarnation, change);
   }
 }

@@ -1,0 +1,158 @@
+import type { RoomMetaChange, RoomWrite } from '../storage/store.js';
+
+/** What one room has accepted but not yet stored, and how its recent writes went. */
+export interface Backlog {
+  readonly incarnation: string;
+  updates: Uint8Array[];
+  bytes: number;
+  /** Latest settings change not yet stored (later changes overwrite earlier fields). */
+  meta: RoomMetaChange | null;
+  /** Consecutive failed writes; 0 while the room's writes succeed. */
+  failures: number;
+  /** Earliest time (epoch ms) a failing room is written again. */
+  retryAt: number;
+}
+
+/** Content taken out of a backlog for one write; put back with `restore` if the write fails. */
+export interface TakenWrite {
+  readonly backlog: Backlog;
+  readonly write: RoomWrite;
+  readonly bytes: number;
+}
+
+export interface UnstoredRoom {
+  roomId: string;
+  incarnation: string;
+  updates: number;
+  bytes: number;
+  settings: boolean;
+}
+
+/**
+ * Per-room write-behind queues with their byte counts and failure state: the bookkeeping of the
+ * group commit, kept apart from its timers and I/O. Per room so that one room whose writes keep
+ * failing neither blocks nor grows without bound at the expense of the others.
+ */
+export class RoomBacklogs {
+  private readonly backlogs = new Map<string, Backlog>();
+  private totalBytes = 0;
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  get updateCount(): number {
+    let count = 0;
+    for (const backlog of this.backlogs.values()) count += backlog.updates.length;
+    return count;
+  }
+
+  get(roomId: string): Backlog | undefined {
+    return this.backlogs.get(roomId);
+  }
+
+  /** The room's backlog for `incarnation`; a backlog of an older incarnation is dropped (the room was re-created). */
+  open(roomId: string, incarnation: string): Backlog {
+    const existing = this.backlogs.get(roomId);
+    if (existing?.incarnation === incarnation) return existing;
+    if (existing) this.discard(roomId);
+    const backlog: Backlog = { incarnation, updates: [], bytes: 0, meta: null, failures: 0, retryAt: 0 };
+    this.backlogs.set(roomId, backlog);
+    return backlog;
+  }
+
+  addUpdate(backlog: Backlog, update: Uint8Array): void {
+    backlog.updates.push(update);
+    backlog.bytes += update.byteLength;
+    this.totalBytes += update.byteLength;
+  }
+
+  /** Forget a room's backlog (the room was deleted); returns the updates it held. */
+  discard(roomId: string): Uint8Array[] {
+    const backlog = this.backlogs.get(roomId);
+    if (!backlog) return [];
+    this.backlogs.delete(roomId);
+    this.totalBytes -= backlog.bytes;
+    return backlog.updates;
+  }
+
+  /** Rooms with something to write, split into those writing fine and those failing. */
+  due(now: number, ignoreBackoff: boolean): { healthy: string[]; retrying: string[] } {
+    const healthy: string[] = [];
+    const retrying: string[] = [];
+    for (const [roomId, backlog] of this.backlogs) {
+      if (backlog.updates.length === 0 && backlog.meta === null) continue;
+      if (backlog.failures === 0) healthy.push(roomId);
+      else if (ignoreBackoff || backlog.retryAt <= now) retrying.push(roomId);
+    }
+    return { healthy, retrying };
+  }
+
+  /** Earliest retry time of a failing room with something to write, or null. */
+  nextRetryAt(): number | null {
+    let next: number | null = null;
+    for (const backlog of this.backlogs.values()) {
+      if (backlog.failures === 0 || (backlog.updates.length === 0 && backlog.meta === null)) continue;
+      next = next === null ? backlog.retryAt : Math.min(next, backlog.retryAt);
+    }
+    return next;
+  }
+
+  hasHealthyContent(): boolean {
+    return this.due(0, false).healthy.length > 0;
+  }
+
+  failingRooms(): string[] {
+    return [...this.backlogs].filter(([, backlog]) => backlog.failures > 0).map(([roomId]) => roomId);
+  }
+
+  /** Move a room's content out for writing. Updates accepted meanwhile queue behind it. */
+  take(roomId: string): TakenWrite | null {
+    const backlog = this.backlogs.get(roomId);
+    if (!backlog || (backlog.updates.length === 0 && backlog.meta === null)) return null;
+    const write: RoomWrite = {
+      roomId,
+      incarnation: backlog.incarnation,
+      updates: backlog.updates,
+      ...(backlog.meta ? { meta: backlog.meta } : {}),
+    };
+    const taken = { backlog, write, bytes: backlog.bytes };
+    this.totalBytes -= backlog.bytes;
+    backlog.updates = [];
+    backlog.bytes = 0;
+    backlog.meta = null;
+    return taken;
+  }
+
+  /** The write succeeded: the room is healthy again, and forgotten if nothing else is queued. */
+  stored(taken: TakenWrite): void {
+    const { backlog, write } = taken;
+    backlog.failures = 0;
+    if (this.backlogs.get(write.roomId) === backlog && backlog.updates.length === 0 && backlog.meta === null) {
+      this.backlogs.delete(write.roomId);
+    }
+  }
+
+  /**
+   * The write failed: its content goes back in front of anything queued since, unless the room was
+   * deleted meanwhile. Returns the room's consecutive failure count.
+   */
+  restore(taken: TakenWrite, retryAt: (failures: number) => number): number {
+    const { backlog, write, bytes } = taken;
+    backlog.failures += 1;
+    backlog.retryAt = retryAt(backlog.failures);
+    if (this.backlogs.get(write.roomId) !== backlog) return backlog.failures;
+    backlog.updates = [...write.updates, ...backlog.updates];
+    backlog.bytes += bytes;
+    this.totalBytes += bytes;
+    // A settings change made while the write was in flight is newer than the one that failed.
+    if (write.meta) backlog.meta = { ...write.meta, ...backlog.meta };
+    return backlog.failures;
+  }
+
+  describe(): UnstoredRoom[] {
+    return [...this.backlogs]
+      .filter(([, b]) => b.updates.length > 0 || b.meta !== null)
+      .map(([roomId, b]) => ({ roomId, incarnation: b.incarnation, updates: b.updates.length, bytes: b.bytes, settings: b.meta !== null }));
+  }
+}
