@@ -1,0 +1,100 @@
+import { Client } from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PostgresRoomStore } from '../src/storage/index.js';
+import { connectClient, waitFor, type TestClient } from './support/clients.js';
+import { storedTextOf, typeTokens } from './support/fault-typing.js';
+import { createTestDatabase, describeWithPostgres, type TestDatabase } from './support/postgres.js';
+import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
+import { runSeed } from './support/random.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+import { assertHoldsExactly } from './support/token-editing.js';
+
+/** Real PostgreSQL faults while three users type: whatever happens to the database, no edit is lost. */
+
+let server: TestServer | undefined;
+let clients: TestClient[] = [];
+let cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  clients.forEach((c) => c.destroy());
+  clients = [];
+  await server?.close().catch(() => {});
+  server = undefined;
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+async function serveRoom(url: string): Promise<string> {
+  server = await startTestServer({ store: await PostgresRoomStore.open(url, { onError: () => {} }), flushWindowMs: 50 });
+  const roomId = await server.createRoom({ language: 'plaintext' });
+  clients = [0, 1, 2].map(() => connectClient(server!.wsUrl, roomId));
+  await Promise.all(clients.map((c) => c.synced()));
+  return roomId;
+}
+
+/** Once storage works again every edit is stored: what a fresh load sees equals what the clients agree on. */
+async function expectNothingLost(url: string, roomId: string, expected: ReadonlySet<string>): Promise<void> {
+  const texts = () => clients.map((c) => c.text.toString());
+  await waitFor(() => new Set(texts()).size === 1, 'clients converge', 20_000);
+  const [converged] = texts();
+  assertHoldsExactly(converged!, expected);
+  await waitFor(() => server!.server.commits.flush().then(() => true, () => false), 'storage writes succeed again', 20_000);
+  const fresh = await PostgresRoomStore.open(url);
+  try {
+    expect(await storedTextOf(fresh, roomId)).toBe(converged);
+  } finally {
+    await fresh.close();
+  }
+}
+
+await describeWithPostgres('PostgreSQL connections terminated', () => {
+  it('pg_terminate_backend again and again while three users type: nothing is lost', { timeout: 60_000 }, async () => {
+    const db: TestDatabase = await createTestDatabase();
+    cleanups.push(db.drop);
+    const roomId = await serveRoom(db.url);
+    const name = new URL(db.url).pathname.slice(1);
+    const admin = new Client({ connectionString: db.url.replace(`/${name}`, '/postgres') });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+
+    let terminated = 0;
+    const ledger = await typeTokens(clients, runSeed(), 2_500, async (elapsedMs) => {
+      if (elapsedMs % 300 > 25) return;
+      const { rowCount } = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [name],
+      );
+      terminated += rowCount ?? 0;
+    });
+    expect(terminated).toBeGreaterThan(0);
+    await expectNothingLost(db.url, roomId, ledger.expected());
+  });
+});
+
+describe('PostgreSQL restarted (a private server of this test)', () => {
+  let pg: PrivatePostgres;
+
+  it('down while three users type: /health says 503, a new user waits, and every edit is stored once it is back', { timeout: 90_000 }, async () => {
+    pg = await startPrivatePostgres();
+    cleanups.push(() => pg.destroy());
+    const roomId = await serveRoom(pg.url);
+
+    let phase: 'up' | 'down' | 'back' = 'up';
+    let healthWhileDown = 0;
+    const ledger = await typeTokens(clients, runSeed(), 4_000, async (elapsedMs) => {
+      if (phase === 'up' && elapsedMs > 1_000) {
+        phase = 'down';
+        await pg.stop();
+        // Edits typed now can only be kept in memory: the server must say it is not healthy.
+        await waitFor(async () => (await fetch(`${server!.url}/health`)).status === 503, '/health reports failing writes');
+        healthWhileDown = 503;
+        clients.push(connectClient(server!.wsUrl, roomId));
+      } else if (phase === 'down' && elapsedMs > 2_500) {
+        phase = 'back';
+        await pg.start();
+      }
+    });
+    expect(healthWhileDown).toBe(503);
+    await expectNothingLost(pg.url, roomId, ledger.expected());
+    await waitFor(async () => (await fetch(`${server!.url}/health`)).status === 200, '/health recovers');
+  });
+});
