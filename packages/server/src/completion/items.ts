@@ -2,7 +2,7 @@ import type { CompletionItem, CompletionKind } from '@pairwise/protocol';
 import type { CursorContext } from './context.js';
 import { fitBeforeFollowing } from './fit.js';
 import type { Ghost } from './ranker.js';
-import type { Source, SourceKind } from './sources.js';
+import type { Source, SourceKind } from './evidence.js';
 import { wordRunLength } from './text.js';
 
 const MAX_WORDS = 10;

@@ -1,7 +1,7 @@
 import type { CursorContext } from './context.js';
 import type { Closer } from './closer.js';
 import { matchingSnippets } from './snippets.js';
-import type { Option, Source, SourceKind } from './sources.js';
+import type { Option, Source, SourceKind } from './evidence.js';
 
 /**
  * Sources that know the language rather than the document. Their lambdas here are relative: the

@@ -1,4 +1,4 @@
-import type { Source, SourceKind } from './sources.js';
+import type { Source, SourceKind } from './evidence.js';
 import { isSpaceCode, isWordCode, wordRunLength } from './text.js';
 
 /** One step of the most likely continuation: the text so far and how probable it is. */

@@ -1,31 +1,10 @@
 import type { CursorContext } from './context.js';
-import { closerAt } from './closer.js';
-import type { Closer } from './closer.js';
+import { closerAt, type Closer } from './closer.js';
 import { collectLevels } from './matcher.js';
 import { priorSources } from './priors.js';
 import { segmentEnd } from './ranker.js';
 import { sequenceContinuation } from './sequence.js';
-
-export type SourceKind = 'document' | 'keyword' | 'builtin' | 'member' | 'snippet' | 'closer' | 'sequence';
-
-/** One possible insertion with its weight inside its source. */
-export interface Option {
-  readonly text: string;
-  readonly weight: number;
-  readonly label?: string;
-}
-
-/**
- * A body of evidence about what follows the cursor. `lambda` is the share of all probability the
- * source holds (lambdas of one request sum to at most 1); option weights split it.
- */
-export interface Source {
-  readonly kind: SourceKind;
-  /** Context order for document sources, 0 otherwise. */
-  readonly order: number;
-  readonly lambda: number;
-  readonly options: readonly Option[];
-}
+import type { Source, SourceKind } from './evidence.js';
 
 /** Share of all mass taken by evidence that overrides the rest when present. */
 const OVERRIDE = { sequence: 0.97, blockCloser: 0.7 } as const;
