@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
 import type { ApiError } from '@pairwise/protocol';
+import { StorageUnavailableError } from '../persistence/group-commit.js';
 
 /** An error with the status and machine-readable code the client gets as `{error: {code, message}}`. */
 export class HttpError extends Error {
@@ -38,6 +39,10 @@ const FRAMEWORK_CODES: Record<string, string> = {
 export function handleError(error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof HttpError) {
     void reply.status(error.statusCode).send(apiError(error.code, error.message));
+    return;
+  }
+  if (error instanceof StorageUnavailableError) {
+    void reply.status(503).send(apiError('storage_unavailable', 'the server cannot store changes right now; try again shortly'));
     return;
   }
   const status = error.statusCode ?? 500;

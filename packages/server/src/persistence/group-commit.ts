@@ -20,6 +20,14 @@ export interface GroupCommitOptions {
 
 const MAX_RETRY_DELAY_MS = 5_000;
 
+/** A write the caller waits for (flush) failed: storage is down or refusing writes; the edits stay queued. */
+export class StorageUnavailableError extends Error {
+  constructor(readonly roomIds: readonly string[]) {
+    super(`storing edits failed for ${roomIds.length === 1 ? `room ${roomIds[0]}` : `${roomIds.length} rooms`}; they are kept and retried`);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
 /** Thrown by `close()` when storage stayed down past the retry time: these edits are not stored. */
 export class UnstoredEditsError extends Error {
   constructor(readonly rooms: UnstoredRoom[]) {
@@ -86,13 +94,13 @@ export class GroupCommitter {
   /** Write everything queued now, back-off or not. Rejects if any room's write fails; that content stays queued. */
   async flush(): Promise<void> {
     const failed = await this.serially(() => this.writeDue(true));
-    if (failed.length > 0) throw new Error(`storing edits failed for ${failed.length} room(s)`);
+    if (failed.length > 0) throw new StorageUnavailableError(failed);
   }
 
   /** Write one room's queue now (e.g. before loading it again). Rejects if that write fails. */
   async flushRoom(roomId: string): Promise<void> {
     const failed = await this.serially(() => this.writeRooms([roomId]));
-    if (failed) throw new Error(`storing edits of room ${roomId} failed`);
+    if (failed) throw new StorageUnavailableError([roomId]);
   }
 
   /**
