@@ -86,6 +86,25 @@ describe.skipIf(!chromiumAvailable())('web app in Chromium against the real serv
     await page.getByTestId('create-room').waitFor();
   }, 60_000);
 
+  it('says the room was deleted (not a generic not-found) when it is deleted while open, and stops reconnecting', async () => {
+    const room = await createRoom(base(), { name: 'Doomed', language: 'python' });
+    const page = await newPage();
+    await joinRoom(page, base(), room.id, 'Dana');
+    const socketsAfterDelete: string[] = [];
+    page.on('websocket', (ws) => socketsAfterDelete.push(ws.url()));
+
+    expect((await fetch(`${base()}/api/rooms/${room.id}`, { method: 'DELETE' })).status).toBe(204);
+    const deleted = page.getByTestId('room-deleted');
+    await deleted.waitFor();
+    expect(await deleted.innerText()).toContain('This room was deleted');
+    expect(await deleted.innerText()).toContain(room.id);
+    // y-websocket retries 100 ms after a drop and backs off to at most 2.5 s: 3 s would catch a retry.
+    await page.waitForTimeout(3_000);
+    expect(socketsAfterDelete).toEqual([]);
+    await deleted.getByRole('link', { name: 'Go to the home page' }).click();
+    await page.getByTestId('create-room').waitFor();
+  }, 60_000);
+
   it('keeps the content after a reload', async () => {
     const room = await createRoom(base(), { name: 'Reload', language: 'go' });
     const page = await newPage();

@@ -49,6 +49,11 @@ export class RoomRegistry {
     return this.entries.get(roomId)?.room ?? undefined;
   }
 
+  /** How many leases on a room are held (or waiting for it to load); 0 if it is not in memory. */
+  leaseCount(roomId: string): number {
+    return this.entries.get(roomId)?.leases ?? 0;
+  }
+
   /**
    * Load (or share) a room. Resolves null if the room does not exist; rejects if it could not be
    * loaded, in which case nothing is cached and the next call tries again.

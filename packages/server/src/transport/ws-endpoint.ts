@@ -84,9 +84,14 @@ export class SyncEndpoint {
     onAbandoned: () => void = () => {},
   ): void {
     if (socket.destroyed) return onAbandoned();
+    // `ws` refuses some handshakes without calling back (a bad key, version or method, a client that
+    // half-closed while the room loaded): it answers or destroys the socket. Whatever it does, the socket
+    // closes, and what this upgrade took must be given back then.
+    socket.once('close', onAbandoned);
     // A listener left on the raw socket would keep this request and its headers alive for the whole connection.
     socket.off('error', destroySocket);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
+      socket.off('close', onAbandoned);
       // Without an error listener a protocol error (e.g. an oversized frame) would crash the process.
       ws.on('error', (err) => this.options.log.debug({ err: err.message }, 'websocket error'));
       this.alive.add(ws);

@@ -15,6 +15,8 @@ type LoadState =
   | { kind: 'loading' }
   | { kind: 'ready'; details: RoomDetails }
   | { kind: 'missing' }
+  /** The room was open here and the server then said it no longer exists: someone deleted it. */
+  | { kind: 'deleted' }
   | { kind: 'invalid' }
   | { kind: 'error'; message: string };
 
@@ -64,11 +66,12 @@ export function RoomPage() {
   }, [api, roomId, validId, attempt]);
 
   useEffect(() => {
-    if (load.kind === 'missing' || load.kind === 'invalid') forgetRoom(browserStore(), roomId);
+    if (load.kind === 'missing' || load.kind === 'invalid' || load.kind === 'deleted') forgetRoom(browserStore(), roomId);
   }, [load.kind, roomId]);
 
+  // The room loaded before its socket was closed for good, so "not found" now means it was deleted since.
   const onGone = useCallback((code: number) => {
-    setLoad(code === CLOSE_CODES.invalidRoomId ? { kind: 'invalid' } : { kind: 'missing' });
+    setLoad(code === CLOSE_CODES.invalidRoomId ? { kind: 'invalid' } : { kind: 'deleted' });
   }, []);
   const onEditName = useCallback(() => setEditingName(true), []);
 
@@ -90,6 +93,18 @@ export function RoomPage() {
                 mistyped.
               </>
             )}
+          </p>
+          <Link to="/" className="btn btn--primary">
+            Go to the home page
+          </Link>
+        </CenteredMessage>
+      );
+    case 'deleted':
+      return (
+        <CenteredMessage title="This room was deleted" testId="room-deleted">
+          <p className="centered__text">
+            Someone deleted the room <code>{roomId}</code> while you had it open. Its code is no longer on the server,
+            and this tab has stopped syncing.
           </p>
           <Link to="/" className="btn btn--primary">
             Go to the home page

@@ -7,6 +7,7 @@ import { connectionPhase } from '../lib/connectionStatus';
 import { rememberRoom } from '../lib/recentRooms';
 import { browserStore } from '../lib/storage';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
+import { ConnectionBanner } from './ConnectionBanner';
 import { PresenceList } from './PresenceList';
 import { RoomHeader } from './RoomHeader';
 import { usePresence } from './usePresence';
@@ -97,6 +98,7 @@ export function RoomView({
           onRoomEnabledChange: meta.setAiCompletions,
         }}
       />
+      <ConnectionBanner phase={phase} unsynced={state.unsynced} />
       <div className="room-body">
         <main className="editor-pane">
           <ErrorBoundary fallback={() => <EditorPlaceholder message="The editor failed to load. Reload the page to try again." />}>

@@ -4,7 +4,7 @@ import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import { CODE_TEXT, META_MAP } from '@pairwise/protocol';
 import type { PresenceState } from '@pairwise/protocol';
-import type { SocketStatus } from '../lib/connectionStatus';
+import { closeKind, type SocketStatus } from '../lib/connectionStatus';
 
 export interface RoomConnection {
   doc: Y.Doc;
@@ -21,6 +21,11 @@ export interface ConnectionState {
   online: boolean;
   /** Local edits the server may not have yet. They live in the Y.Doc and go out on reconnect. */
   unsynced: boolean;
+  /**
+   * The server closed the socket because it cannot store edits (4503); cleared by the next sync.
+   * The provider keeps retrying with back-off.
+   */
+  storageDown: boolean;
   /** Set when the server closed the socket for good (4400-4499); the provider stops retrying. */
   closed: { code: number; reason: string } | null;
 }
@@ -31,6 +36,7 @@ const INITIAL_STATE: ConnectionState = {
   everSynced: false,
   online: true,
   unsynced: false,
+  storageDown: false,
   closed: null,
 };
 
@@ -45,6 +51,7 @@ function sameState(a: ConnectionState, b: ConnectionState): boolean {
     a.everSynced === b.everSynced &&
     a.online === b.online &&
     a.unsynced === b.unsynced &&
+    a.storageDown === b.storageDown &&
     a.closed === b.closed
   );
 }
@@ -72,6 +79,8 @@ export function useRoomConnection(
 
     let current: ConnectionState = { ...INITIAL_STATE, online: navigator.onLine };
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    /** Local edits went out on the current socket: if the server then says it cannot store them, they count as unsaved. */
+    let editedOnSocket = false;
     const publish = (patch: Partial<ConnectionState>) => {
       const next = { ...current, ...patch };
       if (sameState(next, current)) return;
@@ -89,13 +98,20 @@ export function useRoomConnection(
       else flushTimer = setTimeout(checkFlushed, 200);
     };
 
-    const onStatus = ({ status }: { status: SocketStatus }) => publish({ socket: status, synced: provider.synced });
+    const onStatus = ({ status }: { status: SocketStatus }) => {
+      if (status === 'connected') editedOnSocket = false;
+      publish({ socket: status, synced: provider.synced });
+    };
     const onSync = (synced: boolean) => {
-      publish(synced ? { synced, everSynced: true } : { synced });
+      publish(synced ? { synced, everSynced: true, storageDown: false } : { synced });
       if (synced) checkFlushed();
     };
     const onClosed = (event: { code: number; reason: string }) => publish({ closed: { code: event.code, reason: event.reason } });
+    const onConnectionClose = (event: CloseEvent | null) => {
+      if (event && closeKind(event.code) === 'storage-down') publish({ storageDown: true, unsynced: current.unsynced || editedOnSocket });
+    };
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      if (origin !== provider) editedOnSocket = true;
       // Edits sent on a live socket are not flagged: that would flash "unsynced" on every keystroke.
       if (origin !== provider && !live()) publish({ unsynced: true });
     };
@@ -121,6 +137,7 @@ export function useRoomConnection(
     provider.on('status', onStatus);
     provider.on('sync', onSync);
     provider.on('closed', onClosed);
+    provider.on('connection-close', onConnectionClose);
     doc.on('update', onUpdate);
     window.addEventListener('online', onOnline);
     window.addEventListener('offline', onOffline);
@@ -143,6 +160,7 @@ export function useRoomConnection(
       provider.off('status', onStatus);
       provider.off('sync', onSync);
       provider.off('closed', onClosed);
+      provider.off('connection-close', onConnectionClose);
       // Tell the others we left while the socket is still open, then close it.
       awareness.setLocalState(null);
       provider.destroy();
