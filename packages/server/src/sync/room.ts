@@ -249,6 +249,9 @@ export class Room {
     if (!applied.some(mayCarryCarriageReturn)) return;
     const added = carriageReturnItemsAddedIn(transaction, this.text);
     if (added.size === 0) return;
+    // Applying a client's update marked the transaction remote; left so, Yjs would take the server's
+    // own insert in it for another client using the server's id, and change that id each time.
+    transaction.local = true;
     normaliseLineEndings(this.text, added);
     // The sender holds the `\r` too: it must receive the fix.
     transaction.meta.set(ECHO_TO_SENDER, true);
