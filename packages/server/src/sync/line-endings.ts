@@ -39,13 +39,18 @@ export function carriageReturnItemsAddedIn(transaction: Y.Transaction, text: Y.T
  */
 export function normaliseLineEndings(text: Y.Text, candidates?: ReadonlySet<Y.Item>): boolean {
   const found = findCarriageReturns(text, candidates);
+  if (found.length === 0) return false;
+  // Yjs keeps index shortcuts (search markers) in step with local edits only, and drops them once a
+  // remote transaction's observers ran. Edits by index right after a remote update in the same
+  // transaction would follow stale shortcuts and land elsewhere: drop them first.
+  if (text._searchMarker) text._searchMarker.length = 0;
   // From the end backwards, so each index found on the original text is still right when used.
   for (let i = found.length - 1; i >= 0; i--) {
     const { index, beforeLf } = found[i]!;
     text.delete(index, 1);
     if (!beforeLf) text.insert(index, LF);
   }
-  return found.length > 0;
+  return true;
 }
 
 interface CarriageReturn {

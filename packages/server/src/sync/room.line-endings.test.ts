@@ -72,6 +72,25 @@ describe('Room line endings', () => {
     expect(storedText()).toBe('x\nprint("hi")\n');
   });
 
+  // Regression (found by the convergence test): Yjs moves its index shortcuts (search markers) only
+  // for local edits and resets them after a remote transaction; rewriting by index in the same
+  // transaction as a remote update followed stale shortcuts and deleted the wrong characters.
+  it('CRs after text another client inserted earlier in the same update are rewritten at the right offsets', () => {
+    const room = newRoom();
+    const [a, b] = joinAll(room, 'a', 'b');
+    const lines = Array.from({ length: 60 }, (_, i) => `line ${i}`).join('\n');
+    room.receive(a!, updateFrame(insertFrom(room, 0, lines).update));
+    room.receive(a!, updateFrame(insertFrom(room, 300, '\r\n').update)); // the server now holds shortcuts near 300
+    const expected = room.text.toString();
+    const client = clientOf(room);
+    const update = editOn(client, (d) => {
+      d.getText(CODE_TEXT).insert(0, 'x'.repeat(50));
+      d.getText(CODE_TEXT).insert(400, 'y\rz');
+    });
+    room.receive(b!, updateFrame(update));
+    expect(room.text.toString()).toBe('x'.repeat(50) + expected.slice(0, 350) + 'y\nz' + expected.slice(350));
+  });
+
   it('an update without CR whose bytes hold 0x0D (client id 13) changes nothing else and is not echoed', () => {
     const room = newRoom();
     const [a, b] = joinAll(room, 'a', 'b');
