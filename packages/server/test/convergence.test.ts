@@ -37,6 +37,7 @@ await describeEachBackend('randomized concurrent editing', (createBackend) => {
     await Promise.all(clients.map((c) => c.synced()));
 
     const ledger = new TokenLedger({ payloads: true });
+    typeWhileReconnecting(clients, ledger, random);
     for (let step = 0; step < STEPS; step++) {
       const index = Math.floor(random() * CLIENTS);
       const client = clients[index]!;
@@ -87,6 +88,18 @@ function recordServerCloses(clients: readonly TestClient[]): string[] {
     }),
   );
   return closes;
+}
+
+/**
+ * Users who keep typing while their client reconnects: the edit leaves right after the socket opens,
+ * before the client's sync step 2, which carries the offline edits it depends on.
+ */
+function typeWhileReconnecting(clients: readonly TestClient[], ledger: TokenLedger, random: () => number): void {
+  clients.forEach((c, i) =>
+    c.provider.on('status', ({ status }) => {
+      if (status === 'connected') ledger.insert(c.text, i, random);
+    }),
+  );
 }
 
 /** Renames the room or switches its language, as the web app's settings do. */
