@@ -96,6 +96,29 @@ describe('updates sent before what they depend on', () => {
     expect((await storedText(roomId)).startsWith('offline typed ')).toBe(true);
     expect(raw.ws.readyState).toBe(raw.ws.OPEN);
   });
+
+  it('a stock client typing the moment it reconnects, before its step 2 carries its offline edit, is not cut off', async () => {
+    const roomId = await s.createRoom({ language: 'plaintext' });
+    const watcher = stockClient(roomId);
+    const typist = stockClient(roomId);
+    await Promise.all([watcher.synced(), typist.synced()]);
+    const closedByServer: number[] = [];
+    typist.provider.on('connection-close', (event) => void (event && closedByServer.push(event.code)));
+    typist.provider.disconnect();
+    typist.text.insert(0, 'offline ');
+    // y-websocket reports 'connected' before sending its sync step 1: this edit leaves before the step 2.
+    const typeOnConnect = ({ status }: { status: string }): void => {
+      if (status !== 'connected') return;
+      typist.provider.off('status', typeOnConnect);
+      typist.text.insert(8, 'typed ');
+    };
+    typist.provider.on('status', typeOnConnect);
+    typist.provider.connect();
+
+    await waitFor(() => watcher.text.toString().startsWith('offline typed '), 'another client sees both edits');
+    expect(closedByServer).toEqual([]);
+    expect((await storedText(roomId)).startsWith('offline typed ')).toBe(true);
+  });
 });
 
 describe('server failures', () => {
