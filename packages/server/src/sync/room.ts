@@ -268,7 +268,9 @@ export class Room {
       return t;
     }, origin);
     const failure: unknown = transaction.meta.get(HOOK_FAILURE);
-    if (failure !== undefined) throw new ServerFailure('a room hook failed', { cause: failure });
+    if (failure === undefined) return;
+    const reason = failure instanceof Error ? failure.message : String(failure);
+    throw new ServerFailure(`storing or reporting a change failed: ${reason}`, { cause: failure });
   }
 
   /** Closes one socket after its message failed: 1011 when the server failed, 1007 for bad input. */
