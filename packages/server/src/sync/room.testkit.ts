@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CODE_TEXT, META_KEYS, META_MAP, MESSAGE_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
 import { encodeAwarenessEntries } from './awareness-update.js';
-import { Room, type RoomHooks, type RoomMeta, type SyncSocket } from './room.js';
+import { Room, type RoomHooks, type RoomMeta, type RoomOptions, type SyncSocket } from './room.js';
 
 /**
  * The room without a transport: fake sockets record what the room sends, and every frame a
@@ -78,6 +78,13 @@ export const step2Frame = (doc: Y.Doc, stateVector?: Uint8Array): Uint8Array =>
     encoding.writeVarUint(e, MESSAGE_SYNC);
     syncProtocol.writeSyncStep2(e, doc, stateVector);
   });
+/** A sync step 2 carrying exactly `update` (a client answering the server's step 1). */
+export const step2UpdateFrame = (update: Uint8Array): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(e, update);
+  });
 export const updateFrame = (update: Uint8Array): Uint8Array =>
   frame((e) => {
     encoding.writeVarUint(e, MESSAGE_SYNC);
@@ -137,12 +144,22 @@ export const stored: Uint8Array[] = [];
 export const metaChanges: RoomMeta[] = [];
 export const protocolErrors: { socket: SyncSocket; error: Error }[] = [];
 
-export function newRoom(): Room {
+export interface TestRoomOptions extends Partial<RoomOptions> {
+  /** What storage holds for the room; INITIAL_UPDATE by default. */
+  storedUpdates?: readonly Uint8Array[];
+  /** Runs before the update is recorded in `stored`, e.g. to make storing fail. */
+  beforeStore?: (update: Uint8Array) => void;
+}
+
+export function newRoom({ storedUpdates = [INITIAL_UPDATE], beforeStore, ...options }: TestRoomOptions = {}): Room {
   const hooks: RoomHooks = {
-    onUpdate: (update) => void stored.push(update),
+    onUpdate: (update) => {
+      beforeStore?.(update);
+      stored.push(update);
+    },
     onMetaChange: (meta) => void metaChanges.push(meta),
   };
-  const room = new Room('room-test', [INITIAL_UPDATE], hooks, (socket, error) => void protocolErrors.push({ socket, error }));
+  const room = new Room('room-test', storedUpdates, hooks, (socket, error) => void protocolErrors.push({ socket, error }), options);
   rooms.push(room);
   return room;
 }
@@ -155,6 +172,22 @@ export function joinAll(room: Room, ...names: string[]): FakeSocket[] {
     socket.take();
     return socket;
   });
+}
+
+/** The text a fresh document holds after applying what the room stored on top of `base`. */
+export function storedText(base: readonly Uint8Array[] = [INITIAL_UPDATE]): string {
+  const replay = new Y.Doc();
+  docs.push(replay);
+  for (const update of [...base, ...stored]) Y.applyUpdate(replay, update);
+  return replay.getText(CODE_TEXT).toString();
+}
+
+/** Applies every sync update the socket was sent to `doc` (what a stock client does). */
+export function deliver(socket: FakeSocket, doc: Y.Doc): void {
+  for (const sent of socket.take()) {
+    const parsed = parseFrame(sent);
+    if (parsed.kind === 'update' || parsed.kind === 'step2') Y.applyUpdate(doc, parsed.update);
+  }
 }
 
 /** The room's whole state, to prove a document is unchanged. */

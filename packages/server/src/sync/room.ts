@@ -8,7 +8,9 @@ import {
 } from '@pairwise/protocol';
 import { applyStoredUpdates } from '../storage/compaction.js';
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awareness-update.js';
+import { carriageReturnItemsAddedIn, mayCarryCarriageReturn, normaliseLineEndings } from './line-endings.js';
 import { awarenessMessage, syncStep1Message, syncStep2Message, syncUpdateMessage } from './messages.js';
+import { DEFAULT_UNRESOLVED_LIMITS, UnresolvedUpdates, type UnresolvedLimits, type WaitingPart } from './unresolved-updates.js';
 import { assertValidUpdate } from './update-guard.js';
 
 /**
@@ -37,6 +39,20 @@ export const SERVER_ORIGIN = Symbol('pairwise-server');
 
 export type ProtocolErrorHandler = (socket: SyncSocket, error: Error) => void;
 
+export type RoomOptions = UnresolvedLimits;
+
+/** The server failed while handling a client's message (e.g. storage refused a change): not the client's fault. */
+export class ServerFailure extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ServerFailure';
+  }
+}
+
+/** Transaction meta keys: a hook's failure, and a change whose sender must receive it too. */
+const HOOK_FAILURE = Symbol('hook-failure');
+const ECHO_TO_SENDER = Symbol('echo-to-sender');
+
 /** One room's document, presence and connected sockets: the transport-free sync engine. */
 export class Room {
   readonly doc = new Y.Doc();
@@ -44,19 +60,26 @@ export class Room {
   /** Each socket with the awareness client ids it speaks for. */
   private readonly sockets = new Map<SyncSocket, Set<number>>();
   private readonly owners = new Map<number, SyncSocket>();
+  private readonly unresolved: UnresolvedUpdates<SyncSocket>;
 
   constructor(
     readonly id: string,
     storedUpdates: readonly Uint8Array[],
     private readonly hooks: RoomHooks,
     private readonly onProtocolError: ProtocolErrorHandler = () => {},
+    options: Partial<RoomOptions> = {},
   ) {
+    this.unresolved = new UnresolvedUpdates({ ...DEFAULT_UNRESOLVED_LIMITS, ...options }, (socket) =>
+      this.fail(socket, new Error('update depends on changes the client never sent')),
+    );
     applyStoredUpdates(this.doc, storedUpdates);
     // The server is not a participant: it must not show up in anyone's presence list.
     this.awareness.setLocalState(null);
     this.doc.on('update', this.handleDocUpdate);
     this.awareness.on('update', this.handleAwarenessUpdate);
     this.doc.getMap(META_MAP).observe(this.handleMetaChange);
+    // Text stored before the server kept line endings LF: fix it once, stored like any change.
+    this.transactAndReport(SERVER_ORIGIN, () => normaliseLineEndings(this.text));
   }
 
   get connectionCount(): number {
@@ -99,9 +122,7 @@ export class Room {
     try {
       this.dispatch(socket, message);
     } catch (err) {
-      this.onProtocolError(socket, err as Error);
-      socket.close(CLOSE_CODES.invalidMessage, 'invalid message');
-      this.leave(socket);
+      this.fail(socket, err as Error);
     }
   }
 
@@ -110,6 +131,7 @@ export class Room {
     const owned = this.sockets.get(socket);
     if (!owned) return;
     this.sockets.delete(socket);
+    this.unresolved.forget(socket);
     if (owned.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...owned], socket);
   }
 
@@ -124,10 +146,10 @@ export class Room {
   /** Apply a change made by the server (not a client), stored and broadcast like any other. */
   changeMeta(change: RoomMeta): void {
     const map = this.doc.getMap<unknown>(META_MAP);
-    this.doc.transact(() => {
+    this.transactAndReport(SERVER_ORIGIN, () => {
       if (change.name !== undefined) map.set(META_KEYS.name, change.name);
       if (change.language !== undefined) map.set(META_KEYS.language, change.language);
-    }, SERVER_ORIGIN);
+    });
   }
 
   destroy(): void {
@@ -161,30 +183,102 @@ export class Room {
         socket.send(syncStep2Message(this.doc, decoding.readVarUint8Array(decoder)));
         return;
       case syncProtocol.messageYjsSyncStep2:
-      case syncProtocol.messageYjsUpdate: {
-        const update = decoding.readVarUint8Array(decoder);
-        assertValidUpdate(update);
-        Y.applyUpdate(this.doc, update, socket);
-        this.dropUnresolvedDependencies();
-        return;
-      }
+      case syncProtocol.messageYjsUpdate:
+        return this.applyClientUpdate(socket, decoding.readVarUint8Array(decoder));
       default:
         throw new Error(`unknown sync step ${step}`);
     }
   }
 
   /**
-   * Parts of an update that depend on changes this room never saw are parked by Yjs: never stored,
-   * yet served to every joining client, and re-merged on every later update. Drop them and close
-   * the socket instead; the client still holds them and sends them again, with what they depend
-   * on, when it resyncs after reconnecting.
+   * The one way a client changes the document (sync step 2 and update alike). Parts that depend on
+   * changes the room does not have yet wait for them beside the document (UnresolvedUpdates).
    */
-  private dropUnresolvedDependencies(): void {
+  private applyClientUpdate(socket: SyncSocket, update: Uint8Array): void {
+    assertValidUpdate(update);
+    this.transactAndReport(socket, (transaction) => {
+      try {
+        Y.applyUpdate(this.doc, update);
+      } finally {
+        this.unresolved.park(socket, this.doc.store);
+      }
+      const retried = this.applyReadyParts(socket);
+      this.keepLineEndingsLf(transaction, [update, ...retried]);
+    });
+    if (this.unresolved.overBudget(socket)) throw new Error('too many bytes of updates waiting for their dependencies');
+    this.settleWaitingSockets();
+  }
+
+  /** Applies the socket's waiting parts whose dependencies arrived, again until none is ready; returns what was applied. */
+  private applyReadyParts(socket: SyncSocket): Uint8Array[] {
     const { store } = this.doc;
-    if (store.pendingStructs === null && store.pendingDs === null) return;
-    store.pendingStructs = null;
-    store.pendingDs = null;
-    throw new Error('update depends on changes the server does not have');
+    const applied: Uint8Array[] = [];
+    for (let ready = this.unresolved.takeReady(socket, store); ready.length > 0; ready = this.unresolved.takeReady(socket, store)) {
+      for (const part of ready) applied.push(...this.applyWaitingPart(socket, part));
+    }
+    return applied;
+  }
+
+  private applyWaitingPart(socket: SyncSocket, part: WaitingPart): Uint8Array[] {
+    const encoded = [part.structs, part.deletes].filter((bytes) => bytes !== null);
+    for (const bytes of encoded) {
+      Y.applyUpdateV2(this.doc, bytes);
+      this.unresolved.park(socket, this.doc.store, part.arrivedAt);
+    }
+    return encoded;
+  }
+
+  /** A change may unblock other sockets' waiting parts: each is applied as that socket's change. */
+  private settleWaitingSockets(): void {
+    for (let ready = this.unresolved.socketsWithReadyParts(this.doc.store); ready.length > 0; ready = this.unresolved.socketsWithReadyParts(this.doc.store)) {
+      for (const socket of ready) {
+        try {
+          this.transactAndReport(socket, (transaction) => this.keepLineEndingsLf(transaction, this.applyReadyParts(socket)));
+        } catch (err) {
+          this.fail(socket, err as Error);
+        }
+      }
+    }
+  }
+
+  /**
+   * Rewrites `\r` the transaction brought in, in the same transaction, so the one update relayed holds
+   * the net effect and no editor ever sees a `\r`. Looks only when the applied bytes can hold one.
+   */
+  private keepLineEndingsLf(transaction: Y.Transaction, applied: readonly Uint8Array[]): void {
+    if (!applied.some(mayCarryCarriageReturn)) return;
+    const added = carriageReturnItemsAddedIn(transaction, this.text);
+    if (added.size === 0) return;
+    // Applying a client's update marked the transaction remote; left so, Yjs would take the server's
+    // own insert in it for another client using the server's id, and change that id each time.
+    transaction.local = true;
+    normaliseLineEndings(this.text, added);
+    // The sender holds the `\r` too: it must receive the fix.
+    transaction.meta.set(ECHO_TO_SENDER, true);
+  }
+
+  /**
+   * Runs `change` in one transaction, then throws a ServerFailure if a hook failed meanwhile. Hooks
+   * never throw inside Yjs: a listener throwing during its cleanup leaves the document unable to
+   * finish any later transaction (no more 'update' events: nothing stored or relayed again).
+   */
+  private transactAndReport(origin: unknown, change: (transaction: Y.Transaction) => void): void {
+    const transaction = this.doc.transact((t) => {
+      change(t);
+      return t;
+    }, origin);
+    const failure: unknown = transaction.meta.get(HOOK_FAILURE);
+    if (failure === undefined) return;
+    const reason = failure instanceof Error ? failure.message : String(failure);
+    throw new ServerFailure(`storing or reporting a change failed: ${reason}`, { cause: failure });
+  }
+
+  /** Closes one socket after its message failed: 1011 when the server failed, 1007 for bad input. */
+  private fail(socket: SyncSocket, error: Error): void {
+    this.onProtocolError(socket, error);
+    if (error instanceof ServerFailure) socket.close(CLOSE_CODES.internalError, 'server error');
+    else socket.close(CLOSE_CODES.invalidMessage, 'invalid message');
+    this.leave(socket);
   }
 
   /** Applies only entries for client ids this socket owns or that nobody owns yet. */
@@ -199,9 +293,10 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, socket);
   }
 
-  private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    this.hooks.onUpdate(update);
-    this.broadcast(syncUpdateMessage(update), origin);
+  private readonly handleDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    // Relayed before storing: should storing fail, every client still holds what this room holds.
+    this.broadcast(syncUpdateMessage(update), transaction.meta.has(ECHO_TO_SENDER) ? null : origin);
+    runHook(transaction, () => this.hooks.onUpdate(update));
   };
 
   private readonly handleAwarenessUpdate = (
@@ -224,7 +319,7 @@ export class Room {
   };
 
   private readonly handleMetaChange = (_event: Y.YMapEvent<unknown>, transaction: Y.Transaction): void => {
-    if (transaction.origin !== SERVER_ORIGIN) this.hooks.onMetaChange(this.meta());
+    if (transaction.origin !== SERVER_ORIGIN) runHook(transaction, () => this.hooks.onMetaChange(this.meta()));
   };
 
   private everyoneAwarenessMessage(): Uint8Array {
@@ -232,10 +327,19 @@ export class Room {
     return awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present));
   }
 
-  /** Encodes once, sends the same buffer to every socket but the one it came from. */
+  /** Encodes once, sends the same buffer to every socket but the one it came from (none when `except` is null). */
   private broadcast(message: Uint8Array, except: unknown): void {
     for (const socket of this.sockets.keys()) {
       if (socket !== except) socket.send(message);
     }
+  }
+}
+
+/** Runs a hook inside a Yjs listener; its failure is kept on the transaction for transactAndReport. */
+function runHook(transaction: Y.Transaction, hook: () => void): void {
+  try {
+    hook();
+  } catch (err) {
+    if (!transaction.meta.has(HOOK_FAILURE)) transaction.meta.set(HOOK_FAILURE, err);
   }
 }

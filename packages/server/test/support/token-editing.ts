@@ -4,24 +4,42 @@ import type * as Y from 'yjs';
  * Edits made of unique tokens such as `[c3-17]`, so "nothing lost" is checkable after any
  * interleaving: inserts land only between tokens and deletes remove whole tokens, so the final text
  * must be exactly the inserted tokens minus the deleted ones, each once.
+ *
+ * With `payloads`, some tokens carry a payload that the sync path must get right: CRLF and lone CR line endings
+ * (the server rewrites both to LF, so tokens are compared in that form), emoji (surrogate pairs,
+ * one of them a ZWJ sequence) and combining characters. A `\r` is never a token's last character,
+ * so what follows it, which decides the rewrite, is always inside the same token.
  */
-const TOKEN = /\[c\d+-\d+\]/g;
+const TOKEN = /\[c\d+-\d+[^[\]]*\]/g;
+const PAYLOADS = ['', '', '', ' a\r\nb', ' a\rb', ' \u{1F600}', ' e\u0301', ' \u{1F469}\u200D\u{1F4BB}\r\n.'];
+
+/** A token as it reads once the server has normalised its line endings. */
+export const lfToken = (token: string): string => token.replace(/\r\n?/g, '\n');
 
 export class TokenLedger {
+  /** Tokens as inserted and as deleted, both in their LF form. */
   readonly inserted = new Set<string>();
   readonly deleted = new Set<string>();
 
+  constructor(private readonly options: { payloads: boolean } = { payloads: false }) {}
+
   insert(text: Y.Text, client: number, random: () => number): string {
-    const token = `[c${client}-${this.inserted.size}]`;
+    const payload = this.options.payloads ? PAYLOADS[Math.floor(random() * PAYLOADS.length)]! : '';
+    const token = `[c${client}-${this.inserted.size}${payload}]`;
     const boundaries = tokenBoundaries(text.toString());
     const at = boundaries[Math.floor(random() * boundaries.length)] ?? 0;
     text.insert(at, token);
-    this.inserted.add(token);
+    this.inserted.add(lfToken(token));
     return token;
   }
 
+  /**
+   * Deletes a random token this client sees in LF form. A token still holding its `\r` (its author has
+   * not yet received the server's rewrite) is left alone: deleting it concurrently with the rewrite of a
+   * lone CR would keep the LF the server inserted, a known effect of normalising on the server.
+   */
   deleteOne(text: Y.Text, random: () => number): void {
-    const matches = [...text.toString().matchAll(TOKEN)];
+    const matches = [...text.toString().matchAll(TOKEN)].filter((m) => !m[0].includes('\r'));
     const victim = matches[Math.floor(random() * matches.length)];
     if (!victim) return;
     text.delete(victim.index, victim[0].length);
