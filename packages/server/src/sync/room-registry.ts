@@ -156,9 +156,10 @@ export class RoomRegistry {
       {
         onUpdate: (update) => this.options.commits.enqueueUpdate(roomId, incarnation, update),
         onMetaChange: (meta) => this.storeMeta(roomId, incarnation, meta),
+        acceptsEdits: () => this.options.commits.accepts(roomId),
       },
-      (socket: SyncSocket, err: Error) =>
-        this.options.log.warn({ roomId, err: err.message }, 'closing socket after invalid message'),
+      (socket: SyncSocket, err: Error) => this.options.log.warn({ roomId, err: err.message }, 'closing socket after a refused message'),
+      { retired: mergeStateVectors(stored.retiredStateVectors.map((encoded) => Y.decodeStateVector(encoded))) },
     );
     this.options.compaction.noteLogGrowth(roomId, stored.logLength);
     return { room, incarnation };

@@ -56,7 +56,7 @@ describe('Room', () => {
     it('closes every socket (1001) and stops the awareness timer', () => {
       vi.useFakeTimers();
       const timersBefore = vi.getTimerCount();
-      const room = new Room('room-timer', [INITIAL_UPDATE], { onUpdate: () => {}, onMetaChange: () => {} });
+      const room = new Room('room-timer', [INITIAL_UPDATE], { onUpdate: () => {}, onMetaChange: () => {}, acceptsEdits: () => true });
       // y-protocols' Awareness runs an interval to expire stale states.
       expect(vi.getTimerCount()).toBeGreaterThan(timersBefore);
       const [a, b] = joinAll(room, 'a', 'b');

@@ -149,15 +149,18 @@ export interface TestRoomOptions extends Partial<RoomOptions> {
   storedUpdates?: readonly Uint8Array[];
   /** Runs before the update is recorded in `stored`, e.g. to make storing fail. */
   beforeStore?: (update: Uint8Array) => void;
+  /** Whether storage takes more edits; always by default. */
+  acceptsEdits?: () => boolean;
 }
 
-export function newRoom({ storedUpdates = [INITIAL_UPDATE], beforeStore, ...options }: TestRoomOptions = {}): Room {
+export function newRoom({ storedUpdates = [INITIAL_UPDATE], beforeStore, acceptsEdits = () => true, ...options }: TestRoomOptions = {}): Room {
   const hooks: RoomHooks = {
     onUpdate: (update) => {
       beforeStore?.(update);
       stored.push(update);
     },
     onMetaChange: (meta) => void metaChanges.push(meta),
+    acceptsEdits,
   };
   const room = new Room('room-test', storedUpdates, hooks, (socket, error) => void protocolErrors.push({ socket, error }), options);
   rooms.push(room);

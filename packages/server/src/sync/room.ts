@@ -11,6 +11,7 @@ import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awareness-updat
 import { carriageReturnItemsAddedIn, mayCarryCarriageReturn, normaliseLineEndings } from './line-endings.js';
 import { awarenessMessage, syncStep1Message, syncStep2Message, syncUpdateMessage } from './messages.js';
 import { DEFAULT_UNRESOLVED_LIMITS, UnresolvedUpdates, type UnresolvedLimits, type WaitingPart } from './unresolved-updates.js';
+import { carriesNewStructs, overlapsStateVector, type StateVector } from './state-vectors.js';
 import { assertValidUpdate } from './update-guard.js';
 
 /**
@@ -32,6 +33,8 @@ export interface RoomHooks {
   onUpdate(update: Uint8Array): void;
   /** A client changed the room's settings (`meta` map). Not called for `SERVER_ORIGIN` changes. */
   onMetaChange(meta: RoomMeta): void;
+  /** False while storage cannot keep up (its backlog for this room is full): clients' new edits are refused. */
+  acceptsEdits(): boolean;
 }
 
 /** Transaction origin for changes the server makes itself (e.g. the rooms API). */
@@ -39,7 +42,21 @@ export const SERVER_ORIGIN = Symbol('pairwise-server');
 
 export type ProtocolErrorHandler = (socket: SyncSocket, error: Error) => void;
 
-export type RoomOptions = UnresolvedLimits;
+export interface RoomOptions extends UnresolvedLimits {
+  /** What rooms deleted earlier under this id held: content of theirs never enters this room. */
+  retired: StateVector;
+}
+
+/** A client change the room refuses for a reason the client can act on, with the close code that says it. */
+class RefusedChange extends Error {
+  constructor(
+    readonly closeCode: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'RefusedChange';
+  }
+}
 
 /** The server failed while handling a client's message (e.g. storage refused a change): not the client's fault. */
 export class ServerFailure extends Error {
@@ -61,6 +78,7 @@ export class Room {
   private readonly sockets = new Map<SyncSocket, Set<number>>();
   private readonly owners = new Map<number, SyncSocket>();
   private readonly unresolved: UnresolvedUpdates<SyncSocket>;
+  private readonly retired: StateVector;
 
   constructor(
     readonly id: string,
@@ -69,6 +87,7 @@ export class Room {
     private readonly onProtocolError: ProtocolErrorHandler = () => {},
     options: Partial<RoomOptions> = {},
   ) {
+    this.retired = options.retired ?? new Map();
     this.unresolved = new UnresolvedUpdates({ ...DEFAULT_UNRESOLVED_LIMITS, ...options }, (socket) =>
       this.fail(socket, new Error('update depends on changes the client never sent')),
     );
@@ -196,6 +215,7 @@ export class Room {
    */
   private applyClientUpdate(socket: SyncSocket, update: Uint8Array): void {
     assertValidUpdate(update);
+    this.assertAcceptable(update);
     this.transactAndReport(socket, (transaction) => {
       try {
         Y.applyUpdate(this.doc, update);
@@ -207,6 +227,18 @@ export class Room {
     });
     if (this.unresolved.overBudget(socket)) throw new Error('too many bytes of updates waiting for their dependencies');
     this.settleWaitingSockets();
+  }
+
+  /**
+   * Refuses content of a room deleted earlier under this id (a tab left open on it, reconnecting),
+   * and new edits while storage cannot take them; an update with nothing new (a reader's sync
+   * step 2) always passes, so readers stay connected.
+   */
+  private assertAcceptable(update: Uint8Array): void {
+    if (overlapsStateVector(update, this.retired)) throw new RefusedChange(CLOSE_CODES.roomNotFound, 'room deleted');
+    if (!this.hooks.acceptsEdits() && carriesNewStructs(update, this.doc)) {
+      throw new RefusedChange(CLOSE_CODES.storageUnavailable, 'storage unavailable');
+    }
   }
 
   /** Applies the socket's waiting parts whose dependencies arrived, again until none is ready; returns what was applied. */
@@ -276,7 +308,8 @@ export class Room {
   /** Closes one socket after its message failed: 1011 when the server failed, 1007 for bad input. */
   private fail(socket: SyncSocket, error: Error): void {
     this.onProtocolError(socket, error);
-    if (error instanceof ServerFailure) socket.close(CLOSE_CODES.internalError, 'server error');
+    if (error instanceof RefusedChange) socket.close(error.closeCode, error.reason);
+    else if (error instanceof ServerFailure) socket.close(CLOSE_CODES.internalError, 'server error');
     else socket.close(CLOSE_CODES.invalidMessage, 'invalid message');
     this.leave(socket);
   }

@@ -26,3 +26,12 @@ export function overlapsStateVector(update: Uint8Array, covered: StateVector): b
   }
   return false;
 }
+
+/** Whether `update` holds any struct `doc` does not have yet (deletions alone do not count). */
+export function carriesNewStructs(update: Uint8Array, doc: Y.Doc): boolean {
+  const { to } = Y.parseUpdateMeta(update);
+  for (const [client, clock] of to) {
+    if (clock > Y.getState(doc.store, client)) return true;
+  }
+  return false;
+}
