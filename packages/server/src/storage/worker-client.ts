@@ -18,12 +18,15 @@ export class WorkerClient {
   private nextId = 1;
   private failure: Error | null = null;
   private closing: Promise<void> | null = null;
+  /** For messages: the worker's own threadId reads -1 once it has exited. */
+  private readonly name: string;
 
   private constructor(private readonly worker: Worker) {
+    this.name = `worker thread ${worker.threadId}`;
     worker.on('message', (answer: WorkerAnswer) => this.settle(answer));
     worker.on('error', (err) => this.fail(err));
     worker.on('messageerror', (err) => this.fail(err));
-    worker.on('exit', (code) => this.fail(new Error(`${this.describe()} exited (code ${code})`)));
+    worker.on('exit', (code) => this.fail(new Error(`${this.name} exited (code ${code})`)));
     worker.unref();
   }
 
@@ -36,7 +39,7 @@ export class WorkerClient {
 
   call<T>(method: string, args: unknown[] = [], transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.closing) return Promise.reject(new Error(`${this.describe()} is closed`));
+    if (this.closing) return Promise.reject(new Error(`${this.name} is closed`));
     return this.send<T>(method, args, transfer);
   }
 
@@ -70,13 +73,9 @@ export class WorkerClient {
 
   private fail(err: Error): void {
     // The first cause is the one worth reporting; 'exit' always follows 'error'.
-    this.failure ??= this.closing ? new Error(`${this.describe()} is closed`) : err;
+    this.failure ??= this.closing ? new Error(`${this.name} is closed`) : err;
     for (const call of this.pending.values()) call.reject(this.failure);
     this.pending.clear();
-  }
-
-  private describe(): string {
-    return `worker ${this.worker.threadId}`;
   }
 }
 
