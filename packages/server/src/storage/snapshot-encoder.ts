@@ -1,4 +1,5 @@
 import type { SnapshotEncoder } from './compaction.js';
+import { packUpdates } from './packed-updates.js';
 import { workerEntry, WorkerClient } from './worker-client.js';
 
 /**
@@ -15,7 +16,9 @@ export class OffThreadSnapshotEncoder {
     this.waiting++;
     const worker = (this.worker ??= WorkerClient.start(workerEntry(import.meta.url, 'snapshot-worker'), null));
     try {
-      return await (await worker).call<Uint8Array>('encodeUpdatesAsSnapshot', [updates]);
+      const packed = packUpdates(updates);
+      const transfer = [packed.bytes.buffer as ArrayBuffer, packed.lengths.buffer as ArrayBuffer];
+      return await (await worker).call<Uint8Array>('encodeUpdatesAsSnapshot', [packed], transfer);
     } finally {
       if (--this.waiting === 0) this.stop(worker);
     }
