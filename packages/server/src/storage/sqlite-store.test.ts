@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -81,5 +81,10 @@ describe('SqliteWorkerStore on disk', () => {
     db.pragma('user_version = 99');
     db.close();
     await expect(SqliteWorkerStore.open(file)).rejects.toThrow(/newer/);
+  });
+
+  it('rejects (never hangs) when the storage worker cannot open the file', async () => {
+    await writeFile(join(dir, 'not-a-directory'), '');
+    await expect(SqliteWorkerStore.open(join(dir, 'not-a-directory', 'rooms.db'))).rejects.toThrow(/EEXIST|ENOTDIR/);
   });
 });
