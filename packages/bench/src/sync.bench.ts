@@ -6,6 +6,8 @@
  *   npm run bench                       (from the repository root; builds first)
  *   node packages/bench/dist/sync.bench.js [only=keystroke,fanout,join,idle] [servers=pairwise-memory,...]
  *                                          [clients=2,16,64] [fanoutUpdates=1000] [seconds=3]
+ *   node packages/bench/dist/sync.bench.js only=fanout,keystroke servers=pairwise-sqlite,pairwise-sqlite-slow
+ *                                       (fan-out with fast storage and with 200 ms commits, side by side)
  */
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { isServerKind, SERVER_KINDS, type ServerKind } from './sync/ipc.js';

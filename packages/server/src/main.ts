@@ -6,7 +6,7 @@ import { LocalCompletionProvider, OpenAiCompletionProvider, type CompletionProvi
 import { ConfigError, loadConfig, type CompletionConfig, type Config } from './config.js';
 import { createPairwiseServer } from './server.js';
 import { PostgresRoomStore } from './storage/postgres-store.js';
-import { SqliteRoomStore } from './storage/sqlite-store.js';
+import { SqliteWorkerStore } from './storage/sqlite-worker-store.js';
 import type { RoomStore } from './storage/store.js';
 
 /** Compaction threshold: small enough that load stays fast, large enough that it runs rarely. */
@@ -79,7 +79,7 @@ function completionProviderFor(config: CompletionConfig): CompletionProvider {
 function openStore(config: Config, log: Logger): Promise<RoomStore> {
   return config.databaseUrl
     ? PostgresRoomStore.open(config.databaseUrl, { onError: (err) => log.error({ err }, 'idle PostgreSQL connection failed') })
-    : SqliteRoomStore.open(join(config.dataDir, 'pairwise.sqlite'));
+    : SqliteWorkerStore.open(join(config.dataDir, 'pairwise.sqlite'));
 }
 
 main().catch((err: unknown) => {

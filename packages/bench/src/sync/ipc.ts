@@ -1,6 +1,7 @@
 /** Messages between the benchmark (parent) and a server under test (child), over Node's IPC channel. */
 
-export const SERVER_KINDS = ['pairwise-memory', 'pairwise-sqlite', 'y-websocket-server', 'ws-relay'] as const;
+/** `pairwise-sqlite-slow`: every SQLite commit takes 200 ms more (a slow fsync), to show it never delays fan-out. */
+export const SERVER_KINDS = ['pairwise-memory', 'pairwise-sqlite', 'pairwise-sqlite-slow', 'y-websocket-server', 'ws-relay'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 export function isServerKind(value: string): value is ServerKind {

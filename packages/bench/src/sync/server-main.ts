@@ -8,6 +8,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isServerKind, type ChildMessage, type LoopDelay, type MemorySample, type ParentMessage, type ServerKind } from './ipc.js';
 import type { BenchServer } from './peers/bench-server.js';
 
+/** How much longer each SQLite commit takes for `pairwise-sqlite-slow`: fsyncs of 5-230 ms were seen under disk load. */
+const SLOW_COMMIT_MS = 200;
+
 function send(message: ChildMessage): void {
   process.send?.(message);
 }
@@ -19,6 +22,8 @@ async function start(kind: ServerKind, dataDir: string): Promise<BenchServer> {
       return (await import('./peers/pairwise.js')).startPairwise('memory', dataDir);
     case 'pairwise-sqlite':
       return (await import('./peers/pairwise.js')).startPairwise('sqlite', dataDir);
+    case 'pairwise-sqlite-slow':
+      return (await import('./peers/pairwise.js')).startPairwise('sqlite', dataDir, SLOW_COMMIT_MS);
     case 'y-websocket-server':
       return (await import('./peers/reference.js')).startReference();
     case 'ws-relay':

@@ -10,6 +10,7 @@ import { SYNC_PATH, type ChildMessage, type LoopDelay, type MemorySample, type P
 export const SERVER_LABELS: Record<ServerKind, string> = {
   'pairwise-memory': 'pairwise/mem',
   'pairwise-sqlite': 'pairwise/sqlite',
+  'pairwise-sqlite-slow': 'sqlite+200ms',
   'y-websocket-server': 'y-ws-server 0.1.1',
   'ws-relay': 'ws relay',
 };

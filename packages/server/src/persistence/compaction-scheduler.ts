@@ -1,14 +1,17 @@
 import type { Logger } from 'pino';
 import { compactStoredDocument } from '../storage/compaction.js';
+import { OffThreadSnapshotEncoder } from '../storage/snapshot-encoder.js';
 import type { RoomStore } from '../storage/store.js';
 
 /**
  * Runs storage-driven compaction in the background, at most once at a time per room, and counts
  * how much each room's log has grown so a room is compacted once it passes `threshold` entries.
+ * Rebuilding the document runs in a worker thread, so compacting a large room never stalls fan-out.
  */
 export class CompactionScheduler {
   private readonly logLengths = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly encoder = new OffThreadSnapshotEncoder();
 
   constructor(
     private readonly store: RoomStore,
@@ -39,7 +42,7 @@ export class CompactionScheduler {
   private compact(roomId: string): void {
     if (this.running.has(roomId)) return;
     const started = performance.now();
-    const run = compactStoredDocument(this.store, roomId)
+    const run = compactStoredDocument(this.store, roomId, this.encoder.encode)
       .then((result) => {
         if (result) {
           const ms = Math.round(performance.now() - started);

@@ -1,6 +1,9 @@
 import * as Y from 'yjs';
 import type { RoomStore } from './store.js';
 
+/** Folds a stored document's updates into one snapshot; OffThreadSnapshotEncoder does it off the event loop. */
+export type SnapshotEncoder = (updates: Uint8Array[]) => Promise<Uint8Array> | Uint8Array;
+
 export interface CompactionResult {
   /** How many stored updates (snapshot included) the new snapshot replaces. */
   updatesBefore: number;
@@ -39,12 +42,16 @@ export function encodeUpdatesAsSnapshot(updates: readonly Uint8Array[]): Uint8Ar
  * Works from what is stored, not from an in-memory document, so it stays correct when several
  * server instances write the same room: the snapshot covers exactly the log entries read, and
  * entries appended meanwhile keep a later seq and survive. Returns null when the room does not
- * exist or its log is already empty.
+ * exist or its log is already empty. `encode` does the rebuild (in this thread unless told otherwise).
  */
-export async function compactStoredDocument(store: RoomStore, roomId: string): Promise<CompactionResult | null> {
+export async function compactStoredDocument(
+  store: RoomStore,
+  roomId: string,
+  encode: SnapshotEncoder = encodeUpdatesAsSnapshot,
+): Promise<CompactionResult | null> {
   const stored = await store.loadDocument(roomId);
   if (stored === null || stored.logLength === 0) return null;
-  const snapshot = encodeUpdatesAsSnapshot(stored.updates);
+  const snapshot = await encode(stored.updates);
   await store.compactDocument(roomId, snapshot, stored.lastSeq);
   return { updatesBefore: stored.updates.length, bytesAfter: snapshot.byteLength };
 }

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
-import { PostgresRoomStore, SqliteRoomStore, type RoomStore } from '../../src/storage/index.js';
+import { PostgresRoomStore, SqliteWorkerStore, type RoomStore } from '../../src/storage/index.js';
 import { createTestDatabase, describeWithPostgres } from './postgres.js';
 
 export interface StoreBackend {
@@ -22,7 +22,7 @@ export async function createSqliteBackend(): Promise<StoreBackend> {
   const dir = await mkdtemp(join(tmpdir(), 'pairwise-test-'));
   return {
     name: 'sqlite',
-    open: () => SqliteRoomStore.open(join(dir, 'pairwise.sqlite')),
+    open: () => SqliteWorkerStore.open(join(dir, 'pairwise.sqlite')),
     env: { DATA_DIR: dir },
     destroy: () => rm(dir, { recursive: true, force: true }),
   };

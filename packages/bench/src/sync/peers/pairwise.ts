@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import * as Y from 'yjs';
 import { DEFAULT_LANGUAGE } from '@pairwise/protocol';
 import {
-  createPairwiseServer, LocalCompletionProvider, MemoryRoomStore, SqliteRoomStore, type RoomStore,
+  createPairwiseServer, LocalCompletionProvider, MemoryRoomStore, SqliteWorkerStore, type RoomStore,
 } from '@pairwise/server';
 import type { BenchServer } from './bench-server.js';
 
@@ -12,10 +12,13 @@ const MiB = 1024 * 1024;
 /**
  * Pairwise as `main.ts` runs it (production defaults from config.ts), except `idleUnloadMs`:
  * 1 s instead of 10 s so the join scenario can measure a cold load without a long wait.
+ * `simulatedCommitDelayMs` slows every SQLite commit inside the storage worker, as a slow disk would.
  */
-export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: string): Promise<BenchServer> {
+export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: string, simulatedCommitDelayMs = 0): Promise<BenchServer> {
   const store: RoomStore =
-    storage === 'memory' ? new MemoryRoomStore() : await SqliteRoomStore.open(join(dataDir, 'pairwise.sqlite'));
+    storage === 'memory'
+      ? new MemoryRoomStore()
+      : await SqliteWorkerStore.open(join(dataDir, 'pairwise.sqlite'), { simulatedCommitDelayMs });
   const server = await createPairwiseServer({
     store,
     log: pino({ level: 'silent' }),

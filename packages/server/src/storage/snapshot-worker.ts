@@ -1,0 +1,9 @@
+/** Worker-thread entry of OffThreadSnapshotEncoder: rebuilds stored documents into snapshots. */
+import { encodeUpdatesAsSnapshot } from './compaction.js';
+import { unpackUpdates, type PackedUpdates } from './packed-updates.js';
+import { serveCalls } from './worker-host.js';
+
+await serveCalls(async () => ({
+  methods: { encodeUpdatesAsSnapshot: (packed: PackedUpdates) => encodeUpdatesAsSnapshot(unpackUpdates(packed)) },
+  close: () => undefined,
+}));

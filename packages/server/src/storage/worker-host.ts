@@ -1,0 +1,52 @@
+import { parentPort } from 'node:worker_threads';
+import { serializeError, type WorkerAnswer, type WorkerCall, type WorkerReady } from './worker-protocol.js';
+
+/** What a worker serves: its methods by name, plus how to shut down before the thread ends. */
+export interface CallHandler {
+  readonly methods: Readonly<Record<string, (...args: never[]) => unknown>>;
+  close(): Promise<void> | void;
+}
+
+/**
+ * Worker side of WorkerClient: `open()` builds the handler (its failure is reported as the ready
+ * answer), then calls are answered one at a time in arrival order. The `close` call shuts the
+ * handler down and lets the thread end.
+ */
+export async function serveCalls(open: () => Promise<CallHandler>): Promise<void> {
+  const port = parentPort;
+  if (port === null) throw new Error('serveCalls must run in a worker thread');
+  let handler: CallHandler;
+  try {
+    handler = await open();
+  } catch (err) {
+    port.postMessage({ ready: false, error: serializeError(err) } satisfies WorkerReady);
+    return;
+  }
+  port.postMessage({ ready: true } satisfies WorkerReady);
+  let queue = Promise.resolve();
+  port.on('message', (call: WorkerCall) => {
+    queue = queue.then(async () => {
+      const answer = await answerCall(handler, call);
+      port.postMessage(answer.message, answer.transfer);
+      if (call.method === 'close') port.close();
+    });
+  });
+}
+
+async function answerCall(handler: CallHandler, call: WorkerCall): Promise<{ message: WorkerAnswer; transfer: ArrayBuffer[] }> {
+  try {
+    const method = call.method === 'close' ? () => handler.close() : handler.methods[call.method];
+    if (method === undefined) throw new TypeError(`unknown worker method ${call.method}`);
+    const value = await (method as (...args: unknown[]) => unknown)(...call.args);
+    return { message: { id: call.id, ok: true, value }, transfer: transferablesOf(value) };
+  } catch (err) {
+    return { message: { id: call.id, ok: false, error: serializeError(err) }, transfer: [] };
+  }
+}
+
+/** A Uint8Array answer that owns its whole buffer moves to the caller instead of being copied. */
+function transferablesOf(value: unknown): ArrayBuffer[] {
+  if (!(value instanceof Uint8Array)) return [];
+  const { buffer } = value;
+  return buffer instanceof ArrayBuffer && buffer.byteLength === value.byteLength ? [buffer] : [];
+}
