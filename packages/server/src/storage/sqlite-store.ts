@@ -197,6 +197,16 @@ export class SqliteRoomStore implements RoomStore {
     this.stmt.ping.get();
   }
 
+  /**
+   * Caps the database at `pages` pages (never below its current size): writes past it fail with
+   * SQLITE_FULL exactly as on a full disk. For fault tests; raise the cap to give the space back.
+   * Returns the cap in effect.
+   */
+  async capPageCount(pages: number): Promise<number> {
+    if (!Number.isInteger(pages) || pages < 1) throw new RangeError(`invalid page cap ${pages}`);
+    return this.db.pragma(`max_page_count = ${pages}`, { simple: true }) as number;
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

@@ -57,6 +57,11 @@ export class SqliteWorkerStore implements RoomStore {
     return this.worker.call('ping');
   }
 
+  /** See SqliteRoomStore.capPageCount: simulates a full disk in fault tests. */
+  capPageCount(pages: number): Promise<number> {
+    return this.worker.call('capPageCount', [pages]);
+  }
+
   close(): Promise<void> {
     return this.worker.close();
   }

@@ -1,0 +1,68 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { CLOSE_CODES } from '@pairwise/protocol';
+import { SqliteWorkerStore } from '../src/storage/index.js';
+import { connectClient, waitFor, type TestClient } from './support/clients.js';
+import { storedTextOf, typeTokens } from './support/fault-typing.js';
+import { runSeed } from './support/random.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+import { assertHoldsExactly } from './support/token-editing.js';
+
+/** SQLite out of space (a page cap, failing exactly as a full disk does) while three users type. */
+
+let server: TestServer | undefined;
+let clients: TestClient[] = [];
+let dir: string | undefined;
+
+afterEach(async () => {
+  clients.forEach((c) => c.destroy());
+  clients = [];
+  await server?.close().catch(() => {});
+  server = undefined;
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+it('disk full: edits are kept and retried, typists are told (4503, /health 503), nothing is lost when space returns', { timeout: 60_000 }, async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pairwise-full-'));
+  const file = join(dir, 'pairwise.sqlite');
+  const store = await SqliteWorkerStore.open(file);
+  // A small backlog bound, so the room stops taking edits (4503) while the disk is full.
+  server = await startTestServer({ store, flushWindowMs: 50, maxRoomBacklogBytes: 2 * 1024 });
+  const roomId = await server.createRoom({ language: 'plaintext' });
+  clients = [0, 1, 2].map(() => connectClient(server!.wsUrl, roomId));
+  await Promise.all(clients.map((c) => c.synced()));
+  const told: number[] = [];
+  for (const c of clients) c.provider.on('connection-close', (event) => event && told.push(event.code));
+
+  let phase: 'space' | 'full' | 'back' = 'space';
+  let healthWhileFull = 0;
+  const ledger = await typeTokens(clients, runSeed(), 5_000, async (elapsedMs) => {
+    if (phase === 'space' && elapsedMs > 800) {
+      phase = 'full';
+      await store.capPageCount(1);
+    } else if (phase === 'full' && healthWhileFull !== 503) {
+      healthWhileFull = (await fetch(`${server!.url}/health`)).status;
+    } else if (phase === 'full' && told.includes(CLOSE_CODES.storageUnavailable) && elapsedMs > 3_000) {
+      phase = 'back';
+      await store.capPageCount(1_000_000_000);
+    }
+  });
+  expect({ phase, healthWhileFull, told: told.length }).toMatchObject({ phase: 'back' });
+  expect(healthWhileFull).toBe(503);
+  expect(told.every((code) => code === CLOSE_CODES.storageUnavailable)).toBe(true);
+
+  const texts = () => clients.map((c) => c.text.toString());
+  await waitFor(() => new Set(texts()).size === 1 && clients.every((c) => c.provider.synced), 'clients converge', 20_000);
+  const [converged] = texts();
+  assertHoldsExactly(converged!, ledger.expected());
+  await server.server.commits.flush();
+  const fresh = await SqliteWorkerStore.open(file);
+  try {
+    expect(await storedTextOf(fresh, roomId)).toBe(converged);
+  } finally {
+    await fresh.close();
+  }
+  expect((await fetch(`${server.url}/health`)).status).toBe(200);
+});
