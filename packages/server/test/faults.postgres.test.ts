@@ -13,7 +13,7 @@ import { assertHoldsExactly } from './support/token-editing.js';
 
 let server: TestServer | undefined;
 let clients: TestClient[] = [];
-let cleanups: (() => Promise<void>)[] = [];
+const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
   clients.forEach((c) => c.destroy());
