@@ -6,6 +6,7 @@ import { storedTextOf, typeTokens } from './support/fault-typing.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from './support/postgres.js';
 import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
 import { runSeed } from './support/random.js';
+import { spawnServer, type ServerProcess } from './support/server-process.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { assertHoldsExactly } from './support/token-editing.js';
 
@@ -96,5 +97,45 @@ describe('PostgreSQL restarted (a private server of this test)', () => {
     expect(healthWhileDown).toBe(503);
     await expectNothingLost(pg.url, roomId, ledger.expected());
     await waitFor(async () => (await fetch(`${server!.url}/health`)).status === 200, '/health recovers');
+  });
+
+  // A shutdown during an outage must neither hang nor pretend: it retries for SHUTDOWN_RETRY_MS,
+  // then names what it could not store and exits 1; the clients that hold those edits push them
+  // to the next server.
+  it('SIGTERM while it is down: retries for the configured time, logs the room it could not store, exits 1; the edit survives', { timeout: 90_000 }, async () => {
+    pg = await startPrivatePostgres();
+    cleanups.push(() => pg.destroy());
+    const env = { DATABASE_URL: pg.url, FLUSH_WINDOW_MS: '50', SHUTDOWN_RETRY_MS: '1500' };
+    const processes: ServerProcess[] = [];
+    cleanups.push(async () => {
+      for (const p of processes) p.child.kill('SIGKILL');
+    });
+    const first = await spawnServer(env);
+    processes.push(first);
+    const response = await fetch(`${first.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"language":"plaintext"}' });
+    const { id: roomId } = (await response.json()) as { id: string };
+    clients = [0, 1].map(() => connectClient(first.wsUrl, roomId));
+    await Promise.all(clients.map((c) => c.synced()));
+
+    await pg.stop();
+    clients[0]!.text.insert(0, '[c0-0]');
+    await waitFor(() => clients[1]!.text.toString() === '[c0-0]', 'the server accepted the edit');
+    const stopping = Date.now();
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(1);
+    expect(Date.now() - stopping).toBeGreaterThanOrEqual(1_400);
+    expect(first.output()).toMatch(/could not be stored/);
+    expect(first.output()).toContain(roomId);
+
+    await pg.start();
+    const second = await spawnServer({ ...env, PORT: String(first.port) });
+    processes.push(second);
+    await waitFor(() => clients.every((c) => c.provider.synced), 'clients reconnect to the next server', 20_000);
+    const fresh = await PostgresRoomStore.open(pg.url);
+    try {
+      await waitFor(async () => (await storedTextOf(fresh, roomId)) === '[c0-0]', 'the edit is stored', 10_000);
+    } finally {
+      await fresh.close();
+    }
   });
 });
