@@ -41,7 +41,7 @@ function exited(child: ChildProcess): Promise<void> {
  * Starts the built server (`npm run build` first) on a free port with a throwaway SQLite dir,
  * and resolves once `GET /health` answers.
  */
-export async function startServer(options: { startTimeoutMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(options: { startTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
   for (const [what, path] of [
     ['server build', SERVER_MAIN],
     ['web build', join(WEB_DIST, 'index.html')],
@@ -53,7 +53,7 @@ export async function startServer(options: { startTimeoutMs?: number } = {}): Pr
   let log = '';
   const child = spawn(process.execPath, [SERVER_MAIN], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', WEB_DIST_DIR: WEB_DIST },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', WEB_DIST_DIR: WEB_DIST, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const append = (chunk: Buffer) => {
