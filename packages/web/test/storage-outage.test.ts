@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startPrivatePostgres, type PrivatePostgres } from '../../server/test/support/private-postgres';
-import { chromiumAvailable, launchChromium } from './support/browser';
-import { createRoom, getRoom, joinRoom, newUserPage, placeCaret } from './support/room';
-import { startServer, type RunningServer } from './support/server';
+import { chromiumAvailable } from './support/browser';
+import { createRoom, getRoom, joinRoom, placeCaret } from './support/room';
+import { useBrowserSuite } from './support/suite';
 
 /**
  * What a person sees when the server cannot save: the database goes down while they type, the room
@@ -15,29 +15,17 @@ const POLL = { timeout: 30_000, interval: 200 };
 
 describe.skipIf(!chromiumAvailable())('storage outage in Chromium against the real server', () => {
   let pg: PrivatePostgres;
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
+  const { base, newPage } = useBrowserSuite(async () => {
     pg = await startPrivatePostgres();
-    server = await startServer({ env: { DATABASE_URL: pg.url, MAX_ROOM_BACKLOG_BYTES: '1024', FLUSH_WINDOW_MS: '50' } });
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    await pg?.destroy();
-  }, 30_000);
+    return { env: { DATABASE_URL: pg.url, MAX_ROOM_BACKLOG_BYTES: '1024', FLUSH_WINDOW_MS: '50' }, stop: () => pg.destroy() };
+  });
 
   const banner = (page: Page) => page.getByTestId('connection-banner');
 
   it('says it cannot save, keeps the edits, and saves them once the database is back', async () => {
-    const room = await createRoom(server.baseUrl, { language: 'plaintext' });
-    const page = await newUserPage(browser, contexts);
-    await joinRoom(page, server.baseUrl, room.id, 'Dana Diaz');
+    const room = await createRoom(base(), { language: 'plaintext' });
+    const page = await newPage();
+    await joinRoom(page, base(), room.id, 'Dana Diaz');
     await placeCaret(page, 'end');
 
     await pg.stop();
@@ -50,8 +38,8 @@ describe.skipIf(!chromiumAvailable())('storage outage in Chromium against the re
     await pg.start();
     await expect.poll(() => banner(page).isVisible(), POLL).toBe(false);
     await expect
-      .poll(async () => (await getRoom(server.baseUrl, room.id).catch(() => ({ code: '' }))).code, POLL)
+      .poll(async () => (await getRoom(base(), room.id).catch(() => ({ code: '' }))).code, POLL)
       .toContain('second-after-the-backlog-filled');
-    expect((await getRoom(server.baseUrl, room.id)).code).toContain(`first:${'a'.repeat(1_500)}`);
+    expect((await getRoom(base(), room.id)).code).toContain(`first:${'a'.repeat(1_500)}`);
   });
 });

@@ -11,14 +11,26 @@ export interface BrowserSuite {
   newPage(): Promise<Page>;
 }
 
-/** Starts the built server and Chromium for a `describe` block and closes both afterwards. */
-export function useBrowserSuite(): BrowserSuite {
+/** Something the server depends on (e.g. a database of the suite's own), started first and stopped last. */
+export interface SuiteService {
+  /** Environment for the server process. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built server and Chromium for a `describe` block and closes both afterwards; with
+ * `service`, starts that first and passes its environment to the server.
+ */
+export function useBrowserSuite(service?: () => Promise<SuiteService>): BrowserSuite {
+  let started: SuiteService | undefined;
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    server = await startServer();
+    started = await service?.();
+    server = await startServer({ env: started?.env ?? {} });
     browser = await launchChromium();
   }, 60_000);
 
@@ -26,6 +38,7 @@ export function useBrowserSuite(): BrowserSuite {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
     await server?.stop();
+    await started?.stop();
   }, 30_000);
 
   return {
