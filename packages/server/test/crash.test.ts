@@ -26,7 +26,7 @@ await describeEachBackend('process crash and shutdown', (createBackend) => {
   const clients: TestClient[] = [];
 
   afterEach(async () => {
-    clients.splice(0).forEach((c) => c.destroy());
+    for (const c of clients.splice(0)) c.destroy();
     for (const p of processes.splice(0)) {
       p.child.kill('SIGKILL');
       await p.exited;
@@ -59,19 +59,21 @@ await describeEachBackend('process crash and shutdown', (createBackend) => {
     // window bounds. Regression: counting the author's own copy made tokens that had not yet left
     // the typist look accepted, and the test failed now and then on a busy CI machine.
     const acceptedAt = new Map<string, number>();
-    clients.forEach((c, i) =>
+    for (const [i, c] of clients.entries()) {
       c.doc.on('update', (_update: Uint8Array, origin: unknown) => {
         if (origin !== c.provider) return;
         const now = Date.now();
         for (const token of tokensOf(c.text.toString())) {
           if (!token.startsWith(`[c${i}-`) && !acceptedAt.has(token)) acceptedAt.set(token, now);
         }
-      }),
-    );
+      });
+    }
     const ledger = new TokenLedger();
     const random = seededRandom(7);
     const typingStartedAt = first.output().length;
-    const typing = setInterval(() => clients.forEach((c, i) => ledger.insert(c.text, i, random)), 10);
+    const typing = setInterval(() => {
+      for (const [i, c] of clients.entries()) ledger.insert(c.text, i, random);
+    }, 10);
     try {
       await new Promise((r) => setTimeout(r, TYPING_MS));
       const lastCommitAt = first.output().length;

@@ -14,7 +14,7 @@ await describeEachBackend('delete and re-create under the same id', (createBacke
   let clients: TestClient[] = [];
 
   afterEach(async () => {
-    clients.forEach((c) => c.destroy());
+    for (const c of clients) c.destroy();
     clients = [];
     await server?.close();
     await backend?.destroy();

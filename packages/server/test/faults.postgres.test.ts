@@ -16,7 +16,7 @@ let clients: TestClient[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
-  clients.forEach((c) => c.destroy());
+  for (const c of clients) c.destroy();
   clients = [];
   await server?.close().catch(() => {});
   server = undefined;

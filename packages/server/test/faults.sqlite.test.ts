@@ -17,7 +17,7 @@ let clients: TestClient[] = [];
 let dir: string | undefined;
 
 afterEach(async () => {
-  clients.forEach((c) => c.destroy());
+  for (const c of clients) c.destroy();
   clients = [];
   await server?.close().catch(() => {});
   server = undefined;

@@ -56,7 +56,7 @@ describe('local completion: general behaviour', () => {
   });
 
   it('ranks nearer and more frequent identifiers first', () => {
-    const far = 'alpha_far = 1\n' + 'x = 0\n'.repeat(400);
+    const far = `alpha_far = 1\n${'x = 0\n'.repeat(400)}`;
     const answer = localAt('python', `${far}alpha_near = 2\nprint(alpha_near, alpha_near)\nalpha_`);
     expect(answer.allSuggestions[0]?.label).toBe('alpha_near');
   });

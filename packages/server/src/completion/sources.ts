@@ -23,9 +23,9 @@ export function gatherSources(ctx: CursorContext): Source[] {
   for (const level of levels) {
     // Once the longer contexts hold nearly all the mass, shorter ones cannot change any decision.
     if (remaining < NEGLIGIBLE_MASS) break;
-    const escape = escapeProbability(level.continuations.map((c) => c.text), level.order === 0 ? ctx.word.length : 1);
-    sources.push({ kind: 'document', order: level.order, lambda: remaining * (1 - escape), options: level.continuations });
-    remaining *= escape;
+    const escapeShare = escapeProbability(level.continuations.map((c) => c.text), level.order === 0 ? ctx.word.length : 1);
+    sources.push({ kind: 'document', order: level.order, lambda: remaining * (1 - escapeShare), options: level.continuations });
+    remaining *= escapeShare;
   }
   const priors = priorSources(ctx, closer);
   const priorTotal = Math.max(1, priors.reduce((sum, s) => sum + s.lambda, 0));

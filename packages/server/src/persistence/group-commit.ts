@@ -158,7 +158,7 @@ export class GroupCommitter {
       );
       return true;
     }
-    taken.forEach((t) => this.backlogs.stored(t));
+    for (const t of taken) this.backlogs.stored(t);
     const counts = new Map(taken.map((t) => [t.write.roomId, t.write.updates.length]));
     this.options.log.debug({ rooms: taken.length, ms: Math.round(performance.now() - started) }, 'stored updates');
     this.options.onCommitted?.(counts);

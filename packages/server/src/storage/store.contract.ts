@@ -239,7 +239,7 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
       appended.fill(0);
       const loaded = await loadOrFail(store, 'alias');
       expect(loaded.updates).toEqual([bytes(1, 1), bytes(2, 2)]);
-      loaded.updates.forEach((update) => update.fill(7));
+      for (const update of loaded.updates) update.fill(7);
 
       const snapshot = bytes(5, 5);
       await store.compactDocument('alias', snapshot, loaded.lastSeq);

@@ -88,7 +88,7 @@ describe('Room line endings', () => {
       d.getText(CODE_TEXT).insert(400, 'y\rz');
     });
     room.receive(b!, updateFrame(update));
-    expect(room.text.toString()).toBe('x'.repeat(50) + expected.slice(0, 350) + 'y\nz' + expected.slice(350));
+    expect(room.text.toString()).toBe(`${'x'.repeat(50)}${expected.slice(0, 350)}y\nz${expected.slice(350)}`);
   });
 
   it('an update without CR whose bytes hold 0x0D (client id 13) changes nothing else and is not echoed', () => {

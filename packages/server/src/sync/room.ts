@@ -184,9 +184,11 @@ export class Room {
     const type = decoding.readVarUint(decoder);
     switch (type) {
       case MESSAGE_SYNC:
-        return this.receiveSync(socket, decoder);
+        this.receiveSync(socket, decoder);
+        return;
       case MESSAGE_AWARENESS:
-        return this.receiveAwareness(socket, decoding.readVarUint8Array(decoder));
+        this.receiveAwareness(socket, decoding.readVarUint8Array(decoder));
+        return;
       case MESSAGE_QUERY_AWARENESS:
         socket.send(this.everyoneAwarenessMessage());
         return;
@@ -203,7 +205,8 @@ export class Room {
         return;
       case syncProtocol.messageYjsSyncStep2:
       case syncProtocol.messageYjsUpdate:
-        return this.applyClientUpdate(socket, decoding.readVarUint8Array(decoder));
+        this.applyClientUpdate(socket, decoding.readVarUint8Array(decoder));
+        return;
       default:
         throw new Error(`unknown sync step ${step}`);
     }

@@ -83,7 +83,10 @@ export class SyncEndpoint {
     onOpen: (ws: WebSocket) => void,
     onAbandoned: () => void = () => {},
   ): void {
-    if (socket.destroyed) return onAbandoned();
+    if (socket.destroyed) {
+      onAbandoned();
+      return;
+    }
     // `ws` refuses some handshakes without calling back (a bad key, version or method, a client that
     // half-closed while the room loaded): it answers or destroys the socket. Whatever it does, the socket
     // closes, and what this upgrade took must be given back then.

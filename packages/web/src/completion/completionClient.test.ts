@@ -42,7 +42,10 @@ function setup(options: { ignoreAbort?: boolean } = {}) {
   const stub = stubFetch(options);
   let time = 1_000_000;
   const client = createCompletionClient({ fetch: stub.fetch, now: () => time });
-  return { ...stub, client, advance: (ms: number) => void (time += ms) };
+  const advance = (ms: number): void => {
+    time += ms;
+  };
+  return { ...stub, client, advance };
 }
 
 afterEach(() => vi.restoreAllMocks());

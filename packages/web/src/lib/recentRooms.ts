@@ -30,7 +30,11 @@ export function loadRecentRooms(store: KeyValueStore): RecentRoom[] {
   const seen = new Set<string>();
   return rooms
     .sort((a, b) => b.visitedAt - a.visitedAt)
-    .filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)))
+    .filter((r) => {
+      if (seen.has(r.id)) return false;
+      seen.add(r.id);
+      return true;
+    })
     .slice(0, RECENT_ROOMS_MAX);
 }
 

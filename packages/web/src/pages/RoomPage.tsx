@@ -36,6 +36,7 @@ export function RoomPage() {
     if (validId) preloadEditor();
   }, [validId]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies(attempt): the retry button bumps it to fetch the room again.
   useEffect(() => {
     if (!validId) {
       setLoad({ kind: 'invalid' });

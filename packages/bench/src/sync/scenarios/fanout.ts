@@ -140,7 +140,9 @@ function checkReaders(readers: readonly LightReader[], delivery: Delivery, expec
     if (i % step !== 0) continue;
     const doc = new Y.Doc();
     try {
-      Y.transact(doc, () => reader.payloads.forEach((u) => Y.applyUpdate(doc, u)));
+      Y.transact(doc, () => {
+        for (const u of reader.payloads) Y.applyUpdate(doc, u);
+      });
       if (doc.getText(CODE_TEXT).toString() !== expected) return `reader ${i} rebuilt a different text`;
     } finally {
       doc.destroy();
