@@ -41,7 +41,9 @@ await describeEachBackend('process crash and shutdown', (createBackend) => {
   };
 
   // Spawns and kills real server processes: generous time for a loaded CI machine.
-  it('kill -9 after three users typed for 2.5 s: every edit older than the flush window plus the measured commit time is on disk, and reconnecting clients restore the rest', { timeout: 90_000 }, async () => {
+  it('kill -9 after three users typed for 2.5 s: every edit older than the flush window plus the measured commit time is on disk, and reconnecting clients restore the rest', {
+    timeout: 90_000,
+  }, async () => {
     backend = await createBackend();
     const first = await start();
     const roomId = await createRoom(first.url);
@@ -99,7 +101,10 @@ await describeEachBackend('process crash and shutdown', (createBackend) => {
           `due on disk = window ${FLUSH_WINDOW_MS} ms + 2 x ${worstCommitMs} ms = ${dueWithinMs} ms: ` +
           `${due.length} edits due, ${lost.length} lost`,
       );
-      const serverErrors = first.output().split('\n').filter((line) => /"level":(40|50|60)/.test(line));
+      const serverErrors = first
+        .output()
+        .split('\n')
+        .filter((line) => /"level":(40|50|60)/.test(line));
       const lag = lost.map(([token, at]) => `${token} accepted ${killedAt - at} ms before the kill`);
       expect(lag, `accepted edits missing after kill -9; server warnings: ${serverErrors.join('\n')}`).toEqual([]);
       expect(due.length, 'accepted edits due on disk at the kill').toBeGreaterThanOrEqual(MIN_EDITS_DUE);

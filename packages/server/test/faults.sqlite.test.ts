@@ -24,7 +24,9 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-it('disk full: edits are kept and retried, typists are told (4503, /health 503), nothing is lost when space returns', { timeout: 60_000 }, async () => {
+it('disk full: edits are kept and retried, typists are told (4503, /health 503), nothing is lost when space returns', {
+  timeout: 60_000,
+}, async () => {
   dir = await mkdtemp(join(tmpdir(), 'pairwise-full-'));
   const file = join(dir, 'pairwise.sqlite');
   const store = await SqliteWorkerStore.open(file);

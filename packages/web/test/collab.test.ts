@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable } from './support/browser';
 import { useBrowserSuite } from './support/suite';
-import {
-  createRoom,
-  cursorLabels,
-  editorText,
-  getRoom,
-  joinRoom,
-  placeCaret,
-  presenceNames,
-  waitUntilConnected,
-} from './support/room';
+import { createRoom, cursorLabels, editorText, getRoom, joinRoom, placeCaret, presenceNames, waitUntilConnected } from './support/room';
 
 const POLL = { timeout: 15_000, interval: 100 };
 
 describe.skipIf(!chromiumAvailable())('web app in Chromium against the real server', () => {
   const { base, newPage } = useBrowserSuite();
 
-  it('two users see each other\'s text, cursors, presence and language changes', async () => {
+  it("two users see each other's text, cursors, presence and language changes", async () => {
     const room = await createRoom(base(), { name: 'Pairing', language: 'python' });
     const a = await newPage();
     const b = await newPage();

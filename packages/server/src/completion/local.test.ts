@@ -88,7 +88,9 @@ describe('local completion: general behaviour', () => {
   it('rejects with the abort reason when already aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('gone'));
-    await expect(new LocalCompletionProvider().complete({ code: 'x', cursorPosition: 1, language: 'python' }, controller.signal)).rejects.toThrow('gone');
+    await expect(
+      new LocalCompletionProvider().complete({ code: 'x', cursorPosition: 1, language: 'python' }, controller.signal),
+    ).rejects.toThrow('gone');
   });
 
   it('answers within a few milliseconds on a 5,000-line file', () => {

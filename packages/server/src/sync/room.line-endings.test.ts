@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CODE_TEXT } from '@pairwise/protocol';
-import {
-  clientOf, deliver, docs, editOn, joinAll, newRoom, setUpRoomTests, stored, storedText, updateFrame,
-} from './room.testkit.js';
+import { clientOf, deliver, docs, editOn, joinAll, newRoom, setUpRoomTests, stored, storedText, updateFrame } from './room.testkit.js';
 
 /**
  * Room: the code text stays LF-only whatever line endings clients send.

@@ -52,7 +52,13 @@ export class SyncEndpoint {
         if (!lease) {
           this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.roomNotFound, 'room not found'));
         } else {
-          this.accept(request, socket, head, (ws) => this.connect(ws, lease), () => lease.release());
+          this.accept(
+            request,
+            socket,
+            head,
+            (ws) => this.connect(ws, lease),
+            () => lease.release(),
+          );
         }
       },
       (err: unknown) => {

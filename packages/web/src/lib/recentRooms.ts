@@ -38,11 +38,7 @@ export function loadRecentRooms(store: KeyValueStore): RecentRoom[] {
     .slice(0, RECENT_ROOMS_MAX);
 }
 
-export function rememberRoom(
-  store: KeyValueStore,
-  room: Omit<RecentRoom, 'visitedAt'>,
-  now: number = Date.now(),
-): RecentRoom[] {
+export function rememberRoom(store: KeyValueStore, room: Omit<RecentRoom, 'visitedAt'>, now: number = Date.now()): RecentRoom[] {
   const rest = loadRecentRooms(store).filter((r) => r.id !== room.id);
   const rooms = [{ ...room, visitedAt: now }, ...rest].slice(0, RECENT_ROOMS_MAX);
   store.setItem(RECENT_ROOMS_KEY, JSON.stringify(rooms));

@@ -50,7 +50,11 @@ class Delivery {
   private readonly arrivals: Uint16Array;
   private readonly progress: Uint32Array;
 
-  constructor(private readonly readers: number, updates: number, private readonly onProgress: () => void) {
+  constructor(
+    private readonly readers: number,
+    updates: number,
+    private readonly onProgress: () => void,
+  ) {
     this.sentAt = new Float64Array(updates);
     this.arrivals = new Uint16Array(updates);
     this.progress = new Uint32Array(readers);
@@ -111,7 +115,12 @@ export async function runFanout(server: ServerHandle, options: FanoutOptions, sc
   cpu.start();
   const started = performance.now();
   pump();
-  await waitUntil(() => delivery.completed === options.updates || readers.some((r) => r.closed), 'every reader to get every update', RUN_TIMEOUT_MS, 2);
+  await waitUntil(
+    () => delivery.completed === options.updates || readers.some((r) => r.closed),
+    'every reader to get every update',
+    RUN_TIMEOUT_MS,
+    2,
+  );
   const elapsedMs = performance.now() - started;
   const usage = cpu.stop();
   const serverLoopDelay = await server.loopDelay();
