@@ -36,7 +36,11 @@ if (!existsSync(tsc) || !existsSync(vite)) {
 const serverSources = Math.max(newest(at('packages', 'server', 'src')), newest(at('packages', 'protocol', 'src')));
 if (newest(at('packages', 'server', 'dist')) < serverSources) run(tsc, ['-b', 'packages/server']);
 
-const webSources = Math.max(newest(at('packages', 'web', 'src')), newest(at('packages', 'protocol', 'src')), newest(at('packages', 'web', 'index.html')));
+const webSources = Math.max(
+  newest(at('packages', 'web', 'src')),
+  newest(at('packages', 'protocol', 'src')),
+  newest(at('packages', 'web', 'index.html')),
+);
 const webBuilt = existsSync(at('packages', 'web', 'dist', 'index.html')) ? newest(at('packages', 'web', 'dist')) : 0;
 if (webBuilt < webSources) run(vite, ['build', 'packages/web']);
 

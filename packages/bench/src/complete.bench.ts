@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   const latencyRows = [['language', 'chars', 'p50 ms', 'p99 ms', 'max ms', `p99 best-of-${REPEATS} ms`]];
   for (const corpus of corpora) latencyRows.push(await largeFileLatency(provider, corpus));
   console.log(alignColumns(latencyRows));
-  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   console.log(`\nnode ${process.version}, ${cpus().length} CPUs, load average ${load}`);
 }
 
@@ -71,7 +73,14 @@ async function largeFileLatency(provider: CompletionProvider, corpus: Corpus): P
   raw.sort((a, b) => a - b);
   best.sort((a, b) => a - b);
   const ms = (v: number): string => v.toFixed(3);
-  return [corpus.language, String(code.length), ms(percentile(raw, 50)), ms(percentile(raw, 99)), ms(raw[raw.length - 1] ?? 0), ms(percentile(best, 99))];
+  return [
+    corpus.language,
+    String(code.length),
+    ms(percentile(raw, 50)),
+    ms(percentile(raw, 99)),
+    ms(raw[raw.length - 1] ?? 0),
+    ms(percentile(best, 99)),
+  ];
 }
 
 /** The sampled files, repeated as needed, cut to exactly LARGE_FILE_LINES lines. */

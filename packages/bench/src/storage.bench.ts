@@ -105,10 +105,7 @@ async function loadAndApply(store: RoomStore, expectedText: string): Promise<{ l
 
 async function measure(store: RoomStore, workload: Workload): Promise<Measurement> {
   const now = Date.now();
-  await store.createRoom(
-    { id: ROOM_ID, name: 'bench', language: 'typescript', createdAt: now, updatedAt: now },
-    workload.initialUpdate,
-  );
+  await store.createRoom({ id: ROOM_ID, name: 'bench', language: 'typescript', createdAt: now, updatedAt: now }, workload.initialUpdate);
   const { incarnation } = (await store.loadDocument(ROOM_ID))!;
   const append = await time(async () => {
     for (const updates of workload.batches) await store.writeRooms([{ roomId: ROOM_ID, incarnation, updates }], Date.now());
@@ -205,8 +202,7 @@ function formatTable(results: { name: string; m: Measurement }[], workload: Work
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const header = ['', ...results.map((r) => r.name)];
-  const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(width) : cell.padStart(14))).join('');
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(width) : cell.padStart(14))).join('');
   return [line(header), ...rows.map(([label, value]) => line([label, ...results.map((r) => value(r.m))]))].join('\n');
 }
 

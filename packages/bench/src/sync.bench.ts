@@ -121,7 +121,10 @@ async function scenarioTable(name: ScenarioName, settings: Settings, columns: re
         }
         return perSize;
       });
-      return withPressure(keystrokeTable(columns, settings.clients, outcomes, KEYSTROKE.ratePerClient, settings.keystrokeSeconds), pressure);
+      return withPressure(
+        keystrokeTable(columns, settings.clients, outcomes, KEYSTROKE.ratePerClient, settings.keystrokeSeconds),
+        pressure,
+      );
     }
     case 'fanout': {
       const options = { ...FANOUT, updates: settings.fanoutUpdates };
@@ -142,7 +145,9 @@ async function scenarioTable(name: ScenarioName, settings: Settings, columns: re
 
 function machineLine(): string {
   const cpu = cpus();
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   return [
     `machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB,`,
     `${osType()} ${release()}, node ${process.version}, load average at start ${load}`,
@@ -164,8 +169,12 @@ async function main(): Promise<void> {
     failed ||= table.rows.some((r) => r.includes('FAIL'));
     console.log(formatTable(table));
   }
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
-  console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s; load average at end ${load}; server processes left running: ${liveServerCount()}`);
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  console.log(
+    `\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s; load average at end ${load}; server processes left running: ${liveServerCount()}`,
+  );
   if (failed) process.exitCode = 1;
 }
 

@@ -10,7 +10,10 @@ export const autocompleteBodySchema = z
     /** Offset into `code` in UTF-16 code units (what JavaScript string indices and Monaco's getOffsetAt use). */
     cursorPosition: z.number().int().min(0),
     language: z.enum(LANGUAGE_IDS),
-    roomId: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/).optional(),
+    roomId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{3,64}$/)
+      .optional(),
   })
   .refine((b) => b.cursorPosition <= b.code.length, {
     message: 'cursorPosition is past the end of code',

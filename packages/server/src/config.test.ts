@@ -8,8 +8,17 @@ const WEB = '/opt/pairwise/web/dist';
 const MiB = 1024 * 1024;
 
 const CORE_VARIABLES = [
-  'PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'LOG_LEVEL', 'WEB_DIST_DIR', 'FLUSH_WINDOW_MS', 'ROOM_IDLE_MS',
-  'MAX_MESSAGE_BYTES', 'MAX_BUFFERED_BYTES', 'PING_INTERVAL_MS',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'LOG_LEVEL',
+  'WEB_DIST_DIR',
+  'FLUSH_WINDOW_MS',
+  'ROOM_IDLE_MS',
+  'MAX_MESSAGE_BYTES',
+  'MAX_BUFFERED_BYTES',
+  'PING_INTERVAL_MS',
 ];
 
 const load = (env: NodeJS.ProcessEnv): Config => loadConfig(env, CWD, WEB);

@@ -52,7 +52,9 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     maxBacklogBytes: options.maxBacklogBytes,
     closeRetryMs: options.shutdownRetryMs,
     log,
-    onCommitted: (counts) => counts.forEach((n, roomId) => compaction.noteLogGrowth(roomId, n)),
+    onCommitted: (counts) => {
+      for (const [roomId, n] of counts) compaction.noteLogGrowth(roomId, n);
+    },
   });
   const registry = new RoomRegistry({ store, commits, compaction, idleUnloadMs: options.idleUnloadMs, log });
   const endpoint = new SyncEndpoint({

@@ -8,7 +8,7 @@ describe('POST /api/autocomplete', () => {
   const clients: TestClient[] = [];
 
   afterEach(async () => {
-    clients.splice(0).forEach((c) => c.destroy());
+    for (const c of clients.splice(0)) c.destroy();
     await server?.close();
   });
 

@@ -69,14 +69,29 @@ await describeBadInput('bad input: HTTP API', ({ server }) => {
 
       it('GET /api/rooms with a bad limit or cursor -> 400', async () => {
         const garbageCursor = Buffer.from('not a cursor').toString('base64url');
-        for (const query of ['limit=0', 'limit=-1', 'limit=abc', 'limit=1000', 'limit=2.5', `cursor=${garbageCursor}`, 'cursor=', 'cursor=%00', 'page=2']) {
+        for (const query of [
+          'limit=0',
+          'limit=-1',
+          'limit=abc',
+          'limit=1000',
+          'limit=2.5',
+          `cursor=${garbageCursor}`,
+          'cursor=',
+          'cursor=%00',
+          'page=2',
+        ]) {
           apiError(await api(s, 'GET', `/api/rooms?${query}`), 400);
         }
         expect((await api(s, 'GET', '/api/rooms?limit=5')).status).toBe(200);
       });
 
       it('unknown /api routes -> 404 JSON', async () => {
-        for (const [method, path] of [['GET', '/api/nope'], ['POST', '/api/rooms/abc/extra'], ['PUT', '/api/rooms/abc'], ['GET', '/api']]) {
+        for (const [method, path] of [
+          ['GET', '/api/nope'],
+          ['POST', '/api/rooms/abc/extra'],
+          ['PUT', '/api/rooms/abc'],
+          ['GET', '/api'],
+        ]) {
           const error = apiError(await api(s, method!, path!), 404);
           expect(error.code).toBe('not_found');
         }

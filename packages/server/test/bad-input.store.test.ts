@@ -50,7 +50,7 @@ await describeBadInput('bad input: storage', ({ server, openStore }) => {
       expect(response.body).toEqual({ status: 'ok' });
     });
 
-    it('503 when the store\'s ping rejects', async () => {
+    it("503 when the store's ping rejects", async () => {
       const downStore = withOverrides(await openStore(), {
         ping: async () => {
           throw new Error('connection refused');

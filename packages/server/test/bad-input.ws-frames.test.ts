@@ -79,7 +79,7 @@ await describeBadInput('bad input: WebSocket frames', ({ server }) => {
       await waitFor(() => (s.server.registry.loaded(roomId)?.connectionCount ?? 0) === 0, 'server let go of the socket');
     });
 
-    it('awareness spoofing over the wire: a raw client cannot change or remove another client\'s presence', async () => {
+    it("awareness spoofing over the wire: a raw client cannot change or remove another client's presence", async () => {
       const roomId = await s.createRoom();
       const alice = client(s, roomId);
       const bob = client(s, roomId);
@@ -87,7 +87,10 @@ await describeBadInput('bad input: WebSocket frames', ({ server }) => {
       const aliceUser = { name: 'Alice', color: '#ff0000' };
       alice.provider.awareness.setLocalStateField('user', aliceUser);
       const aliceId = alice.doc.clientID;
-      await waitFor(() => JSON.stringify(bob.provider.awareness.getStates().get(aliceId)?.user) === JSON.stringify(aliceUser), 'bob sees alice');
+      await waitFor(
+        () => JSON.stringify(bob.provider.awareness.getStates().get(aliceId)?.user) === JSON.stringify(aliceUser),
+        'bob sees alice',
+      );
 
       const mallory = rawClient(`${s.wsUrl}/${roomId}`);
       await mallory.opened;
@@ -97,7 +100,7 @@ await describeBadInput('bad input: WebSocket frames', ({ server }) => {
       mallory.ws.send(awarenessFrame([[aliceId, 20_000, null]]));
       // Then a legit announcement, as a barrier: once bob sees it, the server has handled the spoofs before it.
       mallory.ws.send(awarenessFrame([[malloryId, 1, { user: malloryUser }]]));
-      await waitFor(() => bob.provider.awareness.getStates().has(malloryId), 'bob sees mallory\'s own state');
+      await waitFor(() => bob.provider.awareness.getStates().has(malloryId), "bob sees mallory's own state");
 
       expect(bob.provider.awareness.getStates().get(aliceId)).toMatchObject({ user: aliceUser });
       const details = (await api(s, 'GET', `/api/rooms/${roomId}`)).body as { activeUsers: unknown[] };

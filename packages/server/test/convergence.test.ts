@@ -18,7 +18,7 @@ await describeEachBackend('randomized concurrent editing', (createBackend) => {
   let clients: TestClient[] = [];
 
   afterEach(async () => {
-    clients.forEach((c) => c.destroy());
+    for (const c of clients) c.destroy();
     clients = [];
     await server?.close();
     await backend?.destroy();
@@ -48,7 +48,9 @@ await describeEachBackend('randomized concurrent editing', (createBackend) => {
       else if (roll < 0.93) toggleConnection(client);
       else await new Promise((r) => setTimeout(r, random() * 15));
     }
-    clients.forEach((c) => c.provider.wsconnected || c.provider.connect());
+    for (const c of clients) {
+      if (!c.provider.wsconnected) c.provider.connect();
+    }
 
     const room = (): Room | undefined => server.server.registry.loaded(roomId);
     const views = (): string[] => [...clients.map(viewOf), ...(room() ? [viewOf(room()!)] : [])];
@@ -82,11 +84,11 @@ await describeEachBackend('randomized concurrent editing', (createBackend) => {
 /** Closes initiated by the server (client-initiated disconnects report a null event). */
 function recordServerCloses(clients: readonly TestClient[]): string[] {
   const closes: string[] = [];
-  clients.forEach((c, i) =>
+  for (const [i, c] of clients.entries()) {
     c.provider.on('connection-close', (event) => {
       if (event) closes.push(`client ${i}: ${event.code} ${event.reason}`);
-    }),
-  );
+    });
+  }
   return closes;
 }
 
@@ -95,11 +97,11 @@ function recordServerCloses(clients: readonly TestClient[]): string[] {
  * before the client's sync step 2, which carries the offline edits it depends on.
  */
 function typeWhileReconnecting(clients: readonly TestClient[], ledger: TokenLedger, random: () => number): void {
-  clients.forEach((c, i) =>
+  for (const [i, c] of clients.entries()) {
     c.provider.on('status', ({ status }) => {
       if (status === 'connected') ledger.insert(c.text, i, random);
-    }),
-  );
+    });
+  }
 }
 
 /** Renames the room or switches its language, as the web app's settings do. */

@@ -26,7 +26,7 @@ await describeEachBackend('process crash and shutdown', (createBackend) => {
   const clients: TestClient[] = [];
 
   afterEach(async () => {
-    clients.splice(0).forEach((c) => c.destroy());
+    for (const c of clients.splice(0)) c.destroy();
     for (const p of processes.splice(0)) {
       p.child.kill('SIGKILL');
       await p.exited;
@@ -41,7 +41,9 @@ await describeEachBackend('process crash and shutdown', (createBackend) => {
   };
 
   // Spawns and kills real server processes: generous time for a loaded CI machine.
-  it('kill -9 after three users typed for 2.5 s: every edit older than the flush window plus the measured commit time is on disk, and reconnecting clients restore the rest', { timeout: 90_000 }, async () => {
+  it('kill -9 after three users typed for 2.5 s: every edit older than the flush window plus the measured commit time is on disk, and reconnecting clients restore the rest', {
+    timeout: 90_000,
+  }, async () => {
     backend = await createBackend();
     const first = await start();
     const roomId = await createRoom(first.url);
@@ -59,19 +61,21 @@ await describeEachBackend('process crash and shutdown', (createBackend) => {
     // window bounds. Regression: counting the author's own copy made tokens that had not yet left
     // the typist look accepted, and the test failed now and then on a busy CI machine.
     const acceptedAt = new Map<string, number>();
-    clients.forEach((c, i) =>
+    for (const [i, c] of clients.entries()) {
       c.doc.on('update', (_update: Uint8Array, origin: unknown) => {
         if (origin !== c.provider) return;
         const now = Date.now();
         for (const token of tokensOf(c.text.toString())) {
           if (!token.startsWith(`[c${i}-`) && !acceptedAt.has(token)) acceptedAt.set(token, now);
         }
-      }),
-    );
+      });
+    }
     const ledger = new TokenLedger();
     const random = seededRandom(7);
     const typingStartedAt = first.output().length;
-    const typing = setInterval(() => clients.forEach((c, i) => ledger.insert(c.text, i, random)), 10);
+    const typing = setInterval(() => {
+      for (const [i, c] of clients.entries()) ledger.insert(c.text, i, random);
+    }, 10);
     try {
       await new Promise((r) => setTimeout(r, TYPING_MS));
       const lastCommitAt = first.output().length;
@@ -97,7 +101,10 @@ await describeEachBackend('process crash and shutdown', (createBackend) => {
           `due on disk = window ${FLUSH_WINDOW_MS} ms + 2 x ${worstCommitMs} ms = ${dueWithinMs} ms: ` +
           `${due.length} edits due, ${lost.length} lost`,
       );
-      const serverErrors = first.output().split('\n').filter((line) => /"level":(40|50|60)/.test(line));
+      const serverErrors = first
+        .output()
+        .split('\n')
+        .filter((line) => /"level":(40|50|60)/.test(line));
       const lag = lost.map(([token, at]) => `${token} accepted ${killedAt - at} ms before the kill`);
       expect(lag, `accepted edits missing after kill -9; server warnings: ${serverErrors.join('\n')}`).toEqual([]);
       expect(due.length, 'accepted edits due on disk at the kill').toBeGreaterThanOrEqual(MIN_EDITS_DUE);

@@ -14,7 +14,7 @@ await describeEachBackend('delete and re-create under the same id', (createBacke
   let clients: TestClient[] = [];
 
   afterEach(async () => {
-    clients.forEach((c) => c.destroy());
+    for (const c of clients) c.destroy();
     clients = [];
     await server?.close();
     await backend?.destroy();
@@ -60,7 +60,7 @@ await describeEachBackend('delete and re-create under the same id', (createBacke
 
   // Regression: an open tab that still held the deleted room's content pushed it into the new room
   // when it reconnected (its sync step 2 carries everything the new room lacks).
-  it('a client still holding the deleted room\'s content cannot push it into the new room', async () => {
+  it("a client still holding the deleted room's content cannot push it into the new room", async () => {
     await start(20);
     await server.createRoom({ id: 'old-tab', language: 'python' });
     const oldTab = client('old-tab');

@@ -17,7 +17,7 @@ let clients: TestClient[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
-  clients.forEach((c) => c.destroy());
+  for (const c of clients) c.destroy();
   clients = [];
   await server?.close().catch(() => {});
   server = undefined;
@@ -38,7 +38,15 @@ async function expectNothingLost(url: string, roomId: string, expected: Readonly
   await waitFor(() => new Set(texts()).size === 1, 'clients converge', 20_000);
   const [converged] = texts();
   assertHoldsExactly(converged!, expected);
-  await waitFor(() => server!.server.commits.flush().then(() => true, () => false), 'storage writes succeed again', 20_000);
+  await waitFor(
+    () =>
+      server!.server.commits.flush().then(
+        () => true,
+        () => false,
+      ),
+    'storage writes succeed again',
+    20_000,
+  );
   const fresh = await PostgresRoomStore.open(url);
   try {
     expect(await storedTextOf(fresh, roomId)).toBe(converged);
@@ -74,7 +82,9 @@ await describeWithPostgres('PostgreSQL connections terminated', () => {
 describe('PostgreSQL restarted (a private server of this test)', () => {
   let pg: PrivatePostgres;
 
-  it('down while three users type: /health says 503, a new user waits, and every edit is stored once it is back', { timeout: 90_000 }, async () => {
+  it('down while three users type: /health says 503, a new user waits, and every edit is stored once it is back', {
+    timeout: 90_000,
+  }, async () => {
     pg = await startPrivatePostgres();
     cleanups.push(() => pg.destroy());
     const roomId = await serveRoom(pg.url);

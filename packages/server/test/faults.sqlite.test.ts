@@ -17,14 +17,16 @@ let clients: TestClient[] = [];
 let dir: string | undefined;
 
 afterEach(async () => {
-  clients.forEach((c) => c.destroy());
+  for (const c of clients) c.destroy();
   clients = [];
   await server?.close().catch(() => {});
   server = undefined;
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-it('disk full: edits are kept and retried, typists are told (4503, /health 503), nothing is lost when space returns', { timeout: 60_000 }, async () => {
+it('disk full: edits are kept and retried, typists are told (4503, /health 503), nothing is lost when space returns', {
+  timeout: 60_000,
+}, async () => {
   dir = await mkdtemp(join(tmpdir(), 'pairwise-full-'));
   const file = join(dir, 'pairwise.sqlite');
   const store = await SqliteWorkerStore.open(file);

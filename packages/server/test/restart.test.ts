@@ -9,7 +9,7 @@ await describeEachBackend('server restart', (createBackend) => {
   const clients: TestClient[] = [];
 
   afterEach(async () => {
-    clients.splice(0).forEach((c) => c.destroy());
+    for (const c of clients.splice(0)) c.destroy();
     await server?.close();
     server = undefined;
     await backend?.destroy();

@@ -22,7 +22,7 @@ let server: TestServer | undefined;
 const clients: TestClient[] = [];
 
 afterEach(async () => {
-  clients.splice(0).forEach((c) => c.destroy());
+  for (const c of clients.splice(0)) c.destroy();
   await server?.close();
   server = undefined;
   if (dir) await rm(dir, { recursive: true, force: true });

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable } from './support/browser';
 import { useBrowserSuite } from './support/suite';
-import {
-  createRoom,
-  cursorLabels,
-  editorText,
-  getRoom,
-  joinRoom,
-  placeCaret,
-  presenceNames,
-  waitUntilConnected,
-} from './support/room';
+import { createRoom, cursorLabels, editorText, getRoom, joinRoom, placeCaret, presenceNames, waitUntilConnected } from './support/room';
 
 const POLL = { timeout: 15_000, interval: 100 };
 
 describe.skipIf(!chromiumAvailable())('web app in Chromium against the real server', () => {
   const { base, newPage } = useBrowserSuite();
 
-  it('two users see each other\'s text, cursors, presence and language changes', async () => {
+  it("two users see each other's text, cursors, presence and language changes", async () => {
     const room = await createRoom(base(), { name: 'Pairing', language: 'python' });
     const a = await newPage();
     const b = await newPage();
@@ -80,8 +71,8 @@ describe.skipIf(!chromiumAvailable())('web app in Chromium against the real serv
     await page.goto(`${base()}/r/no_such_room_123`);
     const notFound = page.getByTestId('room-not-found');
     await notFound.waitFor();
-    expect(await notFound.innerText()).toContain('Room not found');
-    expect(await notFound.innerText()).toContain('no_such_room_123');
+    expect(await notFound.textContent()).toContain('Room not found');
+    expect(await notFound.textContent()).toContain('no_such_room_123');
     await notFound.getByRole('link', { name: 'Go to the home page' }).click();
     await page.getByTestId('create-room').waitFor();
   }, 60_000);
@@ -96,8 +87,8 @@ describe.skipIf(!chromiumAvailable())('web app in Chromium against the real serv
     expect((await fetch(`${base()}/api/rooms/${room.id}`, { method: 'DELETE' })).status).toBe(204);
     const deleted = page.getByTestId('room-deleted');
     await deleted.waitFor();
-    expect(await deleted.innerText()).toContain('This room was deleted');
-    expect(await deleted.innerText()).toContain(room.id);
+    expect(await deleted.textContent()).toContain('This room was deleted');
+    expect(await deleted.textContent()).toContain(room.id);
     // y-websocket retries 100 ms after a drop and backs off to at most 2.5 s: 3 s would catch a retry.
     await page.waitForTimeout(3_000);
     expect(socketsAfterDelete).toEqual([]);

@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable } from './support/browser';
 import { useBrowserSuite } from './support/suite';
-import {
-  GHOST_TEXT,
-  countRequests,
-  createRoom,
-  editorText,
-  ghostText,
-  joinRoom,
-  nextFrames,
-  placeCaret,
-} from './support/room';
+import { GHOST_TEXT, countRequests, createRoom, editorText, ghostText, joinRoom, nextFrames, placeCaret } from './support/room';
 
 const POLL = { timeout: 15_000, interval: 100 };
 /** Comfortably longer than the 400 ms default pause plus a local-engine answer. */

@@ -39,8 +39,18 @@ export function loadCorpora(repoRoot: string, limits: SampleLimits): Corpus[] {
   const modules = join(repoRoot, 'node_modules');
   return [
     fromDirectories('python', ['/usr/lib/python3.11'], /\.py$/, limits),
-    fromDirectories('javascript', JS_PACKAGES.map((d) => join(modules, d)), /\.js$/, limits),
-    fromDirectories('typescript', TS_PACKAGES.map((d) => join(modules, d)), /(?<!\.d|\.test|\.tst)\.ts$/, limits),
+    fromDirectories(
+      'javascript',
+      JS_PACKAGES.map((d) => join(modules, d)),
+      /\.js$/,
+      limits,
+    ),
+    fromDirectories(
+      'typescript',
+      TS_PACKAGES.map((d) => join(modules, d)),
+      /(?<!\.d|\.test|\.tst)\.ts$/,
+      limits,
+    ),
     fromJavaSources(limits),
     fromDirectories('cpp', ['/usr/include/c++/12/bits'], /\.h$/, limits),
   ];
@@ -59,7 +69,10 @@ function fromJavaSources(limits: SampleLimits): Corpus {
   const zip = JAVA_SOURCE_ZIPS.find((z) => existsSync(z));
   if (zip === undefined) return { language: 'java', origin: 'no JDK src.zip found', files: [] };
   const listing = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const entries = listing.split('\n').filter((e) => JAVA_PACKAGE.test(e)).sort();
+  const entries = listing
+    .split('\n')
+    .filter((e) => JAVA_PACKAGE.test(e))
+    .sort();
   const read = (entry: string): string => execFileSync('unzip', ['-p', zip, entry], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   return { language: 'java', origin: `${zip} (java.base/java/util)`, files: takeWithinBudget(entries, read, limits) };
 }

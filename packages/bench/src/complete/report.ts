@@ -19,8 +19,16 @@ export function formatTable(rows: readonly Row[]): string {
     const saved = stats.baseline === 0 ? 0 : (100 * (stats.baseline - stats.keystrokes)) / stats.baseline;
     const acceptance = stats.shown === 0 ? 0 : (100 * stats.accepted) / stats.shown;
     return [
-      language, String(files), String(stats.chars), String(stats.baseline), String(stats.keystrokes), saved.toFixed(1),
-      String(stats.shown), acceptance.toFixed(1), percentile(sorted, 50).toFixed(3), percentile(sorted, 99).toFixed(3),
+      language,
+      String(files),
+      String(stats.chars),
+      String(stats.baseline),
+      String(stats.keystrokes),
+      saved.toFixed(1),
+      String(stats.shown),
+      acceptance.toFixed(1),
+      percentile(sorted, 50).toFixed(3),
+      percentile(sorted, 99).toFixed(3),
     ];
   });
   return alignColumns([header, ...body]);

@@ -60,7 +60,11 @@ export function isReady(client: BenchClient, stateful: boolean): boolean {
 }
 
 export async function connectAll(
-  wsUrl: string, rooms: readonly string[], stateful: boolean, scope: Scope, timeoutMs = 20_000,
+  wsUrl: string,
+  rooms: readonly string[],
+  stateful: boolean,
+  scope: Scope,
+  timeoutMs = 20_000,
 ): Promise<BenchClient[]> {
   const clients = rooms.map((room) => connectClient(wsUrl, room, scope));
   await waitUntil(() => clients.every((c) => isReady(c, stateful)), `${clients.length} clients to connect`, timeoutMs, 10);

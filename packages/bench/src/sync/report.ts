@@ -20,7 +20,13 @@ function flag(ok: boolean, problems: string[]): string {
   return ok && problems.length === 0 ? 'ok' : problems.join('; ') || 'WRONG';
 }
 
-export function keystrokeTable(columns: readonly string[], sizes: readonly number[], outcomes: readonly Outcome<Outcome<KeystrokeResult>[]>[], rate: number, seconds: number): Table {
+export function keystrokeTable(
+  columns: readonly string[],
+  sizes: readonly number[],
+  outcomes: readonly Outcome<Outcome<KeystrokeResult>[]>[],
+  rate: number,
+  seconds: number,
+): Table {
   const rows: Row[] = [];
   const notes: string[] = failureNotes(columns, outcomes);
   sizes.forEach((n, s) => {
@@ -39,7 +45,8 @@ export function keystrokeTable(columns: readonly string[], sizes: readonly numbe
           ...(r.deliveries < r.expectedDeliveries ? [`lost ${r.expectedDeliveries - r.deliveries}/${r.expectedDeliveries}`] : []),
           ...(r.converged ? [] : ['texts differ']),
           ...(r.disconnects > 0 ? [`${r.disconnects} disconnects`] : []),
-        ])),
+        ]),
+      ),
     );
     if (s < sizes.length - 1) rows.push(['', ...columns.map(() => '')]);
     notes.push(...perSize.flatMap((o, i) => (o.ok || !outcomes[i]?.ok ? [] : [`FAIL N=${n} ${columns[i]}: ${o.error}`])));
@@ -51,13 +58,19 @@ export function keystrokeTable(columns: readonly string[], sizes: readonly numbe
     notes: [
       'CPU is % of one core over the typing window; the bench client process runs all N providers.',
       'CPU time per delivery/frame is the figure to compare when the machine is busy: latency is not.',
-      'Loop delay: how late the server process\'s event loop ran (monitorEventLoopDelay), worst case.',
+      "Loop delay: how late the server process's event loop ran (monitorEventLoopDelay), worst case.",
       ...notes,
     ],
   };
 }
 
-export function fanoutTable(columns: readonly string[], outcomes: readonly Outcome<FanoutResult>[], readers: number, updates: number, window: number): Table {
+export function fanoutTable(
+  columns: readonly string[],
+  outcomes: readonly Outcome<FanoutResult>[],
+  readers: number,
+  updates: number,
+  window: number,
+): Table {
   return {
     title: `Fan-out: 1 writer, ${readers} readers, ${updates.toLocaleString('en-US')} updates, at most ${window} in flight`,
     columns,
@@ -75,11 +88,21 @@ export function fanoutTable(columns: readonly string[], outcomes: readonly Outco
       row('bench client CPU', outcomes, (r) => fmt.pct(r.clientCpuPct)),
       row('check', outcomes, (r) => flag(r.correct, r.problem ? [r.problem] : [])),
     ],
-    notes: ['RSS read in the server process after a forced GC; peak is VmHWM of a process started for this scenario.', ...failureNotes(columns, outcomes)],
+    notes: [
+      'RSS read in the server process after a forced GC; peak is VmHWM of a process started for this scenario.',
+      ...failureNotes(columns, outcomes),
+    ],
   };
 }
 
-export function joinTable(columns: readonly string[], outcomes: readonly Outcome<JoinResult>[], edits: number, chars: number, encodedBytes: number, joins: number): Table {
+export function joinTable(
+  columns: readonly string[],
+  outcomes: readonly Outcome<JoinResult>[],
+  edits: number,
+  chars: number,
+  encodedBytes: number,
+  joins: number,
+): Table {
   return {
     title: `Join: a ${chars.toLocaleString('en-US')}-char document made of ${edits.toLocaleString('en-US')} edits (${fmt.kb(encodedBytes)} KB encoded)`,
     columns,
@@ -113,7 +136,9 @@ export function idleTable(columns: readonly string[], outcomes: readonly Outcome
       row('RSS per loaded room KB', outcomes, (r) => fmt.kb(r.rssPerRoom)),
       row('RSS per idle connection KB', outcomes, (r) => fmt.kb(r.rssPerConnection)),
       row('JS heap per idle connection KB', outcomes, (r) => fmt.kb(r.heapPerConnection)),
-      row('check', outcomes, (r) => flag(r.correct, r.disconnects > 0 ? [`${r.disconnects} disconnects`] : r.correct ? [] : ['rooms did not sync'])),
+      row('check', outcomes, (r) =>
+        flag(r.correct, r.disconnects > 0 ? [`${r.disconnects} disconnects`] : r.correct ? [] : ['rooms did not sync']),
+      ),
     ],
     notes: [
       'Per-connection figures exclude room cost: (RSS at 10/room - RSS at 1/room) / connections added.',

@@ -161,10 +161,12 @@ function requester(child: ChildProcess): (message: Request) => Promise<Reply> {
         pending.delete(id);
         reject(new Error(`server did not answer ${message.type} in time`));
       }, REQUEST_TIMEOUT_MS);
-      const done = <T>(fn: (value: T) => void) => (value: T) => {
-        clearTimeout(timer);
-        fn(value);
-      };
+      const done =
+        <T>(fn: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(timer);
+          fn(value);
+        };
       pending.set(id, { resolve: done(resolve), reject: done(reject) });
       const failed = (err: Error): void => {
         pending.delete(id);

@@ -13,7 +13,10 @@ export function formatTable({ title, columns, rows, notes = [] }: Table): string
   const header = ['', ...columns];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const rule = '-'.repeat(widths.reduce((a, b) => a + b + 2, -2));
   return [`\n## ${title}`, line(header), rule, ...rows.map(line), ...notes.map((n) => `  ${n}`)].join('\n');
 }

@@ -33,7 +33,12 @@ function inlineCloser(ctx: CursorContext): Closer | null {
   // A string left open on this line closes first: `print("hi` → `")`.
   const quote = line.inside?.delimiter ?? '';
   if (lineOpen.length === 0 && quote === '') return null;
-  const closing = quote + lineOpen.map((b) => closingOf(b.char)).reverse().join('');
+  const closing =
+    quote +
+    lineOpen
+      .map((b) => closingOf(b.char))
+      .reverse()
+      .join('');
   const header = headerKeyword(ctx.code.slice(ctx.lineStart + ctx.indent.length, ctx.cursor), ctx);
   const closesString = quote !== '';
   if (ctx.table.blocks === 'colon') return { text: header ? `${closing}:` : closing, block: false, closesString };
@@ -54,7 +59,10 @@ function blockCloser(ctx: CursorContext, scan: BracketScan): Closer | null {
   const openerIndent = leadingWhitespace(openerLine);
   if (ctx.indent.length > openerIndent.length || !openerIndent.startsWith(ctx.indent)) return null;
   const sameLine = scan.open.filter((b) => b.offset >= openerStart);
-  const closing = sameLine.map((b) => closingOf(b.char)).reverse().join('');
+  const closing = sameLine
+    .map((b) => closingOf(b.char))
+    .reverse()
+    .join('');
   const terminator = needsTerminator(ctx, openerLine, sameLine, scan) ? ';' : '';
   return { text: openerIndent.slice(ctx.indent.length) + closing + terminator, block: true, closesString: false };
 }

@@ -64,12 +64,14 @@ describe('local completion: JavaScript', () => {
 
   it('completes members after `obj.` from the document', () => {
     const code = 'const obj = { alpha: 1, beta: 2 };\nobj.alpha = 2;\nobj.beta = 3;\nobj.';
-    const members = localAt('javascript', code).allSuggestions.filter((i) => i.kind === 'member').map((i) => i.label);
+    const members = localAt('javascript', code)
+      .allSuggestions.filter((i) => i.kind === 'member')
+      .map((i) => i.label);
     expect(members).toEqual(expect.arrayContaining(['alpha', 'beta']));
     expect(suggest('javascript', 'const obj = { alpha: 1 };\nobj.alpha = 2;\nobj.al')).toBe('pha');
   });
 
-  it('closes brackets and ends the statement in the document\'s semicolon style', () => {
+  it("closes brackets and ends the statement in the document's semicolon style", () => {
     expect(suggest('javascript', 'const a = 1;\nfoo(bar(1, 2')).toBe('));');
     expect(suggest('javascript', 'const a = 1\nfoo(bar(1, 2')).toBe('))');
     expect(texts('javascript', 'const a = 1;\nconsole.log("hi there')).toContain('");');

@@ -56,7 +56,7 @@ describe('local completion: general behaviour', () => {
   });
 
   it('ranks nearer and more frequent identifiers first', () => {
-    const far = 'alpha_far = 1\n' + 'x = 0\n'.repeat(400);
+    const far = `alpha_far = 1\n${'x = 0\n'.repeat(400)}`;
     const answer = localAt('python', `${far}alpha_near = 2\nprint(alpha_near, alpha_near)\nalpha_`);
     expect(answer.allSuggestions[0]?.label).toBe('alpha_near');
   });
@@ -88,7 +88,9 @@ describe('local completion: general behaviour', () => {
   it('rejects with the abort reason when already aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('gone'));
-    await expect(new LocalCompletionProvider().complete({ code: 'x', cursorPosition: 1, language: 'python' }, controller.signal)).rejects.toThrow('gone');
+    await expect(
+      new LocalCompletionProvider().complete({ code: 'x', cursorPosition: 1, language: 'python' }, controller.signal),
+    ).rejects.toThrow('gone');
   });
 
   it('answers within a few milliseconds on a 5,000-line file', () => {

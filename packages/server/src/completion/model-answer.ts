@@ -60,7 +60,11 @@ function stripEcho(text: string, prompt: ModelPrompt): string {
 
 /** Cut the answer where it starts repeating the text after the cursor. */
 function stripSuffixEcho(text: string, suffix: string): string {
-  const head = suffix.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  const head =
+    suffix
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? '';
   if (head.length < MIN_ECHO_CHARS) return text;
   const at = text.indexOf(head);
   return at === -1 ? text : text.slice(0, at);

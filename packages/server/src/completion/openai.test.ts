@@ -15,7 +15,14 @@ describe('OpenAiCompletionProvider', () => {
   const local = new LocalCompletionProvider();
   const signal = () => new AbortController().signal;
   const provider = (options: Partial<OpenAiCompletionOptions> = {}) =>
-    new OpenAiCompletionProvider({ baseUrl: server.baseUrl, apiKey: 'sk-test', model: 'tiny-coder', timeoutMs: 2_000, fallback: local, ...options });
+    new OpenAiCompletionProvider({
+      baseUrl: server.baseUrl,
+      apiKey: 'sk-test',
+      model: 'tiny-coder',
+      timeoutMs: 2_000,
+      fallback: local,
+      ...options,
+    });
   const localAnswer = () => local.complete(REQUEST, signal());
 
   beforeEach(async () => {
@@ -32,7 +39,13 @@ describe('OpenAiCompletionProvider', () => {
     expect(server.requests).toHaveLength(1);
     const [request] = server.requests;
     expect(request!.headers.authorization).toBe('Bearer sk-test');
-    expect(request!.body).toMatchObject({ model: 'tiny-coder', prompt: 'for i in ra', suffix: '\nprint(i)\n', temperature: 0, stream: false });
+    expect(request!.body).toMatchObject({
+      model: 'tiny-coder',
+      prompt: 'for i in ra',
+      suffix: '\nprint(i)\n',
+      temperature: 0,
+      stream: false,
+    });
     expect(request!.body.max_tokens).toBeLessThanOrEqual(128);
     expect(request!.body.stop).toEqual(['\n\n']);
 

@@ -23,12 +23,18 @@ export function gatherSources(ctx: CursorContext): Source[] {
   for (const level of levels) {
     // Once the longer contexts hold nearly all the mass, shorter ones cannot change any decision.
     if (remaining < NEGLIGIBLE_MASS) break;
-    const escape = escapeProbability(level.continuations.map((c) => c.text), level.order === 0 ? ctx.word.length : 1);
-    sources.push({ kind: 'document', order: level.order, lambda: remaining * (1 - escape), options: level.continuations });
-    remaining *= escape;
+    const escapeShare = escapeProbability(
+      level.continuations.map((c) => c.text),
+      level.order === 0 ? ctx.word.length : 1,
+    );
+    sources.push({ kind: 'document', order: level.order, lambda: remaining * (1 - escapeShare), options: level.continuations });
+    remaining *= escapeShare;
   }
   const priors = priorSources(ctx, closer);
-  const priorTotal = Math.max(1, priors.reduce((sum, s) => sum + s.lambda, 0));
+  const priorTotal = Math.max(
+    1,
+    priors.reduce((sum, s) => sum + s.lambda, 0),
+  );
   for (const prior of priors) sources.push({ ...prior, lambda: (remaining * prior.lambda) / priorTotal });
   return sources.filter((s) => s.options.length > 0 && s.lambda > 0);
 }

@@ -34,8 +34,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     logController,
     // URLs the router refuses before any route runs (bad percent-encoding, over-long ids) get the API's error shape too.
     // (The cast drops the route generics Fastify threads through this hook; no route has run yet.)
-    frameworkErrors: (error, _request, reply) =>
-      void (reply as FastifyReply).status(400).send(apiError('invalid_request', error.message)),
+    frameworkErrors: (error, _request, reply) => void (reply as FastifyReply).status(400).send(apiError('invalid_request', error.message)),
   });
   app.setErrorHandler(handleError);
 
@@ -70,7 +69,9 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
 function isClientRoute(method: string, url: string): boolean {
   const path = url.split('?', 1)[0] ?? '';
   const lastSegment = path.slice(path.lastIndexOf('/') + 1);
-  return method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/ws/') && !path.startsWith('/assets/') && !lastSegment.includes('.');
+  return (
+    method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/ws/') && !path.startsWith('/assets/') && !lastSegment.includes('.')
+  );
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

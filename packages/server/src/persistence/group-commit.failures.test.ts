@@ -83,7 +83,7 @@ describe('GroupCommitter when writes fail', () => {
   });
 
   // Regression: every room load flushed the whole queue, so one failing room made every load wait.
-  it('flushRoom() of a healthy room succeeds while another room\'s writes fail', async () => {
+  it("flushRoom() of a healthy room succeeds while another room's writes fail", async () => {
     const c = h.committer();
     h.store.failingRooms.add('r1');
     h.enqueue(c, 'r1', 1);

@@ -93,7 +93,7 @@ describe('GroupCommitter', () => {
     expect(await h.logged('r1')).toEqual([0, 1, 2]);
   });
 
-  it('settings changes are stored with the room\'s next write, later changes winning field by field', async () => {
+  it("settings changes are stored with the room's next write, later changes winning field by field", async () => {
     const c = h.committer({ now: () => 5_000 });
     c.enqueueMeta('r1', h.incarnation('r1'), { name: 'first' });
     h.enqueue(c, 'r1', 1);
@@ -121,7 +121,7 @@ describe('GroupCommitter', () => {
     expect((await h.store.getRoom('r1'))?.name).toBe('newer');
   });
 
-  it('discard() forgets a deleted room\'s queue: nothing of it is written', async () => {
+  it("discard() forgets a deleted room's queue: nothing of it is written", async () => {
     const c = h.committer();
     h.enqueue(c, 'r1', 1);
     h.enqueue(c, 'r2', 2);
@@ -178,7 +178,13 @@ describe('GroupCommitter', () => {
     await vi.advanceTimersByTimeAsync(WINDOW_MS);
     h.enqueue(c, 'r2', 4);
     await c.flush();
-    expect(h.committed).toEqual([new Map([['r1', 2], ['r2', 1]]), new Map([['r2', 1]])]);
+    expect(h.committed).toEqual([
+      new Map([
+        ['r1', 2],
+        ['r2', 1],
+      ]),
+      new Map([['r2', 1]]),
+    ]);
   });
 
   it('stamps writes with the injected clock', async () => {

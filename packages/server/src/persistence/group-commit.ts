@@ -121,7 +121,10 @@ export class GroupCommitter {
       delayMs = Math.min(delayMs * 2, MAX_RETRY_DELAY_MS);
     }
     const rooms = this.backlogs.describe();
-    this.options.log.error({ rooms }, 'shutting down with edits that could not be stored; clients that still hold them push them again when they reconnect');
+    this.options.log.error(
+      { rooms },
+      'shutting down with edits that could not be stored; clients that still hold them push them again when they reconnect',
+    );
     throw new UnstoredEditsError(rooms);
   }
 
@@ -149,7 +152,10 @@ export class GroupCommitter {
     if (taken.length === 0) return false;
     const started = performance.now();
     try {
-      await this.options.store.writeRooms(taken.map((t) => t.write), this.now());
+      await this.options.store.writeRooms(
+        taken.map((t) => t.write),
+        this.now(),
+      );
     } catch (err) {
       const failures = taken.map((t) => this.backlogs.restore(t, (n) => this.now() + retryDelayMs(this.options.windowMs, n)));
       this.options.log.error(
@@ -158,7 +164,7 @@ export class GroupCommitter {
       );
       return true;
     }
-    taken.forEach((t) => this.backlogs.stored(t));
+    for (const t of taken) this.backlogs.stored(t);
     const counts = new Map(taken.map((t) => [t.write.roomId, t.write.updates.length]));
     this.options.log.debug({ rooms: taken.length, ms: Math.round(performance.now() - started) }, 'stored updates');
     this.options.onCommitted?.(counts);

@@ -37,7 +37,7 @@ describe('list cursors', () => {
   describe('garbage cursors throw InvalidCursorError', () => {
     const b64 = (s: string): string => Buffer.from(s).toString('base64url');
     const garbage: Record<string, string> = {
-      'empty': '',
+      empty: '',
       'not base64': '!!!***',
       'plain id': 'my-room',
       'no separator': b64('1700000000000abc'),
@@ -52,7 +52,7 @@ describe('list cursors', () => {
       'id with a path': b64('1:../etc'),
       'extra field': b64('1:abc:def'),
       'trailing newline': b64('1:abc\n'),
-      'binary': Buffer.from([0xff, 0x00, 0xfe, 0x3a, 0x61]).toString('base64url'),
+      binary: Buffer.from([0xff, 0x00, 0xfe, 0x3a, 0x61]).toString('base64url'),
     };
     for (const [name, cursor] of Object.entries(garbage)) {
       it(name, () => {
@@ -119,7 +119,14 @@ describe('initialDocument', () => {
 
     function service(): { store: MemoryRoomStore; registry: RoomRegistry; rooms: RoomService } {
       const store = new MemoryRoomStore();
-      const commits = new GroupCommitter({ store, windowMs: 10, log, maxRoomBacklogBytes: 1 << 20, maxBacklogBytes: 1 << 23, closeRetryMs: 0 });
+      const commits = new GroupCommitter({
+        store,
+        windowMs: 10,
+        log,
+        maxRoomBacklogBytes: 1 << 20,
+        maxBacklogBytes: 1 << 23,
+        closeRetryMs: 0,
+      });
       const compaction = new CompactionScheduler(store, 1_000, log);
       const registry = new RoomRegistry({ store, commits, compaction, idleUnloadMs: 10, log });
       cleanup.push(async () => {

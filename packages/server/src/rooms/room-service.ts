@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import {
-  CODE_TEXT, DEFAULT_LANGUAGE, META_KEYS, META_MAP,
-  type CreateRoomBody, type LanguageId, type RoomDetails, type RoomList, type RoomSummary, type UpdateRoomBody,
+  CODE_TEXT,
+  DEFAULT_LANGUAGE,
+  META_KEYS,
+  META_MAP,
+  type CreateRoomBody,
+  type LanguageId,
+  type RoomDetails,
+  type RoomList,
+  type RoomSummary,
+  type UpdateRoomBody,
 } from '@pairwise/protocol';
 import type { RoomCursor, RoomRecord, RoomStore } from '../storage/store.js';
 import type { RoomRegistry } from '../sync/room-registry.js';

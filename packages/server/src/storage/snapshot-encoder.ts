@@ -14,7 +14,8 @@ export class OffThreadSnapshotEncoder {
 
   readonly encode: SnapshotEncoder = async (updates) => {
     this.waiting++;
-    const worker = (this.worker ??= WorkerClient.start(workerEntry(import.meta.url, 'snapshot-worker'), null));
+    this.worker ??= WorkerClient.start(workerEntry(import.meta.url, 'snapshot-worker'), null);
+    const worker = this.worker;
     try {
       const packed = packUpdates(updates);
       const transfer = [packed.bytes.buffer as ArrayBuffer, packed.lengths.buffer as ArrayBuffer];

@@ -97,9 +97,7 @@ export class SqliteRoomStore implements RoomStore {
   private readonly stmt: Statements;
 
   private constructor(private readonly db: Database.Database) {
-    this.stmt = Object.fromEntries(
-      Object.entries(SQL).map(([key, sql]) => [key, db.prepare(sql)]),
-    ) as Statements;
+    this.stmt = Object.fromEntries(Object.entries(SQL).map(([key, sql]) => [key, db.prepare(sql)])) as Statements;
   }
 
   /** Open (creating if needed) the database file and bring its schema up to date. */
@@ -117,10 +115,12 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async createRoom(room: RoomRecord, initialUpdate: Uint8Array): Promise<void> {
-    this.db.transaction(() => {
-      if (this.stmt.insertRoom.run({ ...room, incarnation: randomUUID() }).changes === 0) throw new RoomExistsError(room.id);
-      this.stmt.insertUpdate.run(room.id, initialUpdate);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        if (this.stmt.insertRoom.run({ ...room, incarnation: randomUUID() }).changes === 0) throw new RoomExistsError(room.id);
+        this.stmt.insertUpdate.run(room.id, initialUpdate);
+      })
+      .immediate();
   }
 
   async getRoom(id: string): Promise<RoomRecord | null> {
@@ -131,9 +131,7 @@ export class SqliteRoomStore implements RoomStore {
     assertLimit(limit);
     // One extra row tells whether another page follows.
     const rows = (
-      after === null
-        ? this.stmt.listFirst.all(limit + 1)
-        : this.stmt.listAfter.all(after.updatedAt, after.id, limit + 1)
+      after === null ? this.stmt.listFirst.all(limit + 1) : this.stmt.listAfter.all(after.updatedAt, after.id, limit + 1)
     ) as RoomRecord[];
     const rooms = rows.slice(0, limit);
     const last = rooms[rooms.length - 1];
@@ -142,55 +140,63 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean> {
-    return this.db.transaction(() => {
-      if (this.stmt.deleteRoom.run(id).changes === 0) return false;
-      this.stmt.retireRoom.run(id, retiredStateVector);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        if (this.stmt.deleteRoom.run(id).changes === 0) return false;
+        this.stmt.retireRoom.run(id, retiredStateVector);
+        return true;
+      })
+      .immediate();
   }
 
   async writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {
     if (writes.length === 0) return;
-    this.db.transaction(() => {
-      for (const { roomId, incarnation, updates, meta } of writes) {
-        if (updates.length === 0 && !meta) continue;
-        const params = { id: roomId, incarnation, name: meta?.name ?? null, language: meta?.language ?? null, updatedAt };
-        // No row in this incarnation: the room was deleted (perhaps re-created) since; drop its writes.
-        if (this.stmt.writeRoom.run(params).changes === 0) continue;
-        for (const update of updates) this.stmt.insertUpdate.run(roomId, update);
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const { roomId, incarnation, updates, meta } of writes) {
+          if (updates.length === 0 && !meta) continue;
+          const params = { id: roomId, incarnation, name: meta?.name ?? null, language: meta?.language ?? null, updatedAt };
+          // No row in this incarnation: the room was deleted (perhaps re-created) since; drop its writes.
+          if (this.stmt.writeRoom.run(params).changes === 0) continue;
+          for (const update of updates) this.stmt.insertUpdate.run(roomId, update);
+        }
+      })
+      .immediate();
   }
 
   async loadDocument(id: string): Promise<StoredDocument | null> {
     // A read transaction keeps snapshot and log consistent if another process compacts meanwhile.
-    return this.db.transaction((): StoredDocument | null => {
-      const room = this.stmt.getIncarnation.get(id) as { incarnation: string } | undefined;
-      if (room === undefined) return null;
-      const retired = this.stmt.getRetired.all(id) as { stateVector: Buffer }[];
-      const snapshot = this.stmt.getSnapshot.get(id) as SnapshotRow | undefined;
-      const throughSeq = snapshot?.throughSeq ?? 0;
-      const log = this.stmt.logAfter.all(id, throughSeq) as LogRow[];
-      const updates = log.map((row) => view(row.data));
-      if (snapshot) updates.unshift(view(snapshot.data));
-      const lastSeq = log[log.length - 1]?.seq ?? throughSeq;
-      return {
-        incarnation: room.incarnation,
-        retiredStateVectors: retired.map((row) => view(row.stateVector)),
-        updates,
-        lastSeq,
-        logLength: log.length,
-      };
-    }).deferred();
+    return this.db
+      .transaction((): StoredDocument | null => {
+        const room = this.stmt.getIncarnation.get(id) as { incarnation: string } | undefined;
+        if (room === undefined) return null;
+        const retired = this.stmt.getRetired.all(id) as { stateVector: Buffer }[];
+        const snapshot = this.stmt.getSnapshot.get(id) as SnapshotRow | undefined;
+        const throughSeq = snapshot?.throughSeq ?? 0;
+        const log = this.stmt.logAfter.all(id, throughSeq) as LogRow[];
+        const updates = log.map((row) => view(row.data));
+        if (snapshot) updates.unshift(view(snapshot.data));
+        const lastSeq = log[log.length - 1]?.seq ?? throughSeq;
+        return {
+          incarnation: room.incarnation,
+          retiredStateVectors: retired.map((row) => view(row.stateVector)),
+          updates,
+          lastSeq,
+          logLength: log.length,
+        };
+      })
+      .deferred();
   }
 
   async compactDocument(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
-    this.db.transaction(() => {
-      if (this.stmt.getRoom.get(id) === undefined) return;
-      // The upsert's WHERE refuses to move the snapshot backwards; then the log must stay too.
-      if (this.stmt.upsertSnapshot.run(id, throughSeq, snapshot).changes === 0) return;
-      this.stmt.deleteLogThrough.run(id, throughSeq);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        if (this.stmt.getRoom.get(id) === undefined) return;
+        // The upsert's WHERE refuses to move the snapshot backwards; then the log must stay too.
+        if (this.stmt.upsertSnapshot.run(id, throughSeq, snapshot).changes === 0) return;
+        this.stmt.deleteLogThrough.run(id, throughSeq);
+      })
+      .immediate();
   }
 
   async ping(): Promise<void> {

@@ -59,9 +59,7 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
     it('pages through many rooms with tied updatedAt without duplicates or gaps', async () => {
       const records = Array.from({ length: 57 }, (_, i) => room(`room-${String(i).padStart(3, '0')}`, 1_000 + (i % 4)));
       for (const record of records) await store.createRoom(record, bytes(1));
-      const expected = [...records]
-        .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1))
-        .map((r) => r.id);
+      const expected = [...records].sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1)).map((r) => r.id);
       for (const pageSize of [1, 5, 19, 57, 100]) {
         expect(await listAll(store, pageSize)).toEqual(expected);
       }
@@ -127,7 +125,7 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
       expect(await store.getRoom('inc')).toEqual(room('inc', 2_000, 'new'));
     });
 
-    it('appends a batch keeping each room\'s order', async () => {
+    it("appends a batch keeping each room's order", async () => {
       await store.createRoom(room('a', 1_000), bytes(0xa0));
       await store.createRoom(room('b', 1_000), bytes(0xb0));
       await store.createRoom(room('idle', 1_000), bytes(0));
@@ -239,7 +237,7 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
       appended.fill(0);
       const loaded = await loadOrFail(store, 'alias');
       expect(loaded.updates).toEqual([bytes(1, 1), bytes(2, 2)]);
-      loaded.updates.forEach((update) => update.fill(7));
+      for (const update of loaded.updates) update.fill(7);
 
       const snapshot = bytes(5, 5);
       await store.compactDocument('alias', snapshot, loaded.lastSeq);
@@ -368,4 +366,3 @@ export class EditingSession {
     return docState(this.reference);
   }
 }
-

@@ -98,12 +98,22 @@ describe('decodeAwarenessUpdate / encodeAwarenessEntries', () => {
     }
 
     it('one bad entry rejects the whole update (nothing half-applied)', () => {
-      expect(() => decodeAwarenessUpdate(rawUpdate([[1, 1, '{}'], [2, 1, '"spoof"']]))).toThrow(InvalidAwarenessError);
+      expect(() =>
+        decodeAwarenessUpdate(
+          rawUpdate([
+            [1, 1, '{}'],
+            [2, 1, '"spoof"'],
+          ]),
+        ),
+      ).toThrow(InvalidAwarenessError);
     });
   });
 
   describe('rejects malformed bytes with InvalidAwarenessError (never another error type)', () => {
-    const valid = rawUpdate([[1, 1, '{"user":{"name":"a","color":"#000000"}}'], [2, 3, 'null']]);
+    const valid = rawUpdate([
+      [1, 1, '{"user":{"name":"a","color":"#000000"}}'],
+      [2, 3, 'null'],
+    ]);
     const cases: Record<string, Uint8Array> = {
       'empty buffer': new Uint8Array(0),
       'count larger than the entries present': rawUpdate([[1, 1, '{}']], 2),

@@ -244,7 +244,7 @@ describe('RoomRegistry', () => {
   });
 
   describe('evict', () => {
-    it('closes the room\'s sockets with 4404, once, and drops it from memory', async () => {
+    it("closes the room's sockets with 4404, once, and drops it from memory", async () => {
       const { store, registry } = await setup();
       await createRoom(store, 'doomed');
       const lease = (await registry.acquire('doomed'))!;

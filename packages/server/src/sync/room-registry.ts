@@ -158,7 +158,7 @@ export class RoomRegistry {
         onMetaChange: (meta) => this.storeMeta(roomId, incarnation, meta),
         acceptsEdits: () => this.options.commits.accepts(roomId),
       },
-      (socket: SyncSocket, err: Error) => this.options.log.warn({ roomId, err: err.message }, 'closing socket after a refused message'),
+      (_socket: SyncSocket, err: Error) => this.options.log.warn({ roomId, err: err.message }, 'closing socket after a refused message'),
       { retired: mergeStateVectors(stored.retiredStateVectors.map((encoded) => Y.decodeStateVector(encoded))) },
     );
     this.options.compaction.noteLogGrowth(roomId, stored.logLength);

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CLOSE_CODES, MESSAGE_QUERY_AWARENESS } from '@pairwise/protocol';
 import { AWARENESS_STATE_MAX } from './awareness-update.js';
-import { alice, awarenessEntries, awarenessFrame, awarenessUpdate, bob, clientOf, joinAll, newRoom, setUpRoomTests } from './room.testkit.js';
+import {
+  alice,
+  awarenessEntries,
+  awarenessFrame,
+  awarenessUpdate,
+  bob,
+  clientOf,
+  joinAll,
+  newRoom,
+  setUpRoomTests,
+} from './room.testkit.js';
 
 /** Room: awareness relay, spoofing protection and the presence list. */
 
@@ -33,7 +43,7 @@ describe('Room', () => {
       expect(c!.sent[0]).toBe(b!.sent[0]);
     });
 
-    it('a socket cannot overwrite another socket\'s client id; its own entries in the same update still apply', () => {
+    it("a socket cannot overwrite another socket's client id; its own entries in the same update still apply", () => {
       const room = newRoom();
       const [a, b, c] = joinAll(room, 'a', 'b', 'c');
       room.receive(a!, awarenessFrame(awarenessUpdate([[11, 1, { user: alice }]])));
@@ -41,7 +51,15 @@ describe('Room', () => {
       c!.take();
 
       // b claims to be 11 with a much higher clock, and announces itself (22) in the same update.
-      room.receive(b!, awarenessFrame(awarenessUpdate([[11, 99, { user: { name: 'Mallory', color: '#000000' } }], [22, 1, { user: bob }]])));
+      room.receive(
+        b!,
+        awarenessFrame(
+          awarenessUpdate([
+            [11, 99, { user: { name: 'Mallory', color: '#000000' } }],
+            [22, 1, { user: bob }],
+          ]),
+        ),
+      );
 
       expect(b!.closes).toEqual([]);
       expect(room.awareness.getStates().get(11)).toEqual({ user: alice });
@@ -53,7 +71,7 @@ describe('Room', () => {
       expect(awarenessEntries(c!.sent[0]!)).toEqual(new Map([[22, { user: bob }]]));
     });
 
-    it('a socket cannot null (remove) another socket\'s client id', () => {
+    it("a socket cannot null (remove) another socket's client id", () => {
       const room = newRoom();
       const [a, b] = joinAll(room, 'a', 'b');
       room.receive(a!, awarenessFrame(awarenessUpdate([[11, 1, { user: alice }]])));
@@ -86,10 +104,18 @@ describe('Room', () => {
       expect(awarenessEntries(b!.sent[0]!)).toEqual(new Map([[11, null]]));
     });
 
-    it('leave() removes that socket\'s states for everyone (no ghost cursor), and frees its client id', () => {
+    it("leave() removes that socket's states for everyone (no ghost cursor), and frees its client id", () => {
       const room = newRoom();
       const [a, b] = joinAll(room, 'a', 'b');
-      room.receive(a!, awarenessFrame(awarenessUpdate([[11, 1, { user: alice }], [12, 1, { user: { name: 'Alice tab 2', color: '#ff0001' } }]])));
+      room.receive(
+        a!,
+        awarenessFrame(
+          awarenessUpdate([
+            [11, 1, { user: alice }],
+            [12, 1, { user: { name: 'Alice tab 2', color: '#ff0001' } }],
+          ]),
+        ),
+      );
       room.receive(b!, awarenessFrame(awarenessUpdate([[22, 1, { user: bob }]])));
       b!.take();
 
@@ -98,7 +124,12 @@ describe('Room', () => {
       expect([...room.awareness.getStates().keys()]).toEqual([22]);
       expect(room.presence()).toEqual([bob]);
       expect(b!.sent).toHaveLength(1);
-      expect(awarenessEntries(b!.sent[0]!)).toEqual(new Map([[11, null], [12, null]]));
+      expect(awarenessEntries(b!.sent[0]!)).toEqual(
+        new Map([
+          [11, null],
+          [12, null],
+        ]),
+      );
       expect(room.connectionCount).toBe(1);
 
       // Id 11 belongs to nobody now; a reconnecting client may take it again.
@@ -141,7 +172,12 @@ describe('Room', () => {
       b!.take();
       room.receive(a!, Uint8Array.from([MESSAGE_QUERY_AWARENESS]));
       expect(a!.sent).toHaveLength(1);
-      expect(awarenessEntries(a!.sent[0]!)).toEqual(new Map<number, unknown>([[11, { user: alice }], [22, { user: bob }]]));
+      expect(awarenessEntries(a!.sent[0]!)).toEqual(
+        new Map<number, unknown>([
+          [11, { user: alice }],
+          [22, { user: bob }],
+        ]),
+      );
       expect(b!.sent).toEqual([]);
     });
 

@@ -4,8 +4,21 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CLOSE_CODES, CODE_TEXT, MESSAGE_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
 import {
-  FakeSocket, INITIAL_UPDATE, awarenessFrame, awarenessUpdate, bob, clientOf, editOn, frame, joinAll, newRoom, protocolErrors,
-  setUpRoomTests, stateOf, stored, updateFrame,
+  FakeSocket,
+  INITIAL_UPDATE,
+  awarenessFrame,
+  awarenessUpdate,
+  bob,
+  clientOf,
+  editOn,
+  frame,
+  joinAll,
+  newRoom,
+  protocolErrors,
+  setUpRoomTests,
+  stateOf,
+  stored,
+  updateFrame,
 } from './room.testkit.js';
 
 /** Room: malformed frames close only their sender, and the document stays as it was. */
@@ -46,11 +59,12 @@ describe('Room', () => {
       'unknown message type 2 (auth, unsupported)': () => Uint8Array.from([2, 0, 1, 1]),
       'unknown message type 4': () => Uint8Array.from([4, 1, 2, 3]),
       'unknown message type 127': () => Uint8Array.from([127]),
-      'unknown sync step 3': () => frame((e) => {
-        encoding.writeVarUint(e, MESSAGE_SYNC);
-        encoding.writeVarUint(e, 3);
-        encoding.writeVarUint8Array(e, validUpdate());
-      }),
+      'unknown sync step 3': () =>
+        frame((e) => {
+          encoding.writeVarUint(e, MESSAGE_SYNC);
+          encoding.writeVarUint(e, 3);
+          encoding.writeVarUint8Array(e, validUpdate());
+        }),
       'sync frame without a step': () => Uint8Array.from([MESSAGE_SYNC]),
       'truncated sync update (length prefix runs past the frame)': () => {
         const full = updateFrame(validUpdate());
@@ -60,18 +74,20 @@ describe('Room', () => {
         const update = validUpdate();
         return updateFrame(update.subarray(0, update.length - 4));
       },
-      'sync step 2 carrying garbage': () => frame((e) => {
-        encoding.writeVarUint(e, MESSAGE_SYNC);
-        encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
-        encoding.writeVarUint8Array(e, Uint8Array.from([9, 9, 9, 9]));
-      }),
+      'sync step 2 carrying garbage': () =>
+        frame((e) => {
+          encoding.writeVarUint(e, MESSAGE_SYNC);
+          encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+          encoding.writeVarUint8Array(e, Uint8Array.from([9, 9, 9, 9]));
+        }),
       'update declaring a huge struct count': () => updateFrame(hugeStructCount),
       'update that passes the guard but carries broken JSON': () => updateFrame(badEmbed),
-      'sync step 1 with a garbage state vector': () => frame((e) => {
-        encoding.writeVarUint(e, MESSAGE_SYNC);
-        encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
-        encoding.writeVarUint8Array(e, Uint8Array.from([5, 0xff]));
-      }),
+      'sync step 1 with a garbage state vector': () =>
+        frame((e) => {
+          encoding.writeVarUint(e, MESSAGE_SYNC);
+          encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+          encoding.writeVarUint8Array(e, Uint8Array.from([5, 0xff]));
+        }),
       'awareness with garbage': () => awarenessFrame(Uint8Array.from([3, 0xff, 0xff])),
       'awareness with a non-object state': () => awarenessFrame(awarenessUpdate([[5, 1, 'a string']])),
       'awareness length prefix past the frame': () => Uint8Array.from([MESSAGE_AWARENESS, 50, 1, 2]),
@@ -132,7 +148,8 @@ describe('Room', () => {
         const [watcher] = joinAll(room, 'watcher');
         for (let n = 0; n < 120; n++) {
           const corrupt = base.slice();
-          for (let k = 1 + Math.floor(random() * 3); k > 0; k--) corrupt[Math.floor(random() * corrupt.length)] = Math.floor(random() * 256);
+          for (let k = 1 + Math.floor(random() * 3); k > 0; k--)
+            corrupt[Math.floor(random() * corrupt.length)] = Math.floor(random() * 256);
           const socket = new FakeSocket(`fuzz-${r}-${n}`);
           room.join(socket);
           const before = stateOf(room);

@@ -2,8 +2,18 @@ import { describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES, CODE_TEXT, META_KEYS, META_MAP } from '@pairwise/protocol';
 import { Room, SERVER_ORIGIN } from './room.js';
 import {
-  INITIAL_UPDATE, alice, awarenessFrame, awarenessUpdate, clientOf, editOn, joinAll, metaChanges, newRoom, setUpRoomTests,
-  stored, updateFrame,
+  INITIAL_UPDATE,
+  alice,
+  awarenessFrame,
+  awarenessUpdate,
+  clientOf,
+  editOn,
+  joinAll,
+  metaChanges,
+  newRoom,
+  setUpRoomTests,
+  stored,
+  updateFrame,
 } from './room.testkit.js';
 
 /** Room: the meta map (name, language) and shutting a room down. */

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CODE_TEXT } from '@pairwise/protocol';
-import {
-  clientOf, deliver, docs, editOn, joinAll, newRoom, setUpRoomTests, stored, storedText, updateFrame,
-} from './room.testkit.js';
+import { clientOf, deliver, docs, editOn, joinAll, newRoom, setUpRoomTests, stored, storedText, updateFrame } from './room.testkit.js';
 
 /**
  * Room: the code text stays LF-only whatever line endings clients send.
@@ -88,7 +86,7 @@ describe('Room line endings', () => {
       d.getText(CODE_TEXT).insert(400, 'y\rz');
     });
     room.receive(b!, updateFrame(update));
-    expect(room.text.toString()).toBe('x'.repeat(50) + expected.slice(0, 350) + 'y\nz' + expected.slice(350));
+    expect(room.text.toString()).toBe(`${'x'.repeat(50)}${expected.slice(0, 350)}y\nz${expected.slice(350)}`);
   });
 
   it('an update without CR whose bytes hold 0x0D (client id 13) changes nothing else and is not echoed', () => {

@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CLOSE_CODES, CODE_TEXT } from '@pairwise/protocol';
 import {
-  alice, awarenessFrame, awarenessUpdate, clientOf, docs, editOn, joinAll, newRoom, setUpRoomTests, step1Frame, step2Frame, stored, updateFrame,
+  alice,
+  awarenessFrame,
+  awarenessUpdate,
+  clientOf,
+  docs,
+  editOn,
+  joinAll,
+  newRoom,
+  setUpRoomTests,
+  step1Frame,
+  step2Frame,
+  stored,
+  updateFrame,
 } from './room.testkit.js';
 
 /**
@@ -27,7 +39,7 @@ function deletedRoomClient(): { oldClient: Y.Doc; retired: Map<number, number> }
 
 describe('Room refusals', () => {
   // Regression: a tab left open on a deleted room pushed its content into a new room with the same id.
-  it('a sync step 2 carrying a deleted room\'s content closes that socket with 4404; the room is untouched', () => {
+  it("a sync step 2 carrying a deleted room's content closes that socket with 4404; the room is untouched", () => {
     const { oldClient, retired } = deletedRoomClient();
     const room = newRoom({ retired });
     const before = room.text.toString();
@@ -40,7 +52,7 @@ describe('Room refusals', () => {
     expect(stored).toEqual([]);
   });
 
-  it('a new client\'s edits pass even though the room once had other content', () => {
+  it("a new client's edits pass even though the room once had other content", () => {
     const { retired } = deletedRoomClient();
     const room = newRoom({ retired });
     const [writer] = joinAll(room, 'writer');

@@ -2,8 +2,24 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CODE_TEXT } from '@pairwise/protocol';
 import {
-  FakeSocket, INITIAL_UPDATE, alice, awarenessEntries, awarenessFrame, awarenessUpdate, clientOf, docs, editOn, joinAll,
-  metaChanges, newRoom, parseFrame, setUpRoomTests, step1Frame, step2Frame, stored, updateFrame,
+  FakeSocket,
+  INITIAL_UPDATE,
+  alice,
+  awarenessEntries,
+  awarenessFrame,
+  awarenessUpdate,
+  clientOf,
+  docs,
+  editOn,
+  joinAll,
+  metaChanges,
+  newRoom,
+  parseFrame,
+  setUpRoomTests,
+  step1Frame,
+  step2Frame,
+  stored,
+  updateFrame,
 } from './room.testkit.js';
 
 /** Room: what a joining socket is sent, and how document updates are applied, stored and relayed. */

@@ -153,7 +153,12 @@ export interface TestRoomOptions extends Partial<RoomOptions> {
   acceptsEdits?: () => boolean;
 }
 
-export function newRoom({ storedUpdates = [INITIAL_UPDATE], beforeStore, acceptsEdits = () => true, ...options }: TestRoomOptions = {}): Room {
+export function newRoom({
+  storedUpdates = [INITIAL_UPDATE],
+  beforeStore,
+  acceptsEdits = () => true,
+  ...options
+}: TestRoomOptions = {}): Room {
   const hooks: RoomHooks = {
     onUpdate: (update) => {
       beforeStore?.(update);

@@ -3,8 +3,15 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import {
-  CLOSE_CODES, CODE_TEXT, META_KEYS, META_MAP, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC,
-  presenceUserSchema, type PresenceUser,
+  CLOSE_CODES,
+  CODE_TEXT,
+  META_KEYS,
+  META_MAP,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  presenceUserSchema,
+  type PresenceUser,
 } from '@pairwise/protocol';
 import { applyStoredUpdates } from '../storage/compaction.js';
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awareness-update.js';
@@ -184,9 +191,11 @@ export class Room {
     const type = decoding.readVarUint(decoder);
     switch (type) {
       case MESSAGE_SYNC:
-        return this.receiveSync(socket, decoder);
+        this.receiveSync(socket, decoder);
+        return;
       case MESSAGE_AWARENESS:
-        return this.receiveAwareness(socket, decoding.readVarUint8Array(decoder));
+        this.receiveAwareness(socket, decoding.readVarUint8Array(decoder));
+        return;
       case MESSAGE_QUERY_AWARENESS:
         socket.send(this.everyoneAwarenessMessage());
         return;
@@ -203,7 +212,8 @@ export class Room {
         return;
       case syncProtocol.messageYjsSyncStep2:
       case syncProtocol.messageYjsUpdate:
-        return this.applyClientUpdate(socket, decoding.readVarUint8Array(decoder));
+        this.applyClientUpdate(socket, decoding.readVarUint8Array(decoder));
+        return;
       default:
         throw new Error(`unknown sync step ${step}`);
     }
@@ -262,7 +272,11 @@ export class Room {
 
   /** A change may unblock other sockets' waiting parts: each is applied as that socket's change. */
   private settleWaitingSockets(): void {
-    for (let ready = this.unresolved.socketsWithReadyParts(this.doc.store); ready.length > 0; ready = this.unresolved.socketsWithReadyParts(this.doc.store)) {
+    for (
+      let ready = this.unresolved.socketsWithReadyParts(this.doc.store);
+      ready.length > 0;
+      ready = this.unresolved.socketsWithReadyParts(this.doc.store)
+    ) {
       for (const socket of ready) {
         try {
           this.transactAndReport(socket, (transaction) => this.keepLineEndingsLf(transaction, this.applyReadyParts(socket)));

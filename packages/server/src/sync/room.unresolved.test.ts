@@ -2,8 +2,20 @@ import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { CLOSE_CODES, CODE_TEXT } from '@pairwise/protocol';
 import {
-  clientOf, deliver, docs, editOn, joinAll, newRoom, protocolErrors, setUpRoomTests, stateOf, step1Frame, stored, storedText,
-  step2UpdateFrame, updateFrame,
+  clientOf,
+  deliver,
+  docs,
+  editOn,
+  joinAll,
+  newRoom,
+  protocolErrors,
+  setUpRoomTests,
+  stateOf,
+  step1Frame,
+  stored,
+  storedText,
+  step2UpdateFrame,
+  updateFrame,
 } from './room.testkit.js';
 
 /**

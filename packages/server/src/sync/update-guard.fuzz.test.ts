@@ -1,7 +1,14 @@
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import {
-  APPLY_BUDGET_MS, FUZZ_SEED, VALID_CASES, expectOnlyInvalidUpdateError, handBuilt, hex, prng, timedApply,
+  APPLY_BUDGET_MS,
+  FUZZ_SEED,
+  VALID_CASES,
+  expectOnlyInvalidUpdateError,
+  handBuilt,
+  hex,
+  prng,
+  timedApply,
 } from './update-guard.testkit.js';
 
 /** Truncated, corrupted and random input: the guard only ever throws InvalidUpdateError, and what it passes applies in bounded time. */
@@ -25,7 +32,9 @@ describe('assertValidUpdate', () => {
 
   it('single-byte corruptions of valid updates only ever throw InvalidUpdateError, and what passes applies in bounded time', () => {
     // A sample from each case (the last few updates, including full states) keeps the run to a few seconds.
-    const updates = Object.values(VALID_CASES).flatMap((make) => make().slice(-12)).filter((u) => u.length < 200);
+    const updates = Object.values(VALID_CASES)
+      .flatMap((make) => make().slice(-12))
+      .filter((u) => u.length < 200);
     for (const update of updates) {
       for (let pos = 0; pos < update.length; pos++) {
         for (const value of [0x00, 0xff, update[pos]! ^ 0x01]) {

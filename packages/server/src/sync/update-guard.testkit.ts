@@ -178,7 +178,7 @@ export const VALID_CASES: Record<string, () => Uint8Array[]> = {
       doc.getMap<unknown>('m').set('bin', new Uint8Array([0, 1, 2, 255]));
       doc.getArray<unknown>('a').push([new Uint8Array(1000).fill(7)]);
     }),
-  'subdocuments': () =>
+  subdocuments: () =>
     updatesOf((doc) => {
       doc.getMap<unknown>('docs').set('a', new Y.Doc({ guid: 'sub-a' }));
       doc.getMap<unknown>('docs').set('b', new Y.Doc({ guid: 'sub-b', meta: { title: 'B' }, autoLoad: true }));

@@ -52,7 +52,13 @@ export class SyncEndpoint {
         if (!lease) {
           this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.roomNotFound, 'room not found'));
         } else {
-          this.accept(request, socket, head, (ws) => this.connect(ws, lease), () => lease.release());
+          this.accept(
+            request,
+            socket,
+            head,
+            (ws) => this.connect(ws, lease),
+            () => lease.release(),
+          );
         }
       },
       (err: unknown) => {
@@ -83,7 +89,10 @@ export class SyncEndpoint {
     onOpen: (ws: WebSocket) => void,
     onAbandoned: () => void = () => {},
   ): void {
-    if (socket.destroyed) return onAbandoned();
+    if (socket.destroyed) {
+      onAbandoned();
+      return;
+    }
     // `ws` refuses some handshakes without calling back (a bad key, version or method, a client that
     // half-closed while the room loaded): it answers or destroys the socket. Whatever it does, the socket
     // closes, and what this upgrade took must be given back then.

@@ -1,12 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AutocompleteBody } from '@pairwise/protocol';
-import {
-  DEFAULT_RETRY_AFTER_MS,
-  DISABLED_RECHECK_MS,
-  FAILURE_PAUSE_MS,
-  createCompletionClient,
-  retryAfterMs,
-} from './completionClient';
+import { DEFAULT_RETRY_AFTER_MS, DISABLED_RECHECK_MS, FAILURE_PAUSE_MS, createCompletionClient, retryAfterMs } from './completionClient';
 
 interface Call {
   url: string;
@@ -18,11 +12,12 @@ interface Call {
 /** A fetch whose answers the test hands out one by one. Like the real one, it rejects on abort. */
 function stubFetch(options: { ignoreAbort?: boolean } = {}) {
   const calls: Call[] = [];
-  const fetch = vi.fn((url: string, init: RequestInit = {}) =>
-    new Promise<Response>((resolve, reject) => {
-      calls.push({ url, init, respond: resolve, fail: reject });
-      if (!options.ignoreAbort) init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-    }),
+  const fetch = vi.fn(
+    (url: string, init: RequestInit = {}) =>
+      new Promise<Response>((resolve, reject) => {
+        calls.push({ url, init, respond: resolve, fail: reject });
+        if (!options.ignoreAbort) init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      }),
   );
   return { fetch, calls };
 }
@@ -42,7 +37,10 @@ function setup(options: { ignoreAbort?: boolean } = {}) {
   const stub = stubFetch(options);
   let time = 1_000_000;
   const client = createCompletionClient({ fetch: stub.fetch, now: () => time });
-  return { ...stub, client, advance: (ms: number) => void (time += ms) };
+  const advance = (ms: number): void => {
+    time += ms;
+  };
+  return { ...stub, client, advance };
 }
 
 afterEach(() => vi.restoreAllMocks());

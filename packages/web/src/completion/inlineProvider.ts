@@ -33,7 +33,9 @@ export function registerInlineProvider(deps: ProviderDeps): monaco.IDisposable {
       // request whenever anyone in the room pauses; instead keep what this line already had.
       if (context.triggerKind !== monaco.languages.InlineCompletionTriggerKind.Explicit && !lastEditWasLocal()) {
         const line = model.getLineContent(position.lineNumber);
-        return last && last.line === line && last.column === position.column ? { items: [{ insertText: last.text, range: at }] } : undefined;
+        return last && last.line === line && last.column === position.column
+          ? { items: [{ insertText: last.text, range: at }] }
+          : undefined;
       }
 
       const { signal, done } = signalFor(token);

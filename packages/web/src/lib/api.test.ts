@@ -45,14 +45,18 @@ describe('api client', () => {
   });
 
   it('turns the error shape into ApiRequestError', async () => {
-    const api = createApiClient({ fetch: stubFetch(() => json(404, { error: { code: 'room_not_found', message: 'No such room' } })).fetch });
+    const api = createApiClient({
+      fetch: stubFetch(() => json(404, { error: { code: 'room_not_found', message: 'No such room' } })).fetch,
+    });
     const err = await api.getRoom('missing').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiRequestError);
     expect(err).toMatchObject({ status: 404, code: 'room_not_found', message: 'No such room', isNotFound: true });
   });
 
   it('copes with non-JSON error bodies', async () => {
-    const api = createApiClient({ fetch: stubFetch(() => new Response('<h1>Bad gateway</h1>', { status: 502, statusText: 'Bad Gateway' })).fetch });
+    const api = createApiClient({
+      fetch: stubFetch(() => new Response('<h1>Bad gateway</h1>', { status: 502, statusText: 'Bad Gateway' })).fetch,
+    });
     await expect(api.listRooms()).rejects.toMatchObject({ status: 502, code: 'http_502' });
   });
 

@@ -43,7 +43,7 @@ export function connectionLabel(phase: ConnectionPhase, unsynced: boolean): stri
     case 'offline':
       return unsynced ? 'Offline · unsynced edits' : 'Offline';
     case 'cannot-save':
-      return unsynced ? 'Can\'t save · edits kept here' : 'Can\'t save right now';
+      return unsynced ? "Can't save · edits kept here" : "Can't save right now";
   }
 }
 

@@ -25,11 +25,7 @@ export function isTyping(typingAt: unknown, now: number): boolean {
  * untrusted: anything without a valid `user` (the protocol's schema) is left out.
  * You first, then everyone else by name so the list does not jump around.
  */
-export function participantsFromStates(
-  states: ReadonlyMap<number, unknown>,
-  selfId: number,
-  now: number,
-): Participant[] {
+export function participantsFromStates(states: ReadonlyMap<number, unknown>, selfId: number, now: number): Participant[] {
   const people: Participant[] = [];
   for (const [clientId, state] of states) {
     if (!isRecord(state)) continue;

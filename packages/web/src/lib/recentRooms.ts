@@ -30,15 +30,15 @@ export function loadRecentRooms(store: KeyValueStore): RecentRoom[] {
   const seen = new Set<string>();
   return rooms
     .sort((a, b) => b.visitedAt - a.visitedAt)
-    .filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)))
+    .filter((r) => {
+      if (seen.has(r.id)) return false;
+      seen.add(r.id);
+      return true;
+    })
     .slice(0, RECENT_ROOMS_MAX);
 }
 
-export function rememberRoom(
-  store: KeyValueStore,
-  room: Omit<RecentRoom, 'visitedAt'>,
-  now: number = Date.now(),
-): RecentRoom[] {
+export function rememberRoom(store: KeyValueStore, room: Omit<RecentRoom, 'visitedAt'>, now: number = Date.now()): RecentRoom[] {
   const rest = loadRecentRooms(store).filter((r) => r.id !== room.id);
   const rooms = [{ ...room, visitedAt: now }, ...rest].slice(0, RECENT_ROOMS_MAX);
   store.setItem(RECENT_ROOMS_KEY, JSON.stringify(rooms));

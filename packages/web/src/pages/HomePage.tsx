@@ -26,8 +26,8 @@ export function HomePage() {
             Code together, <span className="hero__accent">in real time.</span>
           </h1>
           <p className="hero__lead">
-            Open a room, share the link, and edit the same code with live cursors, presence and syntax highlighting
-            for {LANGUAGES.length} languages. Runs on your own server.
+            Open a room, share the link, and edit the same code with live cursors, presence and syntax highlighting for {LANGUAGES.length}{' '}
+            languages. Runs on your own server.
           </p>
         </section>
         <div className="home__grid">

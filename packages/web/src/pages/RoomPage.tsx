@@ -36,6 +36,7 @@ export function RoomPage() {
     if (validId) preloadEditor();
   }, [validId]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies(attempt): the retry button bumps it to fetch the room again.
   useEffect(() => {
     if (!validId) {
       setLoad({ kind: 'invalid' });
@@ -89,8 +90,7 @@ export function RoomPage() {
               </>
             ) : (
               <>
-                There is no room <code>{roomId}</code> on this server. It may have been deleted, or the link is
-                mistyped.
+                There is no room <code>{roomId}</code> on this server. It may have been deleted, or the link is mistyped.
               </>
             )}
           </p>
@@ -103,8 +103,8 @@ export function RoomPage() {
       return (
         <CenteredMessage title="This room was deleted" testId="room-deleted">
           <p className="centered__text">
-            Someone deleted the room <code>{roomId}</code> while you had it open. Its code is no longer on the server,
-            and this tab has stopped syncing.
+            Someone deleted the room <code>{roomId}</code> while you had it open. Its code is no longer on the server, and this tab has
+            stopped syncing.
           </p>
           <Link to="/" className="btn btn--primary">
             Go to the home page

@@ -134,7 +134,7 @@ export default function CollabEditor({
     monaco.editor.setModelLanguage(model, language);
     // Lets tests and tooling see the language Monaco actually applied.
     if (hostRef.current) hostRef.current.dataset.language = model.getLanguageId();
-  }, [language, text]);
+  }, [language]);
 
   useEffect(() => {
     monaco.editor.setTheme(MONACO_THEMES[theme]);
@@ -142,11 +142,12 @@ export default function CollabEditor({
 
   useEffect(() => {
     editorRef.current?.updateOptions({ readOnly });
-  }, [readOnly, text]);
+  }, [readOnly]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies(completions.active): the trigger; refresh() reads it through getConfig.
   useEffect(() => {
     completionsRef.current?.refresh();
-  }, [completions.active, text]);
+  }, [completions.active]);
 
   const cursorCss = useMemo(() => remoteCursorCss(participants), [participants]);
 

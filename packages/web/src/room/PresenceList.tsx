@@ -36,7 +36,13 @@ export function PresenceList({ people, onRename }: { people: readonly Participan
               </span>
             </span>
             {person.isSelf && (
-              <button type="button" className="btn btn--ghost btn--icon presence__edit" onClick={onRename} aria-label="Change your name" title="Change your name">
+              <button
+                type="button"
+                className="btn btn--ghost btn--icon presence__edit"
+                onClick={onRename}
+                aria-label="Change your name"
+                title="Change your name"
+              >
                 <PencilIcon />
               </button>
             )}

@@ -27,6 +27,7 @@ export function RoomTitle({ name, onRename }: { name: string; onRename: (name: s
         aria-label="Room name"
         value={draft}
         maxLength={ROOM_NAME_MAX}
+        // biome-ignore lint/a11y/noAutofocus: the field appears because the user just asked to rename; focus belongs there.
         autoFocus
         onChange={(e) => setDraft(e.target.value)}
         onBlur={() => commit()}

@@ -62,6 +62,7 @@ export function SuggestionsToggle({ settings, onSettingsChange, roomEnabled, onR
           </span>
           <input
             type="checkbox"
+            // biome-ignore lint/a11y/useAriaPropsForRole: a native checkbox exposes its checked state to the switch role; ARIA in HTML says not to add aria-checked.
             role="switch"
             className="switch"
             checked={settings.enabled}
@@ -91,6 +92,7 @@ export function SuggestionsToggle({ settings, onSettingsChange, roomEnabled, onR
           </span>
           <input
             type="checkbox"
+            // biome-ignore lint/a11y/useAriaPropsForRole: a native checkbox exposes its checked state to the switch role; ARIA in HTML says not to add aria-checked.
             role="switch"
             className="switch"
             checked={roomEnabled}

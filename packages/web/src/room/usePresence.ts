@@ -8,7 +8,14 @@ function sameParticipants(a: readonly Participant[], b: readonly Participant[]):
     a.length === b.length &&
     a.every((p, i) => {
       const q = b[i];
-      return q !== undefined && p.clientId === q.clientId && p.name === q.name && p.color === q.color && p.typing === q.typing && p.isSelf === q.isSelf;
+      return (
+        q !== undefined &&
+        p.clientId === q.clientId &&
+        p.name === q.name &&
+        p.color === q.color &&
+        p.typing === q.typing &&
+        p.isSelf === q.isSelf
+      );
     })
   );
 }

@@ -22,8 +22,7 @@ function readMeta(meta: Y.Map<unknown>, fallback: Fallback): RoomMeta {
   };
 }
 
-const sameMeta = (a: RoomMeta, b: RoomMeta) =>
-  a.name === b.name && a.language === b.language && a.aiCompletions === b.aiCompletions;
+const sameMeta = (a: RoomMeta, b: RoomMeta) => a.name === b.name && a.language === b.language && a.aiCompletions === b.aiCompletions;
 
 /**
  * Room settings from the shared `meta` map, so a change by anyone reaches everyone. Until the

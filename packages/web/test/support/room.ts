@@ -64,9 +64,7 @@ export async function placeCaret(page: Page, where: 'start' | 'end'): Promise<vo
 /** The names shown on remote cursor labels (CSS `content` of the head's ::after). */
 export async function cursorLabels(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    Array.from(document.querySelectorAll('.monaco-editor .yRemoteSelectionHead')).map((el) =>
-      getComputedStyle(el, '::after').content,
-    ),
+    Array.from(document.querySelectorAll('.monaco-editor .yRemoteSelectionHead')).map((el) => getComputedStyle(el, '::after').content),
   );
 }
 

@@ -2,9 +2,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import * as Y from 'yjs';
 import { DEFAULT_LANGUAGE } from '@pairwise/protocol';
-import {
-  createPairwiseServer, LocalCompletionProvider, MemoryRoomStore, SqliteWorkerStore, type RoomStore,
-} from '@pairwise/server';
+import { createPairwiseServer, LocalCompletionProvider, MemoryRoomStore, SqliteWorkerStore, type RoomStore } from '@pairwise/server';
 import type { BenchServer } from './bench-server.js';
 
 const MiB = 1024 * 1024;

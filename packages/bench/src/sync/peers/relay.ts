@@ -28,9 +28,8 @@ export async function startRelay(): Promise<BenchServer> {
 }
 
 function join(rooms: Map<string, Set<WebSocket>>, room: string, ws: WebSocket): void {
-  let peers = rooms.get(room);
-  if (!peers) rooms.set(room, (peers = new Set()));
-  const members = peers;
+  const members = rooms.get(room) ?? new Set<WebSocket>();
+  rooms.set(room, members);
   members.add(ws);
   ws.on('error', () => ws.terminate());
   ws.on('close', () => {

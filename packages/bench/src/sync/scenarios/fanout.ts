@@ -50,7 +50,11 @@ class Delivery {
   private readonly arrivals: Uint16Array;
   private readonly progress: Uint32Array;
 
-  constructor(private readonly readers: number, updates: number, private readonly onProgress: () => void) {
+  constructor(
+    private readonly readers: number,
+    updates: number,
+    private readonly onProgress: () => void,
+  ) {
     this.sentAt = new Float64Array(updates);
     this.arrivals = new Uint16Array(updates);
     this.progress = new Uint32Array(readers);
@@ -111,7 +115,12 @@ export async function runFanout(server: ServerHandle, options: FanoutOptions, sc
   cpu.start();
   const started = performance.now();
   pump();
-  await waitUntil(() => delivery.completed === options.updates || readers.some((r) => r.closed), 'every reader to get every update', RUN_TIMEOUT_MS, 2);
+  await waitUntil(
+    () => delivery.completed === options.updates || readers.some((r) => r.closed),
+    'every reader to get every update',
+    RUN_TIMEOUT_MS,
+    2,
+  );
   const elapsedMs = performance.now() - started;
   const usage = cpu.stop();
   const serverLoopDelay = await server.loopDelay();
@@ -140,7 +149,9 @@ function checkReaders(readers: readonly LightReader[], delivery: Delivery, expec
     if (i % step !== 0) continue;
     const doc = new Y.Doc();
     try {
-      Y.transact(doc, () => reader.payloads.forEach((u) => Y.applyUpdate(doc, u)));
+      Y.transact(doc, () => {
+        for (const u of reader.payloads) Y.applyUpdate(doc, u);
+      });
       if (doc.getText(CODE_TEXT).toString() !== expected) return `reader ${i} rebuilt a different text`;
     } finally {
       doc.destroy();

@@ -34,7 +34,12 @@ export async function runIdle(server: ServerHandle, options: IdleOptions, scope:
   const first = await connectBatched(server, rooms, options, scope);
   await settle(server, options.settleMs);
   const oneEach = await server.memory();
-  const rest = await connectBatched(server, rooms.flatMap((r) => Array<string>(options.clientsPerRoom - 1).fill(r)), options, scope);
+  const rest = await connectBatched(
+    server,
+    rooms.flatMap((r) => Array<string>(options.clientsPerRoom - 1).fill(r)),
+    options,
+    scope,
+  );
   await settle(server, options.settleMs);
   const full = await server.memory();
   const clients = [...first, ...rest];

@@ -87,7 +87,10 @@ export async function runKeystroke(server: ServerHandle, options: KeystrokeOptio
 
 /** Every client types on its own timer until `durationMs` has passed; resolves with the total typed. */
 async function typeFor(
-  clients: readonly BenchClient[], sentAt: ReadonlyMap<number, Float64Array>, options: KeystrokeOptions, scope: Scope,
+  clients: readonly BenchClient[],
+  sentAt: ReadonlyMap<number, Float64Array>,
+  options: KeystrokeOptions,
+  scope: Scope,
 ): Promise<number> {
   const intervalMs = 1000 / options.ratePerClient;
   const deadline = performance.now() + options.durationMs;
@@ -105,10 +108,13 @@ async function typeFor(
       client.text.insert(Math.floor(random() * (client.text.length + 1)), letter);
       typed++;
     };
-    scope.timeout(() => {
-      keystroke();
-      timers.push(scope.interval(keystroke, intervalMs));
-    }, (i * intervalMs) / clients.length);
+    scope.timeout(
+      () => {
+        keystroke();
+        timers.push(scope.interval(keystroke, intervalMs));
+      },
+      (i * intervalMs) / clients.length,
+    );
   });
   await new Promise<void>((resolve) => scope.timeout(resolve, options.durationMs + intervalMs));
   for (const timer of timers) clearInterval(timer);
