@@ -112,7 +112,9 @@ describe('PostgreSQL restarted (a private server of this test)', () => {
   // A shutdown during an outage must neither hang nor pretend: it retries for SHUTDOWN_RETRY_MS,
   // then names what it could not store and exits 1; the clients that hold those edits push them
   // to the next server.
-  it('SIGTERM while it is down: retries for the configured time, logs the room it could not store, exits 1; the edit survives', { timeout: 90_000 }, async () => {
+  it('SIGTERM while it is down: retries for the configured time, logs the room it could not store, exits 1; the edit survives', {
+    timeout: 90_000,
+  }, async () => {
     pg = await startPrivatePostgres();
     cleanups.push(() => pg.destroy());
     const env = { DATABASE_URL: pg.url, FLUSH_WINDOW_MS: '50', SHUTDOWN_RETRY_MS: '1500' };
@@ -122,7 +124,11 @@ describe('PostgreSQL restarted (a private server of this test)', () => {
     });
     const first = await spawnServer(env);
     processes.push(first);
-    const response = await fetch(`${first.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"language":"plaintext"}' });
+    const response = await fetch(`${first.url}/api/rooms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"language":"plaintext"}',
+    });
     const { id: roomId } = (await response.json()) as { id: string };
     clients = [0, 1].map(() => connectClient(first.wsUrl, roomId));
     await Promise.all(clients.map((c) => c.synced()));
