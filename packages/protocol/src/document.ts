@@ -33,6 +33,15 @@ export const CLOSE_CODES = {
   goingAway: 1001,
   /** Pairwise: the room id is not valid. */
   invalidRoomId: 4400,
+  /** Pairwise: the session ended (signed out, expired or revoked); sign in again. */
+  sessionEnded: 4401,
+  /**
+   * Pairwise: no access (a private room, or the caller's role was taken away). Sent the same way
+   * whether or not the room exists, so outsiders learn nothing.
+   */
+  forbidden: 4403,
+  /** Pairwise: too many messages or bytes from this connection or address; slow down and reconnect later. */
+  rateLimited: 4429,
   /**
    * Pairwise: no such room (never created, or deleted). Also sent to a client that still holds a
    * deleted room's content after a new room took the same id: its edits belong to the old room.
