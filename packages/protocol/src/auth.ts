@@ -5,11 +5,7 @@ export const USERNAME_PATTERN = /^[a-z0-9_-]{3,32}$/;
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
 
-export const usernameSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(USERNAME_PATTERN, 'username must be 3-32 characters: a-z, 0-9, _ or -');
+export const usernameSchema = z.string().trim().toLowerCase().regex(USERNAME_PATTERN, 'username must be 3-32 characters: a-z, 0-9, _ or -');
 export const passwordSchema = z.string().min(PASSWORD_MIN, `password must be at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);
 
 /** `POST /api/auth/register` and `POST /api/auth/login`. */

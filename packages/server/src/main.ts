@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, type CompletionConfig, type Config } from './c
 import { createPairwiseServer } from './server.js';
 import { PostgresRoomStore } from './storage/postgres-store.js';
 import { SqliteWorkerStore } from './storage/sqlite-worker-store.js';
-import type { RoomStore } from './storage/store.js';
+import type { Store } from './storage/store.js';
 
 /** Compaction threshold: small enough that load stays fast, large enough that it runs rarely. */
 const COMPACTION_THRESHOLD = 500;
@@ -76,7 +76,7 @@ function completionProviderFor(config: CompletionConfig): CompletionProvider {
   });
 }
 
-function openStore(config: Config, log: Logger): Promise<RoomStore> {
+function openStore(config: Config, log: Logger): Promise<Store> {
   return config.databaseUrl
     ? PostgresRoomStore.open(config.databaseUrl, { onError: (err) => log.error({ err }, 'idle PostgreSQL connection failed') })
     : SqliteWorkerStore.open(join(config.dataDir, 'pairwise.sqlite'));

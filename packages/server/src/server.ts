@@ -5,13 +5,13 @@ import { buildHttpApp } from './http/app.js';
 import { CompactionScheduler } from './persistence/compaction-scheduler.js';
 import { GroupCommitter } from './persistence/group-commit.js';
 import { RoomService } from './rooms/room-service.js';
-import type { RoomStore } from './storage/store.js';
+import type { Store } from './storage/store.js';
 import { RoomRegistry } from './sync/room-registry.js';
 import { SyncEndpoint } from './transport/ws-endpoint.js';
 
 export interface PairwiseServerOptions {
   /** Owned by the caller, which closes it after the server. */
-  store: RoomStore;
+  store: Store;
   log: Logger;
   webDistDir: string | null;
   flushWindowMs: number;

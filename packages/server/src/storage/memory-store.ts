@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import type { RoomRole } from '@pairwise/protocol';
+import { DEFAULT_ROOM_ACCESS, type LinkRecord, type MemberRecord, type RoomAccess, type RoomAccessInit } from './access.js';
+import type { SessionRecord, UserRecord } from './accounts.js';
+import { MemoryAccounts } from './memory-accounts.js';
 import {
   RoomExistsError,
   type ListPage,
   type RoomCursor,
   type RoomMetaChange,
   type RoomRecord,
-  type RoomStore,
   type RoomWrite,
+  type Store,
   type StoredDocument,
 } from './store.js';
 
@@ -18,6 +22,9 @@ interface LoggedUpdate {
 interface MemoryRoom {
   record: RoomRecord;
   incarnation: string;
+  access: RoomAccess;
+  members: Map<string, { role: RoomRole; addedAt: number }>;
+  links: LinkRecord[];
   log: LoggedUpdate[];
   snapshot: { throughSeq: number; data: Uint8Array } | null;
 }
@@ -27,19 +34,23 @@ interface MemoryRoom {
  * copying bytes on the way in and out, so a test cannot pass by accident because a caller
  * kept mutating a buffer the store still references.
  */
-export class MemoryRoomStore implements RoomStore {
+export class MemoryRoomStore implements Store {
   private readonly rooms = new Map<string, MemoryRoom>();
   private readonly retired = new Map<string, Uint8Array[]>();
+  private readonly accounts = new MemoryAccounts();
   // Global like the SQL sequences, so seq values are comparable across implementations.
   private lastSeq = 0;
   private closed = false;
 
-  async createRoom(room: RoomRecord, initialUpdate: Uint8Array): Promise<void> {
+  async createRoom(room: RoomRecord, initialUpdate: Uint8Array, access?: RoomAccessInit): Promise<void> {
     this.assertOpen();
     if (this.rooms.has(room.id)) throw new RoomExistsError(room.id);
     this.rooms.set(room.id, {
       record: { ...room },
       incarnation: randomUUID(),
+      access: { ...DEFAULT_ROOM_ACCESS, ...access },
+      members: new Map(),
+      links: [],
       log: [{ seq: this.nextSeq(), data: initialUpdate.slice() }],
       snapshot: null,
     });
@@ -53,15 +64,11 @@ export class MemoryRoomStore implements RoomStore {
 
   async listRooms(limit: number, after: RoomCursor | null): Promise<ListPage> {
     this.assertOpen();
-    assertLimit(limit);
-    const ordered = [...this.rooms.values()]
-      .map((room) => room.record)
-      .filter((record) => after === null || compareListOrder(record, after) > 0)
-      .sort(compareListOrder);
-    const page = ordered.slice(0, limit).map((record) => ({ ...record }));
-    const last = page[page.length - 1];
-    const next = ordered.length > limit && last ? { updatedAt: last.updatedAt, id: last.id } : null;
-    return { rooms: page, next };
+    return pageOf(
+      [...this.rooms.values()].map((room) => room.record),
+      limit,
+      after,
+    );
   }
 
   async deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean> {
@@ -103,6 +110,116 @@ export class MemoryRoomStore implements RoomStore {
     room.log = room.log.filter((entry) => entry.seq > throughSeq);
   }
 
+  async getAccess(roomId: string): Promise<RoomAccess | null> {
+    this.assertOpen();
+    const room = this.rooms.get(roomId);
+    return room ? { ...room.access } : null;
+  }
+
+  async updateAccess(roomId: string, change: Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions'>>): Promise<boolean> {
+    this.assertOpen();
+    const room = this.rooms.get(roomId);
+    if (!room) return false;
+    room.access = { ...room.access, ...definedFields(change) };
+    return true;
+  }
+
+  async memberRole(roomId: string, userId: string): Promise<RoomRole | null> {
+    this.assertOpen();
+    return this.rooms.get(roomId)?.members.get(userId)?.role ?? null;
+  }
+
+  async listMembers(roomId: string): Promise<MemberRecord[]> {
+    this.assertOpen();
+    const members = [...(this.rooms.get(roomId)?.members ?? [])];
+    return members.map(([userId, m]) => ({ userId, username: this.accounts.usernameOf(userId) ?? '', role: m.role, addedAt: m.addedAt }));
+  }
+
+  async setMember(roomId: string, userId: string, role: RoomRole, at: number): Promise<boolean> {
+    this.assertOpen();
+    const room = this.rooms.get(roomId);
+    if (!room || this.accounts.usernameOf(userId) === undefined) return false;
+    room.members.set(userId, { role, addedAt: room.members.get(userId)?.addedAt ?? at });
+    return true;
+  }
+
+  async removeMember(roomId: string, userId: string): Promise<boolean> {
+    this.assertOpen();
+    return this.rooms.get(roomId)?.members.delete(userId) ?? false;
+  }
+
+  async createLink(link: LinkRecord): Promise<boolean> {
+    this.assertOpen();
+    const room = this.rooms.get(link.roomId);
+    if (!room) return false;
+    room.links.push({ ...link });
+    return true;
+  }
+
+  async findLink(roomId: string, tokenHash: string): Promise<LinkRecord | null> {
+    this.assertOpen();
+    const link = this.rooms.get(roomId)?.links.find((l) => l.tokenHash === tokenHash);
+    return link ? { ...link } : null;
+  }
+
+  async listLinks(roomId: string): Promise<LinkRecord[]> {
+    this.assertOpen();
+    return [...(this.rooms.get(roomId)?.links ?? [])].reverse().map((l) => ({ ...l }));
+  }
+
+  async revokeLink(roomId: string, linkId: string, at: number): Promise<boolean> {
+    this.assertOpen();
+    const link = this.rooms.get(roomId)?.links.find((l) => l.id === linkId);
+    if (!link || link.revokedAt !== null) return false;
+    link.revokedAt = at;
+    return true;
+  }
+
+  async listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage> {
+    this.assertOpen();
+    const mine = [...this.rooms.values()].filter((room) => room.access.ownerUserId === userId || room.members.has(userId));
+    return pageOf(
+      mine.map((room) => room.record),
+      limit,
+      after,
+    );
+  }
+
+  createUser(user: UserRecord): Promise<void> {
+    this.assertOpen();
+    return this.accounts.createUser(user);
+  }
+
+  findUserByName(username: string): Promise<UserRecord | null> {
+    this.assertOpen();
+    return this.accounts.findUserByName(username);
+  }
+
+  getUser(id: string): Promise<UserRecord | null> {
+    this.assertOpen();
+    return this.accounts.getUser(id);
+  }
+
+  createSession(session: SessionRecord): Promise<void> {
+    this.assertOpen();
+    return this.accounts.createSession(session);
+  }
+
+  getSession(id: string): Promise<SessionRecord | null> {
+    this.assertOpen();
+    return this.accounts.getSession(id);
+  }
+
+  revokeSession(id: string, at: number): Promise<boolean> {
+    this.assertOpen();
+    return this.accounts.revokeSession(id, at);
+  }
+
+  ensureSecret(name: string, value: string): Promise<string> {
+    this.assertOpen();
+    return this.accounts.ensureSecret(name, value);
+  }
+
   async ping(): Promise<void> {
     this.assertOpen();
   }
@@ -119,6 +236,21 @@ export class MemoryRoomStore implements RoomStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('MemoryRoomStore is closed');
   }
+}
+
+/** One page of `records` in listRooms order, after the cursor; copies. */
+function pageOf(records: readonly RoomRecord[], limit: number, after: RoomCursor | null): ListPage {
+  assertLimit(limit);
+  const ordered = records.filter((record) => after === null || compareListOrder(record, after) > 0).sort(compareListOrder);
+  const page = ordered.slice(0, limit).map((record) => ({ ...record }));
+  const last = page[page.length - 1];
+  const next = ordered.length > limit && last ? { updatedAt: last.updatedAt, id: last.id } : null;
+  return { rooms: page, next };
+}
+
+/** The fields of `change` that are set: an explicit undefined must not erase a stored value. */
+function definedFields<T extends object>(change: T): Partial<T> {
+  return Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Sort key of listRooms: updatedAt descending, then id descending (code-unit order). */

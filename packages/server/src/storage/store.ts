@@ -1,3 +1,6 @@
+import type { AccessStore, RoomAccessInit } from './access.js';
+import type { AccountStore } from './accounts.js';
+
 /**
  * Durable storage for rooms: a small index of room records (for listing without loading documents)
  * and, per room, a Yjs document kept as an append-only update log plus one compacted snapshot.
@@ -79,10 +82,10 @@ export class RoomExistsError extends Error {
 
 export interface RoomStore {
   /**
-   * Create the room record (with a new incarnation) and its first logged update atomically.
-   * Throws RoomExistsError if the id is taken.
+   * Create the room record (with a new incarnation), its access (DEFAULT_ROOM_ACCESS where not
+   * given) and its first logged update atomically. Throws RoomExistsError if the id is taken.
    */
-  createRoom(room: RoomRecord, initialUpdate: Uint8Array): Promise<void>;
+  createRoom(room: RoomRecord, initialUpdate: Uint8Array, access?: RoomAccessInit): Promise<void>;
   getRoom(id: string): Promise<RoomRecord | null>;
   /**
    * Rooms ordered by updatedAt descending, then id descending (binary order); `after` continues
@@ -119,3 +122,6 @@ export interface RoomStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Everything the server keeps: rooms, accounts and who may do what in each room, in one database. */
+export type Store = RoomStore & AccountStore & AccessStore;

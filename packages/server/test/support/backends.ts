@@ -6,13 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
-import { PostgresRoomStore, SqliteWorkerStore, type RoomStore } from '../../src/storage/index.js';
+import { PostgresRoomStore, SqliteWorkerStore, type Store } from '../../src/storage/index.js';
 import { createTestDatabase, describeWithPostgres } from './postgres.js';
 
 export interface StoreBackend {
   readonly name: 'sqlite' | 'postgres';
   /** Opens a store on the backend's database; may be called again after closing, to reopen the same data. */
-  open(): Promise<RoomStore>;
+  open(): Promise<Store>;
   /** Environment that points a spawned server process at the same database. */
   readonly env: Record<string, string>;
   destroy(): Promise<void>;

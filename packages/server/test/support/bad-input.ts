@@ -5,7 +5,7 @@
  * users carry on untouched, over every store the server runs on.
  */
 import { afterAll, afterEach, describe } from 'vitest';
-import { MemoryRoomStore, type RoomStore } from '../../src/storage/index.js';
+import { MemoryRoomStore, type Store } from '../../src/storage/index.js';
 import { describeEachBackend, type StoreBackend } from './backends.js';
 import { connectClient, waitFor, type TestClient } from './clients.js';
 import { roomCode } from './http-api.js';
@@ -17,7 +17,7 @@ export interface BadInputKit {
   /** A test server on a database of its own, closed (and the database dropped) after the suite. */
   server(options?: TestServerOptions): Promise<TestServer>;
   /** A store on a database of its own, for tests that wrap it before handing it to `server`; dropped after the suite. */
-  openStore(): Promise<RoomStore>;
+  openStore(): Promise<Store>;
 }
 
 type Backend = Pick<StoreBackend, 'open' | 'destroy'>;
@@ -37,7 +37,7 @@ export async function describeBadInput(name: string, body: (kit: BadInputKit) =>
 function kitOn(createBackend: () => Promise<Backend>): BadInputKit {
   const servers: TestServer[] = [];
   const backends: Backend[] = [];
-  const openStore = async (): Promise<RoomStore> => {
+  const openStore = async (): Promise<Store> => {
     const backend = await createBackend();
     backends.push(backend);
     return backend.open();
@@ -85,7 +85,7 @@ export async function editAndConfirm(s: TestServer, roomId: string, c: TestClien
 }
 
 /** The real store with some methods replaced (e.g. a failing ping, a held load); everything else goes to the store. */
-export function withOverrides(store: RoomStore, overrides: Partial<RoomStore>): RoomStore {
+export function withOverrides(store: Store, overrides: Partial<Store>): Store {
   return new Proxy(store, {
     get(target, key) {
       const override: unknown = Reflect.get(overrides, key);

@@ -1,11 +1,11 @@
 import { pino } from 'pino';
 import { createPairwiseServer, type PairwiseServer, type PairwiseServerOptions } from '../../src/server.js';
 import { LocalCompletionProvider } from '../../src/completion/index.js';
-import { MemoryRoomStore, type RoomStore } from '../../src/storage/index.js';
+import { MemoryRoomStore, type Store } from '../../src/storage/index.js';
 
 export interface TestServer {
   readonly server: PairwiseServer;
-  readonly store: RoomStore;
+  readonly store: Store;
   /** e.g. http://127.0.0.1:41234 */
   readonly url: string;
   /** Base URL for the y-websocket provider: rooms live at `${wsUrl}/${roomId}`. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import * as Y from 'yjs';
 import { DEFAULT_LANGUAGE } from '@pairwise/protocol';
-import { createPairwiseServer, LocalCompletionProvider, MemoryRoomStore, SqliteWorkerStore, type RoomStore } from '@pairwise/server';
+import { createPairwiseServer, LocalCompletionProvider, MemoryRoomStore, SqliteWorkerStore, type Store } from '@pairwise/server';
 import type { BenchServer } from './bench-server.js';
 
 const MiB = 1024 * 1024;
@@ -13,7 +13,7 @@ const MiB = 1024 * 1024;
  * `simulatedCommitDelayMs` slows every SQLite commit inside the storage worker, as a slow disk would.
  */
 export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: string, simulatedCommitDelayMs = 0): Promise<BenchServer> {
-  const store: RoomStore =
+  const store: Store =
     storage === 'memory'
       ? new MemoryRoomStore()
       : await SqliteWorkerStore.open(join(dataDir, 'pairwise.sqlite'), { simulatedCommitDelayMs });

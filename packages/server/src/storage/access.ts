@@ -1,0 +1,60 @@
+import type { RoomRole, Visibility } from '@pairwise/protocol';
+import type { ListPage, RoomCursor } from './store.js';
+
+/** Who owns a room and who gets in with its link; kept with the room, deleted with it. */
+export interface RoomAccess {
+  visibility: Visibility;
+  /** The signed-in creator, or null for a room a guest created. */
+  ownerUserId: string | null;
+  /** SHA-256 (hex) of the owner key handed to a guest creator, or null. */
+  ownerKeyHash: string | null;
+  /** The owner's room-wide suggestions switch. */
+  aiCompletions: boolean;
+}
+
+/** Access of a new room; `createRoom` stores it with the room, atomically. */
+export type RoomAccessInit = Pick<RoomAccess, 'visibility' | 'ownerUserId' | 'ownerKeyHash'>;
+
+export const DEFAULT_ROOM_ACCESS: RoomAccess = { visibility: 'public-edit', ownerUserId: null, ownerKeyHash: null, aiCompletions: true };
+
+export interface MemberRecord {
+  userId: string;
+  username: string;
+  role: RoomRole;
+  /** Epoch milliseconds. */
+  addedAt: number;
+}
+
+/** A share link: its token is only ever stored hashed (SHA-256, hex). */
+export interface LinkRecord {
+  id: string;
+  roomId: string;
+  tokenHash: string;
+  role: Exclude<RoomRole, 'owner'>;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface AccessStore {
+  /** Null if the room does not exist. */
+  getAccess(roomId: string): Promise<RoomAccess | null>;
+  /** False if the room does not exist. */
+  updateAccess(roomId: string, change: Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions'>>): Promise<boolean>;
+  memberRole(roomId: string, userId: string): Promise<RoomRole | null>;
+  /** Members with their usernames, in the order they were added. */
+  listMembers(roomId: string): Promise<MemberRecord[]>;
+  /** Adds the member or changes their role. False if the room or the user does not exist. */
+  setMember(roomId: string, userId: string, role: RoomRole, at: number): Promise<boolean>;
+  removeMember(roomId: string, userId: string): Promise<boolean>;
+  /** False if the room does not exist. */
+  createLink(link: LinkRecord): Promise<boolean>;
+  /** The link of this room with this token hash, revoked or expired ones included (the caller decides). */
+  findLink(roomId: string, tokenHash: string): Promise<LinkRecord | null>;
+  /** Every link of the room, newest first. */
+  listLinks(roomId: string): Promise<LinkRecord[]>;
+  /** Marks the link revoked (first time only). False if it does not exist or was already revoked. */
+  revokeLink(roomId: string, linkId: string, at: number): Promise<boolean>;
+  /** Rooms the user owns or is a member of, in listRooms order (updatedAt, then id, descending). */
+  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage>;
+}
