@@ -12,6 +12,12 @@ export const META_KEYS = {
   aiCompletions: 'aiCompletions',
 } as const;
 
+/**
+ * Keys of the `meta` map only the server writes (owners change them with `PATCH /api/rooms/:id`):
+ * a client update that touches one is undone in the same transaction, whoever sends it.
+ */
+export const SERVER_ONLY_META_KEYS: readonly string[] = [META_KEYS.aiCompletions];
+
 /** The y-websocket message types (y-protocols PROTOCOL.md). The first varUint of every frame. */
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;

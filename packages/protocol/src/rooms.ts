@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type RoomRole, type Visibility, visibilitySchema } from './access.js';
 import { LANGUAGE_IDS } from './languages.js';
 
 /** Ids a caller may choose. Server-generated ids match this too. */
@@ -16,9 +17,15 @@ export const createRoomBodySchema = z.strictObject({
 });
 export type CreateRoomBody = z.infer<typeof createRoomBodySchema>;
 
+/** `PATCH /api/rooms/:id` (owner only). Editors change name and language through the document. */
 export const updateRoomBodySchema = z
-  .strictObject({ name: roomNameSchema.optional(), language: languageSchema.optional() })
-  .refine((b) => b.name !== undefined || b.language !== undefined, 'give name or language');
+  .strictObject({
+    name: roomNameSchema.optional(),
+    language: languageSchema.optional(),
+    visibility: visibilitySchema.optional(),
+    aiCompletions: z.boolean().optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give name, language, visibility or aiCompletions');
 export type UpdateRoomBody = z.infer<typeof updateRoomBodySchema>;
 
 export const LIST_LIMIT_DEFAULT = 20;
@@ -42,6 +49,16 @@ export interface RoomSummary {
   language: string;
   createdAt: string;
   updatedAt: string;
+  visibility: Visibility;
+  /** The owner's room-wide suggestions switch. */
+  aiCompletions: boolean;
+  /** The caller's role in this room. */
+  role: RoomRole;
+}
+
+/** `POST /api/rooms` (201). `ownerKey` only for a room a guest created: shown once, keep it to manage the room. */
+export interface CreatedRoom extends RoomSummary {
+  ownerKey?: string;
 }
 
 export interface RoomListItem extends RoomSummary {

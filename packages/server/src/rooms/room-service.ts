@@ -116,6 +116,10 @@ function toSummary(r: RoomRecord): RoomSummary {
     language: r.language,
     createdAt: new Date(r.createdAt).toISOString(),
     updatedAt: new Date(r.updatedAt).toISOString(),
+    // Until access control is wired in, everyone is the owner of a public-edit room.
+    visibility: 'public-edit',
+    aiCompletions: true,
+    role: 'owner',
   };
 }
 
