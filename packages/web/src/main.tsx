@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import './styles/base.css';
 import './styles/controls.css';
 import './styles/overlays.css';
+import './styles/account.css';
 import { App } from './App';
 
 const root = document.getElementById('root');

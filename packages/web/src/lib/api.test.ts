@@ -83,3 +83,85 @@ describe('api client', () => {
     expect(stub.calls.map((c) => `${c.init?.method} ${c.url}`)).toEqual(['PATCH /api/rooms/abc123', 'DELETE /api/rooms/abc123']);
   });
 });
+
+describe('api client: accounts and sharing', () => {
+  const noContent = () => new Response(null, { status: 204 });
+
+  it('sends the room credentials as headers on room calls only', async () => {
+    const stub = stubFetch(() => json(200, summary));
+    const api = createApiClient({ fetch: stub.fetch });
+    const credentials = { ownerKey: 'owner_key_123456', link: 'link_token_123456' };
+    await api.getRoom('abc123', { credentials });
+    await api.updateRoom('abc123', { aiCompletions: false }, { credentials: { ownerKey: 'owner_key_123456' } });
+    await api.createRoom({});
+    const headers = stub.calls.map((c) => new Headers(c.init?.headers));
+    expect(headers[0]?.get('x-pairwise-owner-key')).toBe('owner_key_123456');
+    expect(headers[0]?.get('x-pairwise-link')).toBe('link_token_123456');
+    expect(headers[1]?.get('x-pairwise-owner-key')).toBe('owner_key_123456');
+    expect(headers[1]?.get('x-pairwise-link')).toBeNull();
+    expect(headers[1]?.get('content-type')).toBe('application/json');
+    expect(headers[2]?.get('x-pairwise-owner-key')).toBeNull();
+    // The cookie goes along by itself; no token ever appears in a header the app builds.
+    expect(stub.calls.every((c) => c.init?.credentials === 'same-origin')).toBe(true);
+    expect(headers.every((h) => h.get('authorization') === null)).toBe(true);
+  });
+
+  it('signs up, signs in, asks who is signed in and signs out', async () => {
+    const user = { id: 'u1', username: 'ada' };
+    const stub = stubFetch(({ url }) => {
+      if (url === '/api/auth/logout') return noContent();
+      if (url === '/api/me') return json(200, { user });
+      return json(url.endsWith('register') ? 201 : 200, { token: 't', expiresAt: '2026-02-01T00:00:00Z', user });
+    });
+    const api = createApiClient({ fetch: stub.fetch });
+    await expect(api.register({ username: 'ada', password: 'longenough' })).resolves.toMatchObject({ user });
+    await expect(api.login({ username: 'ada', password: 'longenough' })).resolves.toMatchObject({ user });
+    await expect(api.me()).resolves.toEqual({ user });
+    await expect(api.logout()).resolves.toBeUndefined();
+    expect(stub.calls.map((c) => `${c.init?.method} ${c.url}`)).toEqual([
+      'POST /api/auth/register',
+      'POST /api/auth/login',
+      'GET /api/me',
+      'POST /api/auth/logout',
+    ]);
+    expect(JSON.parse(String(stub.calls[1]?.init?.body))).toEqual({ username: 'ada', password: 'longenough' });
+  });
+
+  it('passes the server message of a refused sign-in through', async () => {
+    const api = createApiClient({
+      fetch: stubFetch(() => json(401, { error: { code: 'invalid_credentials', message: 'Wrong username or password.' } })).fetch,
+    });
+    await expect(api.login({ username: 'ada', password: 'wrongwrong' })).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_credentials',
+      message: 'Wrong username or password.',
+    });
+  });
+
+  it('manages members and share links under the room path', async () => {
+    const link = { id: 'l 1', role: 'viewer', createdAt: 'x', expiresAt: null, revokedAt: null };
+    const stub = stubFetch(({ url, init }) => {
+      if (init?.method === 'DELETE') return noContent();
+      if (url.endsWith('/members')) return json(200, { members: [{ username: 'bo', role: 'editor', addedAt: 'x' }] });
+      if (url.endsWith('/links') && init?.method === 'GET') return json(200, { links: [link] });
+      if (url.endsWith('/links')) return json(201, { ...link, token: 'tok' });
+      return json(200, { username: 'bo', role: 'viewer', addedAt: 'x' });
+    });
+    const api = createApiClient({ fetch: stub.fetch });
+    await expect(api.listMembers('r1')).resolves.toEqual([{ username: 'bo', role: 'editor', addedAt: 'x' }]);
+    await expect(api.setMember('r1', 'bo', 'viewer')).resolves.toBeUndefined();
+    await api.removeMember('r1', 'bo');
+    await expect(api.listLinks('r1')).resolves.toEqual([link]);
+    await expect(api.createLink('r1', { role: 'viewer', expiresInSeconds: 3600 })).resolves.toMatchObject({ token: 'tok' });
+    await api.revokeLink('r1', 'l 1');
+    expect(stub.calls.map((c) => `${c.init?.method} ${c.url}`)).toEqual([
+      'GET /api/rooms/r1/members',
+      'PUT /api/rooms/r1/members/bo',
+      'DELETE /api/rooms/r1/members/bo',
+      'GET /api/rooms/r1/links',
+      'POST /api/rooms/r1/links',
+      'DELETE /api/rooms/r1/links/l%201',
+    ]);
+    expect(JSON.parse(String(stub.calls[1]?.init?.body))).toEqual({ role: 'viewer' });
+  });
+});

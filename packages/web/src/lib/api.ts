@@ -1,4 +1,22 @@
-import type { ApiError, CreateRoomBody, RoomDetails, RoomList, RoomSummary, UpdateRoomBody } from '@pairwise/protocol';
+import type {
+  ApiError,
+  AuthAnswer,
+  CreateLinkBody,
+  CreateRoomBody,
+  CreatedRoom,
+  CreatedShareLink,
+  CredentialsBody,
+  MeAnswer,
+  MemberInfo,
+  RoomDetails,
+  RoomList,
+  RoomRole,
+  RoomSummary,
+  ShareLinkInfo,
+  UpdateRoomBody,
+} from '@pairwise/protocol';
+import { credentialHeaders } from './roomCredentials';
+import type { RoomCredentials } from './roomCredentials';
 import { isRecord } from './storage';
 
 /** A failed API call. `status` is 0 when the server could not be reached at all. */
@@ -20,12 +38,32 @@ export class ApiRequestError extends Error {
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
+/** How a call about one room proves the caller's role besides the session cookie. */
+export interface RoomCallOptions {
+  credentials?: RoomCredentials;
+  signal?: AbortSignal;
+}
+
 export interface ApiClient {
-  createRoom(body: CreateRoomBody): Promise<RoomSummary>;
-  getRoom(id: string, signal?: AbortSignal): Promise<RoomDetails>;
+  createRoom(body: CreateRoomBody): Promise<CreatedRoom>;
+  getRoom(id: string, options?: RoomCallOptions): Promise<RoomDetails>;
+  /** Only the caller's rooms: owned or shared with them as a member. */
   listRooms(query?: { limit?: number; cursor?: string }): Promise<RoomList>;
-  updateRoom(id: string, body: UpdateRoomBody): Promise<RoomSummary>;
-  deleteRoom(id: string): Promise<void>;
+  updateRoom(id: string, body: UpdateRoomBody, options?: RoomCallOptions): Promise<RoomSummary>;
+  deleteRoom(id: string, options?: RoomCallOptions): Promise<void>;
+
+  register(body: CredentialsBody): Promise<AuthAnswer>;
+  login(body: CredentialsBody): Promise<AuthAnswer>;
+  logout(): Promise<void>;
+  me(): Promise<MeAnswer>;
+
+  listMembers(id: string, options?: RoomCallOptions): Promise<MemberInfo[]>;
+  /** Adds the account as a member, or changes its role. */
+  setMember(id: string, username: string, role: RoomRole, options?: RoomCallOptions): Promise<void>;
+  removeMember(id: string, username: string, options?: RoomCallOptions): Promise<void>;
+  listLinks(id: string, options?: RoomCallOptions): Promise<ShareLinkInfo[]>;
+  createLink(id: string, body: CreateLinkBody, options?: RoomCallOptions): Promise<CreatedShareLink>;
+  revokeLink(id: string, linkId: string, options?: RoomCallOptions): Promise<void>;
 }
 
 function isApiError(value: unknown): value is ApiError {
@@ -45,16 +83,22 @@ async function errorFromResponse(res: Response): Promise<ApiRequestError> {
   return new ApiRequestError(res.status, `http_${res.status}`, `${text} (HTTP ${res.status})`);
 }
 
+interface RequestOptions extends RoomCallOptions {
+  body?: unknown;
+}
+
 export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike } = {}): ApiClient {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
   // Looked up per call, not captured, so a test or polyfill installed later is honoured.
   const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
-  async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    const init: RequestInit = { method, headers: { accept: 'application/json' } };
+  async function request<T>(method: string, path: string, { body, signal, credentials = {} }: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...credentialHeaders(credentials) };
+    // Same-origin: the browser sends the httpOnly session cookie by itself; the app never sees the token.
+    const init: RequestInit = { method, headers, credentials: 'same-origin' };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
-      init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+      headers['content-type'] = 'application/json';
     }
     if (signal) init.signal = signal;
     let res: Response;
@@ -70,10 +114,12 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
   }
 
   const roomPath = (id: string) => `/api/rooms/${encodeURIComponent(id)}`;
+  const memberPath = (id: string, username: string) => `${roomPath(id)}/members/${encodeURIComponent(username)}`;
+  const linkPath = (id: string, linkId: string) => `${roomPath(id)}/links/${encodeURIComponent(linkId)}`;
 
   return {
-    createRoom: (body) => request<RoomSummary>('POST', '/api/rooms', body),
-    getRoom: (id, signal) => request<RoomDetails>('GET', roomPath(id), undefined, signal),
+    createRoom: (body) => request<CreatedRoom>('POST', '/api/rooms', { body }),
+    getRoom: (id, opts) => request<RoomDetails>('GET', roomPath(id), opts),
     listRooms: (query = {}) => {
       const params = new URLSearchParams();
       if (query.limit !== undefined) params.set('limit', String(query.limit));
@@ -81,9 +127,21 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
       const qs = params.toString();
       return request<RoomList>('GET', qs ? `/api/rooms?${qs}` : '/api/rooms');
     },
-    updateRoom: (id, body) => request<RoomSummary>('PATCH', roomPath(id), body),
-    deleteRoom: async (id) => {
-      await request<unknown>('DELETE', roomPath(id));
+    updateRoom: (id, body, opts) => request<RoomSummary>('PATCH', roomPath(id), { ...opts, body }),
+    deleteRoom: (id, opts) => request<void>('DELETE', roomPath(id), opts),
+
+    register: (body) => request<AuthAnswer>('POST', '/api/auth/register', { body }),
+    login: (body) => request<AuthAnswer>('POST', '/api/auth/login', { body }),
+    logout: () => request<void>('POST', '/api/auth/logout'),
+    me: () => request<MeAnswer>('GET', '/api/me'),
+
+    listMembers: async (id, opts) => (await request<{ members: MemberInfo[] }>('GET', `${roomPath(id)}/members`, opts)).members,
+    setMember: async (id, username, role, opts) => {
+      await request<unknown>('PUT', memberPath(id, username), { ...opts, body: { role } });
     },
+    removeMember: (id, username, opts) => request<void>('DELETE', memberPath(id, username), opts),
+    listLinks: async (id, opts) => (await request<{ links: ShareLinkInfo[] }>('GET', `${roomPath(id)}/links`, opts)).links,
+    createLink: (id, body, opts) => request<CreatedShareLink>('POST', `${roomPath(id)}/links`, { ...opts, body }),
+    revokeLink: (id, linkId, opts) => request<void>('DELETE', linkPath(id, linkId), opts),
   };
 }

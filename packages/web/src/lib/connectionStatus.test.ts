@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '@pairwise/protocol';
-import { closeKind, connectionHint, connectionLabel, connectionPhase } from './connectionStatus';
+import {
+  RATE_LIMIT_FIRST_DELAY_MS,
+  RATE_LIMIT_MAX_DELAY_MS,
+  closeKind,
+  connectionHint,
+  connectionLabel,
+  connectionPhase,
+  rateLimitDelayMs,
+  rateLimitedMessage,
+} from './connectionStatus';
 
 describe('connectionPhase', () => {
-  const base = { socket: 'connected' as const, synced: true, everSynced: true, online: true, storageDown: false };
+  const base = { socket: 'connected' as const, synced: true, everSynced: true, online: true, storageDown: false, retryAt: null };
 
   it('is connected only when the socket is open and synced', () => {
     expect(connectionPhase(base)).toBe('connected');
@@ -38,13 +47,29 @@ describe('connectionPhase', () => {
     expect(connectionLabel('cannot-save', true)).toMatch(/kept/);
     expect(connectionHint('cannot-save', true)).toMatch(/can't save.*kept in this tab.*when the server recovers/);
   });
+
+  it('says the connection is paused while waiting out a 4429', () => {
+    const limited = { ...base, socket: 'disconnected' as const, synced: false, retryAt: 1_000 };
+    expect(connectionPhase(limited)).toBe('rate-limited');
+    expect(connectionPhase({ ...limited, online: false })).toBe('offline');
+    expect(connectionLabel('rate-limited', true)).toMatch(/unsynced/);
+    expect(rateLimitedMessage(8, false)).toMatch(/Too many requests.*Retrying in 8 s\.$/);
+    expect(rateLimitedMessage(0, true)).toMatch(/Retrying now.*edits are kept/);
+  });
 });
 
 describe('closeKind', () => {
-  it('4400-4499 are for good: deleted or invalid rooms', () => {
-    expect(closeKind(CLOSE_CODES.roomNotFound)).toBe('gone');
-    expect(closeKind(CLOSE_CODES.invalidRoomId)).toBe('gone');
-    expect(closeKind(4499)).toBe('gone');
+  it('names each final close the room page explains', () => {
+    expect(closeKind(CLOSE_CODES.roomNotFound)).toBe('deleted');
+    expect(closeKind(CLOSE_CODES.invalidRoomId)).toBe('invalid');
+    expect(closeKind(CLOSE_CODES.forbidden)).toBe('no-access');
+    expect(closeKind(CLOSE_CODES.sessionEnded)).toBe('signed-out');
+    expect(closeKind(4413)).toBe('full');
+    expect(closeKind(4499)).toBe('refused');
+  });
+
+  it('4429 is retried after a back-off, not final', () => {
+    expect(closeKind(CLOSE_CODES.rateLimited)).toBe('rate-limited');
   });
 
   it('4503 means storage is down: keep the edits and retry', () => {
@@ -53,5 +78,16 @@ describe('closeKind', () => {
 
   it('anything else is an ordinary drop', () => {
     for (const code of [1000, 1001, 1006, 1011, 1013, 4500, 4399]) expect(closeKind(code), String(code)).toBe('drop');
+  });
+});
+
+describe('rateLimitDelayMs', () => {
+  it('doubles per refusal in a row up to a cap, jittered by a fifth', () => {
+    const mid = () => 0.5;
+    expect(rateLimitDelayMs(0, mid)).toBe(RATE_LIMIT_FIRST_DELAY_MS);
+    expect(rateLimitDelayMs(1, mid)).toBe(RATE_LIMIT_FIRST_DELAY_MS * 2);
+    expect(rateLimitDelayMs(30, mid)).toBe(RATE_LIMIT_MAX_DELAY_MS);
+    expect(rateLimitDelayMs(0, () => 0)).toBe(RATE_LIMIT_FIRST_DELAY_MS * 0.8);
+    expect(rateLimitDelayMs(0, () => 0.999_999)).toBeCloseTo(RATE_LIMIT_FIRST_DELAY_MS * 1.2, -1);
   });
 });

@@ -1,8 +1,11 @@
 import { CLOSE_CODES } from '@pairwise/protocol';
 
 export type SocketStatus = 'connecting' | 'connected' | 'disconnected';
-/** `cannot-save`: the server is up but cannot store edits; this tab keeps them and retries. */
-export type ConnectionPhase = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'cannot-save';
+/**
+ * `cannot-save`: the server is up but cannot store edits; this tab keeps them and retries.
+ * `rate-limited`: the server closed the socket for sending too much (4429); this tab waits, then retries.
+ */
+export type ConnectionPhase = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'cannot-save' | 'rate-limited';
 
 export interface ConnectionFacts {
   socket: SocketStatus;
@@ -14,20 +17,58 @@ export interface ConnectionFacts {
   online: boolean;
   /** The server last closed the socket because it cannot store edits (4503), and no sync has worked since. */
   storageDown: boolean;
+  /** When the next attempt after a 4429 is due (epoch ms); null when not rate limited. */
+  retryAt: number | null;
 }
 
+/** Until the protocol names it: the room reached its size limit and refused the last edit (final). */
+const ROOM_FULL = 4413;
+
+/** A close after which this tab stops syncing and shows a screen instead of the editor. */
+export type FinalClose = 'deleted' | 'invalid' | 'no-access' | 'signed-out' | 'full' | 'refused';
+
 /**
- * What a close from the server means for this tab: `gone` for good (4400-4499: the provider stops
- * retrying), `storage-down` (4503: keep the edits, retry with back-off), or an ordinary `drop`.
+ * What a close from the server means for this tab. 4400-4499 are final (the provider stops
+ * retrying) except `rate-limited` (4429), which this app retries itself after a back-off;
+ * `storage-down` (4503) keeps the edits and retries; anything else is an ordinary `drop`.
  */
-export function closeKind(code: number): 'gone' | 'storage-down' | 'drop' {
-  if (code >= 4400 && code < 4500) return 'gone';
-  return code === CLOSE_CODES.storageUnavailable ? 'storage-down' : 'drop';
+export function closeKind(code: number): FinalClose | 'rate-limited' | 'storage-down' | 'drop' {
+  switch (code) {
+    case CLOSE_CODES.roomNotFound:
+      return 'deleted';
+    case CLOSE_CODES.invalidRoomId:
+      return 'invalid';
+    case CLOSE_CODES.forbidden:
+      return 'no-access';
+    case CLOSE_CODES.sessionEnded:
+      return 'signed-out';
+    case ROOM_FULL:
+      return 'full';
+    case CLOSE_CODES.rateLimited:
+      return 'rate-limited';
+    case CLOSE_CODES.storageUnavailable:
+      return 'storage-down';
+  }
+  return code >= 4400 && code < 4500 ? 'refused' : 'drop';
+}
+
+/** First wait after a 4429; doubles per refusal in a row. */
+export const RATE_LIMIT_FIRST_DELAY_MS = 2_000;
+export const RATE_LIMIT_MAX_DELAY_MS = 60_000;
+
+/**
+ * How long to wait before reconnecting after the `attempt`-th 4429 in a row (0-based). Jittered
+ * by up to a fifth either way so a class behind one NAT does not come back in lockstep.
+ */
+export function rateLimitDelayMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(RATE_LIMIT_MAX_DELAY_MS, RATE_LIMIT_FIRST_DELAY_MS * 2 ** Math.max(0, attempt));
+  return Math.round(base * (0.8 + 0.4 * random()));
 }
 
 export function connectionPhase(facts: ConnectionFacts): ConnectionPhase {
   if (!facts.online) return 'offline';
   if (facts.storageDown) return 'cannot-save';
+  if (facts.retryAt !== null) return 'rate-limited';
   if (facts.socket === 'connected' && facts.synced) return 'connected';
   return facts.everSynced ? 'reconnecting' : 'connecting';
 }
@@ -44,6 +85,8 @@ export function connectionLabel(phase: ConnectionPhase, unsynced: boolean): stri
       return unsynced ? 'Offline · unsynced edits' : 'Offline';
     case 'cannot-save':
       return unsynced ? "Can't save · edits kept here" : "Can't save right now";
+    case 'rate-limited':
+      return unsynced ? 'Paused · unsynced edits' : 'Paused';
   }
 }
 
@@ -53,6 +96,7 @@ export function connectionHint(phase: ConnectionPhase, unsynced: boolean): strin
   if (phase === 'offline') return `Your browser is offline.${kept}`;
   if (phase === 'connecting') return 'Connecting to the room…';
   if (phase === 'cannot-save') return cannotSaveMessage(unsynced);
+  if (phase === 'rate-limited') return `Too many requests from this tab; retrying shortly.${kept}`;
   return `Lost the connection to the server; retrying.${kept}`;
 }
 
@@ -62,4 +106,11 @@ export function cannotSaveMessage(unsynced: boolean): string {
     ? 'Your edits are kept in this tab and will be sent when the server recovers: keep this tab open.'
     : 'Edits you make are kept in this tab and will be sent when the server recovers.';
   return `The server can't save changes right now. ${edits}`;
+}
+
+/** The banner under the header while rate limited; `seconds` until the next attempt. */
+export function rateLimitedMessage(seconds: number, unsynced: boolean): string {
+  const when = seconds > 0 ? `in ${seconds} s` : 'now';
+  const edits = unsynced ? ' Your edits are kept in this tab and sent once it reconnects.' : '';
+  return `Too many requests: the server paused this connection. Retrying ${when}.${edits}`;
 }

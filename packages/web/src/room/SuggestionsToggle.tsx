@@ -1,7 +1,7 @@
 import { useId, useRef } from 'react';
-import type { ToggleEvent } from 'react';
 import { SUGGESTION_DELAY_CHOICES } from '../completion/settings';
 import type { SuggestionSettings } from '../completion/settings';
+import { placeUnder } from '../ui/anchorPopover';
 import { SparklesIcon, SparklesOffIcon } from '../ui/icons';
 import '../styles/suggestions.css';
 
@@ -14,9 +14,6 @@ export interface SuggestionsToggleProps {
   onRoomEnabledChange: (on: boolean) => void;
 }
 
-/** Viewport margin for the panel, so it never touches the screen edge on a phone. */
-const EDGE = 8;
-
 /**
  * The suggestions button and its settings panel. The panel is a native popover: it closes on an
  * outside click or Esc by itself and sits above the phone menu it is opened from.
@@ -28,15 +25,6 @@ export function SuggestionsToggle({ settings, onSettingsChange, roomEnabled, onR
   const choices: readonly number[] = SUGGESTION_DELAY_CHOICES;
   // A stored delay that is not one of the choices (edited by hand) still shows as selected.
   const delays = choices.includes(settings.delayMs) ? choices : [...choices, settings.delayMs].sort((a, b) => a - b);
-
-  // Anchored under the button's right edge before it shows, so it never flashes at the centre.
-  const place = (event: ToggleEvent<HTMLDivElement>) => {
-    const button = buttonRef.current;
-    if (event.newState !== 'open' || !button) return;
-    const rect = button.getBoundingClientRect();
-    event.currentTarget.style.top = `${rect.bottom + 6}px`;
-    event.currentTarget.style.right = `${Math.max(EDGE, window.innerWidth - rect.right)}px`;
-  };
 
   return (
     <>
@@ -54,7 +42,7 @@ export function SuggestionsToggle({ settings, onSettingsChange, roomEnabled, onR
         <span>Suggestions</span>
         <span className="suggest-toggle__state">{on ? 'On' : 'Off'}</span>
       </button>
-      <div id={panelId} popover="auto" className="suggest-panel" role="dialog" aria-label="Suggestion settings" onBeforeToggle={place}>
+      <div id={panelId} popover="auto" className="suggest-panel" role="dialog" aria-label="Suggestion settings" onBeforeToggle={(e) => placeUnder(e, buttonRef.current)}>
         <label className="switch-row">
           <span className="switch-row__text">
             <span className="switch-row__title">Show suggestions</span>

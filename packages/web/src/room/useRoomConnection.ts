@@ -4,7 +4,7 @@ import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import { CODE_TEXT, META_MAP } from '@pairwise/protocol';
 import type { PresenceState } from '@pairwise/protocol';
-import { closeKind, type SocketStatus } from '../lib/connectionStatus';
+import { closeKind, rateLimitDelayMs, type SocketStatus } from '../lib/connectionStatus';
 
 export interface RoomConnection {
   doc: Y.Doc;
@@ -26,7 +26,9 @@ export interface ConnectionState {
    * The provider keeps retrying with back-off.
    */
   storageDown: boolean;
-  /** Set when the server closed the socket for good (4400-4499); the provider stops retrying. */
+  /** After a 4429: when the next attempt is due (epoch ms); cleared by the next sync. */
+  retryAt: number | null;
+  /** Set when the server closed the socket for good (4400-4499 but 4429); the provider stops retrying. */
   closed: { code: number; reason: string } | null;
 }
 
@@ -37,6 +39,7 @@ const INITIAL_STATE: ConnectionState = {
   online: true,
   unsynced: false,
   storageDown: false,
+  retryAt: null,
   closed: null,
 };
 
@@ -52,33 +55,51 @@ function sameState(a: ConnectionState, b: ConnectionState): boolean {
     a.online === b.online &&
     a.unsynced === b.unsynced &&
     a.storageDown === b.storageDown &&
+    a.retryAt === b.retryAt &&
     a.closed === b.closed
   );
 }
 
+/** Same keys and values, in any order: decides whether the socket URL changed. */
+function sameParams(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
 /**
  * One Y.Doc + y-websocket provider per room, torn down on unmount or room change.
- * The user's identity goes into awareness as soon as the socket opens.
+ * The user's identity goes into awareness as soon as the socket opens. `params` go on the socket
+ * URL (credentials, a guest's name); the server reads them once per connection, so a change
+ * reconnects.
  */
 export function useRoomConnection(
   roomId: string,
   user: { name: string; color: string },
+  params: Record<string, string>,
 ): { connection: RoomConnection | null; state: ConnectionState } {
   const [connection, setConnection] = useState<RoomConnection | null>(null);
   const [state, setState] = useState<ConnectionState>(INITIAL_STATE);
   const userRef = useRef(user);
   userRef.current = user;
+  const paramsRef = useRef(params);
+  paramsRef.current = params;
 
   useEffect(() => {
     const doc = new Y.Doc();
     // connect: false so no status event fires before the listeners below are attached.
-    const provider = new WebsocketProvider(`${websocketBase(window.location)}/ws`, roomId, doc, { connect: false });
+    const provider = new WebsocketProvider(`${websocketBase(window.location)}/ws`, roomId, doc, {
+      connect: false,
+      params: { ...paramsRef.current },
+    });
     const awareness = provider.awareness;
     const localPresence = (): PresenceState => ({ user: { ...userRef.current } });
     awareness.setLocalState(localPresence());
 
     let current: ConnectionState = { ...INITIAL_STATE, online: navigator.onLine };
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    /** 4429s in a row since the last sync, for the back-off. */
+    let rateLimitedInARow = 0;
     /** Local edits went out on the current socket: if the server then says it cannot store them, they count as unsaved. */
     let editedOnSocket = false;
     const publish = (patch: Partial<ConnectionState>) => {
@@ -103,10 +124,21 @@ export function useRoomConnection(
       publish({ socket: status, synced: provider.synced });
     };
     const onSync = (synced: boolean) => {
-      publish(synced ? { synced, everSynced: true, storageDown: false } : { synced });
+      if (synced) rateLimitedInARow = 0;
+      publish(synced ? { synced, everSynced: true, storageDown: false, retryAt: null } : { synced });
       if (synced) checkFlushed();
     };
-    const onClosed = (event: { code: number; reason: string }) => publish({ closed: { code: event.code, reason: event.reason } });
+    const onClosed = (event: { code: number; reason: string }) => {
+      if (closeKind(event.code) !== 'rate-limited') {
+        publish({ closed: { code: event.code, reason: event.reason } });
+        return;
+      }
+      // The provider retries within 2.5 s at most, which would only get refused again: wait longer, growing.
+      const delay = rateLimitDelayMs(rateLimitedInARow++);
+      publish({ retryAt: Date.now() + delay, unsynced: current.unsynced || editedOnSocket });
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => provider.connect(), delay);
+    };
     const onConnectionClose = (event: CloseEvent | null) => {
       if (event && closeKind(event.code) === 'storage-down') publish({ storageDown: true, unsynced: current.unsynced || editedOnSocket });
     };
@@ -151,6 +183,7 @@ export function useRoomConnection(
 
     return () => {
       clearTimeout(flushTimer);
+      clearTimeout(retryTimer);
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('beforeunload', onBeforeUnload);
@@ -176,6 +209,17 @@ export function useRoomConnection(
     if (awareness.getLocalState() === null) return;
     awareness.setLocalStateField('user', { name: user.name, color: user.color });
   }, [connection, user.name, user.color]);
+
+  // Compared by value: a new object with the same entries changes nothing.
+  useEffect(() => {
+    const provider = connection?.provider;
+    if (!provider || sameParams(provider.params, params)) return;
+    provider.params = { ...params };
+    if (provider.ws === null) return;
+    // Reconnect so the server reads the new parameters; the Y.Doc and its edits stay.
+    provider.disconnect();
+    provider.connect();
+  }, [connection, params]);
 
   return { connection, state };
 }

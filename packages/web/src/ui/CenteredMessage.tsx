@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { AccountMenu } from '../account/AccountMenu';
 import { Brand } from './Brand';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -19,6 +20,7 @@ export function CenteredMessage({
       <header className="topbar">
         <Brand />
         <div className="topbar__spacer" />
+        <AccountMenu />
         <ThemeToggle />
       </header>
       <main className="centered" data-testid={testId} aria-busy={busy}>

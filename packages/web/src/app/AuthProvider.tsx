@@ -1,0 +1,77 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+import type { CredentialsBody, PublicUser } from '@pairwise/protocol';
+import { AuthDialog } from '../account/AuthDialog';
+import type { AuthMode } from '../account/authForm';
+import { useApi } from './api';
+
+export interface AuthValue {
+  /** `loading` until `GET /api/me` has answered once. */
+  status: 'loading' | 'ready';
+  /** The signed-in account, or null for a guest. */
+  user: PublicUser | null;
+  /** Both throw the API's error, for the form to show. */
+  signIn(body: CredentialsBody): Promise<void>;
+  signUp(body: CredentialsBody): Promise<void>;
+  signOut(): Promise<void>;
+  /** Asks the server again, e.g. after it closed a socket because the session ended elsewhere. */
+  refresh(): Promise<void>;
+  openAuthDialog(mode: AuthMode): void;
+}
+
+const AuthContext = createContext<AuthValue | null>(null);
+
+/**
+ * Who is signed in. The session itself is the server's httpOnly cookie: the app never sees or
+ * stores the token, it only asks the server who the cookie belongs to.
+ */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const api = useApi();
+  const [status, setStatus] = useState<AuthValue['status']>('loading');
+  const [user, setUser] = useState<PublicUser | null>(null);
+  const [dialog, setDialog] = useState<AuthMode | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      setUser((await api.me()).user);
+    } catch {
+      // Unreachable server or an old one without accounts: carry on as a guest; the server decides anyway.
+      setUser(null);
+    }
+    setStatus('ready');
+  }, [api]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const signIn = useCallback(async (body: CredentialsBody) => setUser((await api.login(body)).user), [api]);
+  const signUp = useCallback(async (body: CredentialsBody) => setUser((await api.register(body)).user), [api]);
+  const signOut = useCallback(async () => {
+    try {
+      await api.logout();
+    } finally {
+      // Even if the server could not be told, this tab stops acting as the account; `refresh` asks again.
+      setUser(null);
+      void refresh();
+    }
+  }, [api, refresh]);
+
+  const value = useMemo<AuthValue>(
+    () => ({ status, user, signIn, signUp, signOut, refresh, openAuthDialog: setDialog }),
+    [status, user, signIn, signUp, signOut, refresh],
+  );
+
+  return (
+    <AuthContext.Provider value={value}>
+      {children}
+      {dialog && <AuthDialog initialMode={dialog} signIn={signIn} signUp={signUp} onClose={() => setDialog(null)} />}
+    </AuthContext.Provider>
+  );
+}
+
+export function useAuth(): AuthValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth must be used inside <AuthProvider>');
+  return value;
+}
