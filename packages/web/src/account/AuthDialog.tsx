@@ -86,7 +86,7 @@ export function AuthDialog({
         data-testid="auth-dialog"
         data-mode={mode}
       >
-        <div className="segmented" role="group" aria-label="Sign in or sign up">
+        <div className="segmented">
           {(['sign-in', 'sign-up'] as const).map((m) => (
             <button
               key={m}

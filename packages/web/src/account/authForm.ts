@@ -21,8 +21,7 @@ export function checkAuthForm(mode: AuthMode, rawUsername: string, password: str
     return { ok: false, field: 'username', message: 'Usernames are 3-32 characters: letters a-z, digits, _ or -.' };
   }
   if (!passwordSchema.safeParse(password).success) {
-    const message =
-      password.length < PASSWORD_MIN ? `Use at least ${PASSWORD_MIN} characters.` : `Use at most ${PASSWORD_MAX} characters.`;
+    const message = password.length < PASSWORD_MIN ? `Use at least ${PASSWORD_MIN} characters.` : `Use at most ${PASSWORD_MAX} characters.`;
     return { ok: false, field: 'password', message };
   }
   return { ok: true, body: { username: name.data, password } };

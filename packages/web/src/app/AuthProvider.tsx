@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { CredentialsBody, PublicUser } from '@pairwise/protocol';
 import { AuthDialog } from '../account/AuthDialog';
@@ -10,6 +10,13 @@ export interface AuthValue {
   status: 'loading' | 'ready';
   /** The signed-in account, or null for a guest. */
   user: PublicUser | null;
+  /**
+   * Changes on every sign-in, sign-up and sign-out in this tab, even back to the same account:
+   * what the server lets this tab do may have changed, so pages that depend on it load again.
+   */
+  sessionKey: string;
+  /** True while this tab's own sign-out is under way: the server then closes our sockets (4401) on purpose. */
+  isSigningOut(): boolean;
   /** Both throw the API's error, for the form to show. */
   signIn(body: CredentialsBody): Promise<void>;
   signUp(body: CredentialsBody): Promise<void>;
@@ -30,6 +37,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthValue['status']>('loading');
   const [user, setUser] = useState<PublicUser | null>(null);
   const [dialog, setDialog] = useState<AuthMode | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const signingOut = useRef(false);
 
   const refresh = useCallback(async () => {
     try {
@@ -45,21 +54,37 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     void refresh();
   }, [refresh]);
 
-  const signIn = useCallback(async (body: CredentialsBody) => setUser((await api.login(body)).user), [api]);
-  const signUp = useCallback(async (body: CredentialsBody) => setUser((await api.register(body)).user), [api]);
+  const signedIn = useCallback((next: PublicUser | null) => {
+    setUser(next);
+    setGeneration((n) => n + 1);
+  }, []);
+  const signIn = useCallback(async (body: CredentialsBody) => signedIn((await api.login(body)).user), [api, signedIn]);
+  const signUp = useCallback(async (body: CredentialsBody) => signedIn((await api.register(body)).user), [api, signedIn]);
   const signOut = useCallback(async () => {
+    signingOut.current = true;
     try {
+      // Throws when the server cannot be told; the cookie is then still valid, so we stay signed in.
       await api.logout();
+      signedIn(null);
     } finally {
-      // Even if the server could not be told, this tab stops acting as the account; `refresh` asks again.
-      setUser(null);
-      void refresh();
+      signingOut.current = false;
     }
-  }, [api, refresh]);
+  }, [api, signedIn]);
+  const isSigningOut = useCallback(() => signingOut.current, []);
 
   const value = useMemo<AuthValue>(
-    () => ({ status, user, signIn, signUp, signOut, refresh, openAuthDialog: setDialog }),
-    [status, user, signIn, signUp, signOut, refresh],
+    () => ({
+      status,
+      user,
+      sessionKey: `${user?.id ?? 'guest'}#${generation}`,
+      isSigningOut,
+      signIn,
+      signUp,
+      signOut,
+      refresh,
+      openAuthDialog: setDialog,
+    }),
+    [status, user, generation, isSigningOut, signIn, signUp, signOut, refresh],
   );
 
   return (

@@ -19,7 +19,7 @@ export function attachCompletions(
   options: Pick<ProviderDeps, 'getConfig' | 'lastEditWasLocal'>,
 ): EditorCompletions {
   const { getConfig } = options;
-  const client = createCompletionClient();
+  const client = createCompletionClient({ headers: () => getConfig().headers });
   const deps: ProviderDeps = { editor, model, client, ...options };
   const registrations = [registerInlineProvider(deps), registerSuggestProvider(deps)];
   // The word list popping up while typing would take Tab from the ghost text (Tab accepts the

@@ -46,6 +46,21 @@ function setup(options: { ignoreAbort?: boolean } = {}) {
 afterEach(() => vi.restoreAllMocks());
 
 describe('completion client', () => {
+  it("sends the room's credentials as read at request time", async () => {
+    const stub = stubFetch();
+    let headers: Record<string, string> = {};
+    const client = createCompletionClient({ fetch: stub.fetch, headers: () => headers });
+    void client.complete(body('a'));
+    await settle();
+    headers = { 'x-pairwise-link': 'link_token_123' };
+    void client.complete(body('ab'));
+    await settle();
+    const sent = stub.calls.map((c) => new Headers(c.init.headers));
+    expect(sent[0]?.get('x-pairwise-link')).toBeNull();
+    expect(sent[1]?.get('x-pairwise-link')).toBe('link_token_123');
+    expect(sent[1]?.get('content-type')).toBe('application/json');
+  });
+
   it('posts the request and returns the parsed answer', async () => {
     const { client, calls } = setup();
     const pending = client.complete(body('pri'));

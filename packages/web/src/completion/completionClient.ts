@@ -90,7 +90,9 @@ interface Channel {
  * numbers, checked after every await), and 429/403/failures pause requests instead of retrying.
  * Expected refusals are outcomes, not exceptions: nothing here logs or throws.
  */
-export function createCompletionClient(options: { fetch?: FetchLike; baseUrl?: string; now?: () => number } = {}): CompletionClient {
+export function createCompletionClient(
+  options: { fetch?: FetchLike; baseUrl?: string; now?: () => number; headers?: () => Readonly<Record<string, string>> } = {},
+): CompletionClient {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
   const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const now = options.now ?? Date.now;
@@ -124,7 +126,7 @@ export function createCompletionClient(options: { fetch?: FetchLike; baseUrl?: s
       try {
         res = await doFetch(`${baseUrl}/api/autocomplete`, {
           method: 'POST',
-          headers: { accept: 'application/json', 'content-type': 'application/json' },
+          headers: { ...options.headers?.(), accept: 'application/json', 'content-type': 'application/json' },
           body: JSON.stringify(body),
           signal: controller.signal,
         });

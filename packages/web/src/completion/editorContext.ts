@@ -11,6 +11,8 @@ export interface CompletionConfig {
   delayMs: number;
   language: LanguageId;
   roomId: string;
+  /** The room's credentials (owner key, share link): the server checks the caller may edit the room. */
+  headers: Readonly<Record<string, string>>;
 }
 
 /** What a provider needs from the editor it belongs to. */

@@ -7,6 +7,7 @@ import {
   credentialParams,
   forgetRoomCredentials,
   linkFromSearch,
+  rememberLinkFromUrl,
   roomCredentials,
   saveOwnerKey,
 } from './roomCredentials';
@@ -26,10 +27,15 @@ describe('room credentials', () => {
   it('remembers a link from the URL and uses it when the URL no longer has it', () => {
     const store = memoryStore();
     expect(roomCredentials(store, 'room-a', `?link=${LINK}`)).toEqual({ link: LINK });
+    expect(roomCredentials(store, 'room-a', '')).toEqual({});
+    rememberLinkFromUrl(store, 'room-a', `?link=${LINK}`);
     expect(roomCredentials(store, 'room-a', '')).toEqual({ link: LINK });
-    // A newer link in the URL replaces the remembered one.
+    // A newer link in the URL wins, and replaces the remembered one once remembered.
     expect(roomCredentials(store, 'room-a', '?link=other_token_123')).toEqual({ link: 'other_token_123' });
+    rememberLinkFromUrl(store, 'room-a', '?link=other_token_123&x=1');
     expect(roomCredentials(store, 'room-a', '')).toEqual({ link: 'other_token_123' });
+    rememberLinkFromUrl(store, 'room-b', '?x=1');
+    expect(roomCredentials(store, 'room-b', '')).toEqual({});
   });
 
   it('ignores values that cannot be server tokens', () => {
@@ -61,7 +67,7 @@ describe('room credentials', () => {
   it('forgets both kinds for a room that is gone', () => {
     const store = memoryStore();
     saveOwnerKey(store, 'room-a', KEY);
-    roomCredentials(store, 'room-a', `?link=${LINK}`);
+    rememberLinkFromUrl(store, 'room-a', `?link=${LINK}`);
     saveOwnerKey(store, 'room-b', KEY);
     forgetRoomCredentials(store, 'room-a');
     expect(roomCredentials(store, 'room-a', '')).toEqual({});

@@ -60,14 +60,15 @@ export function linkFromSearch(search: string): string | null {
   return isToken(token) ? token : null;
 }
 
-/**
- * The credentials to present for a room. A link in the URL wins over a remembered one and is
- * remembered in turn, so the room still opens from the recent list after the URL is gone.
- */
-export function roomCredentials(store: KeyValueStore, roomId: string, search: string): RoomCredentials {
+/** Keeps the link in a room URL, so the room still opens from the recent list once the URL is gone. */
+export function rememberLinkFromUrl(store: KeyValueStore, roomId: string, search: string): void {
   const fromUrl = linkFromSearch(search);
   if (fromUrl !== null) saveToken(store, LINK_TOKENS_KEY, LINK_TOKENS_MAX, roomId, fromUrl);
-  const link = fromUrl ?? loadTokens(store, LINK_TOKENS_KEY).get(roomId);
+}
+
+/** The credentials to present for a room. A link in the URL wins over a remembered one. */
+export function roomCredentials(store: KeyValueStore, roomId: string, search: string): RoomCredentials {
+  const link = linkFromSearch(search) ?? loadTokens(store, LINK_TOKENS_KEY).get(roomId);
   const ownerKey = loadTokens(store, OWNER_KEYS_KEY).get(roomId);
   return { ...(ownerKey !== undefined && { ownerKey }), ...(link !== undefined && { link }) };
 }

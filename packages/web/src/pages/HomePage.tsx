@@ -1,9 +1,12 @@
 import { useState } from 'react';
 import { LANGUAGES } from '@pairwise/protocol';
+import { AccountMenu } from '../account/AccountMenu';
+import { useAuth } from '../app/AuthProvider';
 import { Brand } from '../ui/Brand';
 import { ThemeToggle } from '../ui/ThemeToggle';
 import { CreateRoomCard } from './home/CreateRoomCard';
 import { JoinRoomCard } from './home/JoinRoomCard';
+import { MyRoomsList } from './home/MyRoomsList';
 import { RecentRoomsList } from './home/RecentRoomsList';
 import '../styles/home.css';
 import { browserStore } from '../lib/storage';
@@ -11,6 +14,7 @@ import { forgetRoom, loadRecentRooms } from '../lib/recentRooms';
 import type { RecentRoom } from '../lib/recentRooms';
 
 export function HomePage() {
+  const { user } = useAuth();
   const [recent, setRecent] = useState<RecentRoom[]>(() => loadRecentRooms(browserStore()));
 
   return (
@@ -18,6 +22,7 @@ export function HomePage() {
       <header className="topbar">
         <Brand />
         <div className="topbar__spacer" />
+        <AccountMenu />
         <ThemeToggle />
       </header>
       <main className="home">
@@ -34,6 +39,7 @@ export function HomePage() {
           <CreateRoomCard />
           <JoinRoomCard />
         </div>
+        {user && <MyRoomsList userId={user.id} />}
         <RecentRoomsList rooms={recent} onForget={(id) => setRecent(forgetRoom(browserStore(), id))} />
       </main>
       <footer className="home__footer">Pairwise · open source, self-hosted collaborative editor</footer>

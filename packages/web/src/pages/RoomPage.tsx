@@ -1,156 +1,107 @@
-import { useCallback, useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router';
-import { CLOSE_CODES, ROOM_ID_PATTERN } from '@pairwise/protocol';
-import type { RoomDetails } from '@pairwise/protocol';
-import { useApi } from '../app/api';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useLocation, useParams } from 'react-router';
+import { ROOM_ID_PATTERN } from '@pairwise/protocol';
+import { useAuth } from '../app/AuthProvider';
 import { useIdentity } from '../app/useIdentity';
-import { ApiRequestError } from '../lib/api';
+import { closeKind } from '../lib/connectionStatus';
 import { forgetRoom } from '../lib/recentRooms';
+import { forgetRoomCredentials, rememberLinkFromUrl, roomCredentials } from '../lib/roomCredentials';
 import { browserStore } from '../lib/storage';
 import { RoomView, preloadEditor } from '../room/RoomView';
 import { CenteredMessage } from '../ui/CenteredMessage';
 import { NamePrompt } from '../ui/NamePrompt';
-
-type LoadState =
-  | { kind: 'loading' }
-  | { kind: 'ready'; details: RoomDetails }
-  | { kind: 'missing' }
-  /** The room was open here and the server then said it no longer exists: someone deleted it. */
-  | { kind: 'deleted' }
-  | { kind: 'invalid' }
-  | { kind: 'error'; message: string };
-
-/** Long enough for a cold server, short enough that nobody stares at a spinner forever. */
-const LOAD_TIMEOUT_MS = 15_000;
+import { ClosedRoomScreen, LoadErrorScreen, MissingRoomScreen } from './room/RoomScreens';
+import { useAccessPolling, useRoomDetails } from './room/useRoomDetails';
 
 export function RoomPage() {
   const { roomId = '' } = useParams();
+  const { search } = useLocation();
   const validId = ROOM_ID_PATTERN.test(roomId);
-  const api = useApi();
+  const auth = useAuth();
   const { identity, setName } = useIdentity();
-  const [load, setLoad] = useState<LoadState>({ kind: 'loading' });
-  const [attempt, setAttempt] = useState(0);
   const [editingName, setEditingName] = useState(false);
+  const credentials = useMemo(() => roomCredentials(browserStore(), roomId, search), [roomId, search]);
+  const { load, retry, refresh, applySummary, close } = useRoomDetails(roomId, credentials, {
+    enabled: validId && auth.status === 'ready',
+    reloadKey: auth.sessionKey,
+  });
 
   useEffect(() => {
     if (validId) preloadEditor();
   }, [validId]);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies(attempt): the retry button bumps it to fetch the room again.
-  useEffect(() => {
-    if (!validId) {
-      setLoad({ kind: 'invalid' });
-      return;
-    }
-    setLoad({ kind: 'loading' });
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, LOAD_TIMEOUT_MS);
-    api
-      .getRoom(roomId, controller.signal)
-      .then((details) => setLoad({ kind: 'ready', details }))
-      .catch((err: unknown) => {
-        if (controller.signal.aborted && !timedOut) return;
-        if (err instanceof ApiRequestError && err.status === 404) setLoad({ kind: 'missing' });
-        else if (err instanceof ApiRequestError && err.status === 400) setLoad({ kind: 'invalid' });
-        else if (timedOut) setLoad({ kind: 'error', message: 'The server took too long to answer.' });
-        else setLoad({ kind: 'error', message: err instanceof Error ? err.message : 'Something went wrong.' });
-      })
-      .finally(() => clearTimeout(timer));
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [api, roomId, validId, attempt]);
+  useEffect(() => rememberLinkFromUrl(browserStore(), roomId, search), [roomId, search]);
 
+  // Gone for good: it should not linger in the recent list, nor its keys in storage.
+  const gone = load.kind === 'missing' || (load.kind === 'closed' && load.reason === 'deleted');
   useEffect(() => {
-    if (load.kind === 'missing' || load.kind === 'invalid' || load.kind === 'deleted') forgetRoom(browserStore(), roomId);
-  }, [load.kind, roomId]);
+    if (!gone) return;
+    forgetRoom(browserStore(), roomId);
+    forgetRoomCredentials(browserStore(), roomId);
+  }, [gone, roomId]);
 
-  // The room loaded before its socket was closed for good, so "not found" now means it was deleted since.
-  const onGone = useCallback((code: number) => {
-    setLoad(code === CLOSE_CODES.invalidRoomId ? { kind: 'invalid' } : { kind: 'deleted' });
-  }, []);
+  useAccessPolling(refresh, load.kind === 'ready');
+
+  const { isSigningOut } = auth;
+  const onClosed = useCallback(
+    (code: number) => {
+      const kind = closeKind(code);
+      if (kind === 'drop' || kind === 'storage-down' || kind === 'rate-limited') return;
+      // Signing out in this tab ends its sockets on purpose; the page reloads as a guest right after.
+      if (kind === 'signed-out' && isSigningOut()) return;
+      close(kind);
+    },
+    [close, isSigningOut],
+  );
   const onEditName = useCallback(() => setEditingName(true), []);
 
+  if (!validId) return <MissingRoomScreen roomId={roomId} invalid />;
   switch (load.kind) {
     case 'loading':
       return <CenteredMessage title="Opening room…" busy testId="room-loading" />;
     case 'missing':
     case 'invalid':
-      return (
-        <CenteredMessage title="Room not found" testId="room-not-found">
-          <p className="centered__text">
-            {load.kind === 'invalid' ? (
-              <>
-                <code>{roomId}</code> is not a valid room id. Check the link you were given.
-              </>
-            ) : (
-              <>
-                There is no room <code>{roomId}</code> on this server. It may have been deleted, or the link is mistyped.
-              </>
-            )}
-          </p>
-          <Link to="/" className="btn btn--primary">
-            Go to the home page
-          </Link>
-        </CenteredMessage>
-      );
-    case 'deleted':
-      return (
-        <CenteredMessage title="This room was deleted" testId="room-deleted">
-          <p className="centered__text">
-            Someone deleted the room <code>{roomId}</code> while you had it open. Its code is no longer on the server, and this tab has
-            stopped syncing.
-          </p>
-          <Link to="/" className="btn btn--primary">
-            Go to the home page
-          </Link>
-        </CenteredMessage>
-      );
+      return <MissingRoomScreen roomId={roomId} invalid={load.kind === 'invalid'} />;
     case 'error':
-      return (
-        <CenteredMessage title="Could not open the room" testId="room-error">
-          <p className="centered__text">{load.message}</p>
-          <div className="centered__actions">
-            <button type="button" className="btn btn--primary" onClick={() => setAttempt((n) => n + 1)}>
-              Try again
-            </button>
-            <Link to="/" className="btn btn--ghost">
-              Home
-            </Link>
-          </div>
-        </CenteredMessage>
-      );
+      return <LoadErrorScreen message={load.message} onRetry={retry} />;
+    case 'closed':
+      return <ClosedRoomScreen reason={load.reason} roomId={roomId} onReopen={retry} />;
     case 'ready':
       break;
   }
 
-  if (identity.name === null) {
+  const { details } = load;
+  const account = auth.user;
+  if (!account && identity.name === null) {
     return (
       <>
-        <CenteredMessage title={`Joining ${load.details.name}`} />
-        <NamePrompt color={identity.color} roomName={load.details.name} onSubmit={setName} />
+        <CenteredMessage title={`Joining ${details.name}`} />
+        <NamePrompt color={identity.color} roomName={details.name} onSubmit={setName} />
       </>
     );
   }
+  // The server names a signed-in user by their username whatever the client says; show the same here.
+  const user = { name: account ? account.username : (identity.name ?? ''), color: identity.color };
 
   return (
     <>
       <RoomView
-        key={load.details.id}
-        details={load.details}
-        user={{ name: identity.name, color: identity.color }}
-        onGone={onGone}
-        onEditName={onEditName}
+        // A new socket and document when who we are or what we may do changes: a viewer's tab must not
+        // keep edits the server never took.
+        key={`${details.id}|${auth.sessionKey}|${details.role === 'viewer'}`}
+        details={details}
+        user={user}
+        guestName={account ? null : user.name}
+        credentials={credentials}
+        onClosed={onClosed}
+        onReconnected={refresh}
+        onSummary={applySummary}
+        onEditName={account ? null : onEditName}
       />
-      {editingName && (
+      {editingName && !account && (
         <NamePrompt
           title="Change your name"
-          initialName={identity.name}
+          initialName={identity.name ?? ''}
           color={identity.color}
           onSubmit={(name) => {
             setName(name);

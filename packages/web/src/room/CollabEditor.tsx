@@ -15,7 +15,8 @@ export interface CollabEditorProps {
   /** A Monaco language id. */
   language: string;
   theme: Theme;
-  readOnly: boolean;
+  /** Why the editor takes no typing right now (shown when someone tries), or null when it does. */
+  readOnlyMessage: string | null;
   participants: readonly Participant[];
   /** Called on every edit made in this editor (not on remote edits). */
   onLocalEdit?: () => void;
@@ -23,7 +24,9 @@ export interface CollabEditorProps {
   completions: CompletionConfig;
 }
 
-const READ_ONLY_MESSAGE = { value: 'The room is still loading; you can type as soon as it has synced.' };
+function readOnlyOptions(message: string | null): monaco.editor.IEditorOptions {
+  return message === null ? { readOnly: false } : { readOnly: true, readOnlyMessage: { value: message } };
+}
 
 /** Monaco bound to the room's Y.Text, with an undo stack that only holds this user's edits. */
 export default function CollabEditor({
@@ -31,7 +34,7 @@ export default function CollabEditor({
   awareness,
   language,
   theme,
-  readOnly,
+  readOnlyMessage,
   participants,
   onLocalEdit,
   completions,
@@ -39,8 +42,8 @@ export default function CollabEditor({
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const completionsRef = useRef<EditorCompletions | null>(null);
-  const latest = useRef({ language, theme, readOnly, onLocalEdit, completions });
-  latest.current = { language, theme, readOnly, onLocalEdit, completions };
+  const latest = useRef({ language, theme, readOnlyMessage, onLocalEdit, completions });
+  latest.current = { language, theme, readOnlyMessage, onLocalEdit, completions };
 
   useEffect(() => {
     const host = hostRef.current;
@@ -56,8 +59,7 @@ export default function CollabEditor({
     const editor = m.editor.create(host, {
       model,
       theme: MONACO_THEMES[latest.current.theme],
-      readOnly: latest.current.readOnly,
-      readOnlyMessage: READ_ONLY_MESSAGE,
+      ...readOnlyOptions(latest.current.readOnlyMessage),
       automaticLayout: true,
       fontFamily: "'JetBrains Mono', 'Fira Code', ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
       fontSize: narrow ? 13 : 14,
@@ -141,8 +143,8 @@ export default function CollabEditor({
   }, [theme]);
 
   useEffect(() => {
-    editorRef.current?.updateOptions({ readOnly });
-  }, [readOnly]);
+    editorRef.current?.updateOptions(readOnlyOptions(readOnlyMessage));
+  }, [readOnlyMessage]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies(completions.active): the trigger; refresh() reads it through getConfig.
   useEffect(() => {

@@ -1,33 +1,18 @@
 import { useEffect, useState } from 'react';
+import { copyText } from '../lib/clipboard';
 import { CheckIcon, LinkIcon } from '../ui/icons';
 
-/** navigator.clipboard only exists on https and localhost; self-hosted over plain http on a LAN needs the old way. */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // Permission denied: fall through to the selection-based copy.
-  }
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.append(area);
-  area.select();
-  try {
-    return document.execCommand('copy');
-  } catch {
-    return false;
-  } finally {
-    area.remove();
-  }
-}
-
-export function CopyLinkButton({ url }: { url: string }) {
+export function CopyLinkButton({
+  url,
+  label = 'Copy link',
+  title = 'Copy a link to this room',
+  testId = 'copy-link',
+}: {
+  url: string;
+  label?: string;
+  title?: string;
+  testId?: string;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
 
   useEffect(() => {
@@ -41,11 +26,11 @@ export function CopyLinkButton({ url }: { url: string }) {
       type="button"
       className="btn btn--secondary"
       onClick={() => void copyText(url).then((ok) => setState(ok ? 'copied' : 'failed'))}
-      title={state === 'failed' ? url : 'Copy a link to this room'}
-      data-testid="copy-link"
+      title={state === 'failed' ? url : title}
+      data-testid={testId}
     >
       {state === 'copied' ? <CheckIcon /> : <LinkIcon />}
-      <span aria-live="polite">{state === 'copied' ? 'Copied!' : state === 'failed' ? 'Copy failed' : 'Copy link'}</span>
+      <span aria-live="polite">{state === 'copied' ? 'Copied!' : state === 'failed' ? 'Copy failed' : label}</span>
     </button>
   );
 }

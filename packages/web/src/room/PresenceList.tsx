@@ -11,7 +11,8 @@ export function Avatar({ person, size = 'md' }: { person: Pick<Participant, 'nam
   );
 }
 
-export function PresenceList({ people, onRename }: { people: readonly Participant[]; onRename: () => void }) {
+/** `onRename` is null for a signed-in user: their name is their username. */
+export function PresenceList({ people, onRename }: { people: readonly Participant[]; onRename: (() => void) | null }) {
   return (
     <section className="presence" aria-labelledby="presence-title" data-testid="presence-list">
       <h2 id="presence-title" className="presence__title">
@@ -35,7 +36,7 @@ export function PresenceList({ people, onRename }: { people: readonly Participan
                 {person.isSelf ? 'You' : person.typing ? <span className="typing">typing…</span> : 'Online'}
               </span>
             </span>
-            {person.isSelf && (
+            {person.isSelf && onRename && (
               <button
                 type="button"
                 className="btn btn--ghost btn--icon presence__edit"

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import type { LanguageId } from '@pairwise/protocol';
+import { AccountMenu } from '../account/AccountMenu';
 import type { ConnectionPhase } from '../lib/connectionStatus';
 import { Brand } from '../ui/Brand';
 import { LanguageSelect } from '../ui/LanguageSelect';
 import { ThemeToggle } from '../ui/ThemeToggle';
-import { CloseIcon, MenuIcon } from '../ui/icons';
+import { CloseIcon, MenuIcon, ShareIcon } from '../ui/icons';
 import { ConnectionBadge } from './ConnectionBadge';
 import { CopyLinkButton } from './CopyLinkButton';
 import { RoomTitle } from './RoomTitle';
@@ -20,18 +21,24 @@ export function RoomHeader({
   onLanguageChange,
   onRename,
   suggestions,
+  onShare,
 }: {
   name: string;
   language: LanguageId;
   phase: ConnectionPhase;
   unsynced: boolean;
   url: string;
-  onLanguageChange: (language: LanguageId) => void;
-  onRename: (name: string) => void;
-  suggestions: SuggestionsToggleProps;
+  /** Null for viewers: the picker shows the language but cannot change it. */
+  onLanguageChange: ((language: LanguageId) => void) | null;
+  onRename: ((name: string) => void) | null;
+  /** Null hides the suggestions button (viewers cannot type, so they get none). */
+  suggestions: SuggestionsToggleProps | null;
+  /** Owners only: opens the share dialog. */
+  onShare: (() => void) | null;
 }) {
   // On narrow screens the actions fold into a menu; on wide ones CSS always shows them.
   const [menuOpen, setMenuOpen] = useState(false);
+  const roomEnabled = suggestions?.roomEnabled ?? true;
 
   return (
     <header className="topbar topbar--room">
@@ -39,7 +46,7 @@ export function RoomHeader({
       <div className="topbar__title">
         <RoomTitle name={name} onRename={onRename} />
         <ConnectionBadge phase={phase} unsynced={unsynced} />
-        {!suggestions.roomEnabled && <SuggestionsOffHint />}
+        {!roomEnabled && <SuggestionsOffHint />}
       </div>
       <div className="topbar__spacer" />
       <button
@@ -55,13 +62,22 @@ export function RoomHeader({
       <div id="room-actions" className="topbar__actions" data-open={menuOpen}>
         <LanguageSelect
           value={language}
-          onChange={onLanguageChange}
+          onChange={(l) => onLanguageChange?.(l)}
+          disabled={onLanguageChange === null}
+          title={onLanguageChange === null ? 'Only editors can change the language' : undefined}
           ariaLabel="Language"
           name="language"
           className="select select--compact"
         />
-        <SuggestionsToggle {...suggestions} />
+        {suggestions && <SuggestionsToggle {...suggestions} />}
+        {onShare && (
+          <button type="button" className="btn btn--primary" onClick={onShare} data-testid="share-button">
+            <ShareIcon />
+            Share
+          </button>
+        )}
         <CopyLinkButton url={url} />
+        <AccountMenu />
         <ThemeToggle />
       </div>
     </header>

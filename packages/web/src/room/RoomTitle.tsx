@@ -2,10 +2,17 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ROOM_NAME_MAX } from '@pairwise/protocol';
 
-/** The room name; click to rename for everyone (it is shared through `meta.name`). */
-export function RoomTitle({ name, onRename }: { name: string; onRename: (name: string) => void }) {
+/** The room name; click to rename for everyone (it is shared through `meta.name`). Plain text for viewers. */
+export function RoomTitle({ name, onRename }: { name: string; onRename: ((name: string) => void) | null }) {
   const [draft, setDraft] = useState<string | null>(null);
 
+  if (onRename === null) {
+    return (
+      <h1 className="room-title room-title--static" data-testid="room-title">
+        {name}
+      </h1>
+    );
+  }
   if (draft === null) {
     return (
       <button type="button" className="room-title" onClick={() => setDraft(name)} title="Rename this room" data-testid="room-title">

@@ -1,15 +1,21 @@
-import { Suspense, lazy, useCallback, useEffect, useMemo, useRef } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_LANGUAGE, isLanguageId, languageInfo } from '@pairwise/protocol';
-import type { RoomDetails } from '@pairwise/protocol';
+import type { RoomDetails, RoomSummary } from '@pairwise/protocol';
+import { useApi } from '../app/api';
 import { useTheme } from '../app/ThemeProvider';
 import { useSuggestionSettings } from '../completion/useSuggestionSettings';
+import { roomPermissions } from '../lib/access';
 import { connectionPhase } from '../lib/connectionStatus';
 import { rememberRoom } from '../lib/recentRooms';
+import { credentialHeaders, credentialParams } from '../lib/roomCredentials';
+import type { RoomCredentials } from '../lib/roomCredentials';
 import { browserStore } from '../lib/storage';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
-import { ConnectionBanner } from './ConnectionBanner';
 import { PresenceList } from './PresenceList';
+import { ConnectionBanner, ViewerBanner } from './RoomBanners';
 import { RoomHeader } from './RoomHeader';
+import { ShareDialog } from './share/ShareDialog';
+import { apiErrorMessage } from './share/useApiAction';
 import { usePresence } from './usePresence';
 import { useRoomConnection } from './useRoomConnection';
 import { useRoomMeta } from './useRoomMeta';
@@ -29,6 +35,9 @@ export function preloadEditor(): void {
 /** Throttle for the `typingAt` awareness field; well under the 2 s "typing…" window. */
 const TYPING_THROTTLE_MS = 600;
 
+const LOADING_MESSAGE = 'The room is still loading; you can type as soon as it has synced.';
+const VIEWER_MESSAGE = 'You are viewing: only editors can change the code.';
+
 function EditorPlaceholder({ message }: { message: string }) {
   return (
     <div className="editor-placeholder" aria-busy="true">
@@ -38,20 +47,48 @@ function EditorPlaceholder({ message }: { message: string }) {
   );
 }
 
+/** Calls `onReconnected` each time the document syncs again after the first time. */
+function useResyncs(synced: boolean, onReconnected: () => void): void {
+  const syncedBefore = useRef(false);
+  useEffect(() => {
+    if (!synced) return;
+    if (syncedBefore.current) onReconnected();
+    syncedBefore.current = true;
+  }, [synced, onReconnected]);
+}
+
 export function RoomView({
   details,
   user,
-  onGone,
+  guestName,
+  credentials,
+  onClosed,
+  onReconnected,
+  onSummary,
   onEditName,
 }: {
   details: RoomDetails;
   user: { name: string; color: string };
-  /** The server closed the room for good (deleted, or the id is invalid). */
-  onGone: (code: number) => void;
-  onEditName: () => void;
+  /** A guest's chosen name, sent on the socket (the server names accounts itself); null when signed in. */
+  guestName: string | null;
+  credentials: RoomCredentials;
+  /** The server closed the socket for good (4400-4499 except 4429). */
+  onClosed: (code: number) => void;
+  /** The socket synced again after a drop: the role may have changed meanwhile. */
+  onReconnected: () => void;
+  /** The server answered a settings change with the room's new summary. */
+  onSummary: (summary: RoomSummary) => void;
+  /** Null when the name is not ours to change (an account's username). */
+  onEditName: (() => void) | null;
 }) {
+  const api = useApi();
   const { theme } = useTheme();
-  const { connection, state } = useRoomConnection(details.id, user);
+  const { canEdit, isOwner } = roomPermissions(details.role);
+  const params = useMemo(
+    () => ({ ...credentialParams(credentials), ...(guestName !== null && { name: guestName }) }),
+    [credentials, guestName],
+  );
+  const { connection, state } = useRoomConnection(details.id, user, params);
   const fallback = useMemo(
     () => ({ name: details.name, language: isLanguageId(details.language) ? details.language : DEFAULT_LANGUAGE }),
     [details.name, details.language],
@@ -61,10 +98,13 @@ export function RoomView({
   const people = usePresence(connection?.awareness);
   const phase = connectionPhase(state);
   const lastTypingSent = useRef(0);
+  const [sharing, setSharing] = useState(false);
+  const [roomSwitchError, setRoomSwitchError] = useState<string | null>(null);
 
   useEffect(() => {
-    if (state.closed) onGone(state.closed.code);
-  }, [state.closed, onGone]);
+    if (state.closed) onClosed(state.closed.code);
+  }, [state.closed, onClosed]);
+  useResyncs(state.synced, onReconnected);
 
   useEffect(() => {
     rememberRoom(browserStore(), { id: details.id, name: meta.name, language: meta.language });
@@ -81,24 +121,46 @@ export function RoomView({
     if (connection.awareness.getLocalState() !== null) connection.awareness.setLocalStateField('typingAt', now);
   }, [connection]);
 
+  // The server owns this switch: it stores the owner's choice and writes it into the document for everyone.
+  const setRoomSuggestions = useCallback(
+    (on: boolean) => {
+      setRoomSwitchError(null);
+      api
+        .updateRoom(details.id, { aiCompletions: on }, { credentials })
+        .then(onSummary)
+        .catch((err: unknown) => setRoomSwitchError(apiErrorMessage(err, 'Could not change the switch for the room.')));
+    },
+    [api, details.id, credentials, onSummary],
+  );
+
+  const readOnlyMessage = !canEdit ? VIEWER_MESSAGE : state.everSynced ? null : LOADING_MESSAGE;
+  const completionHeaders = useMemo(() => credentialHeaders(credentials), [credentials]);
+
   return (
-    <div className="page page--room" data-testid="room" data-room-id={details.id}>
+    <div className="page page--room" data-testid="room" data-room-id={details.id} data-role={details.role}>
       <RoomHeader
         name={meta.name}
         language={meta.language}
         phase={phase}
         unsynced={state.unsynced}
         url={window.location.href}
-        onLanguageChange={meta.setLanguage}
-        onRename={meta.setName}
-        suggestions={{
-          settings: suggestionSettings,
-          onSettingsChange: suggestionSettings.update,
-          roomEnabled: meta.aiCompletions,
-          onRoomEnabledChange: meta.setAiCompletions,
-        }}
+        onLanguageChange={canEdit ? meta.setLanguage : null}
+        onRename={canEdit ? meta.setName : null}
+        suggestions={
+          canEdit
+            ? {
+                settings: suggestionSettings,
+                onSettingsChange: suggestionSettings.update,
+                roomEnabled: meta.aiCompletions,
+                onRoomEnabledChange: isOwner ? setRoomSuggestions : null,
+                roomSwitchError,
+              }
+            : null
+        }
+        onShare={isOwner ? () => setSharing(true) : null}
       />
-      <ConnectionBanner phase={phase} unsynced={state.unsynced} />
+      <ConnectionBanner phase={phase} unsynced={state.unsynced} retryAt={state.retryAt} />
+      {!canEdit && <ViewerBanner />}
       <div className="room-body">
         <main className="editor-pane">
           <ErrorBoundary fallback={() => <EditorPlaceholder message="The editor failed to load. Reload the page to try again." />}>
@@ -109,14 +171,15 @@ export function RoomView({
                   awareness={connection.awareness}
                   language={languageInfo(meta.language).monacoId}
                   theme={theme}
-                  readOnly={!state.everSynced}
+                  readOnlyMessage={readOnlyMessage}
                   participants={people}
                   onLocalEdit={onLocalEdit}
                   completions={{
-                    active: suggestionSettings.enabled && meta.aiCompletions,
+                    active: canEdit && suggestionSettings.enabled && meta.aiCompletions,
                     delayMs: suggestionSettings.delayMs,
                     language: meta.language,
                     roomId: details.id,
+                    headers: completionHeaders,
                   }}
                 />
               ) : (
@@ -129,6 +192,16 @@ export function RoomView({
           <PresenceList people={people} onRename={onEditName} />
         </aside>
       </div>
+      {sharing && (
+        <ShareDialog
+          roomId={details.id}
+          roomName={meta.name}
+          credentials={credentials}
+          visibility={details.visibility}
+          onSummary={onSummary}
+          onClose={() => setSharing(false)}
+        />
+      )}
     </div>
   );
 }

@@ -11,14 +11,23 @@ export interface SuggestionsToggleProps {
   onSettingsChange: (change: Partial<SuggestionSettings>) => void;
   /** The room's shared switch (`meta.aiCompletions`). */
   roomEnabled: boolean;
-  onRoomEnabledChange: (on: boolean) => void;
+  /** Owners only (null hides the switch): asks the server, which then changes it for everyone. */
+  onRoomEnabledChange: ((on: boolean) => void) | null;
+  /** Why the last change of the room's switch failed. */
+  roomSwitchError?: string | null;
 }
 
 /**
  * The suggestions button and its settings panel. The panel is a native popover: it closes on an
  * outside click or Esc by itself and sits above the phone menu it is opened from.
  */
-export function SuggestionsToggle({ settings, onSettingsChange, roomEnabled, onRoomEnabledChange }: SuggestionsToggleProps) {
+export function SuggestionsToggle({
+  settings,
+  onSettingsChange,
+  roomEnabled,
+  onRoomEnabledChange,
+  roomSwitchError = null,
+}: SuggestionsToggleProps) {
   const panelId = `suggestions-${useId().replace(/[^\w-]/g, '')}`;
   const buttonRef = useRef<HTMLButtonElement>(null);
   const on = settings.enabled && roomEnabled;
@@ -42,7 +51,14 @@ export function SuggestionsToggle({ settings, onSettingsChange, roomEnabled, onR
         <span>Suggestions</span>
         <span className="suggest-toggle__state">{on ? 'On' : 'Off'}</span>
       </button>
-      <div id={panelId} popover="auto" className="suggest-panel" role="dialog" aria-label="Suggestion settings" onBeforeToggle={(e) => placeUnder(e, buttonRef.current)}>
+      <div
+        id={panelId}
+        popover="auto"
+        className="suggest-panel"
+        role="dialog"
+        aria-label="Suggestion settings"
+        onBeforeToggle={(e) => placeUnder(e, buttonRef.current)}
+      >
         <label className="switch-row">
           <span className="switch-row__text">
             <span className="switch-row__title">Show suggestions</span>
@@ -73,20 +89,33 @@ export function SuggestionsToggle({ settings, onSettingsChange, roomEnabled, onR
           </select>
         </label>
         <hr className="suggest-panel__rule" />
-        <label className="switch-row">
-          <span className="switch-row__text">
-            <span className="switch-row__title">Suggestions for this room</span>
-            <span className="switch-row__hint">For everyone in the room. Turn off for interviews.</span>
-          </span>
-          <input
-            type="checkbox"
-            // biome-ignore lint/a11y/useAriaPropsForRole: a native checkbox exposes its checked state to the switch role; ARIA in HTML says not to add aria-checked.
-            role="switch"
-            className="switch"
-            checked={roomEnabled}
-            onChange={(e) => onRoomEnabledChange(e.target.checked)}
-          />
-        </label>
+        {onRoomEnabledChange ? (
+          <label className="switch-row" data-testid="room-suggestions-switch">
+            <span className="switch-row__text">
+              <span className="switch-row__title">Suggestions for this room</span>
+              <span className="switch-row__hint">For everyone in the room. Turn off for interviews.</span>
+            </span>
+            <input
+              type="checkbox"
+              // biome-ignore lint/a11y/useAriaPropsForRole: a native checkbox exposes its checked state to the switch role; ARIA in HTML says not to add aria-checked.
+              role="switch"
+              className="switch"
+              checked={roomEnabled}
+              onChange={(e) => onRoomEnabledChange(e.target.checked)}
+            />
+          </label>
+        ) : (
+          <p className="suggest-panel__note">
+            {roomEnabled
+              ? 'The room owner can switch suggestions off for everyone.'
+              : 'The room owner switched suggestions off for everyone.'}
+          </p>
+        )}
+        {roomSwitchError && (
+          <p className="form-error suggest-panel__note" role="alert">
+            {roomSwitchError}
+          </p>
+        )}
         <p className="suggest-panel__keys">
           <span>
             <kbd>Tab</kbd> accept

@@ -6,7 +6,7 @@ import type { LanguageId } from '@pairwise/protocol';
 export interface RoomMeta {
   name: string;
   language: LanguageId;
-  /** The room-wide suggestions switch; absent means on. */
+  /** The room-wide suggestions switch (written by the server only); absent means on. */
   aiCompletions: boolean;
 }
 
@@ -63,12 +63,6 @@ export function useRoomMeta(meta: Y.Map<unknown> | undefined, fallback: Fallback
     [meta],
   );
 
-  const setAiCompletions = useCallback(
-    (on: boolean) => {
-      if (meta && (meta.get(META_KEYS.aiCompletions) !== false) !== on) meta.set(META_KEYS.aiCompletions, on);
-    },
-    [meta],
-  );
-
-  return { ...value, setLanguage, setName, setAiCompletions };
+  // No setter for aiCompletions: only the server writes it (owners change it through the API).
+  return { ...value, setLanguage, setName };
 }

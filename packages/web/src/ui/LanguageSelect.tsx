@@ -8,6 +8,8 @@ export function LanguageSelect({
   id,
   ariaLabel,
   className = 'select',
+  disabled = false,
+  title,
 }: {
   value: LanguageId;
   onChange: (language: LanguageId) => void;
@@ -15,6 +17,8 @@ export function LanguageSelect({
   id?: string;
   ariaLabel?: string;
   className?: string;
+  disabled?: boolean;
+  title?: string;
 }) {
   return (
     <select
@@ -22,6 +26,8 @@ export function LanguageSelect({
       name={name}
       id={id}
       aria-label={ariaLabel}
+      disabled={disabled}
+      title={title}
       value={value}
       onChange={(e) => {
         if (isLanguageId(e.target.value)) onChange(e.target.value);

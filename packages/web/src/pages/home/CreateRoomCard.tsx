@@ -6,6 +6,7 @@ import type { LanguageId } from '@pairwise/protocol';
 import { useApi } from '../../app/api';
 import { ApiRequestError } from '../../lib/api';
 import { rememberRoom } from '../../lib/recentRooms';
+import { saveOwnerKey } from '../../lib/roomCredentials';
 import { roomPath } from '../../lib/roomLink';
 import { browserStore } from '../../lib/storage';
 import { LanguageSelect } from '../../ui/LanguageSelect';
@@ -26,6 +27,8 @@ export function CreateRoomCard() {
     try {
       const trimmed = name.trim();
       const room = await api.createRoom(trimmed ? { name: trimmed, language } : { language });
+      // A guest's only proof of ownership, returned this once: without it they could not share or manage the room.
+      if (room.ownerKey) saveOwnerKey(browserStore(), room.id, room.ownerKey);
       rememberRoom(browserStore(), { id: room.id, name: room.name, language: room.language });
       navigate(roomPath(room.id));
     } catch (err) {

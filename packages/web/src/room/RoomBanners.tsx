@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'react';
+import { cannotSaveMessage, rateLimitedMessage } from '../lib/connectionStatus';
+import type { ConnectionPhase } from '../lib/connectionStatus';
+import { EyeIcon } from '../ui/icons';
+
+/** Whole seconds until `at`, re-rendered every second while counting. */
+function useSecondsUntil(at: number | null): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (at === null) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [at]);
+  return at === null ? 0 : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** A strip under the header for states the small badge cannot explain: a server that cannot save, or one that paused us. */
+export function ConnectionBanner({ phase, unsynced, retryAt }: { phase: ConnectionPhase; unsynced: boolean; retryAt: number | null }) {
+  const seconds = useSecondsUntil(phase === 'rate-limited' ? retryAt : null);
+  if (phase !== 'cannot-save' && phase !== 'rate-limited') return null;
+  return (
+    <div className="room-banner room-banner--warn" role="alert" data-testid="connection-banner" data-phase={phase}>
+      {phase === 'cannot-save' ? cannotSaveMessage(unsynced) : rateLimitedMessage(seconds, unsynced)}
+    </div>
+  );
+}
+
+/** Tells a viewer why typing does nothing, before they try. */
+export function ViewerBanner() {
+  return (
+    <div className="room-banner room-banner--info" role="status" data-testid="viewer-banner">
+      <EyeIcon />
+      <span>You are viewing — only editors can change the code.</span>
+    </div>
+  );
+}

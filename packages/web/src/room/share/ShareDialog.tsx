@@ -1,0 +1,53 @@
+import { useEffect, useId } from 'react';
+import type { RoomSummary, Visibility } from '@pairwise/protocol';
+import type { RoomCredentials } from '../../lib/roomCredentials';
+import { CloseIcon } from '../../ui/icons';
+import { LinksSection } from './LinksSection';
+import { MembersSection } from './MembersSection';
+import { VisibilitySection } from './VisibilitySection';
+import '../../styles/share.css';
+
+/** The owner's sharing controls: visibility, share links, members. Every change goes through the API. */
+export function ShareDialog({
+  roomId,
+  roomName,
+  credentials,
+  visibility,
+  onSummary,
+  onClose,
+}: {
+  roomId: string;
+  roomName: string;
+  credentials: RoomCredentials;
+  visibility: Visibility;
+  onSummary: (summary: RoomSummary) => void;
+  onClose: () => void;
+}) {
+  const titleId = useId();
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  return (
+    <div className="modal-backdrop">
+      <div className="modal modal--wide" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="share-dialog">
+        <div className="modal__header">
+          <h2 id={titleId} className="modal__title">
+            Share “{roomName}”
+          </h2>
+          <button type="button" className="btn btn--ghost btn--icon" aria-label="Close" onClick={onClose}>
+            <CloseIcon />
+          </button>
+        </div>
+        <VisibilitySection roomId={roomId} credentials={credentials} visibility={visibility} onSummary={onSummary} />
+        <LinksSection roomId={roomId} credentials={credentials} />
+        <MembersSection roomId={roomId} credentials={credentials} />
+      </div>
+    </div>
+  );
+}
