@@ -8,10 +8,20 @@ import type { RoomCredentials } from '../../lib/roomCredentials';
 import { CloseIcon } from '../../ui/icons';
 import { apiErrorMessage, useApiAction } from './useApiAction';
 
-function RoleSelect({ value, onChange, label }: { value: RoomRole; onChange: (role: RoomRole) => void; label: string }) {
+function RoleSelect({
+  value,
+  onChange,
+  label,
+  small = false,
+}: {
+  value: RoomRole;
+  onChange: (role: RoomRole) => void;
+  label: string;
+  small?: boolean;
+}) {
   return (
     <select
-      className="select select--compact select--small"
+      className={`select select--compact${small ? ' select--small' : ''}`}
       aria-label={label}
       value={value}
       onChange={(e) => {
