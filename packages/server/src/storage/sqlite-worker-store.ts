@@ -14,8 +14,8 @@ export interface SqliteWorkerStoreOptions {
 }
 
 /**
- * The SQLite store the server uses: SqliteRoomStore, SqliteAccounts and SqliteAccess in a worker thread, so a slow
- * commit (fsync under disk load, `busy_timeout` waits) delays only storage, never fan-out.
+ * The SQLite store the server uses: SqliteRoomStore, SqliteAccounts and SqliteAccess in a worker
+ * thread, so a slow commit (fsync under disk load, `busy_timeout` waits) delays only storage, never fan-out.
  * Each method forwards its call to the worker; calls are answered in the order they are made,
  * over one connection. A worker that fails to open or crashes rejects the calls, never hangs them.
  */
