@@ -19,6 +19,13 @@ export function runNamed<Row extends QueryResultRow = QueryResultRow>(
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // The pool stops listening to a client it hands out. A connection lost between two statements
+  // (the server restarted, pg_terminate_backend) would then emit 'error' with nobody listening
+  // and crash the process; the next statement fails with the cause anyway.
+  const markBroken = (): void => {
+    broken = true;
+  };
+  client.on('error', markBroken);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -31,6 +38,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     });
     throw error;
   } finally {
+    client.off('error', markBroken);
     client.release(broken);
   }
 }
