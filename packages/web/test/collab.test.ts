@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable } from './support/browser';
 import { useBrowserSuite } from './support/suite';
-import { createRoom, cursorLabels, editorText, getRoom, joinRoom, placeCaret, presenceNames, waitUntilConnected } from './support/room';
+import {
+  createRoom,
+  cursorLabels,
+  deleteRoom,
+  editorText,
+  getRoom,
+  joinRoom,
+  placeCaret,
+  presenceNames,
+  waitUntilConnected,
+} from './support/room';
 
 const POLL = { timeout: 15_000, interval: 100 };
 
@@ -84,7 +94,7 @@ describe.skipIf(!chromiumAvailable())('web app in Chromium against the real serv
     const socketsAfterDelete: string[] = [];
     page.on('websocket', (ws) => socketsAfterDelete.push(ws.url()));
 
-    expect((await fetch(`${base()}/api/rooms/${room.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await deleteRoom(base(), room)).toBe(204);
     const deleted = page.getByTestId('room-deleted');
     await deleted.waitFor();
     expect(await deleted.textContent()).toContain('This room was deleted');

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable } from './support/browser';
 import { useBrowserSuite } from './support/suite';
-import { GHOST_TEXT, countRequests, createRoom, editorText, ghostText, joinRoom, nextFrames, placeCaret } from './support/room';
+import {
+  GHOST_TEXT,
+  countRequests,
+  createRoom,
+  editorText,
+  ghostText,
+  giveOwnerKey,
+  joinRoom,
+  nextFrames,
+  placeCaret,
+} from './support/room';
 
 const POLL = { timeout: 15_000, interval: 100 };
 /** Comfortably longer than the 400 ms default pause plus a local-engine answer. */
@@ -18,10 +28,12 @@ async function typeOnNewLine(page: Page, text: string): Promise<void> {
 
 describe.skipIf(!chromiumAvailable())('suggestions in Chromium against the real server', () => {
   const { base, newPage } = useBrowserSuite();
+  /** Alice owns the room (she holds its owner key); Bruno is a guest editor. */
   const pair = async (name: string) => {
     const room = await createRoom(base(), { name, language: 'python' });
     const a = await newPage();
     const b = await newPage();
+    await giveOwnerKey(a, base(), room);
     await joinRoom(a, base(), room.id, 'Alice');
     await joinRoom(b, base(), room.id, 'Bruno');
     return { a, b };
@@ -95,11 +107,16 @@ describe.skipIf(!chromiumAvailable())('suggestions in Chromium against the real 
     expect(await b.locator(GHOST_TEXT).count()).toBe(0);
     expect(requestsB()).toBe(0);
 
-    // Back on (from B this time): the same pause now brings ghost text, so the check above was real.
+    // Only the owner has the room's switch.
     await b.getByTestId('suggestions-toggle').click();
-    await b.getByRole('switch', { name: /Suggestions for this room/ }).check();
+    expect(await b.getByRole('switch', { name: /Suggestions for this room/ }).count()).toBe(0);
     await b.keyboard.press('Escape');
-    await a.getByTestId('suggestions-off-hint').waitFor({ state: 'detached' });
+
+    // Back on: the same pause now brings ghost text, so the check above was real.
+    await a.getByTestId('suggestions-toggle').click();
+    await a.getByRole('switch', { name: /Suggestions for this room/ }).check();
+    await a.keyboard.press('Escape');
+    await b.getByTestId('suggestions-off-hint').waitFor({ state: 'detached' });
     await typeOnNewLine(b, 'pri');
     await b.locator(GHOST_TEXT).first().waitFor({ state: 'visible' });
   }, 90_000);

@@ -94,7 +94,7 @@ export function RoomPage() {
         guestName={account ? null : user.name}
         credentials={credentials}
         onClosed={onClosed}
-        onReconnected={refresh}
+        onCheckAccess={refresh}
         onSummary={applySummary}
         onEditName={account ? null : onEditName}
       />

@@ -20,6 +20,8 @@ export interface CollabEditorProps {
   participants: readonly Participant[];
   /** Called on every edit made in this editor (not on remote edits). */
   onLocalEdit?: () => void;
+  /** Someone tried to type while the editor was read-only. */
+  onReadOnlyAttempt?: () => void;
   /** Ghost text and the Ctrl+Space list; read on every request. */
   completions: CompletionConfig;
 }
@@ -37,13 +39,14 @@ export default function CollabEditor({
   readOnlyMessage,
   participants,
   onLocalEdit,
+  onReadOnlyAttempt,
   completions,
 }: CollabEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const completionsRef = useRef<EditorCompletions | null>(null);
-  const latest = useRef({ language, theme, readOnlyMessage, onLocalEdit, completions });
-  latest.current = { language, theme, readOnlyMessage, onLocalEdit, completions };
+  const latest = useRef({ language, theme, readOnlyMessage, onLocalEdit, onReadOnlyAttempt, completions });
+  latest.current = { language, theme, readOnlyMessage, onLocalEdit, onReadOnlyAttempt, completions };
 
   useEffect(() => {
     const host = hostRef.current;
@@ -99,6 +102,7 @@ export default function CollabEditor({
         run: () => void undoManager.redo(),
       }),
     ];
+    const readOnlyAttempts = editor.onDidAttemptReadOnlyEdit(() => latest.current.onReadOnlyAttempt?.());
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
       if (origin === binding || origin === undoManager) latest.current.onLocalEdit?.();
     };
@@ -122,6 +126,7 @@ export default function CollabEditor({
       doc.off('update', onUpdate);
       text.unobserve(onTextChange);
       for (const action of actions) action.dispose();
+      readOnlyAttempts.dispose();
       undoManager.destroy();
       editor.dispose();
       // Disposing the model destroys the binding too (y-monaco listens for it); calling

@@ -47,6 +47,9 @@ function EditorPlaceholder({ message }: { message: string }) {
   );
 }
 
+/** At most one access check per this long while a viewer keeps trying to type. */
+const ACCESS_CHECK_THROTTLE_MS = 3_000;
+
 /** Calls `onReconnected` each time the document syncs again after the first time. */
 function useResyncs(synced: boolean, onReconnected: () => void): void {
   const syncedBefore = useRef(false);
@@ -63,7 +66,7 @@ export function RoomView({
   guestName,
   credentials,
   onClosed,
-  onReconnected,
+  onCheckAccess,
   onSummary,
   onEditName,
 }: {
@@ -74,8 +77,8 @@ export function RoomView({
   credentials: RoomCredentials;
   /** The server closed the socket for good (4400-4499 except 4429). */
   onClosed: (code: number) => void;
-  /** The socket synced again after a drop: the role may have changed meanwhile. */
-  onReconnected: () => void;
+  /** Asks the server for the current role: after a resync (it may have changed meanwhile) or when a viewer tries to type. */
+  onCheckAccess: () => void;
   /** The server answered a settings change with the room's new summary. */
   onSummary: (summary: RoomSummary) => void;
   /** Null when the name is not ours to change (an account's username). */
@@ -104,7 +107,16 @@ export function RoomView({
   useEffect(() => {
     if (state.closed) onClosed(state.closed.code);
   }, [state.closed, onClosed]);
-  useResyncs(state.synced, onReconnected);
+  useResyncs(state.synced, onCheckAccess);
+
+  // A viewer who was just made an editor finds out the moment they try to type.
+  const lastAccessCheck = useRef(0);
+  const onReadOnlyAttempt = useCallback(() => {
+    const now = Date.now();
+    if (canEdit || now - lastAccessCheck.current < ACCESS_CHECK_THROTTLE_MS) return;
+    lastAccessCheck.current = now;
+    onCheckAccess();
+  }, [canEdit, onCheckAccess]);
 
   useEffect(() => {
     rememberRoom(browserStore(), { id: details.id, name: meta.name, language: meta.language });
@@ -174,6 +186,7 @@ export function RoomView({
                   readOnlyMessage={readOnlyMessage}
                   participants={people}
                   onLocalEdit={onLocalEdit}
+                  onReadOnlyAttempt={onReadOnlyAttempt}
                   completions={{
                     active: canEdit && suggestionSettings.enabled && meta.aiCompletions,
                     delayMs: suggestionSettings.delayMs,

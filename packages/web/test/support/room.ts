@@ -1,20 +1,45 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RoomDetails, RoomSummary } from '@pairwise/protocol';
+import { CREDENTIALS } from '@pairwise/protocol';
+import type { CreatedRoom, RoomDetails } from '@pairwise/protocol';
 
-export async function createRoom(baseUrl: string, body: { name?: string; language?: string } = {}): Promise<RoomSummary> {
+/** Creates a room as a guest API client: the answer carries the owner key that manages it. */
+export async function createRoom(baseUrl: string, body: { name?: string; language?: string } = {}): Promise<CreatedRoom> {
   const res = await fetch(`${baseUrl}/api/rooms`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (res.status !== 201) throw new Error(`POST /api/rooms answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as RoomSummary;
+  return (await res.json()) as CreatedRoom;
 }
 
-export async function getRoom(baseUrl: string, id: string): Promise<RoomDetails> {
-  const res = await fetch(`${baseUrl}/api/rooms/${encodeURIComponent(id)}`);
+/** The owner key as a header, for the calls only an owner may make (and to read private rooms). */
+export function ownerHeaders(ownerKey: string | undefined): Record<string, string> {
+  return ownerKey ? { [CREDENTIALS.ownerKeyHeader]: ownerKey } : {};
+}
+
+export async function getRoom(baseUrl: string, id: string, ownerKey?: string): Promise<RoomDetails> {
+  const res = await fetch(`${baseUrl}/api/rooms/${encodeURIComponent(id)}`, { headers: ownerHeaders(ownerKey) });
   if (!res.ok) throw new Error(`GET /api/rooms/${id} answered ${res.status}`);
   return (await res.json()) as RoomDetails;
+}
+
+export async function deleteRoom(baseUrl: string, room: CreatedRoom): Promise<number> {
+  const res = await fetch(`${baseUrl}/api/rooms/${encodeURIComponent(room.id)}`, {
+    method: 'DELETE',
+    headers: ownerHeaders(room.ownerKey),
+  });
+  return res.status;
+}
+
+/** Hands a page the owner key of a room created through the API, as the app keeps it after creating one itself. */
+export async function giveOwnerKey(page: Page, baseUrl: string, room: CreatedRoom): Promise<void> {
+  if (!room.ownerKey) throw new Error(`room ${room.id} came without an owner key`);
+  await page.goto(baseUrl);
+  await page.evaluate(({ id, key }) => localStorage.setItem('pairwise.ownerKeys', JSON.stringify({ [id]: key })), {
+    id: room.id,
+    key: room.ownerKey,
+  });
 }
 
 /** Each user gets their own context: separate localStorage, and no BroadcastChannel shortcut between them. */
@@ -28,7 +53,12 @@ export async function newUserPage(browser: Browser, contexts: BrowserContext[]):
 
 /** Opens a room as a first-time guest: answers the name prompt and waits until the doc has synced. */
 export async function joinRoom(page: Page, baseUrl: string, roomId: string, name: string): Promise<void> {
-  await page.goto(`${baseUrl}/r/${roomId}`);
+  await joinUrl(page, `${baseUrl}/r/${roomId}`, name);
+}
+
+/** Like `joinRoom`, for any room URL (e.g. a share link). */
+export async function joinUrl(page: Page, url: string, name: string): Promise<void> {
+  await page.goto(url);
   const prompt = page.getByTestId('name-prompt');
   await prompt.getByLabel('Your name').fill(name);
   await prompt.getByRole('button', { name: 'Join room' }).click();

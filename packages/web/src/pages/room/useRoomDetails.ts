@@ -94,7 +94,7 @@ export function useRoomDetails(
 }
 
 /** How often an open room re-reads the caller's role while the tab is visible. */
-export const ACCESS_POLL_MS = 30_000;
+export const ACCESS_POLL_MS = 15_000;
 
 /**
  * Keeps the role current when it changes without the socket noticing (an owner promotes a viewer,
