@@ -141,7 +141,7 @@ export function AuthDialog({
           <button type="button" className="btn btn--ghost" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn--primary" disabled={busy}>
+          <button type="submit" className="btn btn--primary" disabled={busy} data-testid="auth-submit">
             {busy ? copy.busy : copy.submit}
           </button>
         </div>

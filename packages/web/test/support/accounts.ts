@@ -14,7 +14,7 @@ async function submitAuthDialog(page: Page, tab: 'sign-in' | 'sign-up', username
   await dialog.getByTestId(`auth-tab-${tab}`).click();
   await dialog.getByLabel('Username').fill(username);
   await dialog.getByLabel('Password').fill(password);
-  await dialog.getByRole('button', { name: tab === 'sign-in' ? 'Sign in' : 'Create account', exact: true }).click();
+  await dialog.getByTestId('auth-submit').click();
 }
 
 /** Signs up through the header's dialog and waits until the header shows the account. */
