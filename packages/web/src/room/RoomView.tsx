@@ -103,6 +103,8 @@ export function RoomView({
   const lastTypingSent = useRef(0);
   const [sharing, setSharing] = useState(false);
   const [roomSwitchError, setRoomSwitchError] = useState<string | null>(null);
+  /** The owner's choice while the server has not yet written it into the document. */
+  const [requestedSuggestions, setRequestedSuggestions] = useState<boolean | null>(null);
 
   useEffect(() => {
     if (state.closed) onClosed(state.closed.code);
@@ -137,13 +139,20 @@ export function RoomView({
   const setRoomSuggestions = useCallback(
     (on: boolean) => {
       setRoomSwitchError(null);
+      setRequestedSuggestions(on);
       api
         .updateRoom(details.id, { aiCompletions: on }, { credentials })
         .then(onSummary)
-        .catch((err: unknown) => setRoomSwitchError(apiErrorMessage(err, 'Could not change the switch for the room.')));
+        .catch((err: unknown) => {
+          setRequestedSuggestions(null);
+          setRoomSwitchError(apiErrorMessage(err, 'Could not change the switch for the room.'));
+        });
     },
     [api, details.id, credentials, onSummary],
   );
+  useEffect(() => {
+    if (requestedSuggestions === meta.aiCompletions) setRequestedSuggestions(null);
+  }, [requestedSuggestions, meta.aiCompletions]);
 
   const readOnlyMessage = !canEdit ? VIEWER_MESSAGE : state.everSynced ? null : LOADING_MESSAGE;
   const completionHeaders = useMemo(() => credentialHeaders(credentials), [credentials]);
@@ -163,7 +172,7 @@ export function RoomView({
             ? {
                 settings: suggestionSettings,
                 onSettingsChange: suggestionSettings.update,
-                roomEnabled: meta.aiCompletions,
+                roomEnabled: requestedSuggestions ?? meta.aiCompletions,
                 onRoomEnabledChange: isOwner ? setRoomSuggestions : null,
                 roomSwitchError,
               }
