@@ -39,7 +39,7 @@ export function JoinRoomCard() {
           }}
         />
       </label>
-      <p className="card__note">Anyone with the link can edit. No accounts, nothing to install.</p>
+      <p className="card__note">No account needed: a link lets you in as its owner decided (edit or view).</p>
       {error && (
         <p className="form-error" role="alert">
           {error}
