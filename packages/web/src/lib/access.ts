@@ -14,6 +14,13 @@ export function visibilityLabel(visibility: Visibility): string {
   return VISIBILITY_CHOICES.find((c) => c.value === visibility)?.label ?? visibility;
 }
 
+/** For lists, where the full sentence does not fit. */
+export const VISIBILITY_SHORT: Record<Visibility, string> = {
+  'public-edit': 'Anyone can edit',
+  'public-view': 'Anyone can view',
+  private: 'Private',
+};
+
 /** What the UI offers a role. The server enforces the same rules whatever the UI shows. */
 export interface RoomPermissions {
   /** Type in the editor, change the language and the room's name. */

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { isLanguageId, languageInfo } from '@pairwise/protocol';
 import type { RoomListItem } from '@pairwise/protocol';
 import { useApi } from '../../app/api';
-import { ROLE_LABELS, visibilityLabel } from '../../lib/access';
+import { ROLE_LABELS, VISIBILITY_SHORT, visibilityLabel } from '../../lib/access';
 import { ApiRequestError } from '../../lib/api';
 import { roomPath } from '../../lib/roomLink';
 import { formatRelativeTime } from '../../lib/time';
@@ -32,7 +32,7 @@ function RoomRow({ room, now }: { room: RoomListItem; now: number }) {
           <span className="role-chip" data-role={room.role}>
             {ROLE_LABELS[room.role]}
           </span>{' '}
-          <span title={visibilityLabel(room.visibility)}>{room.visibility === 'private' ? 'Private' : 'Link'}</span> · updated{' '}
+          <span title={visibilityLabel(room.visibility)}>{VISIBILITY_SHORT[room.visibility]}</span> · updated{' '}
           {formatRelativeTime(Date.parse(room.updatedAt), now)}
           {here}
         </span>
