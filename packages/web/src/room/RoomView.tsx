@@ -36,7 +36,7 @@ export function preloadEditor(): void {
 const TYPING_THROTTLE_MS = 600;
 
 const LOADING_MESSAGE = 'The room is still loading; you can type as soon as it has synced.';
-const VIEWER_MESSAGE = 'You are viewing: only editors can change the code.';
+const VIEWER_MESSAGE = 'You are viewing — only editors can change the code.';
 
 function EditorPlaceholder({ message }: { message: string }) {
   return (
