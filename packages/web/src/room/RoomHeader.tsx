@@ -71,7 +71,15 @@ export function RoomHeader({
         />
         {suggestions && <SuggestionsToggle {...suggestions} />}
         {onShare && (
-          <button type="button" className="btn btn--primary" onClick={onShare} data-testid="share-button">
+          <button
+            type="button"
+            className="btn btn--primary"
+            onClick={() => {
+              setMenuOpen(false);
+              onShare();
+            }}
+            data-testid="share-button"
+          >
             <ShareIcon />
             Share
           </button>
