@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MESSAGE_AWARENESS } from '@pairwise/protocol';
 import { DEFAULT_LIMITS } from './config.js';
 import { ConnectionRate } from './connection-rate.js';
 
@@ -13,6 +14,8 @@ const MiB = 1024 * 1024;
 interface Traffic {
   /** Time of each message (ms) and its size. */
   events: [at: number, bytes: number][];
+  /** Awareness frames of others relayed to the connection (ms, size): a stock client sends each back 1 ms later. */
+  relayed?: [at: number, bytes: number][];
 }
 
 /** Regular messages of `bytes` at `perSecond` from `from` to `to` (ms). */
@@ -23,12 +26,24 @@ function every(perSecond: number, bytes: number, from: number, to: number): [num
 }
 
 /** The time of the first refused message, or null if all were admitted. */
-function firstRefusal({ events }: Traffic): number | null {
+function firstRefusal({ events, relayed = [] }: Traffic): number | null {
   const rate = new ConnectionRate(limits, 0);
-  for (const [at, bytes] of [...events].sort((a, b) => a[0] - b[0])) {
-    if (!rate.admit(bytes, at)) return at;
+  const timeline: [at: number, bytes: number, kind: 'in' | 'out'][] = [
+    ...events.map(([at, bytes]) => [at, bytes, 'in'] as const),
+    ...relayed.map(([at, bytes]) => [at, bytes, 'out'] as const),
+    ...relayed.map(([at, bytes]) => [at + 1, bytes, 'in'] as const),
+  ];
+  for (const [at, bytes, kind] of timeline.sort((a, b) => a[0] - b[0] || (a[2] === 'out' ? -1 : 1))) {
+    if (kind === 'out') rate.noteSent(awarenessFrameOf(bytes), false, at);
+    else if (!rate.admit(bytes, at)) return at;
   }
   return null;
+}
+
+function awarenessFrameOf(bytes: number): Uint8Array {
+  const frame = new Uint8Array(bytes);
+  frame[0] = MESSAGE_AWARENESS;
+  return frame;
 }
 
 describe('ConnectionRate with the default limits', () => {
@@ -48,6 +63,36 @@ describe('ConnectionRate with the default limits', () => {
       [30_000, 16 * MiB] as [number, number],
     ];
     expect(firstRefusal({ events })).toBeNull();
+  });
+
+  it('never refuses a quiet member of a busy room: nine others move their cursors at 60 Hz and the stock client echoes each update', () => {
+    const twoMinutes = 2 * 60_000;
+    const relayed = Array.from({ length: 9 }, (_, i) => every(60, 200, i * 0.1, twoMinutes)).flat();
+    const events = [...every(15, 60, 0, twoMinutes), ...every(60, 200, 2, twoMinutes)];
+    expect(firstRefusal({ events, relayed })).toBeNull();
+    // The same traffic, were echoes charged, would be refused within seconds.
+    expect(firstRefusal({ events: [...events, ...relayed.map(([at, bytes]): [number, number] => [at + 1, bytes])] })).toBeLessThan(10_000);
+  });
+
+  it('gives no credit for replies to the connection’s own frames: asking for awareness as fast as possible is refused', () => {
+    const rate = new ConnectionRate(limits, 0);
+    const reply = awarenessFrameOf(200);
+    let at = 0;
+    while (rate.admit(2, at)) {
+      rate.noteSent(reply, true, at);
+      at += 0.1; // 10,000 queries/s
+      if (at > 60_000) throw new Error('never refused');
+    }
+    expect(at).toBeLessThan(1_000);
+  });
+
+  it('credits only awareness frames sent to it, not document updates', () => {
+    const rate = new ConnectionRate({ messagesPerSecond: 1, messageBurst: 1, bytesPerSecond: 1024, bytesBurst: 1024 }, 0);
+    expect(rate.admit(10, 0)).toBe(true);
+    rate.noteSent(new Uint8Array([0, 2, 1, 1]), false, 0);
+    expect(rate.admit(10, 0)).toBe(false);
+    rate.noteSent(awarenessFrameOf(10), false, 0);
+    expect(rate.admit(10, 0)).toBe(true);
   });
 
   it('refuses a flood of small frames within a second', () => {

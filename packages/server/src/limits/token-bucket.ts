@@ -30,6 +30,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Puts `amount` tokens back (never past capacity). */
+  give(amount: number, now: number): void {
+    this.refill(now);
+    this.tokens = Math.min(this.capacity, this.tokens + amount);
+  }
+
   /** Milliseconds until `amount` tokens will be there (0 if they are now); Infinity if more than it ever holds. */
   waitMs(amount: number, now: number): number {
     if (amount > this.capacity) return Number.POSITIVE_INFINITY;

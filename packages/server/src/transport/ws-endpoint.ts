@@ -123,13 +123,16 @@ export class SyncEndpoint {
 
   private connect(ws: WebSocket, lease: RoomLease): void {
     const { room } = lease;
-    const peer = this.toSyncSocket(ws, () => detach());
+    const rate = new ConnectionRate(this.options.connectionRate, performance.now());
+    // True while the room handles this socket's own frame: what it sends back then is a reply.
+    let receiving = false;
+    const onSent = (message: Uint8Array): void => rate.noteSent(message, receiving, performance.now());
+    const peer = this.toSyncSocket(ws, () => detach(), onSent);
     const detach = (): void => {
       room.leave(peer);
       lease.release();
     };
     ws.on('close', detach);
-    const rate = new ConnectionRate(this.options.connectionRate, performance.now());
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (!isBinary) {
         ws.close(CLOSE_CODES.unsupportedData, 'binary frames only');
@@ -140,12 +143,17 @@ export class SyncEndpoint {
         ws.close(CLOSE_CODES.rateLimited, 'too many messages or bytes; slow down');
         return detach();
       }
-      room.receive(peer, message);
+      receiving = true;
+      try {
+        room.receive(peer, message);
+      } finally {
+        receiving = false;
+      }
     });
     room.join(peer);
   }
 
-  private toSyncSocket(ws: WebSocket, onStalled: () => void): SyncSocket {
+  private toSyncSocket(ws: WebSocket, onStalled: () => void, onSent: (message: Uint8Array) => void): SyncSocket {
     const { maxBufferedBytes, unsentBytes } = this.options;
     const sink = this.countUnsentBytes(ws, onStalled);
     return {
@@ -158,6 +166,7 @@ export class SyncEndpoint {
           return;
         }
         ws.send(message);
+        onSent(message);
         unsentBytes.noteSent(sink);
       },
       close: (code, reason) => ws.close(code, reason),

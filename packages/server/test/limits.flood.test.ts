@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CLOSE_CODES } from '@pairwise/protocol';
+import { DEFAULT_LIMITS } from '../src/limits/config.js';
+import { connectClient, type TestClient } from './support/clients.js';
+import { awarenessFrame, closeOf, closeRawSockets, rawClient, updateFrame, type RawClient } from './support/raw-socket.js';
+import { startTestServer, type TestServer, type TestServerOptions } from './support/test-server.js';
+import { percentile, recordCloses, startTyping } from './support/typist.js';
+import { within } from './support/within.js';
+
+/**
+ * A flood from one connection is closed with 4429 while a stock client in the same room keeps
+ * typing, and its edits reach a second client with normal latency during the flood. With the
+ * production default limits (messages); bytes with smaller limits, so the test sends megabytes, not hundreds.
+ */
+
+const clients: TestClient[] = [];
+const servers: TestServer[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  closeRawSockets();
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function roomWithTwoUsers(
+  options: TestServerOptions = {},
+): Promise<{ s: TestServer; roomId: string; typist: TestClient; watcher: TestClient }> {
+  const s = await startTestServer(options);
+  servers.push(s);
+  const roomId = await s.createRoom();
+  const typist = connectClient(s.wsUrl, roomId);
+  const watcher = connectClient(s.wsUrl, roomId);
+  clients.push(typist, watcher);
+  await within(Promise.all([typist.synced(), watcher.synced()]), 10_000, 'clients sync');
+  return { s, roomId, typist, watcher };
+}
+
+/** Sends frames from `next` as fast as the socket takes them, until the server closes it; resolves with how many were sent. */
+async function flood(raw: RawClient, next: (i: number) => Uint8Array): Promise<number> {
+  await raw.opened;
+  let sent = 0;
+  while (raw.ws.readyState === raw.ws.OPEN) {
+    for (let i = 0; i < 50 && raw.ws.readyState === raw.ws.OPEN; i++) raw.ws.send(next(sent++));
+    // Yield so the server (same process) reads, relays and decides; a real flood comes from elsewhere.
+    await new Promise((r) => setImmediate(r));
+  }
+  return sent;
+}
+
+/** An update from a document of the flooder's own: one small insert per frame. */
+function updateSource(): (i: number) => Uint8Array {
+  const doc = new Y.Doc();
+  let last = Y.encodeStateVector(doc);
+  return (i) => {
+    doc.getText('code').insert(0, `f${i}`);
+    const update = Y.encodeStateAsUpdate(doc, last);
+    last = Y.encodeStateVector(doc);
+    return updateFrame(update);
+  };
+}
+
+describe('a flooding connection is cut off; the others carry on', () => {
+  const floods: [name: string, frames: () => (i: number) => Uint8Array][] = [
+    ['awareness updates', () => (i) => awarenessFrame([[4242, i + 1, { user: { name: 'Flood', color: '#000000' }, i }]])],
+    ['document updates', updateSource],
+  ];
+  for (const [name, frames] of floods) {
+    it(`${name}, as fast as possible: closed with 4429 within seconds; typing during it reaches the other client with p95 < 250 ms`, async () => {
+      const { s, roomId, typist, watcher } = await roomWithTwoUsers();
+      const closes = recordCloses(typist);
+      const typing = startTyping(typist, watcher, 15);
+      await new Promise((r) => setTimeout(r, 500));
+
+      const flooder = rawClient(`${s.wsUrl}/${roomId}`);
+      const startedAt = performance.now();
+      const sent = await within(flood(flooder, frames()), 10_000, 'flood is cut off');
+      const closed = await closeOf(flooder, 'flooder');
+      const cutAfterMs = performance.now() - startedAt;
+      await new Promise((r) => setTimeout(r, 1_000));
+      await typing.stop();
+      closes.stop();
+
+      expect(closed.code).toBe(CLOSE_CODES.rateLimited);
+      // It got its burst, not much more.
+      expect(sent).toBeGreaterThan(DEFAULT_LIMITS.connection.messageBurst);
+      expect(cutAfterMs).toBeLessThan(5_000);
+      expect(closes.codes, 'the typist was never disconnected').toEqual([]);
+      expect(typist.provider.wsconnected).toBe(true);
+      expect(watcher.text.toString()).toBe(typist.text.toString());
+      const p95 = percentile(typing.latencies, 95);
+      console.info(
+        `[limits] ${name} flood: ${sent} frames, cut after ${cutAfterMs.toFixed(0)} ms; typing p95 ${p95.toFixed(1)} ms over ${typing.latencies.length} keys`,
+      );
+      expect(typing.latencies.length).toBeGreaterThanOrEqual(20);
+      expect(p95).toBeLessThan(250);
+    });
+  }
+
+  it('a flood of big frames is cut off by the bytes allowance (4429) before its message count would be', async () => {
+    const MiB = 1024 * 1024;
+    const limits = { ...DEFAULT_LIMITS, connection: { ...DEFAULT_LIMITS.connection, bytesPerSecond: 256 * 1024, bytesBurst: 4 * MiB } };
+    const { s, roomId, typist, watcher } = await roomWithTwoUsers({ limits, maxMessageBytes: 4 * MiB });
+    const flooder = rawClient(`${s.wsUrl}/${roomId}`);
+    const pad = 'x'.repeat(512 * 1024);
+    const sent = await within(
+      flood(flooder, (i) => awarenessFrame([[4343, i + 1, { user: { name: 'Big', color: '#000000' }, pad }]])),
+      10_000,
+      'flood is cut off',
+    );
+    expect((await closeOf(flooder, 'flooder')).code).toBe(CLOSE_CODES.rateLimited);
+    // 4 MiB of burst is 7 frames of 512 KiB and a bit; a handful more may be in flight when the server decides.
+    expect(sent).toBeLessThan(100);
+    typist.text.insert(0, 'still here');
+    await within(
+      new Promise<void>((resolve) => {
+        const check = () => watcher.text.toString().startsWith('still here') && resolve();
+        watcher.text.observe(check);
+        check();
+      }),
+      5_000,
+      'an edit after the flood reaches the watcher',
+    );
+  });
+});
