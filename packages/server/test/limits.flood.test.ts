@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CLOSE_CODES } from '@pairwise/protocol';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import { CLOSE_CODES, MESSAGE_SYNC } from '@pairwise/protocol';
 import { DEFAULT_LIMITS } from '../src/limits/config.js';
 import { connectClient, type TestClient } from './support/clients.js';
-import { awarenessFrame, closeOf, closeRawSockets, rawClient, updateFrame, type RawClient } from './support/raw-socket.js';
+import { awarenessFrame, closeOf, closeRawSockets, frame, rawClient, updateFrame, type RawClient } from './support/raw-socket.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './support/test-server.js';
 import { percentile, recordCloses, startTyping } from './support/typist.js';
 import { within } from './support/within.js';
@@ -35,14 +37,18 @@ async function roomWithTwoUsers(
   return { s, roomId, typist, watcher };
 }
 
-/** Sends frames from `next` as fast as the socket takes them, until the server closes it; resolves with how many were sent. */
-async function flood(raw: RawClient, next: (i: number) => Uint8Array): Promise<number> {
+/**
+ * Sends frames from `next` as fast as the connection carries them (batches of `batch`, the next once
+ * the last has left the client), until the server closes it; resolves with how many were sent.
+ */
+async function flood(raw: RawClient, next: (i: number) => Uint8Array, batch = 50): Promise<number> {
   await raw.opened;
   let sent = 0;
   while (raw.ws.readyState === raw.ws.OPEN) {
-    for (let i = 0; i < 50 && raw.ws.readyState === raw.ws.OPEN; i++) raw.ws.send(next(sent++));
+    for (let i = 0; i < batch && raw.ws.readyState === raw.ws.OPEN; i++) raw.ws.send(next(sent++));
     // Yield so the server (same process) reads, relays and decides; a real flood comes from elsewhere.
-    await new Promise((r) => setImmediate(r));
+    do await new Promise((r) => setImmediate(r));
+    while (raw.ws.bufferedAmount > 0 && raw.ws.readyState === raw.ws.OPEN);
   }
   return sent;
 }
@@ -57,6 +63,21 @@ function updateSource(): (i: number) => Uint8Array {
     last = Y.encodeStateVector(doc);
     return updateFrame(update);
   };
+}
+
+/** A valid sync step 1 of ~800 KB: a state vector naming 100,000 clients (the server answers each with its diff). */
+function bigSyncStep1(): Uint8Array {
+  const stateVector = encoding.createEncoder();
+  encoding.writeVarUint(stateVector, 100_000);
+  for (let i = 1; i <= 100_000; i++) {
+    encoding.writeVarUint(stateVector, i * 7919);
+    encoding.writeVarUint(stateVector, 1_000_000);
+  }
+  return frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(stateVector));
+  });
 }
 
 describe('a flooding connection is cut off; the others carry on', () => {
@@ -101,15 +122,16 @@ describe('a flooding connection is cut off; the others carry on', () => {
     const limits = { ...DEFAULT_LIMITS, connection: { ...DEFAULT_LIMITS.connection, bytesPerSecond: 256 * 1024, bytesBurst: 4 * MiB } };
     const { s, roomId, typist, watcher } = await roomWithTwoUsers({ limits, maxMessageBytes: 4 * MiB });
     const flooder = rawClient(`${s.wsUrl}/${roomId}`);
-    const pad = 'x'.repeat(512 * 1024);
+    const bigStep1 = bigSyncStep1();
     const sent = await within(
-      flood(flooder, (i) => awarenessFrame([[4343, i + 1, { user: { name: 'Big', color: '#000000' }, pad }]])),
+      flood(flooder, () => bigStep1, 1),
       10_000,
       'flood is cut off',
     );
     expect((await closeOf(flooder, 'flooder')).code).toBe(CLOSE_CODES.rateLimited);
-    // 4 MiB of burst is 7 frames of 512 KiB and a bit; a handful more may be in flight when the server decides.
-    expect(sent).toBeLessThan(100);
+    // 4 MiB of burst is 5 of these frames; a few more may be in flight when the server decides.
+    expect(sent).toBeGreaterThanOrEqual(5);
+    expect(sent).toBeLessThan(20);
     typist.text.insert(0, 'still here');
     await within(
       new Promise<void>((resolve) => {

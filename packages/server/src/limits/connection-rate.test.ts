@@ -29,9 +29,9 @@ function every(perSecond: number, bytes: number, from: number, to: number): [num
 function firstRefusal({ events, relayed = [] }: Traffic): number | null {
   const rate = new ConnectionRate(limits, 0);
   const timeline: [at: number, bytes: number, kind: 'in' | 'out'][] = [
-    ...events.map(([at, bytes]) => [at, bytes, 'in'] as const),
-    ...relayed.map(([at, bytes]) => [at, bytes, 'out'] as const),
-    ...relayed.map(([at, bytes]) => [at + 1, bytes, 'in'] as const),
+    ...events.map(([at, bytes]): [number, number, 'in'] => [at, bytes, 'in']),
+    ...relayed.map(([at, bytes]): [number, number, 'out'] => [at, bytes, 'out']),
+    ...relayed.map(([at, bytes]): [number, number, 'in'] => [at + 1, bytes, 'in']),
   ];
   for (const [at, bytes, kind] of timeline.sort((a, b) => a[0] - b[0] || (a[2] === 'out' ? -1 : 1))) {
     if (kind === 'out') rate.noteSent(awarenessFrameOf(bytes), false, at);
