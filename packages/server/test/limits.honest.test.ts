@@ -73,7 +73,11 @@ describe('honest users are never cut off by the default limits', () => {
     const offlineCloses = recordCloses(offline);
     const expectedLength = typist.text.length + 3 * MiB;
     offline.provider.connect();
-    await waitFor(() => watcher.text.length === expectedLength, `the offline edits reach the watcher (closes: ${offlineCloses.codes})`, 20_000);
+    await waitFor(
+      () => watcher.text.length === expectedLength,
+      `the offline edits reach the watcher (closes: ${offlineCloses.codes})`,
+      20_000,
+    );
 
     const newcomer = join(s, roomId);
     await within(newcomer.synced(), 20_000, 'the newcomer syncs');
