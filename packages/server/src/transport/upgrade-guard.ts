@@ -72,11 +72,6 @@ export class UpgradeGuard {
     socket.once('close', () => this.open.release(key));
     return true;
   }
-
-  /** Open sockets counted against the address of `address` (for tests and metrics). */
-  openFrom(address: string): number {
-    return this.open.held(addressKey(address));
-  }
 }
 
 /** Answers an upgrade request with a JSON error in the API's shape and closes the connection. */

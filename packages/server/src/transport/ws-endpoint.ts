@@ -140,6 +140,8 @@ export class SyncEndpoint {
       }
       const message = toUint8Array(data);
       if (!rate.admit(message.byteLength, performance.now())) {
+        // Worth knowing when tuning the limits: honest clients should never see this.
+        this.options.log.info({ roomId: room.id }, 'websocket closed (4429): it sent more than its allowance');
         ws.close(CLOSE_CODES.rateLimited, 'too many messages or bytes; slow down');
         return detach();
       }
