@@ -96,7 +96,7 @@ describe('a flooding connection is cut off; the others carry on', () => {
       const startedAt = performance.now();
       const sent = await within(flood(flooder, frames()), 10_000, 'flood is cut off');
       const closed = await closeOf(flooder, 'flooder');
-      const cutAfterMs = performance.now() - startedAt;
+      const cutAt = performance.now();
       await new Promise((r) => setTimeout(r, 1_000));
       await typing.stop();
       closes.stop();
@@ -104,15 +104,17 @@ describe('a flooding connection is cut off; the others carry on', () => {
       expect(closed.code).toBe(CLOSE_CODES.rateLimited);
       // It got its burst, not much more.
       expect(sent).toBeGreaterThan(DEFAULT_LIMITS.connection.messageBurst);
-      expect(cutAfterMs).toBeLessThan(5_000);
+      expect(cutAt - startedAt).toBeLessThan(5_000);
       expect(closes.codes, 'the typist was never disconnected').toEqual([]);
       expect(typist.provider.wsconnected).toBe(true);
       expect(watcher.text.toString()).toBe(typist.text.toString());
-      const p95 = percentile(typing.latencies, 95);
+      // Keys typed while the flood ran and in the second after it (while the server relays what it admitted).
+      const duringFlood = typing.arrivals.filter((a) => a.typedAt >= startedAt && a.typedAt <= cutAt + 1_000).map((a) => a.latencyMs);
+      const p95 = percentile(duringFlood, 95);
       console.info(
-        `[limits] ${name} flood: ${sent} frames, cut after ${cutAfterMs.toFixed(0)} ms; typing p95 ${p95.toFixed(1)} ms over ${typing.latencies.length} keys`,
+        `[limits] ${name} flood: ${sent} frames, cut after ${(cutAt - startedAt).toFixed(0)} ms; typing p95 ${p95.toFixed(1)} ms over ${duringFlood.length} keys`,
       );
-      expect(typing.latencies.length).toBeGreaterThanOrEqual(20);
+      expect(duringFlood.length).toBeGreaterThanOrEqual(10);
       expect(p95).toBeLessThan(250);
     });
   }

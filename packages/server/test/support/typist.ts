@@ -9,8 +9,8 @@ import type { TestClient } from './clients.js';
 export interface TypingRun {
   /** Tokens typed so far. */
   readonly typed: number;
-  /** Milliseconds from each keystroke to its arrival at the watcher, for the tokens seen so far. */
-  readonly latencies: number[];
+  /** Each keystroke seen so far at the watcher: when it was typed (performance.now()) and how long it took to arrive. */
+  readonly arrivals: { typedAt: number; latencyMs: number }[];
   /** Stops typing; resolves once every token typed has reached the watcher. */
   stop(): Promise<void>;
 }
@@ -19,7 +19,7 @@ const TOKEN = /⟨\d+⟩/g;
 
 export function startTyping(typist: TestClient, watcher: TestClient, keysPerSecond: number): TypingRun {
   const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
+  const arrivals: { typedAt: number; latencyMs: number }[] = [];
   const onChange = (event: Y.YTextEvent): void => {
     const arrived = performance.now();
     for (const op of event.delta) {
@@ -27,7 +27,7 @@ export function startTyping(typist: TestClient, watcher: TestClient, keysPerSeco
       for (const [token] of op.insert.matchAll(TOKEN)) {
         const at = sentAt.get(token);
         if (at === undefined) continue;
-        latencies.push(arrived - at);
+        arrivals.push({ typedAt: at, latencyMs: arrived - at });
         sentAt.delete(token);
       }
     }
@@ -45,7 +45,7 @@ export function startTyping(typist: TestClient, watcher: TestClient, keysPerSeco
     get typed() {
       return typed;
     },
-    latencies,
+    arrivals,
     async stop() {
       clearInterval(timer);
       const deadline = Date.now() + 10_000;
