@@ -1,8 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { hardeningConfig, limitsEnvShape, refineLimitsEnv, type HardeningConfig } from './limits/config.js';
 
 /** Everything the server reads from its environment, read once by the composition root. */
-export interface Config {
+export interface Config extends HardeningConfig {
   port: number;
   host: string;
   dataDir: string;
@@ -32,7 +33,7 @@ export type CompletionConfig =
 const MiB = 1024 * 1024;
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const envSchema = z.object({
+const coreEnvSchema = z.object({
   PORT: int(0, 65_535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -57,6 +58,8 @@ const envSchema = z.object({
   COMPLETION_TIMEOUT_MS: int(50, 60_000).default(3_000),
   AUTOCOMPLETE_RATE_LIMIT: int(1, 100_000).default(300),
 });
+/** The abuse limits and HTTP hardening variables live beside their code (limits/config.ts). */
+const envSchema = coreEnvSchema.extend(limitsEnvShape).superRefine(refineLimitsEnv);
 type Env = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     pingIntervalMs: e.PING_INTERVAL_MS,
     completion: completionConfig(e),
+    ...hardeningConfig(e),
   };
 }
 
