@@ -3,11 +3,15 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { CLOSE_CODES, ROOM_ID_PATTERN } from '@pairwise/protocol';
+import type { ConnectionSession, SessionDecision, SessionResolver } from '../access/session.js';
+import type { Admission } from '../sync/access-reviews.js';
 import type { SyncSocket } from '../sync/room.js';
 import type { RoomLease, RoomRegistry } from '../sync/room-registry.js';
 
 export interface SyncEndpointOptions {
   registry: RoomRegistry;
+  /** Decides who each upgrade is and its role in the room, before the room is loaded. */
+  sessions: SessionResolver;
   /** Frames larger than this close the socket with 1009. */
   maxMessageBytes: number;
   /** A socket with more unsent bytes than this is closed (1013) so it reconnects and resyncs. */
@@ -46,26 +50,7 @@ export class SyncEndpoint {
       this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.invalidRoomId, 'invalid room id'));
       return;
     }
-    // Load the room before completing the handshake, so no frame arrives before there is a room to take it.
-    this.options.registry.acquire(roomId).then(
-      (lease) => {
-        if (!lease) {
-          this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.roomNotFound, 'room not found'));
-        } else {
-          this.accept(
-            request,
-            socket,
-            head,
-            (ws) => this.connect(ws, lease),
-            () => lease.release(),
-          );
-        }
-      },
-      (err: unknown) => {
-        this.options.log.error({ err, roomId }, 'room failed to load');
-        this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.internalError, 'room failed to load'));
-      },
-    );
+    void this.admit(request, socket, head, roomId);
   }
 
   /** Close every socket (1001), terminating those that do not finish the close handshake in time. */
@@ -80,6 +65,47 @@ export class SyncEndpoint {
     clearTimeout(timer);
     for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  /**
+   * Decides who the upgrade is first: a refused one never loads the room (nor keeps it in memory).
+   * Then loads the room before completing the handshake, so no frame arrives before there is a room
+   * to take it.
+   */
+  private async admit(request: IncomingMessage, socket: Duplex, head: Buffer, roomId: string): Promise<void> {
+    const { registry, log } = this.options;
+    const refuse = (code: number, reason: string): void => this.accept(request, socket, head, (ws) => ws.close(code, closeReason(reason)));
+    const admission = registry.admit(roomId);
+    let lease: RoomLease | null;
+    let decision: SessionDecision;
+    try {
+      decision = await this.options.sessions.resolve(request, roomId);
+      if ('refuse' in decision) {
+        registry.abandon(admission);
+        return refuse(decision.refuse, decision.reason);
+      }
+      lease = await registry.acquire(roomId);
+    } catch (err) {
+      registry.abandon(admission);
+      log.error({ err, roomId }, 'admitting a connection failed');
+      return refuse(CLOSE_CODES.internalError, 'room failed to load');
+    }
+    if (!lease) {
+      registry.abandon(admission);
+      return refuse(CLOSE_CODES.roomNotFound, 'room not found');
+    }
+    const { session } = decision;
+    const leased = lease;
+    this.accept(
+      request,
+      socket,
+      head,
+      (ws) => this.connect(ws, leased, admission, session),
+      () => {
+        registry.abandon(admission);
+        leased.release();
+      },
+    );
   }
 
   private accept(
@@ -109,7 +135,7 @@ export class SyncEndpoint {
     });
   }
 
-  private connect(ws: WebSocket, lease: RoomLease): void {
+  private connect(ws: WebSocket, lease: RoomLease, admission: Admission, session: ConnectionSession): void {
     const { room } = lease;
     const peer = this.toSyncSocket(ws, () => detach());
     const detach = (): void => {
@@ -124,7 +150,8 @@ export class SyncEndpoint {
       }
       room.receive(peer, toUint8Array(data));
     });
-    room.join(peer);
+    // A full room closes the socket (4429); its close then releases the lease.
+    this.options.registry.join(admission, lease, peer, session);
   }
 
   private toSyncSocket(ws: WebSocket, onStalled: () => void): SyncSocket {
@@ -154,6 +181,13 @@ export class SyncEndpoint {
       ws.ping();
     }
   }
+}
+
+/** WebSocket close reasons are limited to 123 bytes (`ws` throws past it); resolvers' reasons are cut to fit. */
+function closeReason(reason: string): string {
+  let fitted = reason.slice(0, 123);
+  while (Buffer.byteLength(fitted) > 123) fitted = fitted.slice(0, -1);
+  return fitted;
 }
 
 function destroySocket(this: Duplex): void {
