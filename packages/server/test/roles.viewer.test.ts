@@ -50,13 +50,16 @@ describe('a viewer', () => {
     const code = await roomCode(s, roomId);
     const viewer = await rawPeer(roomUrl(s.wsUrl, roomId, { role: 'viewer' }));
 
-    const replica = await replicaOf(roomId);
-    const offline = editOn(replica, (d) => d.getText(CODE_TEXT).insert(0, 'typed offline\n'));
-    viewer.ws.send(updateFrame(editOn(replica, (d) => d.getText(CODE_TEXT).insert(0, 'crafted update\n'))));
-    viewer.ws.send(step2Frame(replica, Y.encodeStateVector(new Y.Doc())));
-    viewer.ws.send(step2UpdateFrame(offline));
+    // Each frame on its own would change the room: none depends on another.
+    const crafted = await replicaOf(roomId);
+    viewer.ws.send(updateFrame(editOn(crafted, (d) => d.getText(CODE_TEXT).insert(0, 'crafted update\n'))));
+    const whole = await replicaOf(roomId);
+    whole.getText(CODE_TEXT).insert(0, 'in a full step 2\n');
+    viewer.ws.send(step2Frame(whole, Y.encodeStateVector(new Y.Doc())));
+    const offline = await replicaOf(roomId);
+    viewer.ws.send(step2UpdateFrame(editOn(offline, (d) => d.getText(CODE_TEXT).insert(0, 'typed offline\n'))));
     await viewer.barrier();
-    replica.destroy();
+    for (const doc of [crafted, whole, offline]) doc.destroy();
 
     expect(await roomCode(s, roomId)).toBe(code);
     expect(editor.text.toString()).toBe(code);

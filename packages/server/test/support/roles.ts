@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
-import { roomRoleSchema, type RoomRole } from '@pairwise/protocol';
+import { CLOSE_CODES, roomRoleSchema, type RoomRole } from '@pairwise/protocol';
 import { guestPresence } from '../../src/access/guest-presence.js';
 import {
   principalKey,
@@ -17,8 +17,9 @@ import { within } from './within.js';
 /**
  * A SessionResolver for tests, decided by the query: `?role=viewer|editor|owner` (editor when
  * absent), `?user=NAME&session=ID` for a signed-in account (a guest otherwise; `?guest=ID` keeps a
- * guest's identity across connections), `?refuse=CODE` to refuse the upgrade. Reviews answer from
- * `roles` (by principal key: `user:NAME`, `guest:ID`); a principal not in it keeps its role.
+ * guest's identity across connections), `?refuse=CODE` to refuse the upgrade. `roles` (by principal
+ * key: `user:NAME`, `guest:ID`) overrides the query, in reviews and at the upgrade alike; null means
+ * no access (4403).
  */
 export class QueryRoleResolver implements SessionResolver {
   readonly roles = new Map<string, RoomRole | null>();
@@ -33,10 +34,12 @@ export class QueryRoleResolver implements SessionResolver {
     const principal: Principal = user
       ? { kind: 'user', userId: user, username: user, sessionId: query.get('session') ?? `session-of-${user}` }
       : { kind: 'guest', guestId: query.get('guest') ?? randomUUID() };
+    const granted = this.roles.get(principalKey(principal));
+    if (granted === null) return Promise.resolve({ refuse: CLOSE_CODES.forbidden, reason: 'no access' });
     const session: ConnectionSession = {
       principal,
       presented: { ownerKey: null, linkToken: null },
-      role: roomRoleSchema.parse(query.get('role') ?? 'editor'),
+      role: granted ?? roomRoleSchema.parse(query.get('role') ?? 'editor'),
       presence: user ? { name: user, color: '#1f77b4', guest: false } : guestPresence(query, principalKey(principal)),
     };
     return Promise.resolve({ session });
