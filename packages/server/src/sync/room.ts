@@ -1,22 +1,10 @@
-import * as decoding from 'lib0/decoding';
 import type * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import {
-  CLOSE_CODES,
-  CODE_TEXT,
-  META_KEYS,
-  META_MAP,
-  MESSAGE_AWARENESS,
-  MESSAGE_QUERY_AWARENESS,
-  MESSAGE_SYNC,
-  type PresenceUser,
-  type RoomRole,
-} from '@pairwise/protocol';
+import { CLOSE_CODES, CODE_TEXT, META_KEYS, META_MAP, type PresenceUser, type RoomRole } from '@pairwise/protocol';
 import type { ConnectionSession } from '../access/session.js';
 import { applyStoredUpdates } from '../storage/compaction.js';
 import { carriageReturnItemsAddedIn, mayCarryCarriageReturn, normaliseLineEndings } from './line-endings.js';
-import { syncStep1Message, syncStep2Message, syncUpdateMessage } from './messages.js';
+import { readIncoming, syncStep1Message, syncStep2Message, syncUpdateMessage } from './messages.js';
 import { PresenceRelay } from './presence-relay.js';
 import { mayEdit, verdictFor, type RoomMessage } from './role-matrix.js';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './room-limits.js';
@@ -43,13 +31,6 @@ interface Connection {
   readonly session: ConnectionSession;
   ignoredFrames: number;
 }
-
-/** The y-websocket sync sub-types, as the role matrix names them. */
-const SYNC_MESSAGES = new Map<number, RoomMessage>([
-  [syncProtocol.messageYjsSyncStep1, 'syncStep1'],
-  [syncProtocol.messageYjsSyncStep2, 'syncStep2'],
-  [syncProtocol.messageYjsUpdate, 'update'],
-]);
 
 /** Transaction meta keys: a hook's failure, and a change whose sender must receive it too. */
 const HOOK_FAILURE = Symbol('hook-failure');
@@ -206,31 +187,24 @@ export class Room {
     this.doc.destroy();
   }
 
-  private dispatch(socket: SyncSocket, connection: Connection, message: Uint8Array): void {
-    const decoder = decoding.createDecoder(message);
-    const type = decoding.readVarUint(decoder);
-    switch (type) {
-      case MESSAGE_SYNC:
-        this.receiveSync(socket, connection, decoder);
+  private dispatch(socket: SyncSocket, connection: Connection, frame: Uint8Array): void {
+    const incoming = readIncoming(frame);
+    if (!this.permits(connection, incoming.message)) return;
+    switch (incoming.message) {
+      case 'syncStep1':
+        socket.send(syncStep2Message(this.doc, incoming.payload));
         return;
-      case MESSAGE_AWARENESS:
-        if (this.permits(connection, 'awareness')) this.people.receive(socket, connection.session, decoding.readVarUint8Array(decoder));
+      case 'syncStep2':
+      case 'update':
+        this.applyClientUpdate(socket, incoming.payload);
         return;
-      case MESSAGE_QUERY_AWARENESS:
-        if (this.permits(connection, 'awarenessQuery')) socket.send(this.people.everyoneMessage());
+      case 'awareness':
+        this.people.receive(socket, connection.session, incoming.payload);
         return;
-      default:
-        throw new Error(`unknown message type ${type}`);
+      case 'awarenessQuery':
+        socket.send(this.people.everyoneMessage());
+        return;
     }
-  }
-
-  private receiveSync(socket: SyncSocket, connection: Connection, decoder: decoding.Decoder): void {
-    const step = decoding.readVarUint(decoder);
-    const message = SYNC_MESSAGES.get(step);
-    if (message === undefined) throw new Error(`unknown sync step ${step}`);
-    if (!this.permits(connection, message)) return;
-    if (message === 'syncStep1') socket.send(syncStep2Message(this.doc, decoding.readVarUint8Array(decoder)));
-    else this.applyClientUpdate(socket, decoding.readVarUint8Array(decoder));
   }
 
   /** Whether the connection's role may send this message (role matrix); a frame it may not send is dropped and counted. */

@@ -23,6 +23,8 @@ export interface SyncEndpointOptions {
 
 const SYNC_PATH_PREFIX = '/ws/';
 
+type Refusal = Extract<SessionDecision, { refuse: number }>;
+
 /**
  * The `WS /ws/:roomId` endpoint: the `ws` transport around the transport-free `Room`.
  * Owns the WebSocket server, its sockets and the heartbeat timer.
@@ -70,42 +72,48 @@ export class SyncEndpoint {
   /**
    * Decides who the upgrade is first: a refused one never loads the room (nor keeps it in memory).
    * Then loads the room before completing the handshake, so no frame arrives before there is a room
-   * to take it.
+   * to take it. Access changes made meanwhile reach the connection through its admission.
    */
   private async admit(request: IncomingMessage, socket: Duplex, head: Buffer, roomId: string): Promise<void> {
-    const { registry, log } = this.options;
-    const refuse = (code: number, reason: string): void => this.accept(request, socket, head, (ws) => ws.close(code, closeReason(reason)));
+    const { registry } = this.options;
     const admission = registry.admit(roomId);
-    let lease: RoomLease | null;
-    let decision: SessionDecision;
-    try {
-      decision = await this.options.sessions.resolve(request, roomId);
-      if ('refuse' in decision) {
-        registry.abandon(admission);
-        return refuse(decision.refuse, decision.reason);
-      }
-      lease = await registry.acquire(roomId);
-    } catch (err) {
+    const outcome = await this.decide(request, roomId);
+    if ('refuse' in outcome) {
       registry.abandon(admission);
-      log.error({ err, roomId }, 'admitting a connection failed');
-      return refuse(CLOSE_CODES.internalError, 'room failed to load');
+      this.accept(request, socket, head, (ws) => ws.close(outcome.refuse, closeReason(outcome.reason)));
+      return;
     }
-    if (!lease) {
-      registry.abandon(admission);
-      return refuse(CLOSE_CODES.roomNotFound, 'room not found');
-    }
-    const { session } = decision;
-    const leased = lease;
+    const { session, lease } = outcome;
     this.accept(
       request,
       socket,
       head,
-      (ws) => this.connect(ws, leased, admission, session),
+      (ws) => this.connect(ws, lease, admission, session),
       () => {
         registry.abandon(admission);
-        leased.release();
+        lease.release();
       },
     );
+  }
+
+  /** The upgrade's session and a lease on its room, or the close code that refuses it. Never rejects. */
+  private async decide(request: IncomingMessage, roomId: string): Promise<{ session: ConnectionSession; lease: RoomLease } | Refusal> {
+    const { registry, sessions, log } = this.options;
+    let decision: SessionDecision;
+    try {
+      decision = await sessions.resolve(request, roomId);
+    } catch (err) {
+      log.error({ err, roomId }, 'resolving the session failed');
+      return { refuse: CLOSE_CODES.internalError, reason: 'session check failed' };
+    }
+    if ('refuse' in decision) return decision;
+    try {
+      const lease = await registry.acquire(roomId);
+      return lease ? { session: decision.session, lease } : { refuse: CLOSE_CODES.roomNotFound, reason: 'room not found' };
+    } catch (err) {
+      log.error({ err, roomId }, 'room failed to load');
+      return { refuse: CLOSE_CODES.internalError, reason: 'room failed to load' };
+    }
   }
 
   private accept(
