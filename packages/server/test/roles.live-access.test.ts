@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE_CODES, CODE_TEXT } from '@pairwise/protocol';
 import { connectClient, waitFor, type TestClient } from './support/clients.js';
-import { roomCode } from './support/http-api.js';
+import { api, roomCode } from './support/http-api.js';
 import { closeOf, closeRawSockets, updateFrame } from './support/raw-socket.js';
 import { QueryRoleResolver, rawPeer, roomUrl } from './support/roles.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -145,12 +145,14 @@ describe('access changes on open sockets', () => {
     expect(other.ws.readyState).toBe(WebSocket.OPEN);
   });
 
-  it("a stock client's attempt to flip the owner's suggestions switch is undone for everyone", async () => {
+  it("the suggestions switch changes by PATCH only: a stock client's flip is undone for everyone", async () => {
     const roomId = await s.createRoom();
-    await s.server.registry.changeSettings(roomId, { aiCompletions: false });
     const editor = stockClient(roomId);
     const watcher = stockClient(roomId);
     await Promise.all([editor.synced(), watcher.synced()]);
+    expect((await api(s, 'PATCH', `/api/rooms/${roomId}`, { aiCompletions: false })).status).toBe(200);
+    await waitFor(() => watcher.doc.getMap('meta').get('aiCompletions') === false, 'the switch reaches the clients');
+
     editor.doc.getMap('meta').set('aiCompletions', true);
     editor.text.insert(0, 'barrier\n');
     await waitFor(() => watcher.text.toString().startsWith('barrier\n'), 'the edit arrives');

@@ -1,6 +1,7 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef } from 'react';
 import { DEFAULT_LANGUAGE, isLanguageId, languageInfo } from '@pairwise/protocol';
 import type { RoomDetails } from '@pairwise/protocol';
+import { useApi } from '../app/api';
 import { useTheme } from '../app/ThemeProvider';
 import { useSuggestionSettings } from '../completion/useSuggestionSettings';
 import { connectionPhase } from '../lib/connectionStatus';
@@ -57,6 +58,13 @@ export function RoomView({
     [details.name, details.language],
   );
   const meta = useRoomMeta(connection?.meta, fallback);
+  const api = useApi();
+  // Only the server writes the room's switch (clients' writes to it are undone): ask it. The switch
+  // shows `meta.aiCompletions`, so a change the server refuses simply does not take.
+  const setRoomSuggestions = useCallback(
+    (on: boolean) => void api.updateRoom(details.id, { aiCompletions: on }).catch(() => undefined),
+    [api, details.id],
+  );
   const suggestionSettings = useSuggestionSettings();
   const people = usePresence(connection?.awareness);
   const phase = connectionPhase(state);
@@ -95,7 +103,7 @@ export function RoomView({
           settings: suggestionSettings,
           onSettingsChange: suggestionSettings.update,
           roomEnabled: meta.aiCompletions,
-          onRoomEnabledChange: meta.setAiCompletions,
+          onRoomEnabledChange: setRoomSuggestions,
         }}
       />
       <ConnectionBanner phase={phase} unsynced={state.unsynced} />
