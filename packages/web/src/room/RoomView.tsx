@@ -1,7 +1,6 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef } from 'react';
 import { DEFAULT_LANGUAGE, isLanguageId, languageInfo } from '@pairwise/protocol';
 import type { RoomDetails } from '@pairwise/protocol';
-import { useApi } from '../app/api';
 import { useTheme } from '../app/ThemeProvider';
 import { useSuggestionSettings } from '../completion/useSuggestionSettings';
 import { connectionPhase } from '../lib/connectionStatus';
@@ -14,6 +13,7 @@ import { RoomHeader } from './RoomHeader';
 import { usePresence } from './usePresence';
 import { useRoomConnection } from './useRoomConnection';
 import { useRoomMeta } from './useRoomMeta';
+import { useRoomSuggestionsSwitch } from './useRoomSuggestionsSwitch';
 import '../styles/room.css';
 
 // Monaco is most of the bundle: the home page should not pay for it.
@@ -58,13 +58,7 @@ export function RoomView({
     [details.name, details.language],
   );
   const meta = useRoomMeta(connection?.meta, fallback);
-  const api = useApi();
-  // Only the server writes the room's switch (clients' writes to it are undone): ask it. The switch
-  // shows `meta.aiCompletions`, so a change the server refuses simply does not take.
-  const setRoomSuggestions = useCallback(
-    (on: boolean) => void api.updateRoom(details.id, { aiCompletions: on }).catch(() => undefined),
-    [api, details.id],
-  );
+  const [roomSuggestions, setRoomSuggestions] = useRoomSuggestionsSwitch(details.id, meta.aiCompletions);
   const suggestionSettings = useSuggestionSettings();
   const people = usePresence(connection?.awareness);
   const phase = connectionPhase(state);
@@ -102,7 +96,7 @@ export function RoomView({
         suggestions={{
           settings: suggestionSettings,
           onSettingsChange: suggestionSettings.update,
-          roomEnabled: meta.aiCompletions,
+          roomEnabled: roomSuggestions,
           onRoomEnabledChange: setRoomSuggestions,
         }}
       />
@@ -121,7 +115,7 @@ export function RoomView({
                   participants={people}
                   onLocalEdit={onLocalEdit}
                   completions={{
-                    active: suggestionSettings.enabled && meta.aiCompletions,
+                    active: suggestionSettings.enabled && roomSuggestions,
                     delayMs: suggestionSettings.delayMs,
                     language: meta.language,
                     roomId: details.id,
