@@ -1,9 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { hardeningConfig, limitsEnvShape, refineLimitsEnv, type HardeningConfig } from './limits/config.js';
 import type { RoomLimits } from './sync/room-limits.js';
 
 /** Everything the server reads from its environment, read once by the composition root. */
-export interface Config {
+export interface Config extends HardeningConfig {
   port: number;
   host: string;
   dataDir: string;
@@ -35,7 +36,7 @@ export type CompletionConfig =
 const MiB = 1024 * 1024;
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const envSchema = z.object({
+const coreEnvSchema = z.object({
   PORT: int(0, 65_535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -64,6 +65,8 @@ const envSchema = z.object({
   MAX_ROOM_TEXT_LENGTH: int(1_000, 1_000_000_000).default(1_000_000),
   MAX_ROOM_BYTES: int(64 * 1024, 4 * 1024 * MiB).default(16 * MiB),
 });
+/** The abuse limits and HTTP hardening variables live beside their code (limits/config.ts). */
+const envSchema = coreEnvSchema.extend(limitsEnvShape).superRefine(refineLimitsEnv);
 type Env = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
       maxTextLength: e.MAX_ROOM_TEXT_LENGTH,
       maxBytes: e.MAX_ROOM_BYTES,
     },
+    ...hardeningConfig(e),
   };
 }
 

@@ -1,3 +1,4 @@
 export * from './storage/index.js';
 export * from './completion/index.js';
 export * from './server.js';
+export { DEFAULT_LIMITS, type AbuseLimits } from './limits/config.js';

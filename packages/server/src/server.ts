@@ -4,15 +4,19 @@ import { OPEN_ACCESS } from './access/open-access.js';
 import type { SessionResolver } from './access/session.js';
 import type { CompletionProvider } from './completion/provider.js';
 import { buildHttpApp } from './http/app.js';
+import { trustFunction } from './limits/client-address.js';
+import type { HardeningConfig } from './limits/config.js';
+import { UnsentBytesBudget } from './limits/unsent-bytes.js';
 import { CompactionScheduler } from './persistence/compaction-scheduler.js';
 import { GroupCommitter } from './persistence/group-commit.js';
 import { RoomService } from './rooms/room-service.js';
 import type { Store } from './storage/store.js';
 import { RoomRegistry } from './sync/room-registry.js';
 import type { RoomLimits } from './sync/room-limits.js';
+import { UpgradeGuard } from './transport/upgrade-guard.js';
 import { SyncEndpoint } from './transport/ws-endpoint.js';
 
-export interface PairwiseServerOptions {
+export interface PairwiseServerOptions extends HardeningConfig {
   /** Owned by the caller, which closes it after the server. */
   store: Store;
   log: Logger;
@@ -73,12 +77,23 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     sessions,
     ...(options.roomLimits ? { roomLimits: options.roomLimits } : {}),
   });
+  const { limits } = options;
+  const trust = trustFunction(options.trustProxy);
   const endpoint = new SyncEndpoint({
     registry,
     sessions,
     maxMessageBytes: options.maxMessageBytes,
     maxBufferedBytes: options.maxBufferedBytes,
     pingIntervalMs: options.pingIntervalMs,
+    upgradeGuard: new UpgradeGuard({
+      allowedOrigins: options.allowedOrigins,
+      trust,
+      connectionsPerAddress: limits.connectionsPerAddress,
+      connectsPerMinute: limits.connectsPerMinute,
+      log,
+    }),
+    connectionRate: limits.connection,
+    unsentBytes: new UnsentBytesBudget(limits.maxTotalBufferedBytes),
     log,
   });
   const app = await buildHttpApp({
@@ -91,6 +106,11 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       requestsPerMinute: options.autocompleteRequestsPerMinute,
     },
     webDistDir: options.webDistDir,
+    hardening: {
+      trust: options.trustProxy === false ? false : trust,
+      apiRequestsPerMinute: limits.apiRequestsPerMinute,
+      roomCreationsPerHour: limits.roomCreationsPerHour,
+    },
     log,
   });
   app.server.on('upgrade', (request, socket, head) => {

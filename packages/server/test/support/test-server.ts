@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { createPairwiseServer, type PairwiseServer, type PairwiseServerOptions } from '../../src/server.js';
 import { LocalCompletionProvider } from '../../src/completion/index.js';
+import { DEFAULT_LIMITS } from '../../src/limits/config.js';
 import { MemoryRoomStore, type Store } from '../../src/storage/index.js';
 
 export interface TestServer {
@@ -36,6 +37,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     pingIntervalMs: 30_000,
     completionProvider: new LocalCompletionProvider(),
     autocompleteRequestsPerMinute: 600,
+    // The production defaults: every suite runs under the limits a real server has.
+    limits: DEFAULT_LIMITS,
+    allowedOrigins: null,
+    trustProxy: false,
     ...options,
   });
   const { port } = await server.listen(options.port ?? 0, '127.0.0.1');

@@ -2,16 +2,24 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import * as Y from 'yjs';
 import { DEFAULT_LANGUAGE } from '@pairwise/protocol';
-import { createPairwiseServer, LocalCompletionProvider, MemoryRoomStore, SqliteWorkerStore, type Store } from '@pairwise/server';
+import {
+  createPairwiseServer,
+  DEFAULT_LIMITS,
+  LocalCompletionProvider,
+  MemoryRoomStore,
+  SqliteWorkerStore,
+  type Store,
+} from '@pairwise/server';
 import type { BenchServer } from './bench-server.js';
 
 const MiB = 1024 * 1024;
 
 /**
  * Pairwise as `main.ts` runs it (production defaults from config.ts), except `idleUnloadMs`:
- * 1 s instead of 10 s so the join scenario can measure a cold load without a long wait, and the
- * connections a room takes: the fan-out scenario puts a writer and 200 readers in one room (the
- * production default, MAX_CONNECTIONS_PER_ROOM, is 200).
+ * 1 s instead of 10 s so the join scenario can measure a cold load without a long wait; the
+ * per-address limits: every benchmark client connects from 127.0.0.1; and the connections a room
+ * takes: the fan-out scenario puts a writer and 200 readers in one room (the production default,
+ * MAX_CONNECTIONS_PER_ROOM, is 200).
  * `simulatedCommitDelayMs` slows every SQLite commit inside the storage worker, as a slow disk would.
  */
 export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: string, simulatedCommitDelayMs = 0): Promise<BenchServer> {
@@ -34,6 +42,9 @@ export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: strin
     pingIntervalMs: 30_000,
     completionProvider: new LocalCompletionProvider(),
     autocompleteRequestsPerMinute: 300,
+    limits: { ...DEFAULT_LIMITS, connectionsPerAddress: 1_000_000, connectsPerMinute: 1_000_000 },
+    allowedOrigins: null,
+    trustProxy: false,
     roomLimits: { maxConnections: 1_000 },
   });
   const { port } = await server.listen(0, '127.0.0.1');
