@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { hardeningConfig, limitsEnvShape, refineLimitsEnv, type HardeningConfig } from './limits/config.js';
+import type { RoomLimits } from './sync/room-limits.js';
 
 /** Everything the server reads from its environment, read once by the composition root. */
 export interface Config extends HardeningConfig {
@@ -23,6 +24,8 @@ export interface Config extends HardeningConfig {
   maxBufferedBytes: number;
   pingIntervalMs: number;
   completion: CompletionConfig;
+  /** Per-room limits from the environment; the awareness id grace period keeps its default. */
+  roomLimits: Omit<RoomLimits, 'awarenessIdGraceMs'>;
 }
 
 /** `local` never sends code anywhere; `openai` sends it to the configured endpoint. */
@@ -57,6 +60,10 @@ const coreEnvSchema = z.object({
   COMPLETION_MODEL: z.string().min(1).optional(),
   COMPLETION_TIMEOUT_MS: int(50, 60_000).default(3_000),
   AUTOCOMPLETE_RATE_LIMIT: int(1, 100_000).default(300),
+  MAX_CONNECTIONS_PER_ROOM: int(1, 100_000).default(200),
+  MAX_AWARENESS_IDS_PER_CONNECTION: int(1, 1_000).default(4),
+  MAX_ROOM_TEXT_LENGTH: int(1_000, 1_000_000_000).default(1_000_000),
+  MAX_ROOM_BYTES: int(64 * 1024, 4 * 1024 * MiB).default(16 * MiB),
 });
 /** The abuse limits and HTTP hardening variables live beside their code (limits/config.ts). */
 const envSchema = coreEnvSchema.extend(limitsEnvShape).superRefine(refineLimitsEnv);
@@ -99,6 +106,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     pingIntervalMs: e.PING_INTERVAL_MS,
     completion: completionConfig(e),
+    roomLimits: {
+      maxConnections: e.MAX_CONNECTIONS_PER_ROOM,
+      maxAwarenessIdsPerConnection: e.MAX_AWARENESS_IDS_PER_CONNECTION,
+      maxTextLength: e.MAX_ROOM_TEXT_LENGTH,
+      maxBytes: e.MAX_ROOM_BYTES,
+    },
     ...hardeningConfig(e),
   };
 }

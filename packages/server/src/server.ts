@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { OPEN_ACCESS } from './access/open-access.js';
+import type { SessionResolver } from './access/session.js';
 import type { CompletionProvider } from './completion/provider.js';
 import { buildHttpApp } from './http/app.js';
 import { trustFunction } from './limits/client-address.js';
@@ -10,6 +12,7 @@ import { GroupCommitter } from './persistence/group-commit.js';
 import { RoomService } from './rooms/room-service.js';
 import type { Store } from './storage/store.js';
 import { RoomRegistry } from './sync/room-registry.js';
+import type { RoomLimits } from './sync/room-limits.js';
 import { UpgradeGuard } from './transport/upgrade-guard.js';
 import { SyncEndpoint } from './transport/ws-endpoint.js';
 
@@ -33,6 +36,10 @@ export interface PairwiseServerOptions extends HardeningConfig {
   httpDrainMs?: number;
   /** Autocomplete requests allowed per client IP per minute. */
   autocompleteRequestsPerMinute: number;
+  /** Who each WebSocket connection is and its role; OPEN_ACCESS (everyone a guest editor) when omitted. */
+  sessions?: SessionResolver;
+  /** DEFAULT_ROOM_LIMITS where not given. */
+  roomLimits?: Partial<RoomLimits>;
 }
 
 export interface PairwiseServer {
@@ -60,11 +67,21 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       for (const [roomId, n] of counts) compaction.noteLogGrowth(roomId, n);
     },
   });
-  const registry = new RoomRegistry({ store, commits, compaction, idleUnloadMs: options.idleUnloadMs, log });
+  const sessions = options.sessions ?? OPEN_ACCESS;
+  const registry = new RoomRegistry({
+    store,
+    commits,
+    compaction,
+    idleUnloadMs: options.idleUnloadMs,
+    log,
+    sessions,
+    ...(options.roomLimits ? { roomLimits: options.roomLimits } : {}),
+  });
   const { limits } = options;
   const trust = trustFunction(options.trustProxy);
   const endpoint = new SyncEndpoint({
     registry,
+    sessions,
     maxMessageBytes: options.maxMessageBytes,
     maxBufferedBytes: options.maxBufferedBytes,
     pingIntervalMs: options.pingIntervalMs,

@@ -64,7 +64,7 @@ describe('closeKind', () => {
     expect(closeKind(CLOSE_CODES.invalidRoomId)).toBe('invalid');
     expect(closeKind(CLOSE_CODES.forbidden)).toBe('no-access');
     expect(closeKind(CLOSE_CODES.sessionEnded)).toBe('signed-out');
-    expect(closeKind(4413)).toBe('full');
+    expect(closeKind(CLOSE_CODES.roomFull)).toBe('full');
     expect(closeKind(4499)).toBe('refused');
   });
 

@@ -21,9 +21,6 @@ export interface ConnectionFacts {
   retryAt: number | null;
 }
 
-/** Until the protocol names it: the room reached its size limit and refused the last edit (final). */
-const ROOM_FULL = 4413;
-
 /** A close after which this tab stops syncing and shows a screen instead of the editor. */
 export type FinalClose = 'deleted' | 'invalid' | 'no-access' | 'signed-out' | 'full' | 'refused';
 
@@ -42,7 +39,7 @@ export function closeKind(code: number): FinalClose | 'rate-limited' | 'storage-
       return 'no-access';
     case CLOSE_CODES.sessionEnded:
       return 'signed-out';
-    case ROOM_FULL:
+    case CLOSE_CODES.roomFull:
       return 'full';
     case CLOSE_CODES.rateLimited:
       return 'rate-limited';

@@ -1,7 +1,6 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_LANGUAGE, isLanguageId, languageInfo } from '@pairwise/protocol';
 import type { RoomDetails, RoomSummary } from '@pairwise/protocol';
-import { useApi } from '../app/api';
 import { useTheme } from '../app/ThemeProvider';
 import { useSuggestionSettings } from '../completion/useSuggestionSettings';
 import { roomPermissions } from '../lib/access';
@@ -15,10 +14,10 @@ import { PresenceList } from './PresenceList';
 import { ConnectionBanner, ViewerBanner } from './RoomBanners';
 import { RoomHeader } from './RoomHeader';
 import { ShareDialog } from './share/ShareDialog';
-import { apiErrorMessage } from './share/useApiAction';
 import { usePresence } from './usePresence';
 import { useRoomConnection } from './useRoomConnection';
 import { useRoomMeta } from './useRoomMeta';
+import { useRoomSuggestionsSwitch } from './useRoomSuggestionsSwitch';
 import '../styles/room.css';
 
 // Monaco is most of the bundle: the home page should not pay for it.
@@ -72,7 +71,7 @@ export function RoomView({
 }: {
   details: RoomDetails;
   user: { name: string; color: string };
-  /** A guest's chosen name, sent on the socket (the server names accounts itself); null when signed in. */
+  /** Sent on the socket for a guest (`?name=&color=`: the server shows others what the guest connected with); null when signed in, as the server names accounts itself. */
   guestName: string | null;
   credentials: RoomCredentials;
   /** The server closed the socket for good (4400-4499 except 4429). */
@@ -84,12 +83,11 @@ export function RoomView({
   /** Null when the name is not ours to change (an account's username). */
   onEditName: (() => void) | null;
 }) {
-  const api = useApi();
   const { theme } = useTheme();
   const { canEdit, isOwner } = roomPermissions(details.role);
   const params = useMemo(
-    () => ({ ...credentialParams(credentials), ...(guestName !== null && { name: guestName }) }),
-    [credentials, guestName],
+    () => ({ ...credentialParams(credentials), ...(guestName !== null && { name: guestName, color: user.color }) }),
+    [credentials, guestName, user.color],
   );
   const { connection, state } = useRoomConnection(details.id, user, params);
   const fallback = useMemo(
@@ -97,14 +95,12 @@ export function RoomView({
     [details.name, details.language],
   );
   const meta = useRoomMeta(connection?.meta, fallback);
+  const roomSuggestions = useRoomSuggestionsSwitch(details.id, meta.aiCompletions, credentials, onSummary);
   const suggestionSettings = useSuggestionSettings();
   const people = usePresence(connection?.awareness);
   const phase = connectionPhase(state);
   const lastTypingSent = useRef(0);
   const [sharing, setSharing] = useState(false);
-  const [roomSwitchError, setRoomSwitchError] = useState<string | null>(null);
-  /** The owner's choice while the server has not yet written it into the document. */
-  const [requestedSuggestions, setRequestedSuggestions] = useState<boolean | null>(null);
 
   useEffect(() => {
     if (state.closed) onClosed(state.closed.code);
@@ -135,25 +131,6 @@ export function RoomView({
     if (connection.awareness.getLocalState() !== null) connection.awareness.setLocalStateField('typingAt', now);
   }, [connection]);
 
-  // The server owns this switch: it stores the owner's choice and writes it into the document for everyone.
-  const setRoomSuggestions = useCallback(
-    (on: boolean) => {
-      setRoomSwitchError(null);
-      setRequestedSuggestions(on);
-      api
-        .updateRoom(details.id, { aiCompletions: on }, { credentials })
-        .then(onSummary)
-        .catch((err: unknown) => {
-          setRequestedSuggestions(null);
-          setRoomSwitchError(apiErrorMessage(err, 'Could not change the switch for the room.'));
-        });
-    },
-    [api, details.id, credentials, onSummary],
-  );
-  useEffect(() => {
-    if (requestedSuggestions === meta.aiCompletions) setRequestedSuggestions(null);
-  }, [requestedSuggestions, meta.aiCompletions]);
-
   const readOnlyMessage = !canEdit ? VIEWER_MESSAGE : state.everSynced ? null : LOADING_MESSAGE;
   const completionHeaders = useMemo(() => credentialHeaders(credentials), [credentials]);
 
@@ -172,9 +149,9 @@ export function RoomView({
             ? {
                 settings: suggestionSettings,
                 onSettingsChange: suggestionSettings.update,
-                roomEnabled: requestedSuggestions ?? meta.aiCompletions,
-                onRoomEnabledChange: isOwner ? setRoomSuggestions : null,
-                roomSwitchError,
+                roomEnabled: roomSuggestions.on,
+                onRoomEnabledChange: isOwner ? roomSuggestions.change : null,
+                roomSwitchError: roomSuggestions.error,
               }
             : null
         }
@@ -197,7 +174,7 @@ export function RoomView({
                   onLocalEdit={onLocalEdit}
                   onReadOnlyAttempt={onReadOnlyAttempt}
                   completions={{
-                    active: canEdit && suggestionSettings.enabled && meta.aiCompletions,
+                    active: canEdit && suggestionSettings.enabled && roomSuggestions.on,
                     delayMs: suggestionSettings.delayMs,
                     language: meta.language,
                     roomId: details.id,
