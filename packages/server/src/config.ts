@@ -22,7 +22,24 @@ export interface Config {
   maxBufferedBytes: number;
   pingIntervalMs: number;
   completion: CompletionConfig;
+  auth: AuthConfig;
 }
+
+/** Accounts, sign-in sessions and the limits around them. */
+export interface AuthConfig {
+  /** Signs session tokens and guest cookies; null: a random one kept in the store, shared by every instance. */
+  secret: string | null;
+  sessionTtlMs: number;
+  maxRoomsPerUser: number;
+  /** Sign-in attempts allowed per account, and per client address, in each LOGIN_WINDOW_MS. */
+  loginAttemptsPerAccount: number;
+  loginAttemptsPerIp: number;
+  /** Origins besides the server's own whose pages may send cookie-authenticated changes (CSRF). */
+  allowedOrigins: string[];
+}
+
+/** The window the sign-in attempt limits refill over. */
+export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 /** `local` never sends code anywhere; `openai` sends it to the configured endpoint. */
 export type CompletionConfig =
@@ -31,6 +48,11 @@ export type CompletionConfig =
 
 const MiB = 1024 * 1024;
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A comma-separated list of http(s) origins, each normalised to `scheme://host[:port]`. */
+const originList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+  .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)));
 
 const envSchema = z.object({
   PORT: int(0, 65_535).default(3000),
@@ -56,6 +78,12 @@ const envSchema = z.object({
   COMPLETION_MODEL: z.string().min(1).optional(),
   COMPLETION_TIMEOUT_MS: int(50, 60_000).default(3_000),
   AUTOCOMPLETE_RATE_LIMIT: int(1, 100_000).default(300),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_TTL_HOURS: int(1, 24 * 366).default(720),
+  MAX_ROOMS_PER_USER: int(1, 1_000_000).default(1000),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: int(1, 10_000).default(10),
+  LOGIN_ATTEMPTS_PER_IP: int(1, 100_000).default(100),
+  ALLOWED_ORIGINS: originList.default([]),
 });
 type Env = z.infer<typeof envSchema>;
 
@@ -96,6 +124,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     pingIntervalMs: e.PING_INTERVAL_MS,
     completion: completionConfig(e),
+    auth: {
+      secret: e.AUTH_SECRET ?? null,
+      sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+      maxRoomsPerUser: e.MAX_ROOMS_PER_USER,
+      loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
+      loginAttemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
+      allowedOrigins: e.ALLOWED_ORIGINS,
+    },
   };
 }
 

@@ -254,6 +254,9 @@ export class PostgresRoomStore implements Store {
   listRoomsOf(): Promise<never> {
     return notYet();
   }
+  countRoomsOwnedBy(): Promise<never> {
+    return notYet();
+  }
   createUser(): Promise<never> {
     return notYet();
   }

@@ -96,6 +96,9 @@ export class SqliteWorkerStore implements Store {
   listRoomsOf(): Promise<never> {
     return notYet();
   }
+  countRoomsOwnedBy(): Promise<never> {
+    return notYet();
+  }
   createUser(): Promise<never> {
     return notYet();
   }
