@@ -51,7 +51,12 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 /** A comma-separated list of http(s) origins, each normalised to `scheme://host[:port]`. */
 const originList = z
   .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  )
   .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)));
 
 const envSchema = z.object({

@@ -1,6 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { createAccessLayer } from './access/access-layer.js';
+import { NO_ACCESS_EVENTS } from './access/no-access-events.js';
+import type { AccessEvents, SessionResolver } from './access/session.js';
 import type { CompletionProvider } from './completion/provider.js';
+import type { AuthConfig } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { CompactionScheduler } from './persistence/compaction-scheduler.js';
 import { GroupCommitter } from './persistence/group-commit.js';
@@ -29,11 +33,16 @@ export interface PairwiseServerOptions {
   httpDrainMs?: number;
   /** Autocomplete requests allowed per client IP per minute. */
   autocompleteRequestsPerMinute: number;
+  auth: AuthConfig;
+  /** Carries out access changes on open connections; default: nothing to carry out. */
+  accessEvents?: AccessEvents;
 }
 
 export interface PairwiseServer {
   readonly registry: RoomRegistry;
   readonly commits: GroupCommitter;
+  /** Who a WebSocket upgrade is and its role in the room. */
+  readonly sessions: SessionResolver;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stop accepting, close every socket, unload rooms and store every accepted update. */
   close(): Promise<void>;
@@ -64,13 +73,26 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     pingIntervalMs: options.pingIntervalMs,
     log,
   });
+  const events = options.accessEvents ?? NO_ACCESS_EVENTS;
+  const layer = await createAccessLayer(store, options.auth, events);
   const app = await buildHttpApp({
-    rooms: new RoomService(store, registry),
+    rooms: new RoomService({ store, registry, events, maxRoomsPerUser: options.auth.maxRoomsPerUser }),
+    sharing: layer.sharing,
+    access: layer.access,
+    auth: {
+      accounts: layer.accounts,
+      guests: layer.guests,
+      allowedOrigins: options.auth.allowedOrigins,
+      attemptsPerAccount: layer.attemptsPerAccount,
+      attemptsPerIp: layer.attemptsPerIp,
+      events,
+    },
     store,
     commits,
     autocomplete: {
       provider: options.completionProvider,
       registry,
+      access: layer.access,
       requestsPerMinute: options.autocompleteRequestsPerMinute,
     },
     webDistDir: options.webDistDir,
@@ -85,6 +107,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
   return {
     registry,
     commits,
+    sessions: layer.sessions,
     async listen(port, host) {
       await app.listen({ port, host });
       return app.server.address() as AddressInfo;

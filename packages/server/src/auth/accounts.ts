@@ -61,11 +61,9 @@ export class AccountService {
     return this.startSession(user);
   }
 
-  /** Revokes the token's session; its open connections are the caller's to close. Throws InvalidSessionError. */
-  async logout(token: string): Promise<UserPrincipal> {
-    const principal = await this.authenticate(token);
-    await this.options.store.revokeSession(principal.sessionId, this.now());
-    return principal;
+  /** Revokes the sign-in session (logout): its tokens are refused from now on. Its open connections are the caller's to close. */
+  async endSession(sessionId: string): Promise<void> {
+    await this.options.store.revokeSession(sessionId, this.now());
   }
 
   /** Who the token belongs to. Throws InvalidSessionError unless token, session and user are all valid. */

@@ -4,7 +4,12 @@ import { AttemptLimiter } from './attempt-limiter.js';
 describe('AttemptLimiter', () => {
   const clock = (): { now: () => number; advance: (ms: number) => void } => {
     let t = 1_000_000;
-    return { now: () => t, advance: (ms) => void (t += ms) };
+    return {
+      now: () => t,
+      advance: (ms) => {
+        t += ms;
+      },
+    };
   };
 
   it('allows `capacity` attempts at once, then says how long until the next', () => {

@@ -3,7 +3,6 @@ import { fromAllowedOrigin, isStateChanging, type RequestOrigin } from './csrf.j
 
 describe('fromAllowedOrigin', () => {
   const request = (overrides: Partial<RequestOrigin>): RequestOrigin => ({
-    method: 'POST',
     host: 'code.example.com',
     origin: undefined,
     fetchSite: undefined,
@@ -21,7 +20,9 @@ describe('fromAllowedOrigin', () => {
   });
 
   it('allows what the browser itself calls same-origin (a dev proxy that rewrote Host)', () => {
-    expect(fromAllowedOrigin(request({ host: 'localhost:3000', origin: 'http://localhost:5173', fetchSite: 'same-origin' }), [])).toBe(true);
+    expect(fromAllowedOrigin(request({ host: 'localhost:3000', origin: 'http://localhost:5173', fetchSite: 'same-origin' }), [])).toBe(
+      true,
+    );
   });
 
   it('refuses other sites, other ports, "null" origins and requests that say nothing', () => {

@@ -2,7 +2,6 @@
 const STATE_CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface RequestOrigin {
-  method: string;
   /** The `Host` header. */
   host: string | undefined;
   /** The `Origin` header. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { signerFactory, type SignerBase } from '@fastify/cookie';
+import { fastifyCookie, type UnsignResult } from '@fastify/cookie';
 
 const GUEST_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
@@ -10,10 +10,10 @@ const GUEST_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
  */
 export class GuestIdentities {
   /** Also given to @fastify/cookie, so `reply.setCookie(..., {signed: true})` signs with it. */
-  readonly signer: SignerBase;
+  readonly signer: { sign(value: string): string; unsign(input: string): UnsignResult };
 
   constructor(key: Buffer) {
-    this.signer = signerFactory(key);
+    this.signer = fastifyCookie.signerFactory(key);
   }
 
   /** 128 random bits, URL-safe. */

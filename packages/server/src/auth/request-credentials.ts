@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { parse as parseCookies } from '@fastify/cookie';
+import { fastifyCookie } from '@fastify/cookie';
 import { CREDENTIALS } from '@pairwise/protocol';
 import type { PresentedCredentials } from '../access/session.js';
 
@@ -38,7 +38,7 @@ export function httpCredentials(headers: IncomingHttpHeaders, cookies: Record<st
  */
 export function socketCredentials(request: IncomingMessage): RequestCredentials {
   const query = queryOf(request.url);
-  const cookies = parseCookies(request.headers.cookie ?? '');
+  const cookies = fastifyCookie.parse(request.headers.cookie ?? '');
   const fromHttp = httpCredentials(request.headers, cookies);
   const queryToken = nonEmpty(query.get(CREDENTIALS.tokenParam));
   return {

@@ -96,14 +96,19 @@ export class RoomRegistry {
    * Change a room's settings as the server (the rooms API): everyone connected sees it, and it is
    * stored in order with the room's edits. False if the room does not exist.
    */
-  async changeSettings(roomId: string, change: RoomMetaChange): Promise<boolean> {
+  async changeSettings(roomId: string, change: RoomMetaChange & { aiCompletions?: boolean }): Promise<boolean> {
     const lease = await this.acquire(roomId);
     if (!lease) return false;
     try {
       lease.room.changeMeta(change);
       // The committer may have forgotten a room whose queue was just written; the entry still knows.
       const loaded = await this.entries.get(roomId)?.ready;
-      if (loaded) this.options.commits.enqueueMeta(roomId, loaded.incarnation, change);
+      // Only name and language are indexed; the suggestions switch is stored in the room's access.
+      const indexed: RoomMetaChange = {
+        ...(change.name !== undefined && { name: change.name }),
+        ...(change.language !== undefined && { language: change.language }),
+      };
+      if (loaded && Object.keys(indexed).length > 0) this.options.commits.enqueueMeta(roomId, loaded.incarnation, indexed);
       await this.options.commits.flushRoom(roomId);
       return true;
     } finally {

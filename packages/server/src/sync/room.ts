@@ -170,11 +170,12 @@ export class Room {
   }
 
   /** Apply a change made by the server (not a client), stored and broadcast like any other. */
-  changeMeta(change: RoomMeta): void {
+  changeMeta(change: RoomMeta & { aiCompletions?: boolean }): void {
     const map = this.doc.getMap<unknown>(META_MAP);
     this.transactAndReport(SERVER_ORIGIN, () => {
       if (change.name !== undefined) map.set(META_KEYS.name, change.name);
       if (change.language !== undefined) map.set(META_KEYS.language, change.language);
+      if (change.aiCompletions !== undefined) map.set(META_KEYS.aiCompletions, change.aiCompletions);
     });
   }
 

@@ -1,7 +1,18 @@
 import { pino } from 'pino';
 import { createPairwiseServer, type PairwiseServer, type PairwiseServerOptions } from '../../src/server.js';
 import { LocalCompletionProvider } from '../../src/completion/index.js';
+import type { AuthConfig } from '../../src/config.js';
 import { MemoryRoomStore, type Store } from '../../src/storage/index.js';
+
+/** The server's defaults, with a fixed secret (no store round trip) and a generous sign-in limit per address (every test client is 127.0.0.1). */
+export const TEST_AUTH_CONFIG: AuthConfig = {
+  secret: 'test-secret-test-secret-test-secret',
+  sessionTtlMs: 720 * 3600_000,
+  maxRoomsPerUser: 1000,
+  loginAttemptsPerAccount: 10,
+  loginAttemptsPerIp: 1000,
+  allowedOrigins: [],
+};
 
 export interface TestServer {
   readonly server: PairwiseServer;
@@ -36,6 +47,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     pingIntervalMs: 30_000,
     completionProvider: new LocalCompletionProvider(),
     autocompleteRequestsPerMinute: 600,
+    auth: TEST_AUTH_CONFIG,
     ...options,
   });
   const { port } = await server.listen(options.port ?? 0, '127.0.0.1');

@@ -2,7 +2,14 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import * as Y from 'yjs';
 import { DEFAULT_LANGUAGE } from '@pairwise/protocol';
-import { createPairwiseServer, LocalCompletionProvider, MemoryRoomStore, SqliteWorkerStore, type Store } from '@pairwise/server';
+import {
+  createPairwiseServer,
+  loadConfig,
+  LocalCompletionProvider,
+  MemoryRoomStore,
+  SqliteWorkerStore,
+  type Store,
+} from '@pairwise/server';
 import type { BenchServer } from './bench-server.js';
 
 const MiB = 1024 * 1024;
@@ -32,6 +39,7 @@ export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: strin
     pingIntervalMs: 30_000,
     completionProvider: new LocalCompletionProvider(),
     autocompleteRequestsPerMinute: 300,
+    auth: loadConfig({}, dataDir, dataDir).auth,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   // Empty rooms, like the other servers' on-demand documents (the rooms API would add a starter snippet).
