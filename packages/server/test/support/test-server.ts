@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { CREDENTIALS, type CreatedRoom } from '@pairwise/protocol';
 import { createPairwiseServer, type PairwiseServer, type PairwiseServerOptions } from '../../src/server.js';
 import { LocalCompletionProvider } from '../../src/completion/index.js';
 import type { AuthConfig } from '../../src/config.js';
@@ -21,8 +22,10 @@ export interface TestServer {
   readonly url: string;
   /** Base URL for the y-websocket provider: rooms live at `${wsUrl}/${roomId}`. */
   readonly wsUrl: string;
-  /** Creates a room through the API and returns its id. */
+  /** Creates a room through the API, as a guest, and returns its id; its owner key is kept for `asOwner`. */
   createRoom(body?: Record<string, unknown>): Promise<string>;
+  /** Headers that make a request the owner of a room made by `createRoom` (its owner key). */
+  asOwner(roomId: string): Record<string, string>;
   /** Closes the server; the store too unless `keepStore`. */
   close(options?: { keepStore?: boolean }): Promise<void>;
 }
@@ -52,6 +55,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const { port } = await server.listen(options.port ?? 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
+  const ownerKeys = new Map<string, string>();
   return {
     server,
     store,
@@ -64,7 +68,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         body: JSON.stringify(body),
       });
       if (response.status !== 201) throw new Error(`create room: ${response.status} ${await response.text()}`);
-      return ((await response.json()) as { id: string }).id;
+      const created = (await response.json()) as CreatedRoom;
+      if (created.ownerKey !== undefined) ownerKeys.set(created.id, created.ownerKey);
+      return created.id;
+    },
+    asOwner(roomId) {
+      const key = ownerKeys.get(roomId);
+      if (key === undefined) throw new Error(`no owner key for room ${roomId}: create it with createRoom()`);
+      return { [CREDENTIALS.ownerKeyHeader]: key };
     },
     async close({ keepStore = false } = {}) {
       await server.close();
