@@ -18,7 +18,7 @@ export type RoomMember = RoomStanding & { role: RoomRole };
 export class RoomAccessControl {
   constructor(
     private readonly store: AccessStore,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Null when the room does not exist. */

@@ -27,7 +27,7 @@ export class RoomSharing {
   private readonly now: () => number;
 
   constructor(private readonly options: RoomSharingOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
   }
 
   async members(roomId: string): Promise<MemberInfo[]> {

@@ -36,7 +36,7 @@ export class AccountService {
   private readonly now: () => number;
 
   constructor(private readonly options: AccountServiceOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
   }
 
   /** Creates the account and signs it in. Throws UsernameTakenError (storage) if the name is taken. */

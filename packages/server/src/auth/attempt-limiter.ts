@@ -18,7 +18,7 @@ export class AttemptLimiter {
   constructor(
     private readonly capacity: number,
     private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {
     this.refillPerMs = capacity / windowMs;
     this.lastSweep = now();

@@ -58,7 +58,7 @@ export class RoomService {
   constructor(private readonly options: RoomServiceOptions) {
     this.store = options.store;
     this.registry = options.registry;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
   }
 
   /**
