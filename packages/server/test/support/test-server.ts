@@ -1,8 +1,8 @@
-import { pino } from 'pino';
 import { CREDENTIALS, type CreatedRoom } from '@pairwise/protocol';
 import { createPairwiseServer, type PairwiseServer, type PairwiseServerOptions } from '../../src/server.js';
 import { LocalCompletionProvider } from '../../src/completion/index.js';
 import type { AuthConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logging.js';
 import { MemoryRoomStore, type Store } from '../../src/storage/index.js';
 
 /** The server's defaults, with a fixed secret (no store round trip) and a generous sign-in limit per address (every test client is 127.0.0.1). */
@@ -37,7 +37,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const store = options.store ?? new MemoryRoomStore();
   const server = await createPairwiseServer({
     store,
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     webDistDir: null,
     flushWindowMs: 20,
     maxRoomBacklogBytes: 8 * 1024 * 1024,
