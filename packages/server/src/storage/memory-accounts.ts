@@ -49,8 +49,10 @@ export class MemoryAccounts implements AccountStore {
     return value;
   }
 
+  // Case-insensitive, as the SQL stores' unique indexes are: 'Alice' is taken once 'alice' exists.
   private findByName(username: string): UserRecord | undefined {
-    for (const user of this.users.values()) if (user.username === username) return user;
+    const wanted = username.toLowerCase();
+    for (const user of this.users.values()) if (user.username.toLowerCase() === wanted) return user;
     return undefined;
   }
 }

@@ -1,7 +1,13 @@
+import { describeAccessStoreContract } from './access.contract.js';
+import { describeAccountStoreContract } from './accounts.contract.js';
 import { MemoryRoomStore } from './memory-store.js';
 import { describeRoomStoreContract } from './store.contract.js';
 
-describeRoomStoreContract('MemoryRoomStore', async () => {
+async function openMemoryStore() {
   const store = new MemoryRoomStore();
-  return { store, cleanup: () => store.close() };
-});
+  return { store, openAnother: null, cleanup: () => store.close() };
+}
+
+describeRoomStoreContract('MemoryRoomStore', openMemoryStore);
+describeAccountStoreContract('MemoryRoomStore', openMemoryStore);
+describeAccessStoreContract('MemoryRoomStore', openMemoryStore);

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
+import type { RoomRole } from '@pairwise/protocol';
+import { Pool, type QueryResultRow } from 'pg';
+import { DEFAULT_ROOM_ACCESS, type LinkRecord, type MemberRecord, type RoomAccess, type RoomAccessInit } from './access.js';
+import type { SessionRecord, UserRecord } from './accounts.js';
+import { assertListLimit, pageOfRows } from './list-page.js';
+import { PostgresAccess } from './postgres-access.js';
+import { PostgresAccounts } from './postgres-accounts.js';
+import { inTransaction, type Queryable, runNamed } from './postgres-query.js';
+import { migratePostgres } from './postgres-schema.js';
 import {
   RoomExistsError,
   type ListPage,
@@ -10,48 +18,13 @@ import {
   type StoredDocument,
 } from './store.js';
 
-/** Ordered migrations; `pairwise_schema_version` records how many have run. Append only. */
-const MIGRATIONS: readonly string[] = [
-  `
-  -- COLLATE "C": listing order and keyset cursors must not depend on the server's locale.
-  CREATE TABLE rooms (
-    id text COLLATE "C" PRIMARY KEY,
-    name text NOT NULL,
-    language text NOT NULL,
-    created_at bigint NOT NULL,
-    updated_at bigint NOT NULL
-  );
-  CREATE INDEX rooms_by_updated ON rooms (updated_at DESC, id DESC);
-  CREATE TABLE room_updates (
-    seq bigserial PRIMARY KEY,
-    room_id text COLLATE "C" NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
-    data bytea NOT NULL
-  );
-  CREATE INDEX room_updates_by_room ON room_updates (room_id, seq);
-  CREATE TABLE room_snapshots (
-    room_id text COLLATE "C" PRIMARY KEY REFERENCES rooms (id) ON DELETE CASCADE,
-    through_seq bigint NOT NULL,
-    data bytea NOT NULL
-  );
-  `,
-  `
-  -- Each life of a room id gets its own incarnation; rooms from before this migration share ''.
-  ALTER TABLE rooms ADD COLUMN incarnation text NOT NULL DEFAULT '';
-  -- What deleted rooms held, so content of a deleted room never enters a new one with the same id.
-  CREATE TABLE retired_rooms (
-    seq bigserial PRIMARY KEY,
-    room_id text COLLATE "C" NOT NULL,
-    state_vector bytea NOT NULL
-  );
-  CREATE INDEX retired_rooms_by_room ON retired_rooms (room_id, seq);
-  `,
-];
-
 const ROOM_COLUMNS = 'id, name, language, created_at AS "createdAt", updated_at AS "updatedAt"';
 
 const SQL = {
   insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at, incarnation)
     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+  insertAccess: `INSERT INTO room_access (room_id, visibility, owner_user_id, owner_key_hash, ai_completions)
+    VALUES ($1, $2, $3, $4, $5)`,
   insertUpdate: 'INSERT INTO room_updates (room_id, data) VALUES ($1, $2)',
   getRoom: `SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = $1`,
   listFirst: `SELECT ${ROOM_COLUMNS} FROM rooms ORDER BY updated_at DESC, id DESC LIMIT $1`,
@@ -88,7 +61,6 @@ const SQL = {
 } as const;
 
 type QueryName = keyof typeof SQL;
-type Queryable = Pick<PoolClient, 'query'>;
 
 /** bigint columns arrive as strings: node-postgres will not guess at precision. */
 interface RoomRow {
@@ -115,15 +87,22 @@ export interface PostgresStoreOptions {
   onError?: (error: Error) => void;
 }
 
+/** The PostgreSQL store: rooms here; accounts and access in PostgresAccounts and PostgresAccess, on one pool. */
 export class PostgresRoomStore implements Store {
-  private constructor(private readonly pool: Pool) {}
+  private readonly accounts: PostgresAccounts;
+  private readonly access: PostgresAccess;
+
+  private constructor(private readonly pool: Pool) {
+    this.accounts = new PostgresAccounts(pool);
+    this.access = new PostgresAccess(pool);
+  }
 
   /** Connect and bring the schema up to date; safe when several instances start at once. */
   static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresRoomStore> {
     const pool = new Pool({ connectionString, ...(options.max === undefined ? {} : { max: options.max }) });
     pool.on('error', (error) => options.onError?.(error));
     try {
-      await migrate(pool);
+      await migratePostgres(pool);
       return new PostgresRoomStore(pool);
     } catch (error) {
       await pool.end();
@@ -131,11 +110,13 @@ export class PostgresRoomStore implements Store {
     }
   }
 
-  async createRoom(room: RoomRecord, initialUpdate: Uint8Array): Promise<void> {
+  async createRoom(room: RoomRecord, initialUpdate: Uint8Array, access?: RoomAccessInit): Promise<void> {
+    const { visibility, ownerUserId, ownerKeyHash, aiCompletions } = { ...DEFAULT_ROOM_ACCESS, ...access };
     await inTransaction(this.pool, async (client) => {
       const values = [room.id, room.name, room.language, room.createdAt, room.updatedAt, randomUUID()];
       const inserted = await run(client, 'insertRoom', values);
       if (inserted.rowCount === 0) throw new RoomExistsError(room.id);
+      await run(client, 'insertAccess', [room.id, visibility, ownerUserId, ownerKeyHash, aiCompletions]);
       await run(client, 'insertUpdate', [room.id, initialUpdate]);
     });
   }
@@ -146,16 +127,12 @@ export class PostgresRoomStore implements Store {
   }
 
   async listRooms(limit: number, after: RoomCursor | null): Promise<ListPage> {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`invalid list limit ${limit}`);
-    // One extra row tells whether another page follows.
+    assertListLimit(limit);
     const { rows } =
       after === null
         ? await run<RoomRow>(this.pool, 'listFirst', [limit + 1])
         : await run<RoomRow>(this.pool, 'listAfter', [after.updatedAt, after.id, limit + 1]);
-    const rooms = rows.slice(0, limit).map(toRoomRecord);
-    const last = rooms[rooms.length - 1];
-    const next = rows.length > limit && last ? { updatedAt: last.updatedAt, id: last.id } : null;
-    return { rooms, next };
+    return pageOfRows(rows.map(toRoomRecord), limit);
   }
 
   async deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean> {
@@ -220,63 +197,80 @@ export class PostgresRoomStore implements Store {
     await run(this.pool, 'ping', []);
   }
 
-  // Accounts and access: implemented by the storage work of the accounts issue (#7).
-  getAccess(): Promise<never> {
-    return notYet();
+  getAccess(roomId: string): Promise<RoomAccess | null> {
+    return this.access.getAccess(roomId);
   }
-  updateAccess(): Promise<never> {
-    return notYet();
+
+  updateAccess(roomId: string, change: Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions'>>): Promise<boolean> {
+    return this.access.updateAccess(roomId, change);
   }
-  memberRole(): Promise<never> {
-    return notYet();
+
+  memberRole(roomId: string, userId: string): Promise<RoomRole | null> {
+    return this.access.memberRole(roomId, userId);
   }
-  listMembers(): Promise<never> {
-    return notYet();
+
+  listMembers(roomId: string): Promise<MemberRecord[]> {
+    return this.access.listMembers(roomId);
   }
-  setMember(): Promise<never> {
-    return notYet();
+
+  setMember(roomId: string, userId: string, role: RoomRole, at: number): Promise<boolean> {
+    return this.access.setMember(roomId, userId, role, at);
   }
-  removeMember(): Promise<never> {
-    return notYet();
+
+  removeMember(roomId: string, userId: string): Promise<boolean> {
+    return this.access.removeMember(roomId, userId);
   }
-  createLink(): Promise<never> {
-    return notYet();
+
+  createLink(link: LinkRecord): Promise<boolean> {
+    return this.access.createLink(link);
   }
-  findLink(): Promise<never> {
-    return notYet();
+
+  findLink(roomId: string, tokenHash: string): Promise<LinkRecord | null> {
+    return this.access.findLink(roomId, tokenHash);
   }
-  listLinks(): Promise<never> {
-    return notYet();
+
+  listLinks(roomId: string): Promise<LinkRecord[]> {
+    return this.access.listLinks(roomId);
   }
-  revokeLink(): Promise<never> {
-    return notYet();
+
+  revokeLink(roomId: string, linkId: string, at: number): Promise<boolean> {
+    return this.access.revokeLink(roomId, linkId, at);
   }
-  listRoomsOf(): Promise<never> {
-    return notYet();
+
+  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage> {
+    return this.access.listRoomsOf(userId, limit, after);
   }
-  countRoomsOwnedBy(): Promise<never> {
-    return notYet();
+
+  countRoomsOwnedBy(userId: string): Promise<number> {
+    return this.access.countRoomsOwnedBy(userId);
   }
-  createUser(): Promise<never> {
-    return notYet();
+
+  createUser(user: UserRecord): Promise<void> {
+    return this.accounts.createUser(user);
   }
-  findUserByName(): Promise<never> {
-    return notYet();
+
+  findUserByName(username: string): Promise<UserRecord | null> {
+    return this.accounts.findUserByName(username);
   }
-  getUser(): Promise<never> {
-    return notYet();
+
+  getUser(id: string): Promise<UserRecord | null> {
+    return this.accounts.getUser(id);
   }
-  createSession(): Promise<never> {
-    return notYet();
+
+  createSession(session: SessionRecord): Promise<void> {
+    return this.accounts.createSession(session);
   }
-  getSession(): Promise<never> {
-    return notYet();
+
+  getSession(id: string): Promise<SessionRecord | null> {
+    return this.accounts.getSession(id);
   }
-  revokeSession(): Promise<never> {
-    return notYet();
+
+  revokeSession(id: string, at: number): Promise<boolean> {
+    return this.accounts.revokeSession(id, at);
   }
-  ensureSecret(): Promise<never> {
-    return notYet();
+
+  ensureSecret(name: string, value: string): Promise<string> {
+    return this.accounts.ensureSecret(name, value);
   }
 
   async close(): Promise<void> {
@@ -284,48 +278,8 @@ export class PostgresRoomStore implements Store {
   }
 }
 
-/** Runs a named query, so each pooled connection parses and plans it only once. */
 function run<Row extends QueryResultRow = QueryResultRow>(db: Queryable, name: QueryName, values: unknown[]) {
-  const config: QueryConfig<unknown[]> = { name: `pairwise_${name}`, text: SQL[name], values };
-  return db.query<Row>(config);
-}
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    // A connection that cannot even roll back is not fit to go back into the pool.
-    await client.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
-}
-
-async function migrate(pool: Pool): Promise<void> {
-  await inTransaction(pool, async (client) => {
-    // Two instances starting at once would otherwise race on CREATE TABLE.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('pairwise.schema'))`);
-    await client.query('CREATE TABLE IF NOT EXISTS pairwise_schema_version (version integer NOT NULL)');
-    const { rows } = await client.query<{ version: number }>('SELECT version FROM pairwise_schema_version');
-    const current = rows[0]?.version ?? 0;
-    if (current > MIGRATIONS.length) {
-      throw new Error(`database schema version ${current} is newer than this server (${MIGRATIONS.length})`);
-    }
-    for (const sql of MIGRATIONS.slice(current)) await client.query(sql);
-    if (rows.length === 0) {
-      await client.query('INSERT INTO pairwise_schema_version (version) VALUES ($1)', [MIGRATIONS.length]);
-    } else {
-      await client.query('UPDATE pairwise_schema_version SET version = $1', [MIGRATIONS.length]);
-    }
-  });
+  return runNamed<Row>(db, name, SQL[name], values);
 }
 
 function toRoomRecord(row: RoomRow): RoomRecord {
@@ -341,8 +295,4 @@ function toRoomRecord(row: RoomRow): RoomRecord {
 /** A plain Uint8Array view (no copy): callers get the type the contract names, not a Buffer. */
 function view(data: Buffer): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-function notYet(): Promise<never> {
-  return Promise.reject(new Error('not implemented yet'));
 }

@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeAccessStoreContract } from './access.contract.js';
+import { DEFAULT_ROOM_ACCESS } from './access.js';
+import { describeAccountStoreContract, type OpenedFullStore } from './accounts.contract.js';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { SqliteWorkerStore } from './sqlite-worker-store.js';
 import { append, describeRoomStoreContract } from './store.contract.js';
 
@@ -11,17 +15,29 @@ async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> 
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-describeRoomStoreContract('SqliteWorkerStore', async () => {
+/** A store on a fresh database file; `openAnother` opens more instances (worker threads) on the same file. */
+async function openSqliteStore(): Promise<OpenedFullStore> {
   const { dir, remove } = await tempDir();
-  const store = await SqliteWorkerStore.open(join(dir, 'rooms.db'));
+  const file = join(dir, 'rooms.db');
+  const store = await SqliteWorkerStore.open(file);
+  const instances = [store];
   return {
     store,
+    openAnother: async () => {
+      const another = await SqliteWorkerStore.open(file);
+      instances.push(another);
+      return another;
+    },
     cleanup: async () => {
-      await store.close();
+      await Promise.all(instances.map((instance) => instance.close()));
       await remove();
     },
   };
-});
+}
+
+describeRoomStoreContract('SqliteWorkerStore', openSqliteStore);
+describeAccountStoreContract('SqliteWorkerStore', openSqliteStore);
+describeAccessStoreContract('SqliteWorkerStore', openSqliteStore);
 
 describe('SqliteWorkerStore on disk', () => {
   let dir: string;
@@ -58,7 +74,7 @@ describe('SqliteWorkerStore on disk', () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
     } finally {
       db.close();
     }
@@ -72,6 +88,27 @@ describe('SqliteWorkerStore on disk', () => {
     await append(store, 'r', 5, new Uint8Array([2]));
     expect((await store.loadDocument('r'))?.updates).toEqual([new Uint8Array([9]), new Uint8Array([2])]);
     await store.close();
+  });
+
+  it('upgrades a database from before accounts: its rooms keep their content and get the default access', async () => {
+    const file = join(dir, 'rooms.db');
+    const old = new Database(file);
+    for (const sql of SQLITE_MIGRATIONS.slice(0, 2)) old.exec(sql);
+    old.pragma('user_version = 2');
+    old.prepare(`INSERT INTO rooms VALUES ('r', 'Room', 'go', 1, 2, 'inc-1')`).run();
+    old.prepare(`INSERT INTO room_updates (room_id, data) VALUES ('r', x'0102')`).run();
+    old.close();
+
+    const store = await SqliteWorkerStore.open(file);
+    try {
+      expect(await store.getAccess('r')).toEqual(DEFAULT_ROOM_ACCESS);
+      expect(await store.loadDocument('r')).toMatchObject({ incarnation: 'inc-1', updates: [new Uint8Array([1, 2])] });
+      await store.createUser({ id: 'u', username: 'alice', passwordHash: 'h', createdAt: 3 });
+      expect(await store.setMember('r', 'u', 'editor', 4)).toBe(true);
+      expect((await store.listRoomsOf('u', 10, null)).rooms).toEqual([record]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses a database written by a newer schema', async () => {

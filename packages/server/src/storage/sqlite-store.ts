@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { DEFAULT_ROOM_ACCESS, type RoomAccessInit } from './access.js';
+import { assertListLimit, pageOfRows } from './list-page.js';
 import {
   RoomExistsError,
   type ListPage,
@@ -11,46 +11,6 @@ import {
   type RoomWrite,
   type StoredDocument,
 } from './store.js';
-
-/**
- * Ordered migrations; `PRAGMA user_version` records how many have run.
- * Append new entries, never edit old ones.
- */
-const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE rooms (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    language TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
-  );
-  CREATE INDEX rooms_by_updated ON rooms (updated_at DESC, id DESC);
-  -- AUTOINCREMENT: without it SQLite reuses the highest seq once compaction deletes it,
-  -- and a new update would then hide behind the snapshot's through_seq.
-  CREATE TABLE room_updates (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
-    data BLOB NOT NULL
-  );
-  CREATE INDEX room_updates_by_room ON room_updates (room_id, seq);
-  CREATE TABLE room_snapshots (
-    room_id TEXT PRIMARY KEY REFERENCES rooms (id) ON DELETE CASCADE,
-    through_seq INTEGER NOT NULL,
-    data BLOB NOT NULL
-  );
-  `,
-  `
-  -- Each life of a room id gets its own incarnation; rooms from before this migration share ''.
-  ALTER TABLE rooms ADD COLUMN incarnation TEXT NOT NULL DEFAULT '';
-  -- What deleted rooms held, so content of a deleted room never enters a new one with the same id.
-  CREATE TABLE retired_rooms (
-    room_id TEXT NOT NULL,
-    state_vector BLOB NOT NULL
-  );
-  CREATE INDEX retired_rooms_by_room ON retired_rooms (room_id);
-  `,
-];
 
 const SQL = {
   insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at, incarnation)
@@ -67,6 +27,8 @@ const SQL = {
   retireRoom: 'INSERT INTO retired_rooms (room_id, state_vector) VALUES (?, ?)',
   getIncarnation: 'SELECT incarnation FROM rooms WHERE id = ?',
   getRetired: 'SELECT state_vector AS stateVector FROM retired_rooms WHERE room_id = ? ORDER BY rowid',
+  insertAccess: `INSERT INTO room_access (room_id, visibility, owner_user_id, owner_key_hash, ai_completions)
+    VALUES (@roomId, @visibility, @ownerUserId, @ownerKeyHash, @aiCompletions)`,
   insertUpdate: 'INSERT INTO room_updates (room_id, data) VALUES (?, ?)',
   getSnapshot: 'SELECT through_seq AS throughSeq, data FROM room_snapshots WHERE room_id = ?',
   logAfter: 'SELECT seq, data FROM room_updates WHERE room_id = ? AND seq > ? ORDER BY seq',
@@ -90,34 +52,24 @@ interface LogRow {
 }
 
 /**
- * The embedded default store. better-sqlite3 is synchronous, so each method does its work
- * in one call and returns an already settled promise; one connection per process.
+ * The rooms of the embedded default store, on a database opened by `openSqliteDatabase`
+ * (SqliteAccounts and SqliteAccess share the connection; this class closes it).
+ * better-sqlite3 is synchronous, so each method does its work in one call and returns an
+ * already settled promise; one connection per process.
  */
 export class SqliteRoomStore implements RoomStore {
   private readonly stmt: Statements;
 
-  private constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.stmt = Object.fromEntries(Object.entries(SQL).map(([key, sql]) => [key, db.prepare(sql)])) as Statements;
   }
 
-  /** Open (creating if needed) the database file and bring its schema up to date. */
-  static async open(filePath: string): Promise<SqliteRoomStore> {
-    if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
-    const db = new Database(filePath);
-    try {
-      configure(db);
-      migrate(db);
-      return new SqliteRoomStore(db);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-  }
-
-  async createRoom(room: RoomRecord, initialUpdate: Uint8Array): Promise<void> {
+  async createRoom(room: RoomRecord, initialUpdate: Uint8Array, access?: RoomAccessInit): Promise<void> {
+    const { visibility, ownerUserId, ownerKeyHash, aiCompletions } = { ...DEFAULT_ROOM_ACCESS, ...access };
     this.db
       .transaction(() => {
         if (this.stmt.insertRoom.run({ ...room, incarnation: randomUUID() }).changes === 0) throw new RoomExistsError(room.id);
+        this.stmt.insertAccess.run({ roomId: room.id, visibility, ownerUserId, ownerKeyHash, aiCompletions: aiCompletions ? 1 : 0 });
         this.stmt.insertUpdate.run(room.id, initialUpdate);
       })
       .immediate();
@@ -128,15 +80,11 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async listRooms(limit: number, after: RoomCursor | null): Promise<ListPage> {
-    assertLimit(limit);
-    // One extra row tells whether another page follows.
+    assertListLimit(limit);
     const rows = (
       after === null ? this.stmt.listFirst.all(limit + 1) : this.stmt.listAfter.all(after.updatedAt, after.id, limit + 1)
     ) as RoomRecord[];
-    const rooms = rows.slice(0, limit);
-    const last = rooms[rooms.length - 1];
-    const next = rows.length > limit && last ? { updatedAt: last.updatedAt, id: last.id } : null;
-    return { rooms, next };
+    return pageOfRows(rows, limit);
   }
 
   async deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean> {
@@ -216,30 +164,6 @@ export class SqliteRoomStore implements RoomStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-function configure(db: Database.Database): void {
-  // Another process (a CLI, a second instance) may hold the write lock briefly.
-  db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
-  // FULL syncs the WAL on every commit: an acknowledged group commit survives power loss.
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-}
-
-function migrate(db: Database.Database): void {
-  db.transaction(() => {
-    const current = db.pragma('user_version', { simple: true }) as number;
-    if (current > MIGRATIONS.length) {
-      throw new Error(`database schema version ${current} is newer than this server (${MIGRATIONS.length})`);
-    }
-    for (const sql of MIGRATIONS.slice(current)) db.exec(sql);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  }).immediate();
-}
-
-function assertLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`invalid list limit ${limit}`);
 }
 
 /** A plain Uint8Array view (no copy): callers get the type the contract names, not a Buffer. */

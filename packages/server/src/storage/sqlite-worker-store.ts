@@ -1,5 +1,8 @@
-import { workerEntry, WorkerClient } from './worker-client.js';
+import type { RoomRole } from '@pairwise/protocol';
+import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessInit } from './access.js';
+import type { SessionRecord, UserRecord } from './accounts.js';
 import type { SqliteWorkerData } from './sqlite-worker.js';
+import { workerEntry, WorkerClient } from './worker-client.js';
 import type { ListPage, RoomCursor, RoomRecord, RoomWrite, Store, StoredDocument } from './store.js';
 
 export interface SqliteWorkerStoreOptions {
@@ -11,8 +14,8 @@ export interface SqliteWorkerStoreOptions {
 }
 
 /**
- * The SQLite store the server uses: a SqliteRoomStore running in a worker thread, so a slow
- * commit (fsync under disk load, `busy_timeout` waits) delays only storage, never fan-out.
+ * The SQLite store the server uses: SqliteRoomStore, SqliteAccounts and SqliteAccess in a worker
+ * thread, so a slow commit (fsync under disk load, `busy_timeout` waits) delays only storage, never fan-out.
  * Each method forwards its call to the worker; calls are answered in the order they are made,
  * over one connection. A worker that fails to open or crashes rejects the calls, never hangs them.
  */
@@ -25,8 +28,8 @@ export class SqliteWorkerStore implements Store {
     return new SqliteWorkerStore(await WorkerClient.start(workerEntry(import.meta.url, 'sqlite-worker'), data));
   }
 
-  createRoom(room: RoomRecord, initialUpdate: Uint8Array): Promise<void> {
-    return this.worker.call('createRoom', [room, initialUpdate]);
+  createRoom(room: RoomRecord, initialUpdate: Uint8Array, access?: RoomAccessInit): Promise<void> {
+    return this.worker.call('createRoom', [room, initialUpdate, access]);
   }
 
   getRoom(id: string): Promise<RoomRecord | null> {
@@ -62,70 +65,83 @@ export class SqliteWorkerStore implements Store {
     return this.worker.call('capPageCount', [pages]);
   }
 
-  // Accounts and access: implemented by the storage work of the accounts issue (#7).
-  getAccess(): Promise<never> {
-    return notYet();
+  getAccess(roomId: string): Promise<RoomAccess | null> {
+    return this.worker.call('getAccess', [roomId]);
   }
-  updateAccess(): Promise<never> {
-    return notYet();
+
+  updateAccess(roomId: string, change: Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions'>>): Promise<boolean> {
+    return this.worker.call('updateAccess', [roomId, change]);
   }
-  memberRole(): Promise<never> {
-    return notYet();
+
+  memberRole(roomId: string, userId: string): Promise<RoomRole | null> {
+    return this.worker.call('memberRole', [roomId, userId]);
   }
-  listMembers(): Promise<never> {
-    return notYet();
+
+  listMembers(roomId: string): Promise<MemberRecord[]> {
+    return this.worker.call('listMembers', [roomId]);
   }
-  setMember(): Promise<never> {
-    return notYet();
+
+  setMember(roomId: string, userId: string, role: RoomRole, at: number): Promise<boolean> {
+    return this.worker.call('setMember', [roomId, userId, role, at]);
   }
-  removeMember(): Promise<never> {
-    return notYet();
+
+  removeMember(roomId: string, userId: string): Promise<boolean> {
+    return this.worker.call('removeMember', [roomId, userId]);
   }
-  createLink(): Promise<never> {
-    return notYet();
+
+  createLink(link: LinkRecord): Promise<boolean> {
+    return this.worker.call('createLink', [link]);
   }
-  findLink(): Promise<never> {
-    return notYet();
+
+  findLink(roomId: string, tokenHash: string): Promise<LinkRecord | null> {
+    return this.worker.call('findLink', [roomId, tokenHash]);
   }
-  listLinks(): Promise<never> {
-    return notYet();
+
+  listLinks(roomId: string): Promise<LinkRecord[]> {
+    return this.worker.call('listLinks', [roomId]);
   }
-  revokeLink(): Promise<never> {
-    return notYet();
+
+  revokeLink(roomId: string, linkId: string, at: number): Promise<boolean> {
+    return this.worker.call('revokeLink', [roomId, linkId, at]);
   }
-  listRoomsOf(): Promise<never> {
-    return notYet();
+
+  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage> {
+    return this.worker.call('listRoomsOf', [userId, limit, after]);
   }
-  countRoomsOwnedBy(): Promise<never> {
-    return notYet();
+
+  countRoomsOwnedBy(userId: string): Promise<number> {
+    return this.worker.call('countRoomsOwnedBy', [userId]);
   }
-  createUser(): Promise<never> {
-    return notYet();
+
+  createUser(user: UserRecord): Promise<void> {
+    return this.worker.call('createUser', [user]);
   }
-  findUserByName(): Promise<never> {
-    return notYet();
+
+  findUserByName(username: string): Promise<UserRecord | null> {
+    return this.worker.call('findUserByName', [username]);
   }
-  getUser(): Promise<never> {
-    return notYet();
+
+  getUser(id: string): Promise<UserRecord | null> {
+    return this.worker.call('getUser', [id]);
   }
-  createSession(): Promise<never> {
-    return notYet();
+
+  createSession(session: SessionRecord): Promise<void> {
+    return this.worker.call('createSession', [session]);
   }
-  getSession(): Promise<never> {
-    return notYet();
+
+  getSession(id: string): Promise<SessionRecord | null> {
+    return this.worker.call('getSession', [id]);
   }
-  revokeSession(): Promise<never> {
-    return notYet();
+
+  revokeSession(id: string, at: number): Promise<boolean> {
+    return this.worker.call('revokeSession', [id, at]);
   }
-  ensureSecret(): Promise<never> {
-    return notYet();
+
+  ensureSecret(name: string, value: string): Promise<string> {
+    return this.worker.call('ensureSecret', [name, value]);
   }
 
   close(): Promise<void> {
     return this.worker.close();
   }
-}
-
-function notYet(): Promise<never> {
-  return Promise.reject(new Error('not implemented yet'));
 }

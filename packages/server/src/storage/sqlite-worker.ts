@@ -1,11 +1,14 @@
 /**
- * Worker-thread entry of SqliteWorkerStore: owns the one SqliteRoomStore (synchronous
- * better-sqlite3) so its commits, fsyncs and busy waits block this thread, never the event loop
- * that fans edits out.
+ * Worker-thread entry of SqliteWorkerStore: owns the one SQLite connection (synchronous
+ * better-sqlite3) and the three parts of the store that use it, so their commits, fsyncs and
+ * busy waits block this thread, never the event loop that fans edits out.
  */
 import { workerData } from 'node:worker_threads';
+import { SqliteAccess } from './sqlite-access.js';
+import { SqliteAccounts } from './sqlite-accounts.js';
+import { openSqliteDatabase } from './sqlite-schema.js';
 import { SqliteRoomStore } from './sqlite-store.js';
-import type { RoomStore } from './store.js';
+import type { Store } from './store.js';
 import { serveCalls, type CallHandler } from './worker-host.js';
 
 export interface SqliteWorkerData {
@@ -14,8 +17,22 @@ export interface SqliteWorkerData {
   simulatedCommitDelayMs: number;
 }
 
-/** The RoomStore methods that run a write transaction. */
-const WRITES = new Set<keyof RoomStore>(['createRoom', 'deleteRoom', 'writeRooms', 'compactDocument']);
+/** The Store methods that run a write transaction. */
+const WRITES = new Set<string>([
+  'createRoom',
+  'deleteRoom',
+  'writeRooms',
+  'compactDocument',
+  'createUser',
+  'createSession',
+  'revokeSession',
+  'ensureSecret',
+  'updateAccess',
+  'setMember',
+  'removeMember',
+  'createLink',
+  'revokeLink',
+] satisfies (keyof Store)[]);
 
 const { filePath, simulatedCommitDelayMs } = workerData as SqliteWorkerData;
 
@@ -23,11 +40,14 @@ function blockThisThread(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function methodsOf(store: SqliteRoomStore): CallHandler['methods'] {
+/** Every method of `part` (its class's own, except the constructor and close) by name. */
+function methodsOf(part: object): CallHandler['methods'] {
   const methods: Record<string, (...args: never[]) => unknown> = {};
-  for (const name of Object.getOwnPropertyNames(SqliteRoomStore.prototype) as (keyof RoomStore)[]) {
-    if (name === ('constructor' as string) || name === 'close') continue;
-    const method = store[name].bind(store) as (...args: never[]) => unknown;
+  const prototype = Object.getPrototypeOf(part) as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(prototype)) {
+    const member = prototype[name];
+    if (name === 'constructor' || name === 'close' || typeof member !== 'function') continue;
+    const method = (member as (...args: never[]) => unknown).bind(part);
     methods[name] =
       simulatedCommitDelayMs > 0 && WRITES.has(name)
         ? (...args) => {
@@ -40,6 +60,8 @@ function methodsOf(store: SqliteRoomStore): CallHandler['methods'] {
 }
 
 await serveCalls(async () => {
-  const store = await SqliteRoomStore.open(filePath);
-  return { methods: methodsOf(store), close: () => store.close() };
+  const db = openSqliteDatabase(filePath);
+  const rooms = new SqliteRoomStore(db);
+  const methods = { ...methodsOf(rooms), ...methodsOf(new SqliteAccounts(db)), ...methodsOf(new SqliteAccess(db)) };
+  return { methods, close: () => rooms.close() };
 });

@@ -1,3 +1,4 @@
+import { UsernameTakenError } from './accounts.js';
 import { RoomExistsError } from './store.js';
 
 /**
@@ -20,6 +21,8 @@ export interface SerializedError {
   stack?: string;
   /** RoomExistsError's room id. */
   roomId?: string;
+  /** UsernameTakenError's username. */
+  username?: string;
 }
 
 export function serializeError(err: unknown): SerializedError {
@@ -27,6 +30,7 @@ export function serializeError(err: unknown): SerializedError {
   const serialized: SerializedError = { name: err.name, message: err.message };
   if (err.stack !== undefined) serialized.stack = err.stack;
   if (err instanceof RoomExistsError) serialized.roomId = err.roomId;
+  if (err instanceof UsernameTakenError) serialized.username = err.username;
   return serialized;
 }
 
@@ -38,10 +42,12 @@ export function reviveError(serialized: SerializedError): Error {
   return error;
 }
 
-function reviveByName({ name, message, roomId }: SerializedError): Error {
+function reviveByName({ name, message, roomId, username }: SerializedError): Error {
   switch (name) {
     case 'RoomExistsError':
       return new RoomExistsError(roomId ?? '');
+    case 'UsernameTakenError':
+      return new UsernameTakenError(username ?? '');
     case 'RangeError':
       return new RangeError(message);
     case 'TypeError':

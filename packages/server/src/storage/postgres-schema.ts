@@ -1,0 +1,116 @@
+import type { Pool } from 'pg';
+import { inTransaction } from './postgres-query.js';
+
+/** Ordered migrations; `pairwise_schema_version` records how many have run. Append only. */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  -- COLLATE "C": listing order and keyset cursors must not depend on the server's locale.
+  CREATE TABLE rooms (
+    id text COLLATE "C" PRIMARY KEY,
+    name text NOT NULL,
+    language text NOT NULL,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  CREATE INDEX rooms_by_updated ON rooms (updated_at DESC, id DESC);
+  CREATE TABLE room_updates (
+    seq bigserial PRIMARY KEY,
+    room_id text COLLATE "C" NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    data bytea NOT NULL
+  );
+  CREATE INDEX room_updates_by_room ON room_updates (room_id, seq);
+  CREATE TABLE room_snapshots (
+    room_id text COLLATE "C" PRIMARY KEY REFERENCES rooms (id) ON DELETE CASCADE,
+    through_seq bigint NOT NULL,
+    data bytea NOT NULL
+  );
+  `,
+  `
+  -- Each life of a room id gets its own incarnation; rooms from before this migration share ''.
+  ALTER TABLE rooms ADD COLUMN incarnation text NOT NULL DEFAULT '';
+  -- What deleted rooms held, so content of a deleted room never enters a new one with the same id.
+  CREATE TABLE retired_rooms (
+    seq bigserial PRIMARY KEY,
+    room_id text COLLATE "C" NOT NULL,
+    state_vector bytea NOT NULL
+  );
+  CREATE INDEX retired_rooms_by_room ON retired_rooms (room_id, seq);
+  `,
+  `
+  CREATE TABLE users (
+    id text PRIMARY KEY,
+    username text NOT NULL,
+    password_hash text NOT NULL,
+    created_at bigint NOT NULL
+  );
+  -- 'Alice' is taken once 'alice' exists.
+  CREATE UNIQUE INDEX users_by_username ON users (lower(username));
+  CREATE TABLE sessions (
+    id text PRIMARY KEY,
+    user_id text NOT NULL REFERENCES users (id),
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    revoked_at bigint
+  );
+  CREATE INDEX sessions_by_user ON sessions (user_id);
+  CREATE TABLE secrets (
+    name text PRIMARY KEY,
+    value text NOT NULL
+  );
+  -- One row per room, created with it; the cascades give a re-created room fresh access.
+  CREATE TABLE room_access (
+    room_id text COLLATE "C" PRIMARY KEY REFERENCES rooms (id) ON DELETE CASCADE,
+    visibility text NOT NULL CHECK (visibility IN ('public-edit', 'public-view', 'private')),
+    owner_user_id text REFERENCES users (id),
+    owner_key_hash text,
+    ai_completions boolean NOT NULL
+  );
+  CREATE INDEX room_access_by_owner ON room_access (owner_user_id) WHERE owner_user_id IS NOT NULL;
+  -- Rooms from before accounts: DEFAULT_ROOM_ACCESS, written out because migrations never change.
+  INSERT INTO room_access (room_id, visibility, owner_user_id, owner_key_hash, ai_completions)
+    SELECT id, 'public-edit', NULL, NULL, true FROM rooms;
+  -- seq keeps the order members were added in (a role change updates the row in place).
+  CREATE TABLE room_members (
+    seq bigserial PRIMARY KEY,
+    room_id text COLLATE "C" NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    user_id text NOT NULL REFERENCES users (id),
+    role text NOT NULL CHECK (role IN ('viewer', 'editor', 'owner')),
+    added_at bigint NOT NULL,
+    UNIQUE (room_id, user_id)
+  );
+  CREATE INDEX room_members_by_user ON room_members (user_id);
+  -- Share links; the token itself is never stored, only its SHA-256. seq orders them by creation.
+  CREATE TABLE room_links (
+    seq bigserial PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    room_id text COLLATE "C" NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    token_hash text NOT NULL,
+    role text NOT NULL CHECK (role IN ('viewer', 'editor')),
+    created_at bigint NOT NULL,
+    expires_at bigint,
+    revoked_at bigint
+  );
+  CREATE INDEX room_links_by_token ON room_links (room_id, token_hash);
+  CREATE INDEX room_links_by_room ON room_links (room_id, seq);
+  `,
+];
+
+/** Bring the schema up to date; safe when several instances start at once. */
+export async function migratePostgres(pool: Pool): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    // Two instances starting at once would otherwise race on CREATE TABLE.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('pairwise.schema'))`);
+    await client.query('CREATE TABLE IF NOT EXISTS pairwise_schema_version (version integer NOT NULL)');
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM pairwise_schema_version');
+    const current = rows[0]?.version ?? 0;
+    if (current > POSTGRES_MIGRATIONS.length) {
+      throw new Error(`database schema version ${current} is newer than this server (${POSTGRES_MIGRATIONS.length})`);
+    }
+    for (const sql of POSTGRES_MIGRATIONS.slice(current)) await client.query(sql);
+    if (rows.length === 0) {
+      await client.query('INSERT INTO pairwise_schema_version (version) VALUES ($1)', [POSTGRES_MIGRATIONS.length]);
+    } else {
+      await client.query('UPDATE pairwise_schema_version SET version = $1', [POSTGRES_MIGRATIONS.length]);
+    }
+  });
+}

@@ -1,0 +1,130 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * Ordered migrations; `PRAGMA user_version` records how many have run.
+ * Append new entries, never edit old ones.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE rooms (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    language TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX rooms_by_updated ON rooms (updated_at DESC, id DESC);
+  -- AUTOINCREMENT: without it SQLite reuses the highest seq once compaction deletes it,
+  -- and a new update would then hide behind the snapshot's through_seq.
+  CREATE TABLE room_updates (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX room_updates_by_room ON room_updates (room_id, seq);
+  CREATE TABLE room_snapshots (
+    room_id TEXT PRIMARY KEY REFERENCES rooms (id) ON DELETE CASCADE,
+    through_seq INTEGER NOT NULL,
+    data BLOB NOT NULL
+  );
+  `,
+  `
+  -- Each life of a room id gets its own incarnation; rooms from before this migration share ''.
+  ALTER TABLE rooms ADD COLUMN incarnation TEXT NOT NULL DEFAULT '';
+  -- What deleted rooms held, so content of a deleted room never enters a new one with the same id.
+  CREATE TABLE retired_rooms (
+    room_id TEXT NOT NULL,
+    state_vector BLOB NOT NULL
+  );
+  CREATE INDEX retired_rooms_by_room ON retired_rooms (room_id);
+  `,
+  `
+  -- Accounts. NOCASE: 'Alice' is taken once 'alice' exists (usernames are ASCII).
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX sessions_by_user ON sessions (user_id);
+  CREATE TABLE secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  -- One row per room, created with it; the cascades give a re-created room fresh access.
+  CREATE TABLE room_access (
+    room_id TEXT PRIMARY KEY REFERENCES rooms (id) ON DELETE CASCADE,
+    visibility TEXT NOT NULL CHECK (visibility IN ('public-edit', 'public-view', 'private')),
+    owner_user_id TEXT REFERENCES users (id),
+    owner_key_hash TEXT,
+    ai_completions INTEGER NOT NULL CHECK (ai_completions IN (0, 1))
+  );
+  CREATE INDEX room_access_by_owner ON room_access (owner_user_id) WHERE owner_user_id IS NOT NULL;
+  -- Rooms from before accounts: DEFAULT_ROOM_ACCESS, written out because migrations never change.
+  INSERT INTO room_access (room_id, visibility, owner_user_id, owner_key_hash, ai_completions)
+    SELECT id, 'public-edit', NULL, NULL, 1 FROM rooms;
+  -- rowid keeps the order members were added in (a role change updates the row in place).
+  CREATE TABLE room_members (
+    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'owner')),
+    added_at INTEGER NOT NULL,
+    UNIQUE (room_id, user_id)
+  );
+  CREATE INDEX room_members_by_user ON room_members (user_id);
+  -- Share links; the token itself is never stored, only its SHA-256. rowid orders them by creation.
+  CREATE TABLE room_links (
+    id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'editor')),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER
+  );
+  CREATE INDEX room_links_by_token ON room_links (room_id, token_hash);
+  `,
+];
+
+/** Open (creating if needed) the database file, configure the connection and bring its schema up to date. */
+export function openSqliteDatabase(filePath: string): Database.Database {
+  if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
+  const db = new Database(filePath);
+  try {
+    configure(db);
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function configure(db: Database.Database): void {
+  // Another process (a CLI, a second instance) may hold the write lock briefly.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  // FULL syncs the WAL on every commit: an acknowledged group commit survives power loss.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+}
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > SQLITE_MIGRATIONS.length) {
+      throw new Error(`database schema version ${current} is newer than this server (${SQLITE_MIGRATIONS.length})`);
+    }
+    for (const sql of SQLITE_MIGRATIONS.slice(current)) db.exec(sql);
+    db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);
+  }).immediate();
+}
