@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 
 /** Register, sign in, sign out and `GET /api/me`, by Bearer token and by cookie. */
 
-describeEachStore('accounts', (openStore) => {
+await describeEachStore('accounts', (openStore) => {
   let s: TestServer;
   const ended: string[] = [];
 

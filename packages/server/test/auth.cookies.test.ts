@@ -6,7 +6,7 @@ import { startTestServer, TEST_AUTH_CONFIG, type TestServer } from './support/te
 
 /** The guest identity cookie, and cookie-authenticated changes refused unless they come from our own pages (CSRF). */
 
-describeEachStore('cookies', (openStore) => {
+await describeEachStore('cookies', (openStore) => {
   let s: TestServer;
 
   afterEach(async () => {

@@ -7,7 +7,7 @@ import { startTestServer, TEST_AUTH_CONFIG, type TestServer } from './support/te
 
 /** Password guessing is slowed per account and per address, and unknown usernames cannot be told apart by time. */
 
-describeEachStore('sign-in limits', (openStore) => {
+await describeEachStore('sign-in limits', (openStore) => {
   let s: TestServer;
 
   afterEach(async () => {

@@ -25,7 +25,7 @@ function sessionOf(decision: SessionDecision): ConnectionSession {
   return decision.session;
 }
 
-describeEachStore('session resolver', (openStore) => {
+await describeEachStore('session resolver', (openStore) => {
   let s: TestServer;
   let ada: SignedIn;
 

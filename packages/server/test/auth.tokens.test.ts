@@ -15,7 +15,7 @@ function sign(claims: Record<string, unknown>, key: Uint8Array, expiresAt: numbe
   return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresAt).sign(key);
 }
 
-describeEachStore('session tokens', (openStore) => {
+await describeEachStore('session tokens', (openStore) => {
   let s: TestServer;
 
   afterEach(async () => {
@@ -57,6 +57,21 @@ describeEachStore('session tokens', (openStore) => {
 
     // The real one still works.
     expect((await api(s, 'GET', '/api/me', undefined, ada.bearer)).body).toEqual({ user: ada.user });
+  });
+
+  it('without AUTH_SECRET every instance on one database signs with the same stored secret', async () => {
+    const auth = { ...TEST_AUTH_CONFIG, secret: null };
+    s = await startTestServer({ store: await openStore(), auth });
+    const second = await startTestServer({ store: await openStore.sameDatabase(), auth });
+    try {
+      const ada = await signUp(s, 'ada');
+      expect((await api(second, 'GET', '/api/me', undefined, ada.bearer)).body).toEqual({ user: ada.user });
+      // And it is not the test secret: the same claims signed with that are refused.
+      const { sid } = JSON.parse(Buffer.from(ada.token.split('.')[1]!, 'base64url').toString()) as { sid: string };
+      await refused(await sign({ sid, sub: ada.user.id }, serverKey));
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses a token once its session has expired, by the server’s clock', async () => {

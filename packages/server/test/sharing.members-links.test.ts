@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 
 /** Members and share links: the owner decides who gets in and how; every change that takes access away is announced. */
 
-describeEachStore('members and links', (openStore) => {
+await describeEachStore('members and links', (openStore) => {
   let s: TestServer;
   let ada: SignedIn;
   let room: CreatedRoom;

@@ -7,7 +7,7 @@ import { startTestServer, TEST_AUTH_CONFIG, type TestServer } from './support/te
 
 /** The rooms API by role: who sees which rooms, who may change them, and outsiders learning nothing. */
 
-describeEachStore('rooms by role', (openStore) => {
+await describeEachStore('rooms by role', (openStore) => {
   let s: TestServer;
 
   afterEach(async () => {
