@@ -189,7 +189,7 @@ describe('loadConfig', () => {
         maxRoomsPerUser: 1000,
         loginAttemptsPerAccount: 10,
         loginAttemptsPerIp: 100,
-        allowedOrigins: [],
+        allowedOrigins: null,
       });
     });
 
@@ -222,6 +222,7 @@ describe('loadConfig', () => {
       ['LOGIN_ATTEMPTS_PER_IP', '-1'],
       ['ALLOWED_ORIGINS', 'ftp://files.example.com'],
       ['ALLOWED_ORIGINS', 'not a url'],
+      ['ALLOWED_ORIGINS', ' , '],
     ])('%s=%s is refused naming the variable', (name, value) => {
       const error = configError({ [name]: value });
       expect(error.message).toContain(name);

@@ -34,8 +34,8 @@ export interface AuthConfig {
   /** Sign-in attempts allowed per account, and per client address, in each LOGIN_WINDOW_MS. */
   loginAttemptsPerAccount: number;
   loginAttemptsPerIp: number;
-  /** Origins besides the server's own whose pages may send cookie-authenticated changes (CSRF). */
-  allowedOrigins: string[];
+  /** Origins whose pages may send cookie-authenticated changes (CSRF); null: the server's own. */
+  allowedOrigins: string[] | null;
 }
 
 /** The window the sign-in attempt limits refill over. */
@@ -57,7 +57,11 @@ const originList = z
       .map((item) => item.trim())
       .filter((item) => item !== ''),
   )
-  .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)));
+  .pipe(
+    z
+      .array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin))
+      .min(1, "lists no origin (unset it to allow the server's own)"),
+  );
 
 const envSchema = z.object({
   PORT: int(0, 65_535).default(3000),
@@ -88,7 +92,7 @@ const envSchema = z.object({
   MAX_ROOMS_PER_USER: int(1, 1_000_000).default(1000),
   LOGIN_ATTEMPTS_PER_ACCOUNT: int(1, 10_000).default(10),
   LOGIN_ATTEMPTS_PER_IP: int(1, 100_000).default(100),
-  ALLOWED_ORIGINS: originList.default([]),
+  ALLOWED_ORIGINS: originList.optional(),
 });
 type Env = z.infer<typeof envSchema>;
 
@@ -135,7 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
       maxRoomsPerUser: e.MAX_ROOMS_PER_USER,
       loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
       loginAttemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
-      allowedOrigins: e.ALLOWED_ORIGINS,
+      allowedOrigins: e.ALLOWED_ORIGINS ?? null,
     },
   };
 }

@@ -78,11 +78,13 @@ await describeEachStore('cookies', (openStore) => {
     expect((await api(s, 'POST', '/api/rooms', {}, { origin: 'https://evil.example' })).status).toBe(201);
   });
 
-  it('ALLOWED_ORIGINS lets another origin’s pages send changes', async () => {
+  it('ALLOWED_ORIGINS names the origins whose pages may send changes', async () => {
     s = await startTestServer({ store: await openStore(), auth: { ...TEST_AUTH_CONFIG, allowedOrigins: ['https://app.example.org'] } });
     const ada = await signUp(s, 'ada');
     const cookie = `pairwise_session=${ada.token}`;
     expect((await api(s, 'POST', '/api/rooms', {}, { cookie, origin: 'https://app.example.org' })).status).toBe(201);
     apiError(await api(s, 'POST', '/api/rooms', {}, { cookie, origin: 'https://other.example.org' }), 403);
+    // Exactly those origins, as for WebSockets: the host the request was sent to is not added.
+    apiError(await api(s, 'POST', '/api/rooms', {}, { cookie, origin: s.url }), 403);
   });
 });

@@ -15,16 +15,17 @@ export function isStateChanging(method: string): boolean {
 }
 
 /**
- * Whether a request the browser authenticated with a cookie comes from one of our own pages.
+ * Whether a request the browser authenticated with a cookie comes from one of our own pages:
+ * the configured origins (ALLOWED_ORIGINS), or when none are configured the server's own host.
  * Browsers send `Origin` with every cross-origin and every same-origin non-GET request, and
  * `Sec-Fetch-Site` in all current versions; a request with neither is refused, since a page on
  * another site is exactly what must not get through. `same-origin` also covers a development
  * proxy that rewrites `Host` (Vite's `changeOrigin`).
  */
-export function fromAllowedOrigin(request: RequestOrigin, allowedOrigins: readonly string[]): boolean {
+export function fromAllowedOrigin(request: RequestOrigin, allowedOrigins: readonly string[] | null): boolean {
   if (request.fetchSite === 'same-origin') return true;
   if (request.origin === undefined || request.origin === 'null') return false;
-  if (allowedOrigins.includes(request.origin)) return true;
+  if (allowedOrigins !== null) return allowedOrigins.includes(request.origin);
   try {
     return request.host !== undefined && new URL(request.origin).host === request.host.toLowerCase();
   } catch {

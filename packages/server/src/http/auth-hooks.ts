@@ -20,8 +20,8 @@ declare module 'fastify' {
 export interface HttpAuthOptions {
   accounts: AccountService;
   guests: GuestIdentities;
-  /** Origins besides the server's own whose pages may send cookie-authenticated changes. */
-  allowedOrigins: readonly string[];
+  /** Origins whose pages may send cookie-authenticated changes; null: the server's own. */
+  allowedOrigins: readonly string[] | null;
 }
 
 /** Browsers cap cookie lifetimes at 400 days. */
@@ -73,7 +73,7 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
  * A change that rides on a cookie the browser attached by itself must come from our own pages.
  * Bearer tokens and owner keys are exempt: a page on another site cannot make a browser send them.
  */
-function refuseCrossSite(request: FastifyRequest, credentials: RequestCredentials, allowedOrigins: readonly string[]): void {
+function refuseCrossSite(request: FastifyRequest, credentials: RequestCredentials, allowedOrigins: readonly string[] | null): void {
   if (!isStateChanging(request.method)) return;
   const explicit = credentials.session?.source === 'bearer' || credentials.presented.ownerKey !== null;
   const cookies = credentials.session?.source === 'cookie' || credentials.guestCookie !== undefined;

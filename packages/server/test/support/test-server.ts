@@ -12,7 +12,7 @@ export const TEST_AUTH_CONFIG: AuthConfig = {
   maxRoomsPerUser: 1000,
   loginAttemptsPerAccount: 10,
   loginAttemptsPerIp: 1000,
-  allowedOrigins: [],
+  allowedOrigins: null,
 };
 
 export interface TestServer {
