@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createAccessLayer } from './access/access-layer.js';
 import { NO_ACCESS_EVENTS } from './access/no-access-events.js';
 import type { AccessEvents, SessionResolver } from './access/session.js';
+import { RoomSharing } from './access/sharing.js';
 import type { CompletionProvider } from './completion/provider.js';
 import type { AuthConfig } from './config.js';
 import { buildHttpApp } from './http/app.js';
@@ -53,6 +54,7 @@ const HTTP_DRAIN_MS = 2_000;
 /** Wires the sync engine, storage pipeline and HTTP app into one server on one port. */
 export async function createPairwiseServer(options: PairwiseServerOptions): Promise<PairwiseServer> {
   const { store, log } = options;
+  const layer = await createAccessLayer(store, options.auth);
   const compaction = new CompactionScheduler(store, options.compactionThreshold, log);
   const commits = new GroupCommitter({
     store,
@@ -74,10 +76,9 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     log,
   });
   const events = options.accessEvents ?? NO_ACCESS_EVENTS;
-  const layer = await createAccessLayer(store, options.auth, events);
   const app = await buildHttpApp({
     rooms: new RoomService({ store, registry, events, maxRoomsPerUser: options.auth.maxRoomsPerUser }),
-    sharing: layer.sharing,
+    sharing: new RoomSharing({ store, events }),
     access: layer.access,
     auth: {
       accounts: layer.accounts,

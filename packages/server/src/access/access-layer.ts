@@ -8,23 +8,23 @@ import { type AuthConfig, LOGIN_WINDOW_MS } from '../config.js';
 import type { Store } from '../storage/store.js';
 import { RoomAccessControl } from './room-access.js';
 import { AccessSessionResolver } from './session-resolver.js';
-import type { AccessEvents } from './session.js';
-import { RoomSharing } from './sharing.js';
 
 /** Everything that decides who is calling and what they may do, built once per server. */
 export interface AccessLayer {
   accounts: AccountService;
   guests: GuestIdentities;
   access: RoomAccessControl;
-  sharing: RoomSharing;
   /** For the WebSocket endpoint. */
   sessions: AccessSessionResolver;
   attemptsPerAccount: AttemptLimiter;
   attemptsPerIp: AttemptLimiter;
 }
 
-/** Reads (or, on the very first start, stores) the signing secret; everything else is derived from it. */
-export async function createAccessLayer(store: Store, config: AuthConfig, events: AccessEvents): Promise<AccessLayer> {
+/**
+ * Reads (or, on the very first start, stores) the signing secret; everything else is derived from
+ * it. Needs nothing from the sync engine, so the room registry can be given `sessions`.
+ */
+export async function createAccessLayer(store: Store, config: AuthConfig): Promise<AccessLayer> {
   const keys = deriveAuthKeys(await loadAuthSecret(store, config.secret));
   const accounts = new AccountService({
     store,
@@ -38,7 +38,6 @@ export async function createAccessLayer(store: Store, config: AuthConfig, events
     accounts,
     guests,
     access,
-    sharing: new RoomSharing({ store, events }),
     sessions: new AccessSessionResolver({ accounts, guests, access }),
     attemptsPerAccount: new AttemptLimiter(config.loginAttemptsPerAccount, LOGIN_WINDOW_MS),
     attemptsPerIp: new AttemptLimiter(config.loginAttemptsPerIp, LOGIN_WINDOW_MS),
