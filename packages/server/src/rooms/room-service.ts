@@ -91,8 +91,9 @@ export class RoomService {
 
   /** Rooms the caller owns or is a member of; a guest is neither anywhere, so gets none. */
   async list(caller: Principal, limit: number, cursor: string | undefined): Promise<RoomList> {
+    const after = cursor === undefined ? null : decodeCursor(cursor);
     if (caller.kind === 'guest') return { rooms: [], nextCursor: null };
-    const page = await this.store.listRoomsOf(caller.userId, limit, cursor === undefined ? null : decodeCursor(cursor));
+    const page = await this.store.listRoomsOf(caller.userId, limit, after);
     const rooms = await Promise.all(page.rooms.map((record) => this.listItem(record, caller.userId)));
     return {
       rooms: rooms.filter((room) => room !== null),
