@@ -2,13 +2,30 @@ import { defineConfig, defaultClientConditions } from 'vite';
 import type { ProxyOptions } from 'vite';
 import react from '@vitejs/plugin-react';
 
+/**
+ * The server refuses WebSockets opened by pages of other origins (ALLOWED_ORIGINS; by default only
+ * its own). Pages this dev server serves are same-origin to it, so their handshakes are forwarded as
+ * coming from the server's own origin; any other page's Origin is forwarded unchanged, and refused.
+ */
+function forwardOwnOrigin(target: string): ProxyOptions['configure'] {
+  const targetOrigin = new URL(target).origin;
+  return (proxy) => {
+    proxy.on('proxyReqWs', (proxyReq, request) => {
+      const origin = request.headers.origin;
+      if (origin !== undefined && URL.canParse(origin) && new URL(origin).host === request.headers.host) {
+        proxyReq.setHeader('origin', targetOrigin);
+      }
+    });
+  };
+}
+
 export default defineConfig(() => {
   // Read here, not at module scope, so `vite` picks up the variable the dev script sets.
   const target = process.env.PAIRWISE_SERVER ?? 'http://localhost:3000';
   const proxy: Record<string, ProxyOptions> = {
     '/api': { target, changeOrigin: true },
     '/health': { target, changeOrigin: true },
-    '/ws': { target, ws: true, changeOrigin: true },
+    '/ws': { target, ws: true, changeOrigin: true, configure: forwardOwnOrigin(target) },
   };
   return {
     plugins: [react()],

@@ -1,8 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { hardeningConfig, limitsEnvShape, refineLimitsEnv, type HardeningConfig } from './limits/config.js';
 
 /** Everything the server reads from its environment, read once by the composition root. */
-export interface Config {
+export interface Config extends HardeningConfig {
   port: number;
   host: string;
   dataDir: string;
@@ -34,8 +35,6 @@ export interface AuthConfig {
   /** Sign-in attempts allowed per account, and per client address, in each LOGIN_WINDOW_MS. */
   loginAttemptsPerAccount: number;
   loginAttemptsPerIp: number;
-  /** Origins whose pages may send cookie-authenticated changes (CSRF); null: the server's own. */
-  allowedOrigins: string[] | null;
 }
 
 /** The window the sign-in attempt limits refill over. */
@@ -48,22 +47,7 @@ export type CompletionConfig =
 
 const MiB = 1024 * 1024;
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-/** A comma-separated list of http(s) origins, each normalised to `scheme://host[:port]`. */
-const originList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  )
-  .pipe(
-    z
-      .array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin))
-      .min(1, "lists no origin (unset it to allow the server's own)"),
-  );
-
-const envSchema = z.object({
+const coreEnvSchema = z.object({
   PORT: int(0, 65_535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -92,8 +76,9 @@ const envSchema = z.object({
   MAX_ROOMS_PER_USER: int(1, 1_000_000).default(1000),
   LOGIN_ATTEMPTS_PER_ACCOUNT: int(1, 10_000).default(10),
   LOGIN_ATTEMPTS_PER_IP: int(1, 100_000).default(100),
-  ALLOWED_ORIGINS: originList.optional(),
 });
+/** The abuse limits and HTTP hardening variables live beside their code (limits/config.ts). */
+const envSchema = coreEnvSchema.extend(limitsEnvShape).superRefine(refineLimitsEnv);
 type Env = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {
@@ -139,8 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
       maxRoomsPerUser: e.MAX_ROOMS_PER_USER,
       loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
       loginAttemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
-      allowedOrigins: e.ALLOWED_ORIGINS ?? null,
     },
+    ...hardeningConfig(e),
   };
 }
 

@@ -7,14 +7,18 @@ import { RoomSharing } from './access/sharing.js';
 import type { CompletionProvider } from './completion/provider.js';
 import type { AuthConfig } from './config.js';
 import { buildHttpApp } from './http/app.js';
+import { trustFunction } from './limits/client-address.js';
+import type { HardeningConfig } from './limits/config.js';
+import { UnsentBytesBudget } from './limits/unsent-bytes.js';
 import { CompactionScheduler } from './persistence/compaction-scheduler.js';
 import { GroupCommitter } from './persistence/group-commit.js';
 import { RoomService } from './rooms/room-service.js';
 import type { Store } from './storage/store.js';
 import { RoomRegistry } from './sync/room-registry.js';
+import { UpgradeGuard } from './transport/upgrade-guard.js';
 import { SyncEndpoint } from './transport/ws-endpoint.js';
 
-export interface PairwiseServerOptions {
+export interface PairwiseServerOptions extends HardeningConfig {
   /** Owned by the caller, which closes it after the server. */
   store: Store;
   log: Logger;
@@ -68,11 +72,22 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     },
   });
   const registry = new RoomRegistry({ store, commits, compaction, idleUnloadMs: options.idleUnloadMs, log });
+  const { limits } = options;
+  const trust = trustFunction(options.trustProxy);
   const endpoint = new SyncEndpoint({
     registry,
     maxMessageBytes: options.maxMessageBytes,
     maxBufferedBytes: options.maxBufferedBytes,
     pingIntervalMs: options.pingIntervalMs,
+    upgradeGuard: new UpgradeGuard({
+      allowedOrigins: options.allowedOrigins,
+      trust,
+      connectionsPerAddress: limits.connectionsPerAddress,
+      connectsPerMinute: limits.connectsPerMinute,
+      log,
+    }),
+    connectionRate: limits.connection,
+    unsentBytes: new UnsentBytesBudget(limits.maxTotalBufferedBytes),
     log,
   });
   const events = options.accessEvents ?? NO_ACCESS_EVENTS;
@@ -83,7 +98,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     auth: {
       accounts: layer.accounts,
       guests: layer.guests,
-      allowedOrigins: options.auth.allowedOrigins,
+      allowedOrigins: options.allowedOrigins,
       attemptsPerAccount: layer.attemptsPerAccount,
       attemptsPerIp: layer.attemptsPerIp,
       events,
@@ -97,6 +112,11 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       requestsPerMinute: options.autocompleteRequestsPerMinute,
     },
     webDistDir: options.webDistDir,
+    hardening: {
+      trust: options.trustProxy === false ? false : trust,
+      apiRequestsPerMinute: limits.apiRequestsPerMinute,
+      roomCreationsPerHour: limits.roomCreationsPerHour,
+    },
     log,
   });
   app.server.on('upgrade', (request, socket, head) => {

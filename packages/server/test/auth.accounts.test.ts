@@ -41,6 +41,19 @@ await describeEachStore('accounts', (openStore) => {
     expect(cookie?.attributes).not.toContain('Secure'); // plain http: a Secure cookie would never come back
   });
 
+  it('behind a trusted TLS proxy (https) both cookies are Secure', async () => {
+    s = await startTestServer({ store: await openStore(), trustProxy: true });
+    const response = await fetch(`${s.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+      body: JSON.stringify({ username: 'ada', password: PASSWORD }),
+    });
+    expect(response.status).toBe(201);
+    expect(cookiesSet(response).get('pairwise_session')?.attributes).toContain('Secure');
+    const guest = await fetch(`${s.url}/api/me`, { headers: { 'x-forwarded-proto': 'https' } });
+    expect(cookiesSet(guest).get('pairwise_guest')?.attributes).toContain('Secure');
+  });
+
   it('GET /api/me knows the user by Bearer token and by cookie, and answers a guest with null', async () => {
     await start();
     const ada = await signUp(s, 'ada');

@@ -2,7 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { browserSession, cookiesSet, signUp } from './support/accounts.js';
 import { api, apiError } from './support/http-api.js';
 import { describeEachStore } from './support/store-kinds.js';
-import { startTestServer, TEST_AUTH_CONFIG, type TestServer } from './support/test-server.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
 
 /** The guest identity cookie, and cookie-authenticated changes refused unless they come from our own pages (CSRF). */
 
@@ -79,7 +79,7 @@ await describeEachStore('cookies', (openStore) => {
   });
 
   it('ALLOWED_ORIGINS names the origins whose pages may send changes', async () => {
-    s = await startTestServer({ store: await openStore(), auth: { ...TEST_AUTH_CONFIG, allowedOrigins: ['https://app.example.org'] } });
+    s = await startTestServer({ store: await openStore(), allowedOrigins: ['https://app.example.org'] });
     const ada = await signUp(s, 'ada');
     const cookie = `pairwise_session=${ada.token}`;
     expect((await api(s, 'POST', '/api/rooms', {}, { cookie, origin: 'https://app.example.org' })).status).toBe(201);

@@ -1,3 +1,5 @@
+// First, before any module can parse with zod.
+import './lib/zodConfig';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 // Before App, so page-specific stylesheets imported by the pages come later and win ties.

@@ -1,8 +1,10 @@
+import { originAllowed } from '../limits/origin.js';
+
 /** Methods that change something; GET and HEAD never do, so they need no origin check. */
 const STATE_CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface RequestOrigin {
-  /** The `Host` header. */
+  /** The host the request was sent to (`Host`, or `X-Forwarded-Host` from a trusted proxy). */
   host: string | undefined;
   /** The `Origin` header. */
   origin: string | undefined;
@@ -16,19 +18,15 @@ export function isStateChanging(method: string): boolean {
 
 /**
  * Whether a request the browser authenticated with a cookie comes from one of our own pages:
- * the configured origins (ALLOWED_ORIGINS), or when none are configured the server's own host.
- * Browsers send `Origin` with every cross-origin and every same-origin non-GET request, and
- * `Sec-Fetch-Site` in all current versions; a request with neither is refused, since a page on
- * another site is exactly what must not get through. `same-origin` also covers a development
- * proxy that rewrites `Host` (Vite's `changeOrigin`).
+ * the configured origins (ALLOWED_ORIGINS), or when none are configured the server's own host,
+ * by the same rule as the WebSocket Origin check. Browsers send `Origin` with every cross-origin
+ * and every same-origin non-GET request, and `Sec-Fetch-Site` in all current versions; a request
+ * with neither is refused, since a page on another site is exactly what must not get through.
+ * `same-origin` also covers a development proxy that rewrites `Host` (Vite's `changeOrigin`).
  */
 export function fromAllowedOrigin(request: RequestOrigin, allowedOrigins: readonly string[] | null): boolean {
   if (request.fetchSite === 'same-origin') return true;
-  if (request.origin === undefined || request.origin === 'null') return false;
-  if (allowedOrigins !== null) return allowedOrigins.includes(request.origin);
-  try {
-    return request.host !== undefined && new URL(request.origin).host === request.host.toLowerCase();
-  } catch {
-    return false;
-  }
+  // Unlike a WebSocket handshake, a change without an Origin is not let through: cookies came with it.
+  if (request.origin === undefined) return false;
+  return originAllowed(request.origin, request.host, allowedOrigins);
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
@@ -11,7 +11,9 @@ import type { RoomStore } from '../storage/store.js';
 import { registerAuthHooks, type HttpAuthOptions } from './auth-hooks.js';
 import { registerAuthRoutes, type AuthRoutesOptions } from './auth-routes.js';
 import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './autocomplete-route.js';
+import { inlineScriptHashes } from './csp.js';
 import { apiError, handleError } from './errors.js';
+import { registerHardening, type HttpHardeningOptions } from './hardening.js';
 import { registerRoomRoutes } from './rooms-routes.js';
 import { registerSharingRoutes } from './sharing-routes.js';
 
@@ -26,6 +28,7 @@ export interface HttpAppOptions {
   autocomplete: AutocompleteRouteOptions;
   /** The built web app; null (or a missing directory) serves the API only. */
   webDistDir: string | null;
+  hardening: HttpHardeningOptions;
   log: Logger;
 }
 
@@ -43,8 +46,15 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     // URLs the router refuses before any route runs (bad percent-encoding, over-long ids) get the API's error shape too.
     // (The cast drops the route generics Fastify threads through this hook; no route has run yet.)
     frameworkErrors: (error, _request, reply) => void (reply as FastifyReply).status(400).send(apiError('invalid_request', error.message)),
+    trustProxy: options.hardening.trust,
   });
   app.setErrorHandler(handleError);
+
+  const webDir = options.webDistDir;
+  const serveWeb = webDir !== null && existsSync(join(webDir, 'index.html'));
+  // Read once: a rebuild served without a restart keeps working unless it changes the inline script itself.
+  const scriptHashes = serveWeb ? inlineScriptHashes(readFileSync(join(webDir, 'index.html'), 'utf8')) : [];
+  await registerHardening(app, options.hardening, scriptHashes);
 
   app.get('/health', async (_request, reply) => {
     try {
@@ -62,10 +72,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   registerAuthRoutes(app, options.auth);
   registerRoomRoutes(app, options.rooms, options.access);
   registerSharingRoutes(app, options.sharing, options.access);
-  await registerAutocompleteRoute(app, options.autocomplete);
+  registerAutocompleteRoute(app, options.autocomplete);
 
-  const webDir = options.webDistDir;
-  const serveWeb = webDir !== null && existsSync(join(webDir, 'index.html'));
   // Files are looked up per request (wildcard), so a rebuild of the web app is served without a restart.
   if (serveWeb) await app.register(fastifyStatic, { root: webDir });
 

@@ -78,7 +78,7 @@ function refuseCrossSite(request: FastifyRequest, credentials: RequestCredential
   const explicit = credentials.session?.source === 'bearer' || credentials.presented.ownerKey !== null;
   const cookies = credentials.session?.source === 'cookie' || credentials.guestCookie !== undefined;
   if (explicit || !cookies) return;
-  const origin = { host: request.headers.host, origin: request.headers.origin, fetchSite: header(request, 'sec-fetch-site') };
+  const origin = { host: request.host, origin: request.headers.origin, fetchSite: header(request, 'sec-fetch-site') };
   if (!fromAllowedOrigin(origin, allowedOrigins)) {
     throw new HttpError(
       403,

@@ -1,4 +1,3 @@
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { autocompleteBodySchema, AUTOCOMPLETE_CODE_MAX, META_KEYS, META_MAP } from '@pairwise/protocol';
 import type { RoomAccessControl } from '../access/room-access.js';
@@ -19,14 +18,8 @@ export interface AutocompleteRouteOptions {
 const BODY_LIMIT = AUTOCOMPLETE_CODE_MAX * 6 + 64 * 1024;
 
 /** `POST /api/autocomplete`: ghost-text suggestions, refused for rooms that switched them off. */
-export async function registerAutocompleteRoute(app: FastifyInstance, options: AutocompleteRouteOptions): Promise<void> {
-  await app.register(rateLimit, {
-    global: false,
-    // The plugin throws what this returns; an HttpError gets the API's error shape from the error handler.
-    errorResponseBuilder: (_request, context) =>
-      new HttpError(context.statusCode, 'rate_limited', `too many autocomplete requests; retry in ${context.after}`),
-  });
-
+export function registerAutocompleteRoute(app: FastifyInstance, options: AutocompleteRouteOptions): void {
+  // Its own per-address limit (the rate-limit plugin is registered with the app's hardening) replaces the API-wide one.
   app.post(
     '/api/autocomplete',
     { bodyLimit: BODY_LIMIT, config: { rateLimit: { max: options.requestsPerMinute, timeWindow: 60_000 } } },

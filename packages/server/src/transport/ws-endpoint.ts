@@ -3,8 +3,11 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { CLOSE_CODES, ROOM_ID_PATTERN } from '@pairwise/protocol';
+import { ConnectionRate, type ConnectionRateLimits } from '../limits/connection-rate.js';
+import type { BufferedSink, UnsentBytesBudget } from '../limits/unsent-bytes.js';
 import type { SyncSocket } from '../sync/room.js';
 import type { RoomLease, RoomRegistry } from '../sync/room-registry.js';
+import type { UpgradeGuard } from './upgrade-guard.js';
 
 export interface SyncEndpointOptions {
   registry: RoomRegistry;
@@ -14,10 +17,18 @@ export interface SyncEndpointOptions {
   maxBufferedBytes: number;
   /** How often sockets are pinged; one missed pong closes the socket. */
   pingIntervalMs: number;
+  /** Origin and per-address checks, before anything else an upgrade does. */
+  upgradeGuard: UpgradeGuard;
+  /** What each connection may send before it is closed with 4429. */
+  connectionRate: ConnectionRateLimits;
+  /** Unsent bytes across all sockets; past it the sockets holding most are closed (1013). */
+  unsentBytes: UnsentBytesBudget;
   log: Logger;
 }
 
 const SYNC_PATH_PREFIX = '/ws/';
+/** How long a socket shed for the unsent-bytes budget gets to finish its close handshake before it is cut. */
+const SHED_GRACE_MS = 1_000;
 
 /**
  * The `WS /ws/:roomId` endpoint: the `ws` transport around the transport-free `Room`.
@@ -41,6 +52,7 @@ export class SyncEndpoint {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Until `ws` owns the socket (it adds its own listener), a reset while the room loads must not crash us.
     socket.on('error', destroySocket);
+    if (!this.options.upgradeGuard.admit(request, socket)) return;
     const roomId = roomIdFromUrl(request.url ?? '');
     if (roomId === null) {
       this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.invalidRoomId, 'invalid room id'));
@@ -111,7 +123,11 @@ export class SyncEndpoint {
 
   private connect(ws: WebSocket, lease: RoomLease): void {
     const { room } = lease;
-    const peer = this.toSyncSocket(ws, () => detach());
+    const rate = new ConnectionRate(this.options.connectionRate, performance.now());
+    // True while the room handles this socket's own frame: what it sends back then is a reply.
+    let receiving = false;
+    const onSent = (message: Uint8Array): void => rate.noteSent(message, receiving, performance.now());
+    const peer = this.toSyncSocket(ws, () => detach(), onSent);
     const detach = (): void => {
       room.leave(peer);
       lease.release();
@@ -122,13 +138,26 @@ export class SyncEndpoint {
         ws.close(CLOSE_CODES.unsupportedData, 'binary frames only');
         return detach();
       }
-      room.receive(peer, toUint8Array(data));
+      const message = toUint8Array(data);
+      if (!rate.admit(message.byteLength, performance.now())) {
+        // Worth knowing when tuning the limits: honest clients should never see this.
+        this.options.log.info({ roomId: room.id }, 'websocket closed (4429): it sent more than its allowance');
+        ws.close(CLOSE_CODES.rateLimited, 'too many messages or bytes; slow down');
+        return detach();
+      }
+      receiving = true;
+      try {
+        room.receive(peer, message);
+      } finally {
+        receiving = false;
+      }
     });
     room.join(peer);
   }
 
-  private toSyncSocket(ws: WebSocket, onStalled: () => void): SyncSocket {
-    const { maxBufferedBytes } = this.options;
+  private toSyncSocket(ws: WebSocket, onStalled: () => void, onSent: (message: Uint8Array) => void): SyncSocket {
+    const { maxBufferedBytes, unsentBytes } = this.options;
+    const sink = this.countUnsentBytes(ws, onStalled);
     return {
       send: (message) => {
         if (ws.readyState !== WebSocket.OPEN) return;
@@ -139,9 +168,30 @@ export class SyncEndpoint {
           return;
         }
         ws.send(message);
+        onSent(message);
+        unsentBytes.noteSent(sink);
       },
       close: (code, reason) => ws.close(code, reason),
     };
+  }
+
+  /** Puts a socket under the budget for unsent bytes across all sockets, until it closes. */
+  private countUnsentBytes(ws: WebSocket, onShed: () => void): BufferedSink {
+    const { unsentBytes } = this.options;
+    const sink: BufferedSink = {
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      shed: () => {
+        ws.close(CLOSE_CODES.tryAgainLater, 'server overloaded: too many unsent bytes');
+        onShed();
+        // The close frame waits behind everything unsent, so memory is only freed once the socket is cut.
+        setTimeout(() => ws.terminate(), SHED_GRACE_MS).unref();
+      },
+    };
+    unsentBytes.add(sink);
+    ws.once('close', () => unsentBytes.remove(sink));
+    return sink;
   }
 
   private checkHeartbeats(): void {

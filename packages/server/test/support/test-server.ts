@@ -3,6 +3,7 @@ import { createPairwiseServer, type PairwiseServer, type PairwiseServerOptions }
 import { LocalCompletionProvider } from '../../src/completion/index.js';
 import type { AuthConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
+import { DEFAULT_LIMITS } from '../../src/limits/config.js';
 import { MemoryRoomStore, type Store } from '../../src/storage/index.js';
 
 /** The server's defaults, with a fixed secret (no store round trip) and a generous sign-in limit per address (every test client is 127.0.0.1). */
@@ -12,7 +13,6 @@ export const TEST_AUTH_CONFIG: AuthConfig = {
   maxRoomsPerUser: 1000,
   loginAttemptsPerAccount: 10,
   loginAttemptsPerIp: 1000,
-  allowedOrigins: null,
 };
 
 export interface TestServer {
@@ -51,6 +51,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     completionProvider: new LocalCompletionProvider(),
     autocompleteRequestsPerMinute: 600,
     auth: TEST_AUTH_CONFIG,
+    // The production defaults: every suite runs under the limits a real server has.
+    limits: DEFAULT_LIMITS,
+    allowedOrigins: null,
+    trustProxy: false,
     ...options,
   });
   const { port } = await server.listen(options.port ?? 0, '127.0.0.1');

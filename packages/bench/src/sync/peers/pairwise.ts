@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { DEFAULT_LANGUAGE } from '@pairwise/protocol';
 import {
   createPairwiseServer,
+  DEFAULT_LIMITS,
   loadConfig,
   LocalCompletionProvider,
   MemoryRoomStore,
@@ -16,7 +17,8 @@ const MiB = 1024 * 1024;
 
 /**
  * Pairwise as `main.ts` runs it (production defaults from config.ts), except `idleUnloadMs`:
- * 1 s instead of 10 s so the join scenario can measure a cold load without a long wait.
+ * 1 s instead of 10 s so the join scenario can measure a cold load without a long wait, and the
+ * per-address limits: every benchmark client connects from 127.0.0.1.
  * `simulatedCommitDelayMs` slows every SQLite commit inside the storage worker, as a slow disk would.
  */
 export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: string, simulatedCommitDelayMs = 0): Promise<BenchServer> {
@@ -39,6 +41,9 @@ export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: strin
     pingIntervalMs: 30_000,
     completionProvider: new LocalCompletionProvider(),
     autocompleteRequestsPerMinute: 300,
+    limits: { ...DEFAULT_LIMITS, connectionsPerAddress: 1_000_000, connectsPerMinute: 1_000_000 },
+    allowedOrigins: null,
+    trustProxy: false,
     auth: loadConfig({}, dataDir, dataDir).auth,
   });
   const { port } = await server.listen(0, '127.0.0.1');
