@@ -54,6 +54,11 @@ export const CLOSE_CODES = {
    */
   roomNotFound: 4404,
   /**
+   * Pairwise: the edit would push the room past its size limits (MAX_ROOM_TEXT_LENGTH, MAX_ROOM_BYTES);
+   * it was not applied. Final: resending it would be refused again, so clients do not reconnect to push it.
+   */
+  roomFull: 4413,
+  /**
    * Pairwise: the server cannot store edits right now (storage down or its backlog full), so it
    * takes no more edits in this room. Outside 4400-4499 on purpose: clients keep their edits and
    * reconnect with back-off, pushing them once storage is back.

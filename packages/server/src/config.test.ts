@@ -227,4 +227,37 @@ describe('loadConfig', () => {
       expect(configError({ AUTH_SECRET: 'hunter2-hunter2' }).message).not.toContain('hunter2');
     });
   });
+
+  describe('room limits', () => {
+    it('default to 200 connections, 4 awareness ids each, 1,000,000 characters and 16 MiB', () => {
+      expect(load({}).roomLimits).toEqual({
+        maxConnections: 200,
+        maxAwarenessIdsPerConnection: 4,
+        maxTextLength: 1_000_000,
+        maxBytes: 16 * MiB,
+      });
+    });
+
+    it('are read from MAX_CONNECTIONS_PER_ROOM, MAX_AWARENESS_IDS_PER_CONNECTION, MAX_ROOM_TEXT_LENGTH, MAX_ROOM_BYTES', () => {
+      const env = {
+        MAX_CONNECTIONS_PER_ROOM: '3',
+        MAX_AWARENESS_IDS_PER_CONNECTION: '1',
+        MAX_ROOM_TEXT_LENGTH: '5000',
+        MAX_ROOM_BYTES: '65536',
+      };
+      expect(load(env).roomLimits).toEqual({ maxConnections: 3, maxAwarenessIdsPerConnection: 1, maxTextLength: 5000, maxBytes: 65_536 });
+    });
+
+    for (const [name, value] of [
+      ['MAX_CONNECTIONS_PER_ROOM', '0'],
+      ['MAX_AWARENESS_IDS_PER_CONNECTION', '0'],
+      ['MAX_ROOM_TEXT_LENGTH', '999'],
+      ['MAX_ROOM_BYTES', '1024'],
+      ['MAX_ROOM_BYTES', 'big'],
+    ] as const) {
+      it(`refuses ${name}=${value}`, () => {
+        expect(configError({ [name]: value }).message).toContain(name);
+      });
+    }
+  });
 });

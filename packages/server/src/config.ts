@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { hardeningConfig, limitsEnvShape, refineLimitsEnv, type HardeningConfig } from './limits/config.js';
+import type { RoomLimits } from './sync/room-limits.js';
 
 /** Everything the server reads from its environment, read once by the composition root. */
 export interface Config extends HardeningConfig {
@@ -24,6 +25,8 @@ export interface Config extends HardeningConfig {
   pingIntervalMs: number;
   completion: CompletionConfig;
   auth: AuthConfig;
+  /** Per-room limits from the environment; the awareness id grace period keeps its default. */
+  roomLimits: Omit<RoomLimits, 'awarenessIdGraceMs'>;
 }
 
 /** Accounts, sign-in sessions and the limits around them. */
@@ -76,6 +79,10 @@ const coreEnvSchema = z.object({
   MAX_ROOMS_PER_USER: int(1, 1_000_000).default(1000),
   LOGIN_ATTEMPTS_PER_ACCOUNT: int(1, 10_000).default(10),
   LOGIN_ATTEMPTS_PER_IP: int(1, 100_000).default(100),
+  MAX_CONNECTIONS_PER_ROOM: int(1, 100_000).default(200),
+  MAX_AWARENESS_IDS_PER_CONNECTION: int(1, 1_000).default(4),
+  MAX_ROOM_TEXT_LENGTH: int(1_000, 1_000_000_000).default(1_000_000),
+  MAX_ROOM_BYTES: int(64 * 1024, 4 * 1024 * MiB).default(16 * MiB),
 });
 /** The abuse limits and HTTP hardening variables live beside their code (limits/config.ts). */
 const envSchema = coreEnvSchema.extend(limitsEnvShape).superRefine(refineLimitsEnv);
@@ -124,6 +131,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
       maxRoomsPerUser: e.MAX_ROOMS_PER_USER,
       loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
       loginAttemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
+    },
+    roomLimits: {
+      maxConnections: e.MAX_CONNECTIONS_PER_ROOM,
+      maxAwarenessIdsPerConnection: e.MAX_AWARENESS_IDS_PER_CONNECTION,
+      maxTextLength: e.MAX_ROOM_TEXT_LENGTH,
+      maxBytes: e.MAX_ROOM_BYTES,
     },
     ...hardeningConfig(e),
   };

@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createAccessLayer } from './access/access-layer.js';
-import { NO_ACCESS_EVENTS } from './access/no-access-events.js';
-import type { AccessEvents, SessionResolver } from './access/session.js';
+import type { SessionResolver } from './access/session.js';
 import { RoomSharing } from './access/sharing.js';
 import type { CompletionProvider } from './completion/provider.js';
 import type { AuthConfig } from './config.js';
@@ -15,6 +14,7 @@ import { GroupCommitter } from './persistence/group-commit.js';
 import { RoomService } from './rooms/room-service.js';
 import type { Store } from './storage/store.js';
 import { RoomRegistry } from './sync/room-registry.js';
+import type { RoomLimits } from './sync/room-limits.js';
 import { UpgradeGuard } from './transport/upgrade-guard.js';
 import { SyncEndpoint } from './transport/ws-endpoint.js';
 
@@ -39,8 +39,10 @@ export interface PairwiseServerOptions extends HardeningConfig {
   /** Autocomplete requests allowed per client IP per minute. */
   autocompleteRequestsPerMinute: number;
   auth: AuthConfig;
-  /** Carries out access changes on open connections; default: nothing to carry out. */
-  accessEvents?: AccessEvents;
+  /** Who each WebSocket connection is and its role; by default the accounts, room roles and share links of `auth`. */
+  sessions?: SessionResolver;
+  /** DEFAULT_ROOM_LIMITS where not given. */
+  roomLimits?: Partial<RoomLimits>;
 }
 
 export interface PairwiseServer {
@@ -71,11 +73,21 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       for (const [roomId, n] of counts) compaction.noteLogGrowth(roomId, n);
     },
   });
-  const registry = new RoomRegistry({ store, commits, compaction, idleUnloadMs: options.idleUnloadMs, log });
+  const sessions = options.sessions ?? layer.sessions;
+  const registry = new RoomRegistry({
+    store,
+    commits,
+    compaction,
+    idleUnloadMs: options.idleUnloadMs,
+    log,
+    sessions,
+    ...(options.roomLimits ? { roomLimits: options.roomLimits } : {}),
+  });
   const { limits } = options;
   const trust = trustFunction(options.trustProxy);
   const endpoint = new SyncEndpoint({
     registry,
+    sessions,
     maxMessageBytes: options.maxMessageBytes,
     maxBufferedBytes: options.maxBufferedBytes,
     pingIntervalMs: options.pingIntervalMs,
@@ -90,7 +102,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     unsentBytes: new UnsentBytesBudget(limits.maxTotalBufferedBytes),
     log,
   });
-  const events = options.accessEvents ?? NO_ACCESS_EVENTS;
+  // The registry holds the open connections, so it carries out access changes on them.
+  const events = registry;
   const app = await buildHttpApp({
     rooms: new RoomService({ store, registry, events, maxRoomsPerUser: options.auth.maxRoomsPerUser }),
     sharing: new RoomSharing({ store, events }),
@@ -128,7 +141,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
   return {
     registry,
     commits,
-    sessions: layer.sessions,
+    sessions,
     async listen(port, host) {
       await app.listen({ port, host });
       return app.server.address() as AddressInfo;

@@ -1,7 +1,9 @@
 import { afterEach, expect, it } from 'vitest';
-import type { AuthAnswer, MeAnswer } from '@pairwise/protocol';
+import WebSocket from 'ws';
+import { type AuthAnswer, CLOSE_CODES, type MeAnswer } from '@pairwise/protocol';
 import { browserSession, cookiesSet, PASSWORD, signUp } from './support/accounts.js';
 import { api, apiError } from './support/http-api.js';
+import { closeOf, closeRawSockets, rawClient } from './support/raw-socket.js';
 import { describeEachStore } from './support/store-kinds.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -9,18 +11,14 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 
 await describeEachStore('accounts', (openStore) => {
   let s: TestServer;
-  const ended: string[] = [];
 
   afterEach(async () => {
-    ended.length = 0;
+    closeRawSockets();
     await s?.close();
   });
 
   const start = async (): Promise<void> => {
-    s = await startTestServer({
-      store: await openStore(),
-      accessEvents: { accessChanged: () => {}, sessionEnded: (sessionId) => void ended.push(sessionId) },
-    });
+    s = await startTestServer({ store: await openStore() });
   };
 
   it('register answers 201 with a token and the user, and sets an httpOnly SameSite=Lax session cookie', async () => {
@@ -98,22 +96,26 @@ await describeEachStore('accounts', (openStore) => {
     expect(unknown).toEqual(wrong);
   });
 
-  it('logout revokes the session: the token is refused from then on, its connections are told, the cookie is cleared', async () => {
+  it('logout revokes the session: the token is refused from then on, its sockets close with 4401, the cookie is cleared', async () => {
     await start();
     const ada = await signUp(s, 'ada');
-    const other = await api(s, 'POST', '/api/auth/login', { username: 'ada', password: PASSWORD });
+    const other = (await api(s, 'POST', '/api/auth/login', { username: 'ada', password: PASSWORD })).body as AuthAnswer;
+    const roomId = await s.createRoom();
+    const signedOut = rawClient(`${s.wsUrl}/${roomId}?token=${ada.token}`);
+    const stillIn = rawClient(`${s.wsUrl}/${roomId}?token=${other.token}`);
+    await Promise.all([signedOut.opened, stillIn.opened]);
+
     const response = await fetch(`${s.url}/api/auth/logout`, { method: 'POST', headers: ada.bearer });
     expect(response.status).toBe(204);
     expect(cookiesSet(response).get('pairwise_session')?.value).toBe('');
-    expect(ended).toHaveLength(1);
+    expect((await closeOf(signedOut, 'signed-out socket')).code).toBe(CLOSE_CODES.sessionEnded);
 
     expect(apiError(await api(s, 'GET', '/api/me', undefined, ada.bearer), 401).code).toBe('invalid_session');
     // Signing out ends that session only, not the user's other sign-ins.
-    const otherToken = (other.body as AuthAnswer).token;
-    expect((await api(s, 'GET', '/api/me', undefined, { authorization: `Bearer ${otherToken}` })).body).toEqual({ user: ada.user });
+    expect((await api(s, 'GET', '/api/me', undefined, { authorization: `Bearer ${other.token}` })).body).toEqual({ user: ada.user });
+    expect(stillIn.ws.readyState).toBe(WebSocket.OPEN);
     // A guest signing out is already signed out.
     expect((await api(s, 'POST', '/api/auth/logout')).status).toBe(204);
-    expect(ended).toHaveLength(1);
   });
 
   it('a stale session cookie is refused (401) and cleared, so the next request is a guest’s', async () => {

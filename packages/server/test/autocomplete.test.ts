@@ -69,16 +69,27 @@ describe('POST /api/autocomplete', () => {
     const request = { code: 'pri', cursorPosition: 3, language: 'python', roomId };
     expect((await post(request)).status).toBe(200);
 
-    const client = connectClient(server.wsUrl, roomId);
-    clients.push(client);
-    await client.synced();
-    client.doc.getMap('meta').set('aiCompletions', false);
-    await expect.poll(async () => (await post(request)).status).toBe(403);
+    const setSwitch = (aiCompletions: boolean) =>
+      fetch(`${server.url}/api/rooms/${roomId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ aiCompletions }),
+      });
+    expect((await setSwitch(false)).status).toBe(200);
+    expect((await post(request)).status).toBe(403);
     const refused = (await (await post(request)).json()) as { error: { code: string } };
     expect(refused.error.code).toBe('completions_disabled');
 
+    // A client cannot switch them back on through the document: only the owner's PATCH does.
+    const client = connectClient(server.wsUrl, roomId);
+    clients.push(client);
+    await client.synced();
     client.doc.getMap('meta').set('aiCompletions', true);
-    await expect.poll(async () => (await post(request)).status).toBe(200);
+    await expect.poll(() => client.doc.getMap('meta').get('aiCompletions')).toBe(false);
+    expect((await post(request)).status).toBe(403);
+
+    expect((await setSwitch(true)).status).toBe(200);
+    expect((await post(request)).status).toBe(200);
     expect((await post({ ...request, roomId: 'no-such-room' })).status).toBe(404);
   });
 

@@ -9,9 +9,6 @@ import { presenceOf } from './presence.js';
 import type { RoomAccessControl } from './room-access.js';
 import type { ConnectionSession, Principal, SessionDecision, SessionResolver } from './session.js';
 
-/** The WebSocket parameter a guest's display name comes in (the web app and y-websocket's `params`). */
-export const GUEST_NAME_PARAM = 'name';
-
 /**
  * A room that does not exist gets the role a new room would give anyone (its default visibility),
  * so the room registry answers 4404 exactly as before accounts existed: ids are 96 random bits,
@@ -42,7 +39,7 @@ export class AccessSessionResolver implements SessionResolver {
     const standing = await this.options.access.standing(roomId, principal, credentials.presented);
     const role = standing === null ? MISSING_ROOM_ROLE : standing.role;
     if (role === null) return { refuse: CLOSE_CODES.forbidden, reason: 'no access to this room' };
-    const presence = presenceOf(principal, queryOf(request.url).get(GUEST_NAME_PARAM));
+    const presence = presenceOf(principal, queryOf(request.url));
     return { session: { principal, presented: credentials.presented, role, presence } };
   }
 

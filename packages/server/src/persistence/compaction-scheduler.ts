@@ -3,6 +3,12 @@ import { compactStoredDocument } from '../storage/compaction.js';
 import { OffThreadSnapshotEncoder } from '../storage/snapshot-encoder.js';
 import type { RoomStore } from '../storage/store.js';
 
+/** Told when a room's compaction starts reading the stored document and how big the snapshot it wrote is. */
+export interface CompactionObserver {
+  compactionStarted(roomId: string): void;
+  compacted(roomId: string, snapshotBytes: number): void;
+}
+
 /**
  * Runs storage-driven compaction in the background, at most once at a time per room, and counts
  * how much each room's log has grown so a room is compacted once it passes `threshold` entries.
@@ -12,6 +18,7 @@ export class CompactionScheduler {
   private readonly logLengths = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly encoder = new OffThreadSnapshotEncoder();
+  private observer: CompactionObserver | null = null;
 
   constructor(
     private readonly store: RoomStore,
@@ -30,6 +37,11 @@ export class CompactionScheduler {
     this.compact(roomId);
   }
 
+  /** The one observer (the room registry, which keeps each room's stored size from snapshots). */
+  observe(observer: CompactionObserver): void {
+    this.observer = observer;
+  }
+
   forget(roomId: string): void {
     this.logLengths.delete(roomId);
   }
@@ -42,9 +54,11 @@ export class CompactionScheduler {
   private compact(roomId: string): void {
     if (this.running.has(roomId)) return;
     const started = performance.now();
+    this.observer?.compactionStarted(roomId);
     const run = compactStoredDocument(this.store, roomId, this.encoder.encode)
       .then((result) => {
         if (result) {
+          this.observer?.compacted(roomId, result.bytesAfter);
           const ms = Math.round(performance.now() - started);
           this.log.debug({ roomId, ...result, ms }, 'compacted room');
         }

@@ -42,8 +42,8 @@ describe('decodeAwarenessUpdate / encodeAwarenessEntries', () => {
 
     const entries = decodeAwarenessUpdate(update);
     expect(entries).toEqual<AwarenessEntry[]>([
-      { clientId: 101, clock: 1, stateJson: JSON.stringify(a.getLocalState()), removed: false },
-      { clientId: 202, clock: 2, stateJson: JSON.stringify(b.getLocalState()), removed: false },
+      { clientId: 101, clock: 1, stateJson: JSON.stringify(a.getLocalState()), state: a.getLocalState(), removed: false },
+      { clientId: 202, clock: 2, stateJson: JSON.stringify(b.getLocalState()), state: b.getLocalState(), removed: false },
     ]);
     expect(encodeAwarenessEntries(entries)).toEqual(update);
 
@@ -75,7 +75,7 @@ describe('decodeAwarenessUpdate / encodeAwarenessEntries', () => {
     a.setLocalState(null);
     const update = awarenessProtocol.encodeAwarenessUpdate(a, [7]);
     const entries = decodeAwarenessUpdate(update);
-    expect(entries).toEqual([{ clientId: 7, clock: 2, stateJson: 'null', removed: true }]);
+    expect(entries).toEqual([{ clientId: 7, clock: 2, stateJson: 'null', state: null, removed: true }]);
     expect(encodeAwarenessEntries(entries)).toEqual(update);
     destroy(a);
   });
@@ -87,7 +87,7 @@ describe('decodeAwarenessUpdate / encodeAwarenessEntries', () => {
 
   it('keeps large client ids and clocks exactly', () => {
     const update = rawUpdate([[2 ** 32 - 1, 2 ** 40, '{}']]);
-    expect(decodeAwarenessUpdate(update)).toEqual([{ clientId: 2 ** 32 - 1, clock: 2 ** 40, stateJson: '{}', removed: false }]);
+    expect(decodeAwarenessUpdate(update)).toEqual([{ clientId: 2 ** 32 - 1, clock: 2 ** 40, stateJson: '{}', state: {}, removed: false }]);
   });
 
   describe('rejects states that are not a JSON object or null', () => {

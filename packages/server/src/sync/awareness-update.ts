@@ -11,6 +11,8 @@ export interface AwarenessEntry {
   clock: number;
   /** The state exactly as sent: a JSON object, or `null` for "this client left". */
   stateJson: string;
+  /** `stateJson` parsed; null when removed. */
+  state: Record<string, unknown> | null;
   removed: boolean;
 }
 
@@ -40,7 +42,8 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
       if (stateJson.length > AWARENESS_STATE_MAX) {
         throw new InvalidAwarenessError(`awareness state of ${stateJson.length} characters exceeds ${AWARENESS_STATE_MAX}`);
       }
-      entries.push({ clientId, clock, stateJson, removed: parseState(stateJson) === null });
+      const state = parseState(stateJson);
+      entries.push({ clientId, clock, stateJson, state, removed: state === null });
     }
   } catch (err) {
     if (err instanceof InvalidAwarenessError) throw err;
@@ -49,15 +52,15 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   return entries;
 }
 
-function parseState(json: string): object | null {
+function parseState(json: string): Record<string, unknown> | null {
   const state: unknown = JSON.parse(json);
   if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
     throw new InvalidAwarenessError('awareness state must be an object or null');
   }
-  return state;
+  return state as Record<string, unknown> | null;
 }
 
-export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+export function encodeAwarenessEntries(entries: readonly Pick<AwarenessEntry, 'clientId' | 'clock' | 'stateJson'>[]): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, entries.length);
   for (const entry of entries) {

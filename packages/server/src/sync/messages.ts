@@ -1,9 +1,42 @@
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
+import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
+import type { RoomMessage } from './role-matrix.js';
 
-/** Encoders for the y-websocket frames the server sends. Each builds one buffer to send to many sockets. */
+/** A client's frame, named as the role matrix names it, with its payload (still to be validated). */
+export type IncomingFrame =
+  | { message: Exclude<RoomMessage, 'awarenessQuery' | 'chat' | 'run'>; payload: Uint8Array }
+  | { message: 'awarenessQuery' };
+
+const SYNC_STEPS = new Map<number, 'syncStep1' | 'syncStep2' | 'update'>([
+  [syncProtocol.messageYjsSyncStep1, 'syncStep1'],
+  [syncProtocol.messageYjsSyncStep2, 'syncStep2'],
+  [syncProtocol.messageYjsUpdate, 'update'],
+]);
+
+/** Reads a y-websocket frame's type and payload; throws on an unknown type or sync step, or a short frame. */
+export function readIncoming(frame: Uint8Array): IncomingFrame {
+  const decoder = decoding.createDecoder(frame);
+  const type = decoding.readVarUint(decoder);
+  switch (type) {
+    case MESSAGE_SYNC: {
+      const step = decoding.readVarUint(decoder);
+      const message = SYNC_STEPS.get(step);
+      if (message === undefined) throw new Error(`unknown sync step ${step}`);
+      return { message, payload: decoding.readVarUint8Array(decoder) };
+    }
+    case MESSAGE_AWARENESS:
+      return { message: 'awareness', payload: decoding.readVarUint8Array(decoder) };
+    case MESSAGE_QUERY_AWARENESS:
+      return { message: 'awarenessQuery' };
+    default:
+      throw new Error(`unknown message type ${type}`);
+  }
+}
+
+// Encoders for the y-websocket frames the server sends. Each builds one buffer to send to many sockets.
 
 export function syncStep1Message(doc: Y.Doc): Uint8Array {
   const encoder = encoding.createEncoder();

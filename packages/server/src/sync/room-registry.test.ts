@@ -10,6 +10,7 @@ import { MemoryRoomStore } from '../storage/memory-store.js';
 import type { RoomWrite, StoredDocument } from '../storage/store.js';
 import type { SyncSocket } from './room.js';
 import { RoomRegistry, type RoomLease } from './room-registry.js';
+import { sessionFor } from './room.testkit.js';
 
 /**
  * The registry's life cycle of rooms against a MemoryRoomStore wrapped with spies: load once,
@@ -250,8 +251,8 @@ describe('RoomRegistry', () => {
       const lease = (await registry.acquire('doomed'))!;
       const a = new FakeSocket();
       const b = new FakeSocket();
-      lease.room.join(a);
-      lease.room.join(b);
+      lease.room.join(a, sessionFor('a'));
+      lease.room.join(b, sessionFor('b'));
 
       registry.evict('doomed');
       await vi.waitFor(() => expect(a.closes).toEqual([CLOSE_CODES.roomNotFound]));
@@ -334,8 +335,8 @@ describe('RoomRegistry', () => {
     const two = (await registry.acquire('two'))!;
     const a = new FakeSocket();
     const b = new FakeSocket();
-    one.room.join(a);
-    two.room.join(b);
+    one.room.join(a, sessionFor('a'));
+    two.room.join(b, sessionFor('b'));
     await registry.close();
     expect(a.closes).toEqual([CLOSE_CODES.goingAway]);
     expect(b.closes).toEqual([CLOSE_CODES.goingAway]);

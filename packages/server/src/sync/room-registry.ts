@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import { CLOSE_CODES, languageSchema, roomNameSchema } from '@pairwise/protocol';
-import type { CompactionScheduler } from '../persistence/compaction-scheduler.js';
+import { OPEN_ACCESS } from '../access/open-access.js';
+import type { AccessEvents, ConnectionSession, SessionResolver } from '../access/session.js';
+import type { CompactionObserver, CompactionScheduler } from '../persistence/compaction-scheduler.js';
 import type { GroupCommitter } from '../persistence/group-commit.js';
 import type { RoomMetaChange, RoomStore } from '../storage/store.js';
+import { AccessReviews, type Admission } from './access-reviews.js';
 import { mergeStateVectors, stateVectorOfUpdates, type StateVector } from './state-vectors.js';
 import { Room, type RoomMeta, type SyncSocket } from './room.js';
+import type { RoomLimits } from './room-limits.js';
 
 export interface RoomRegistryOptions {
   store: RoomStore;
@@ -14,7 +18,14 @@ export interface RoomRegistryOptions {
   /** How long a room with no users stays in memory before it is unloaded. */
   idleUnloadMs: number;
   log: Logger;
+  /** Reviews open connections' roles when access changes; OPEN_ACCESS when omitted. */
+  sessions?: SessionResolver;
+  /** DEFAULT_ROOM_LIMITS where not given. */
+  roomLimits?: Partial<RoomLimits>;
 }
+
+/** A settings change by the server: the indexed settings plus the server-only switch. */
+export type RoomSettingsChange = RoomMetaChange & Pick<RoomMeta, 'aiCompletions'>;
 
 /** A hold on a loaded room; the room stays in memory while any lease is held. */
 export interface RoomLease {
@@ -37,16 +48,66 @@ interface Entry {
 
 /**
  * Owns every room held in memory: loads each once however many connect at the same moment,
- * and unloads it a while after the last lease is released.
+ * and unloads it a while after the last lease is released. Carries access changes to the open
+ * connections of its rooms (AccessEvents) and each compaction's snapshot size to its room.
  */
-export class RoomRegistry {
+export class RoomRegistry implements AccessEvents, CompactionObserver {
   private readonly entries = new Map<string, Entry>();
+  private readonly reviews: AccessReviews;
 
-  constructor(private readonly options: RoomRegistryOptions) {}
+  constructor(private readonly options: RoomRegistryOptions) {
+    this.reviews = new AccessReviews(options.sessions ?? OPEN_ACCESS, this, options.log);
+    options.compaction.observe(this);
+  }
 
   /** The room if it is in memory now; never loads. */
   loaded(roomId: string): Room | undefined {
     return this.entries.get(roomId)?.room ?? undefined;
+  }
+
+  /** Every room in memory now. */
+  *loadedRooms(): Generator<Room> {
+    for (const entry of this.entries.values()) {
+      if (entry.room) yield entry.room;
+    }
+  }
+
+  accessChanged(roomId: string): void {
+    this.reviews.accessChanged(roomId);
+  }
+
+  sessionEnded(sessionId: string): void {
+    this.reviews.sessionEnded(sessionId);
+  }
+
+  /**
+   * Starts admitting a connection to a room: call before resolving its session, so that access
+   * changes made while it resolves and the room loads still reach it. End with `join` or `abandon`.
+   */
+  admit(roomId: string): Admission {
+    return this.reviews.admit(roomId);
+  }
+
+  /** Joins the admitted socket to its leased room; false if the room refused it (full). */
+  join(admission: Admission, lease: RoomLease, socket: SyncSocket, session: ConnectionSession): boolean {
+    if (!lease.room.join(socket, session)) {
+      this.reviews.abandon(admission);
+      return false;
+    }
+    this.reviews.joined(admission, lease.room, socket, session);
+    return true;
+  }
+
+  abandon(admission: Admission): void {
+    this.reviews.abandon(admission);
+  }
+
+  compactionStarted(roomId: string): void {
+    this.loaded(roomId)?.size.compactionStarted();
+  }
+
+  compacted(roomId: string, snapshotBytes: number): void {
+    this.loaded(roomId)?.size.compacted(snapshotBytes);
   }
 
   /** How many leases on a room are held (or waiting for it to load); 0 if it is not in memory. */
@@ -96,17 +157,16 @@ export class RoomRegistry {
    * Change a room's settings as the server (the rooms API): everyone connected sees it, and it is
    * stored in order with the room's edits. False if the room does not exist.
    */
-  async changeSettings(roomId: string, change: RoomMetaChange & { aiCompletions?: boolean }): Promise<boolean> {
+  async changeSettings(roomId: string, change: RoomSettingsChange): Promise<boolean> {
     const lease = await this.acquire(roomId);
     if (!lease) return false;
     try {
       lease.room.changeMeta(change);
       // The committer may have forgotten a room whose queue was just written; the entry still knows.
       const loaded = await this.entries.get(roomId)?.ready;
-      // Only name and language are indexed; the suggestions switch is stored in the room's access.
       const indexed: RoomMetaChange = {
-        ...(change.name !== undefined && { name: change.name }),
-        ...(change.language !== undefined && { language: change.language }),
+        ...(change.name !== undefined ? { name: change.name } : {}),
+        ...(change.language !== undefined ? { language: change.language } : {}),
       };
       if (loaded && Object.keys(indexed).length > 0) this.options.commits.enqueueMeta(roomId, loaded.incarnation, indexed);
       await this.options.commits.flushRoom(roomId);
@@ -162,9 +222,14 @@ export class RoomRegistry {
         onUpdate: (update) => this.options.commits.enqueueUpdate(roomId, incarnation, update),
         onMetaChange: (meta) => this.storeMeta(roomId, incarnation, meta),
         acceptsEdits: () => this.options.commits.accepts(roomId),
+        onIgnoredFrame: (session, message, count) =>
+          this.options.log.debug({ roomId, message, count, role: session.role }, 'ignored a frame the role may not send'),
       },
       (_socket: SyncSocket, err: Error) => this.options.log.warn({ roomId, err: err.message }, 'closing socket after a refused message'),
-      { retired: mergeStateVectors(stored.retiredStateVectors.map((encoded) => Y.decodeStateVector(encoded))) },
+      {
+        retired: mergeStateVectors(stored.retiredStateVectors.map((encoded) => Y.decodeStateVector(encoded))),
+        limits: this.options.roomLimits ?? {},
+      },
     );
     this.options.compaction.noteLogGrowth(roomId, stored.logLength);
     return { room, incarnation };

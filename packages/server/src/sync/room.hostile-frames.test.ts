@@ -19,6 +19,8 @@ import {
   stateOf,
   stored,
   updateFrame,
+  joinAs,
+  sessionFor,
 } from './room.testkit.js';
 
 /** Room: malformed frames close only their sender, and the document stays as it was. */
@@ -96,7 +98,7 @@ describe('Room', () => {
     for (const [name, make] of Object.entries(cases)) {
       it(name, () => {
         const room = newRoom();
-        const [bad, good, other] = joinAll(room, 'bad', 'good', 'other');
+        const [bad, good, other] = [joinAs(room, 'bad'), joinAs(room, 'good', { presence: bob }), joinAs(room, 'other')];
         room.receive(good!, awarenessFrame(awarenessUpdate([[21, 1, { user: bob }]])));
         bad!.take();
         other!.take();
@@ -151,7 +153,7 @@ describe('Room', () => {
           for (let k = 1 + Math.floor(random() * 3); k > 0; k--)
             corrupt[Math.floor(random() * corrupt.length)] = Math.floor(random() * 256);
           const socket = new FakeSocket(`fuzz-${r}-${n}`);
-          room.join(socket);
+          room.join(socket, sessionFor(socket.name));
           const before = stateOf(room);
           const storedBefore = stored.length;
           const context = `seed ${seed} room ${r} #${n}: ${Buffer.from(corrupt).toString('hex')}`;

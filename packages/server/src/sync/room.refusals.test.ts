@@ -15,6 +15,7 @@ import {
   step2Frame,
   stored,
   updateFrame,
+  joinAs,
 } from './room.testkit.js';
 
 /**
@@ -81,8 +82,8 @@ describe('Room refusals', () => {
   it('while storage takes no more edits, readers still sync (an empty step 2) and share presence', () => {
     const room = newRoom({ acceptsEdits: () => false });
     const reader = clientOf(room);
-    const [socket] = joinAll(room, 'reader');
-    room.receive(socket!, step1Frame(reader));
+    const socket = joinAs(room, 'reader', { presence: alice });
+    room.receive(socket, step1Frame(reader));
     room.receive(socket!, step2Frame(reader, Y.encodeStateVector(room.doc)));
     room.receive(socket!, awarenessFrame(awarenessUpdate([[reader.clientID, 1, { user: alice }]])));
     expect(socket!.closes).toEqual([]);

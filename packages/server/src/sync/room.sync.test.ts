@@ -20,6 +20,8 @@ import {
   step2Frame,
   stored,
   updateFrame,
+  joinAs,
+  sessionFor,
 } from './room.testkit.js';
 
 /** Room: what a joining socket is sent, and how document updates are applied, stored and relayed. */
@@ -31,7 +33,7 @@ describe('Room', () => {
     it('sends sync step 1 with the room state vector, and nothing else when nobody is present', () => {
       const room = newRoom();
       const socket = new FakeSocket('a');
-      room.join(socket);
+      expect(room.join(socket, sessionFor('a'))).toBe(true);
       expect(socket.sent).toHaveLength(1);
       expect(parseFrame(socket.sent[0]!)).toEqual({ kind: 'step1', stateVector: Y.encodeStateVector(room.doc) });
       expect(room.connectionCount).toBe(1);
@@ -40,13 +42,13 @@ describe('Room', () => {
 
     it('sends sync step 1 then the awareness of everyone present', () => {
       const room = newRoom();
-      const [a] = joinAll(room, 'a');
-      room.receive(a!, awarenessFrame(awarenessUpdate([[11, 1, { user: alice }]])));
+      const a = joinAs(room, 'a', { presence: alice });
+      room.receive(a, awarenessFrame(awarenessUpdate([[11, 1, { user: alice }]])));
       const late = new FakeSocket('late');
-      room.join(late);
+      room.join(late, sessionFor('late'));
       expect(late.sent).toHaveLength(2);
       expect(parseFrame(late.sent[0]!).kind).toBe('step1');
-      expect(awarenessEntries(late.sent[1]!)).toEqual(new Map([[11, { user: alice }]]));
+      expect(awarenessEntries(late.sent[1]!)).toEqual(new Map([[11, { user: { ...alice, guest: true } }]]));
     });
 
     it('the server itself is not in the presence list', () => {

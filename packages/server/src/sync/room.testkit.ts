@@ -3,8 +3,10 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, vi } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { CODE_TEXT, META_KEYS, META_MAP, MESSAGE_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
+import { CODE_TEXT, META_KEYS, META_MAP, MESSAGE_AWARENESS, MESSAGE_SYNC, type PresenceUser, type RoomRole } from '@pairwise/protocol';
+import type { ConnectionSession, Principal } from '../access/session.js';
 import { encodeAwarenessEntries } from './awareness-update.js';
+import type { RoomMessage } from './role-matrix.js';
 import { Room, type RoomHooks, type RoomMeta, type RoomOptions, type SyncSocket } from './room.js';
 
 /**
@@ -97,9 +99,7 @@ export const awarenessFrame = (update: Uint8Array): Uint8Array =>
   });
 /** An awareness update from [clientId, clock, state] triples, encoded by the room's own encoder. */
 export const awarenessUpdate = (entries: readonly [number, number, unknown][]): Uint8Array =>
-  encodeAwarenessEntries(
-    entries.map(([clientId, clock, state]) => ({ clientId, clock, stateJson: JSON.stringify(state), removed: state === null })),
-  );
+  encodeAwarenessEntries(entries.map(([clientId, clock, state]) => ({ clientId, clock, stateJson: JSON.stringify(state) })));
 
 export const alice = { name: 'Alice', color: '#ff0000' };
 export const bob = { name: 'Bob', color: '#00ff00' };
@@ -143,6 +143,8 @@ const rooms: Room[] = [];
 export const stored: Uint8Array[] = [];
 export const metaChanges: RoomMeta[] = [];
 export const protocolErrors: { socket: SyncSocket; error: Error }[] = [];
+/** Frames the current test's rooms ignored (role matrix), with each connection's running count. */
+export const ignoredFrames: { name: string; message: RoomMessage; count: number }[] = [];
 
 export interface TestRoomOptions extends Partial<RoomOptions> {
   /** What storage holds for the room; INITIAL_UPDATE by default. */
@@ -166,20 +168,44 @@ export function newRoom({
     },
     onMetaChange: (meta) => void metaChanges.push(meta),
     acceptsEdits,
+    onIgnoredFrame: (session, message, count) => void ignoredFrames.push({ name: session.presence.name, message, count }),
   };
   const room = new Room('room-test', storedUpdates, hooks, (socket, error) => void protocolErrors.push({ socket, error }), options);
   rooms.push(room);
   return room;
 }
 
-/** Joins fresh fake sockets and drops what the join sent, so assertions see only what follows. */
+export interface JoinOptions {
+  /** `editor` by default. */
+  role?: RoomRole;
+  /** What the session shows to others; named after the socket by default. */
+  presence?: PresenceUser;
+  /** A guest of its own (`guest:<name>`) by default. */
+  principal?: Principal;
+}
+
+/** A session as the access layer would give it. */
+export function sessionFor(name: string, { role = 'editor', presence, principal }: JoinOptions = {}): ConnectionSession {
+  const who: Principal = principal ?? { kind: 'guest', guestId: name };
+  return {
+    principal: who,
+    presented: { ownerKey: null, linkToken: null },
+    role,
+    presence: { ...(presence ?? { name, color: '#000000' }), guest: who.kind === 'guest' },
+  };
+}
+
+/** Joins a fresh fake socket with a session and drops what the join sent, so assertions see only what follows. */
+export function joinAs(room: Room, name: string, options: JoinOptions = {}): FakeSocket {
+  const socket = new FakeSocket(name);
+  room.join(socket, sessionFor(name, options));
+  socket.take();
+  return socket;
+}
+
+/** Joins fresh fake sockets, each a guest editor of its own. */
 export function joinAll(room: Room, ...names: string[]): FakeSocket[] {
-  return names.map((name) => {
-    const socket = new FakeSocket(name);
-    room.join(socket);
-    socket.take();
-    return socket;
-  });
+  return names.map((name) => joinAs(room, name));
 }
 
 /** The text a fresh document holds after applying what the room stored on top of `base`. */
@@ -207,6 +233,7 @@ export function setUpRoomTests(): void {
     stored.length = 0;
     metaChanges.length = 0;
     protocolErrors.length = 0;
+    ignoredFrames.length = 0;
   });
 
   afterEach(() => {

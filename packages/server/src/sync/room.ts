@@ -1,76 +1,35 @@
-import * as decoding from 'lib0/decoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
+import type * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import {
-  CLOSE_CODES,
-  CODE_TEXT,
-  META_KEYS,
-  META_MAP,
-  MESSAGE_AWARENESS,
-  MESSAGE_QUERY_AWARENESS,
-  MESSAGE_SYNC,
-  presenceUserSchema,
-  type PresenceUser,
-} from '@pairwise/protocol';
+import { CLOSE_CODES, CODE_TEXT, META_KEYS, META_MAP, type PresenceUser, type RoomRole } from '@pairwise/protocol';
+import type { ConnectionSession } from '../access/session.js';
 import { applyStoredUpdates } from '../storage/compaction.js';
-import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awareness-update.js';
 import { carriageReturnItemsAddedIn, mayCarryCarriageReturn, normaliseLineEndings } from './line-endings.js';
-import { awarenessMessage, syncStep1Message, syncStep2Message, syncUpdateMessage } from './messages.js';
-import { DEFAULT_UNRESOLVED_LIMITS, UnresolvedUpdates, type UnresolvedLimits, type WaitingPart } from './unresolved-updates.js';
+import { readIncoming, syncStep1Message, syncStep2Message, syncUpdateMessage } from './messages.js';
+import { PresenceRelay } from './presence-relay.js';
+import { mayEdit, verdictFor, type RoomMessage } from './role-matrix.js';
+import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './room-limits.js';
+import { RoomSize } from './room-size.js';
+import { readServerOnlyMeta, restoreServerOnlyKeys, serverOnlyKeysChanged } from './server-only-meta.js';
+import { DEFAULT_UNRESOLVED_LIMITS, UnresolvedUpdates, type WaitingPart } from './unresolved-updates.js';
 import { carriesNewStructs, overlapsStateVector, type StateVector } from './state-vectors.js';
 import { assertValidUpdate } from './update-guard.js';
+import {
+  RefusedChange,
+  SERVER_ORIGIN,
+  ServerFailure,
+  type ProtocolErrorHandler,
+  type RoomHooks,
+  type RoomMeta,
+  type RoomOptions,
+  type SyncSocket,
+} from './room-contract.js';
 
-/**
- * Anything that can carry y-websocket frames to one client. The room never sees the transport,
- * so tests drive it with plain objects and other transports can be added without touching it.
- */
-export interface SyncSocket {
-  send(message: Uint8Array): void;
-  close(code: number, reason: string): void;
-}
+export { SERVER_ORIGIN, ServerFailure, type ProtocolErrorHandler, type RoomHooks, type RoomMeta, type RoomOptions, type SyncSocket };
 
-export interface RoomMeta {
-  name?: string;
-  language?: string;
-}
-
-export interface RoomHooks {
-  /** Every change the room accepts, in order, for storage. Called synchronously. */
-  onUpdate(update: Uint8Array): void;
-  /** A client changed the room's settings (`meta` map). Not called for `SERVER_ORIGIN` changes. */
-  onMetaChange(meta: RoomMeta): void;
-  /** False while storage cannot keep up (its backlog for this room is full): clients' new edits are refused. */
-  acceptsEdits(): boolean;
-}
-
-/** Transaction origin for changes the server makes itself (e.g. the rooms API). */
-export const SERVER_ORIGIN = Symbol('pairwise-server');
-
-export type ProtocolErrorHandler = (socket: SyncSocket, error: Error) => void;
-
-export interface RoomOptions extends UnresolvedLimits {
-  /** What rooms deleted earlier under this id held: content of theirs never enters this room. */
-  retired: StateVector;
-}
-
-/** A client change the room refuses for a reason the client can act on, with the close code that says it. */
-class RefusedChange extends Error {
-  constructor(
-    readonly closeCode: number,
-    readonly reason: string,
-  ) {
-    super(reason);
-    this.name = 'RefusedChange';
-  }
-}
-
-/** The server failed while handling a client's message (e.g. storage refused a change): not the client's fault. */
-export class ServerFailure extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ServerFailure';
-  }
+/** One connected socket's standing: its session (role reviewed while it is open) and what it sent in vain. */
+interface Connection {
+  readonly session: ConnectionSession;
+  ignoredFrames: number;
 }
 
 /** Transaction meta keys: a hook's failure, and a change whose sender must receive it too. */
@@ -80,12 +39,15 @@ const ECHO_TO_SENDER = Symbol('echo-to-sender');
 /** One room's document, presence and connected sockets: the transport-free sync engine. */
 export class Room {
   readonly doc = new Y.Doc();
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
-  /** Each socket with the awareness client ids it speaks for. */
-  private readonly sockets = new Map<SyncSocket, Set<number>>();
-  private readonly owners = new Map<number, SyncSocket>();
+  /** Counted stored bytes; the registry reports compactions to it. */
+  readonly size: RoomSize;
+  private readonly people: PresenceRelay<SyncSocket>;
+  private readonly sockets = new Map<SyncSocket, Connection>();
   private readonly unresolved: UnresolvedUpdates<SyncSocket>;
   private readonly retired: StateVector;
+  private readonly limits: RoomLimits;
+  /** Server-only meta keys and the values the server holds them to. */
+  private readonly serverOnlyMeta: Map<string, unknown>;
 
   constructor(
     readonly id: string,
@@ -95,15 +57,20 @@ export class Room {
     options: Partial<RoomOptions> = {},
   ) {
     this.retired = options.retired ?? new Map();
+    this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits };
     this.unresolved = new UnresolvedUpdates({ ...DEFAULT_UNRESOLVED_LIMITS, ...options }, (socket) =>
       this.fail(socket, new Error('update depends on changes the client never sent')),
     );
     applyStoredUpdates(this.doc, storedUpdates);
-    // The server is not a participant: it must not show up in anyone's presence list.
-    this.awareness.setLocalState(null);
+    this.size = new RoomSize(this.limits, storedUpdates);
+    this.serverOnlyMeta = readServerOnlyMeta(this.metaMap);
+    this.people = new PresenceRelay(
+      this.doc,
+      { maxIdsPerConnection: this.limits.maxAwarenessIdsPerConnection, graceMs: this.limits.awarenessIdGraceMs },
+      (message, except) => this.broadcast(message, except),
+    );
     this.doc.on('update', this.handleDocUpdate);
-    this.awareness.on('update', this.handleAwarenessUpdate);
-    this.doc.getMap(META_MAP).observe(this.handleMetaChange);
+    this.metaMap.observe(this.handleMetaChange);
     // Text stored before the server kept line endings LF: fix it once, stored like any change.
     this.transactAndReport(SERVER_ORIGIN, () => normaliseLineEndings(this.text));
   }
@@ -116,62 +83,96 @@ export class Room {
     return this.doc.getText(CODE_TEXT);
   }
 
+  get awareness(): awarenessProtocol.Awareness {
+    return this.people.awareness;
+  }
+
+  private get metaMap(): Y.Map<unknown> {
+    return this.doc.getMap<unknown>(META_MAP);
+  }
+
   meta(): RoomMeta {
-    const map = this.doc.getMap<unknown>(META_MAP);
-    const name = map.get(META_KEYS.name);
-    const language = map.get(META_KEYS.language);
+    const name = this.metaMap.get(META_KEYS.name);
+    const language = this.metaMap.get(META_KEYS.language);
+    const aiCompletions = this.metaMap.get(META_KEYS.aiCompletions);
     return {
       ...(typeof name === 'string' ? { name } : {}),
       ...(typeof language === 'string' ? { language } : {}),
+      ...(typeof aiCompletions === 'boolean' ? { aiCompletions } : {}),
     };
   }
 
-  /** People in the room, from the `user` field of each awareness state. */
+  /** People in the room, from the `user` field of each awareness state (set from their sessions). */
   presence(): PresenceUser[] {
-    const users: PresenceUser[] = [];
-    for (const state of this.awareness.getStates().values()) {
-      const user = presenceUserSchema.safeParse((state as { user?: unknown }).user);
-      if (user.success) users.push(user.data);
-    }
-    return users;
+    return this.people.users();
   }
 
-  join(socket: SyncSocket): void {
-    this.sockets.set(socket, new Set());
+  /** Every open connection with its session, e.g. to review roles after access changed. */
+  connections(): [SyncSocket, ConnectionSession][] {
+    return [...this.sockets].map(([socket, { session }]) => [socket, session]);
+  }
+
+  /** Takes a socket in with its session; a full room refuses it (4429) and returns false. */
+  join(socket: SyncSocket, session: ConnectionSession): boolean {
+    if (this.sockets.size >= this.limits.maxConnections) {
+      socket.close(CLOSE_CODES.rateLimited, 'too many connections in this room');
+      return false;
+    }
+    this.sockets.set(socket, { session, ignoredFrames: 0 });
+    this.people.join(socket, session);
     socket.send(syncStep1Message(this.doc));
-    if (this.awareness.getStates().size > 0) socket.send(this.everyoneAwarenessMessage());
+    if (this.awareness.getStates().size > 0) socket.send(this.people.everyoneMessage());
+    return true;
   }
 
   /** Handle one frame. A malformed frame closes that socket only; the room is untouched. */
   receive(socket: SyncSocket, message: Uint8Array): void {
-    if (!this.sockets.has(socket)) return;
+    const connection = this.sockets.get(socket);
+    if (!connection) return;
     try {
-      this.dispatch(socket, message);
+      this.dispatch(socket, connection, message);
     } catch (err) {
       this.fail(socket, err as Error);
     }
   }
 
+  /**
+   * Applies a reviewed role to the connection's next frames. Updates it left waiting for their
+   * dependencies are dropped when it may no longer edit; when it may edit again, it is asked for
+   * what it holds (sync step 1), so edits it made meanwhile come in.
+   */
+  changeRole(socket: SyncSocket, role: RoomRole): void {
+    const connection = this.sockets.get(socket);
+    if (!connection) return;
+    const couldEdit = mayEdit(connection.session.role);
+    connection.session.role = role;
+    if (couldEdit && !mayEdit(role)) this.unresolved.forget(socket);
+    if (!couldEdit && mayEdit(role)) socket.send(syncStep1Message(this.doc));
+  }
+
   /** Forget a socket and remove its users' presence for everyone at once (no ghost cursors). */
   leave(socket: SyncSocket): void {
-    const owned = this.sockets.get(socket);
-    if (!owned) return;
-    this.sockets.delete(socket);
+    if (!this.sockets.delete(socket)) return;
     this.unresolved.forget(socket);
-    if (owned.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...owned], socket);
+    this.people.leave(socket);
+  }
+
+  /** Close one socket with `code` and forget it. */
+  disconnect(socket: SyncSocket, code: number, reason: string): void {
+    if (!this.sockets.has(socket)) return;
+    socket.close(code, reason);
+    this.leave(socket);
   }
 
   /** Close every socket, e.g. when the room is deleted or the server shuts down. */
   closeAll(code: number, reason: string): void {
-    for (const socket of [...this.sockets.keys()]) {
-      socket.close(code, reason);
-      this.leave(socket);
-    }
+    for (const socket of [...this.sockets.keys()]) this.disconnect(socket, code, reason);
   }
 
   /** Apply a change made by the server (not a client), stored and broadcast like any other. */
-  changeMeta(change: RoomMeta & { aiCompletions?: boolean }): void {
-    const map = this.doc.getMap<unknown>(META_MAP);
+  changeMeta(change: RoomMeta): void {
+    const map = this.metaMap;
+    if (change.aiCompletions !== undefined) this.serverOnlyMeta.set(META_KEYS.aiCompletions, change.aiCompletions);
     this.transactAndReport(SERVER_ORIGIN, () => {
       if (change.name !== undefined) map.set(META_KEYS.name, change.name);
       if (change.language !== undefined) map.set(META_KEYS.language, change.language);
@@ -182,42 +183,36 @@ export class Room {
   destroy(): void {
     this.closeAll(CLOSE_CODES.goingAway, 'room closed');
     this.doc.off('update', this.handleDocUpdate);
-    this.awareness.off('update', this.handleAwarenessUpdate);
-    this.awareness.destroy();
+    this.people.destroy();
     this.doc.destroy();
   }
 
-  private dispatch(socket: SyncSocket, message: Uint8Array): void {
-    const decoder = decoding.createDecoder(message);
-    const type = decoding.readVarUint(decoder);
-    switch (type) {
-      case MESSAGE_SYNC:
-        this.receiveSync(socket, decoder);
+  private dispatch(socket: SyncSocket, connection: Connection, frame: Uint8Array): void {
+    const incoming = readIncoming(frame);
+    if (!this.permits(connection, incoming.message)) return;
+    switch (incoming.message) {
+      case 'syncStep1':
+        socket.send(syncStep2Message(this.doc, incoming.payload));
         return;
-      case MESSAGE_AWARENESS:
-        this.receiveAwareness(socket, decoding.readVarUint8Array(decoder));
+      case 'syncStep2':
+      case 'update':
+        this.applyClientUpdate(socket, incoming.payload);
         return;
-      case MESSAGE_QUERY_AWARENESS:
-        socket.send(this.everyoneAwarenessMessage());
+      case 'awareness':
+        this.people.receive(socket, connection.session, incoming.payload);
         return;
-      default:
-        throw new Error(`unknown message type ${type}`);
+      case 'awarenessQuery':
+        socket.send(this.people.everyoneMessage());
+        return;
     }
   }
 
-  private receiveSync(socket: SyncSocket, decoder: decoding.Decoder): void {
-    const step = decoding.readVarUint(decoder);
-    switch (step) {
-      case syncProtocol.messageYjsSyncStep1:
-        socket.send(syncStep2Message(this.doc, decoding.readVarUint8Array(decoder)));
-        return;
-      case syncProtocol.messageYjsSyncStep2:
-      case syncProtocol.messageYjsUpdate:
-        this.applyClientUpdate(socket, decoding.readVarUint8Array(decoder));
-        return;
-      default:
-        throw new Error(`unknown sync step ${step}`);
-    }
+  /** Whether the connection's role may send this message (role matrix); a frame it may not send is dropped and counted. */
+  private permits(connection: Connection, message: RoomMessage): boolean {
+    if (verdictFor(connection.session.role, message) === 'allowed') return true;
+    connection.ignoredFrames++;
+    this.hooks.onIgnoredFrame?.(connection.session, message, connection.ignoredFrames);
+    return false;
   }
 
   /**
@@ -235,6 +230,7 @@ export class Room {
       }
       const retried = this.applyReadyParts(socket);
       this.keepLineEndingsLf(transaction, [update, ...retried]);
+      this.keepServerOnlyMeta(transaction);
     });
     if (this.unresolved.overBudget(socket)) throw new Error('too many bytes of updates waiting for their dependencies');
     this.settleWaitingSockets();
@@ -242,14 +238,17 @@ export class Room {
 
   /**
    * Refuses content of a room deleted earlier under this id (a tab left open on it, reconnecting),
-   * and new edits while storage cannot take them; an update with nothing new (a reader's sync
-   * step 2) always passes, so readers stay connected.
+   * new edits while storage cannot take them, and edits that would make the room too big. Refused
+   * before anything is applied, so a refusal leaves no trace. An update with nothing new (a reader's
+   * sync step 2) always passes, so readers stay connected.
    */
   private assertAcceptable(update: Uint8Array): void {
     if (overlapsStateVector(update, this.retired)) throw new RefusedChange(CLOSE_CODES.roomNotFound, 'room deleted');
     if (!this.hooks.acceptsEdits() && carriesNewStructs(update, this.doc)) {
       throw new RefusedChange(CLOSE_CODES.storageUnavailable, 'storage unavailable');
     }
+    const tooBig = this.size.refusal(update, this.doc, this.text);
+    if (tooBig !== null) throw new RefusedChange(CLOSE_CODES.roomFull, tooBig);
   }
 
   /** Applies the socket's waiting parts whose dependencies arrived, again until none is ready; returns what was applied. */
@@ -280,7 +279,10 @@ export class Room {
     ) {
       for (const socket of ready) {
         try {
-          this.transactAndReport(socket, (transaction) => this.keepLineEndingsLf(transaction, this.applyReadyParts(socket)));
+          this.transactAndReport(socket, (transaction) => {
+            this.keepLineEndingsLf(transaction, this.applyReadyParts(socket));
+            this.keepServerOnlyMeta(transaction);
+          });
         } catch (err) {
           this.fail(socket, err as Error);
         }
@@ -296,12 +298,16 @@ export class Room {
     if (!applied.some(mayCarryCarriageReturn)) return;
     const added = carriageReturnItemsAddedIn(transaction, this.text);
     if (added.size === 0) return;
-    // Applying a client's update marked the transaction remote; left so, Yjs would take the server's
-    // own insert in it for another client using the server's id, and change that id each time.
-    transaction.local = true;
+    takeOver(transaction);
     normaliseLineEndings(this.text, added);
-    // The sender holds the `\r` too: it must receive the fix.
-    transaction.meta.set(ECHO_TO_SENDER, true);
+  }
+
+  /** Undoes, in the same transaction, a client's change to a key only the server writes. */
+  private keepServerOnlyMeta(transaction: Y.Transaction): void {
+    const changed = serverOnlyKeysChanged(transaction, this.metaMap, this.serverOnlyMeta);
+    if (changed.length === 0) return;
+    takeOver(transaction);
+    restoreServerOnlyKeys(this.metaMap, changed, this.serverOnlyMeta);
   }
 
   /**
@@ -329,51 +335,16 @@ export class Room {
     this.leave(socket);
   }
 
-  /** Applies only entries for client ids this socket owns or that nobody owns yet. */
-  private receiveAwareness(socket: SyncSocket, update: Uint8Array): void {
-    const entries = decodeAwarenessUpdate(update);
-    const allowed = entries.filter((e) => {
-      const owner = this.owners.get(e.clientId);
-      return owner === undefined || owner === socket;
-    });
-    if (allowed.length === 0) return;
-    const filtered = allowed.length === entries.length ? update : encodeAwarenessEntries(allowed);
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, socket);
-  }
-
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     // Relayed before storing: should storing fail, every client still holds what this room holds.
     this.broadcast(syncUpdateMessage(update), transaction.meta.has(ECHO_TO_SENDER) ? null : origin);
+    this.size.noteStored(update);
     runHook(transaction, () => this.hooks.onUpdate(update));
-  };
-
-  private readonly handleAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const owned = this.sockets.get(origin as SyncSocket);
-    if (owned) {
-      for (const id of [...added, ...updated]) {
-        owned.add(id);
-        this.owners.set(id, origin as SyncSocket);
-      }
-    }
-    for (const id of removed) {
-      this.sockets.get(this.owners.get(id) as SyncSocket)?.delete(id);
-      this.owners.delete(id);
-    }
-    const changed = [...added, ...updated, ...removed];
-    this.broadcast(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)), origin);
   };
 
   private readonly handleMetaChange = (_event: Y.YMapEvent<unknown>, transaction: Y.Transaction): void => {
     if (transaction.origin !== SERVER_ORIGIN) runHook(transaction, () => this.hooks.onMetaChange(this.meta()));
   };
-
-  private everyoneAwarenessMessage(): Uint8Array {
-    const present = [...this.awareness.getStates().keys()];
-    return awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present));
-  }
 
   /** Encodes once, sends the same buffer to every socket but the one it came from (none when `except` is null). */
   private broadcast(message: Uint8Array, except: unknown): void {
@@ -381,6 +352,16 @@ export class Room {
       if (socket !== except) socket.send(message);
     }
   }
+}
+
+/**
+ * The server writes into a client's transaction (a fix the whole room must see). Applying a client's
+ * update marked it remote; left so, Yjs would take the server's own insert in it for another client
+ * using the server's id, and change that id each time. The sender must receive the fix too.
+ */
+function takeOver(transaction: Y.Transaction): void {
+  transaction.local = true;
+  transaction.meta.set(ECHO_TO_SENDER, true);
 }
 
 /** Runs a hook inside a Yjs listener; its failure is kept on the transaction for transactAndReport. */

@@ -3,14 +3,18 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { CLOSE_CODES, ROOM_ID_PATTERN } from '@pairwise/protocol';
+import type { ConnectionSession, SessionDecision, SessionResolver } from '../access/session.js';
 import { ConnectionRate, type ConnectionRateLimits } from '../limits/connection-rate.js';
 import type { BufferedSink, UnsentBytesBudget } from '../limits/unsent-bytes.js';
+import type { Admission } from '../sync/access-reviews.js';
 import type { SyncSocket } from '../sync/room.js';
 import type { RoomLease, RoomRegistry } from '../sync/room-registry.js';
 import type { UpgradeGuard } from './upgrade-guard.js';
 
 export interface SyncEndpointOptions {
   registry: RoomRegistry;
+  /** Decides who each upgrade is and its role in the room, before the room is loaded. */
+  sessions: SessionResolver;
   /** Frames larger than this close the socket with 1009. */
   maxMessageBytes: number;
   /** A socket with more unsent bytes than this is closed (1013) so it reconnects and resyncs. */
@@ -29,6 +33,8 @@ export interface SyncEndpointOptions {
 const SYNC_PATH_PREFIX = '/ws/';
 /** How long a socket shed for the unsent-bytes budget gets to finish its close handshake before it is cut. */
 const SHED_GRACE_MS = 1_000;
+
+type Refusal = Extract<SessionDecision, { refuse: number }>;
 
 /**
  * The `WS /ws/:roomId` endpoint: the `ws` transport around the transport-free `Room`.
@@ -58,26 +64,7 @@ export class SyncEndpoint {
       this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.invalidRoomId, 'invalid room id'));
       return;
     }
-    // Load the room before completing the handshake, so no frame arrives before there is a room to take it.
-    this.options.registry.acquire(roomId).then(
-      (lease) => {
-        if (!lease) {
-          this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.roomNotFound, 'room not found'));
-        } else {
-          this.accept(
-            request,
-            socket,
-            head,
-            (ws) => this.connect(ws, lease),
-            () => lease.release(),
-          );
-        }
-      },
-      (err: unknown) => {
-        this.options.log.error({ err, roomId }, 'room failed to load');
-        this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.internalError, 'room failed to load'));
-      },
-    );
+    void this.admit(request, socket, head, roomId);
   }
 
   /** Close every socket (1001), terminating those that do not finish the close handshake in time. */
@@ -92,6 +79,53 @@ export class SyncEndpoint {
     clearTimeout(timer);
     for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  /**
+   * Decides who the upgrade is first: a refused one never loads the room (nor keeps it in memory).
+   * Then loads the room before completing the handshake, so no frame arrives before there is a room
+   * to take it. Access changes made meanwhile reach the connection through its admission.
+   */
+  private async admit(request: IncomingMessage, socket: Duplex, head: Buffer, roomId: string): Promise<void> {
+    const { registry } = this.options;
+    const admission = registry.admit(roomId);
+    const outcome = await this.decide(request, roomId);
+    if ('refuse' in outcome) {
+      registry.abandon(admission);
+      this.accept(request, socket, head, (ws) => ws.close(outcome.refuse, closeReason(outcome.reason)));
+      return;
+    }
+    const { session, lease } = outcome;
+    this.accept(
+      request,
+      socket,
+      head,
+      (ws) => this.connect(ws, lease, admission, session),
+      () => {
+        registry.abandon(admission);
+        lease.release();
+      },
+    );
+  }
+
+  /** The upgrade's session and a lease on its room, or the close code that refuses it. Never rejects. */
+  private async decide(request: IncomingMessage, roomId: string): Promise<{ session: ConnectionSession; lease: RoomLease } | Refusal> {
+    const { registry, sessions, log } = this.options;
+    let decision: SessionDecision;
+    try {
+      decision = await sessions.resolve(request, roomId);
+    } catch (err) {
+      log.error({ err, roomId }, 'resolving the session failed');
+      return { refuse: CLOSE_CODES.internalError, reason: 'session check failed' };
+    }
+    if ('refuse' in decision) return decision;
+    try {
+      const lease = await registry.acquire(roomId);
+      return lease ? { session: decision.session, lease } : { refuse: CLOSE_CODES.roomNotFound, reason: 'room not found' };
+    } catch (err) {
+      log.error({ err, roomId }, 'room failed to load');
+      return { refuse: CLOSE_CODES.internalError, reason: 'room failed to load' };
+    }
   }
 
   private accept(
@@ -121,7 +155,7 @@ export class SyncEndpoint {
     });
   }
 
-  private connect(ws: WebSocket, lease: RoomLease): void {
+  private connect(ws: WebSocket, lease: RoomLease, admission: Admission, session: ConnectionSession): void {
     const { room } = lease;
     const rate = new ConnectionRate(this.options.connectionRate, performance.now());
     // True while the room handles this socket's own frame: what it sends back then is a reply.
@@ -152,7 +186,8 @@ export class SyncEndpoint {
         receiving = false;
       }
     });
-    room.join(peer);
+    // A full room closes the socket (4429); its close then releases the lease.
+    this.options.registry.join(admission, lease, peer, session);
   }
 
   private toSyncSocket(ws: WebSocket, onStalled: () => void, onSent: (message: Uint8Array) => void): SyncSocket {
@@ -204,6 +239,13 @@ export class SyncEndpoint {
       ws.ping();
     }
   }
+}
+
+/** WebSocket close reasons are limited to 123 bytes (`ws` throws past it); resolvers' reasons are cut to fit. */
+function closeReason(reason: string): string {
+  let fitted = reason.slice(0, 123);
+  while (Buffer.byteLength(fitted) > 123) fitted = fitted.slice(0, -1);
+  return fitted;
 }
 
 function destroySocket(this: Duplex): void {

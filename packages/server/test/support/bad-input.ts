@@ -70,8 +70,8 @@ const clients: TestClient[] = [];
  * clients here would sync with each other without the server and prove nothing about it.
  * Destroyed after the test.
  */
-export function client(s: TestServer, roomId: string): TestClient {
-  const c = connectClient(s.wsUrl, roomId);
+export function client(s: TestServer, roomId: string, params: Record<string, string> = {}): TestClient {
+  const c = connectClient(s.wsUrl, roomId, { params });
   c.provider.disconnectBc();
   clients.push(c);
   return c;

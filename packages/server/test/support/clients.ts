@@ -13,11 +13,17 @@ export interface TestClient {
 }
 
 /** A stock y-websocket client, exactly as a third-party app would use it. */
-export function connectClient(wsUrl: string, roomId: string, options: { connect?: boolean } = {}): TestClient {
+export function connectClient(
+  wsUrl: string,
+  roomId: string,
+  options: { connect?: boolean; params?: Record<string, string> } = {},
+): TestClient {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(wsUrl, roomId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     connect: options.connect ?? true,
+    // Query parameters of every (re)connect, e.g. `name`/`color` for a guest or a role for a test resolver.
+    params: options.params ?? {},
     // Clients in one process would otherwise sync through a BroadcastChannel and hide server bugs.
     disableBc: true,
     // Keep reconnects quick so tests that drop connections stay fast.

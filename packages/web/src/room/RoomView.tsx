@@ -13,6 +13,7 @@ import { RoomHeader } from './RoomHeader';
 import { usePresence } from './usePresence';
 import { useRoomConnection } from './useRoomConnection';
 import { useRoomMeta } from './useRoomMeta';
+import { useRoomSuggestionsSwitch } from './useRoomSuggestionsSwitch';
 import '../styles/room.css';
 
 // Monaco is most of the bundle: the home page should not pay for it.
@@ -57,6 +58,7 @@ export function RoomView({
     [details.name, details.language],
   );
   const meta = useRoomMeta(connection?.meta, fallback);
+  const [roomSuggestions, setRoomSuggestions] = useRoomSuggestionsSwitch(details.id, meta.aiCompletions);
   const suggestionSettings = useSuggestionSettings();
   const people = usePresence(connection?.awareness);
   const phase = connectionPhase(state);
@@ -94,8 +96,8 @@ export function RoomView({
         suggestions={{
           settings: suggestionSettings,
           onSettingsChange: suggestionSettings.update,
-          roomEnabled: meta.aiCompletions,
-          onRoomEnabledChange: meta.setAiCompletions,
+          roomEnabled: roomSuggestions,
+          onRoomEnabledChange: setRoomSuggestions,
         }}
       />
       <ConnectionBanner phase={phase} unsynced={state.unsynced} />
@@ -113,7 +115,7 @@ export function RoomView({
                   participants={people}
                   onLocalEdit={onLocalEdit}
                   completions={{
-                    active: suggestionSettings.enabled && meta.aiCompletions,
+                    active: suggestionSettings.enabled && roomSuggestions,
                     delayMs: suggestionSettings.delayMs,
                     language: meta.language,
                     roomId: details.id,

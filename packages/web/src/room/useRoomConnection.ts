@@ -72,7 +72,11 @@ export function useRoomConnection(
   useEffect(() => {
     const doc = new Y.Doc();
     // connect: false so no status event fires before the listeners below are attached.
-    const provider = new WebsocketProvider(`${websocketBase(window.location)}/ws`, roomId, doc, { connect: false });
+    const provider = new WebsocketProvider(`${websocketBase(window.location)}/ws`, roomId, doc, {
+      connect: false,
+      // The server shows others the name and colour a guest connects with (`?name=&color=`).
+      params: { name: userRef.current.name, color: userRef.current.color },
+    });
     const awareness = provider.awareness;
     const localPresence = (): PresenceState => ({ user: { ...userRef.current } });
     awareness.setLocalState(localPresence());
@@ -172,7 +176,15 @@ export function useRoomConnection(
 
   useEffect(() => {
     if (!connection) return;
-    const { awareness } = connection;
+    const { awareness, provider } = connection;
+    // The server shows the name and colour the connection opened with: a change needs a new connection.
+    if (provider.params.name !== user.name || provider.params.color !== user.color) {
+      provider.params = { name: user.name, color: user.color };
+      if (provider.wsconnected) {
+        provider.disconnect();
+        provider.connect();
+      }
+    }
     if (awareness.getLocalState() === null) return;
     awareness.setLocalStateField('user', { name: user.name, color: user.color });
   }, [connection, user.name, user.color]);

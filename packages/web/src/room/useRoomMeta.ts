@@ -63,12 +63,5 @@ export function useRoomMeta(meta: Y.Map<unknown> | undefined, fallback: Fallback
     [meta],
   );
 
-  const setAiCompletions = useCallback(
-    (on: boolean) => {
-      if (meta && (meta.get(META_KEYS.aiCompletions) !== false) !== on) meta.set(META_KEYS.aiCompletions, on);
-    },
-    [meta],
-  );
-
-  return { ...value, setLanguage, setName, setAiCompletions };
+  return { ...value, setLanguage, setName };
 }

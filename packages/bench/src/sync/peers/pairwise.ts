@@ -17,8 +17,10 @@ const MiB = 1024 * 1024;
 
 /**
  * Pairwise as `main.ts` runs it (production defaults from config.ts), except `idleUnloadMs`:
- * 1 s instead of 10 s so the join scenario can measure a cold load without a long wait, and the
- * per-address limits: every benchmark client connects from 127.0.0.1.
+ * 1 s instead of 10 s so the join scenario can measure a cold load without a long wait; the
+ * per-address limits: every benchmark client connects from 127.0.0.1; and the connections a room
+ * takes: the fan-out scenario puts a writer and 200 readers in one room (the production default,
+ * MAX_CONNECTIONS_PER_ROOM, is 200).
  * `simulatedCommitDelayMs` slows every SQLite commit inside the storage worker, as a slow disk would.
  */
 export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: string, simulatedCommitDelayMs = 0): Promise<BenchServer> {
@@ -44,6 +46,7 @@ export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: strin
     limits: { ...DEFAULT_LIMITS, connectionsPerAddress: 1_000_000, connectsPerMinute: 1_000_000 },
     allowedOrigins: null,
     trustProxy: false,
+    roomLimits: { maxConnections: 1_000 },
     auth: loadConfig({}, dataDir, dataDir).auth,
   });
   const { port } = await server.listen(0, '127.0.0.1');

@@ -1,0 +1,88 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { presenceUserSchema, type PresenceUser } from '@pairwise/protocol';
+import { principalKey, type ConnectionSession } from '../access/session.js';
+import { AwarenessOwners, type OwnershipLimits } from './awareness-owners.js';
+import { decodeAwarenessUpdate, encodeAwarenessEntries, type AwarenessEntry } from './awareness-update.js';
+import { awarenessMessage } from './messages.js';
+
+/**
+ * A room's presence: the awareness states of its connections, relayed to everyone. A connection
+ * only touches client ids it owns (AwarenessOwners), and the `user` field of every state it sends
+ * is the one its session carries, so nobody can show up under someone else's name.
+ */
+export class PresenceRelay<Connection> {
+  readonly awareness: awarenessProtocol.Awareness;
+  private readonly owners: AwarenessOwners<Connection>;
+
+  constructor(
+    doc: Y.Doc,
+    limits: OwnershipLimits,
+    /** Sends one encoded frame to every connection but `except`. */
+    private readonly broadcast: (message: Uint8Array, except: unknown) => void,
+  ) {
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    this.owners = new AwarenessOwners(limits);
+    // The server is not a participant: it must not show up in anyone's presence list.
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', this.relay);
+  }
+
+  join(connection: Connection, session: ConnectionSession): void {
+    this.owners.connect(connection, principalKey(session.principal));
+  }
+
+  /** Applies the entries for ids the connection owns (or may claim), with `user` taken from its session. */
+  receive(connection: Connection, session: ConnectionSession, update: Uint8Array): void {
+    const entries = decodeAwarenessUpdate(update);
+    const allowed = this.owners.claim(connection, entries);
+    const stamped = entries.filter((entry) => allowed.has(entry.clientId)).map((entry) => withUser(entry, session.presence));
+    if (stamped.length === 0) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(stamped), connection);
+  }
+
+  /** Removes the connection's states for everyone at once (no ghost cursors); its ids stay reserved for a while. */
+  leave(connection: Connection): void {
+    const ids = this.owners.disconnect(connection);
+    const present = ids.filter((id) => this.awareness.getStates().has(id));
+    if (present.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, present, connection);
+    // y-protocols keeps a removed id's last clock; a client reconnecting re-announces that same clock,
+    // which would be ignored until its next change. The id is reserved for its owner meanwhile.
+    for (const id of ids) this.awareness.meta.delete(id);
+  }
+
+  /** Every present state in one frame. */
+  everyoneMessage(): Uint8Array {
+    const present = [...this.awareness.getStates().keys()];
+    return awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present));
+  }
+
+  /** People present, from the `user` field of each state. */
+  users(): PresenceUser[] {
+    const users: PresenceUser[] = [];
+    for (const state of this.awareness.getStates().values()) {
+      const user = presenceUserSchema.safeParse((state as { user?: unknown }).user);
+      if (user.success) users.push(user.data);
+    }
+    return users;
+  }
+
+  destroy(): void {
+    this.awareness.off('update', this.relay);
+    this.awareness.destroy();
+  }
+
+  private readonly relay = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    this.broadcast(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)), origin);
+  };
+}
+
+function withUser(entry: AwarenessEntry, user: ConnectionSession['presence']): AwarenessEntry {
+  if (entry.state === null) return entry;
+  const state = { ...entry.state, user };
+  return { ...entry, state, stateJson: JSON.stringify(state) };
+}

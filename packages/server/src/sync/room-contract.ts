@@ -1,0 +1,64 @@
+import type { ConnectionSession } from '../access/session.js';
+import type { RoomLimits } from './room-limits.js';
+import type { RoomMessage } from './role-matrix.js';
+import type { StateVector } from './state-vectors.js';
+import type { UnresolvedLimits } from './unresolved-updates.js';
+
+/** What a Room needs from around it and what it reports: sockets, hooks, options, and its errors. */
+
+/**
+ * Anything that can carry y-websocket frames to one client. The room never sees the transport,
+ * so tests drive it with plain objects and other transports can be added without touching it.
+ */
+export interface SyncSocket {
+  send(message: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+export interface RoomMeta {
+  name?: string;
+  language?: string;
+  /** The owner's suggestions switch: server-only (clients' changes to it are undone). */
+  aiCompletions?: boolean;
+}
+
+export interface RoomHooks {
+  /** Every change the room accepts, in order, for storage. Called synchronously. */
+  onUpdate(update: Uint8Array): void;
+  /** A client changed the room's settings (`meta` map). Not called for `SERVER_ORIGIN` changes. */
+  onMetaChange(meta: RoomMeta): void;
+  /** False while storage cannot keep up (its backlog for this room is full): clients' new edits are refused. */
+  acceptsEdits(): boolean;
+  /** A frame the sender's role may not send was dropped (role matrix); `count` is that connection's total. */
+  onIgnoredFrame?(session: ConnectionSession, message: RoomMessage, count: number): void;
+}
+
+/** Transaction origin for changes the server makes itself (e.g. the rooms API). */
+export const SERVER_ORIGIN = Symbol('pairwise-server');
+
+export type ProtocolErrorHandler = (socket: SyncSocket, error: Error) => void;
+
+export interface RoomOptions extends UnresolvedLimits {
+  /** What rooms deleted earlier under this id held: content of theirs never enters this room. */
+  retired: StateVector;
+  limits: Partial<RoomLimits>;
+}
+
+/** A client change the room refuses for a reason the client can act on, with the close code that says it. */
+export class RefusedChange extends Error {
+  constructor(
+    readonly closeCode: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'RefusedChange';
+  }
+}
+
+/** The server failed while handling a client's message (e.g. storage refused a change): not the client's fault. */
+export class ServerFailure extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ServerFailure';
+  }
+}
