@@ -14,6 +14,8 @@ export const createRoomBodySchema = z.strictObject({
   id: roomIdSchema.optional(),
   name: roomNameSchema.optional(),
   language: languageSchema.optional(),
+  /** Default `public-edit`. */
+  visibility: visibilitySchema.optional(),
 });
 export type CreateRoomBody = z.infer<typeof createRoomBodySchema>;
 

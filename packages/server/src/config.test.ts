@@ -181,6 +181,52 @@ describe('loadConfig', () => {
       expect(load({}).webDistDir).toBe(WEB);
     });
   });
+  describe('accounts and sessions', () => {
+    it('defaults: a stored secret, 30-day sessions, 1000 rooms per user, 10 sign-ins per account and 100 per address', () => {
+      expect(load({}).auth).toEqual({
+        secret: null,
+        sessionTtlMs: 720 * 3600_000,
+        maxRoomsPerUser: 1000,
+        loginAttemptsPerAccount: 10,
+        loginAttemptsPerIp: 100,
+      });
+    });
+
+    it('reads every variable', () => {
+      const secret = 'x'.repeat(32);
+      expect(
+        load({
+          AUTH_SECRET: secret,
+          SESSION_TTL_HOURS: '2',
+          MAX_ROOMS_PER_USER: '5',
+          LOGIN_ATTEMPTS_PER_ACCOUNT: '3',
+          LOGIN_ATTEMPTS_PER_IP: '7',
+        }).auth,
+      ).toEqual({
+        secret,
+        sessionTtlMs: 2 * 3600_000,
+        maxRoomsPerUser: 5,
+        loginAttemptsPerAccount: 3,
+        loginAttemptsPerIp: 7,
+      });
+    });
+
+    it.each([
+      ['AUTH_SECRET', 'too-short'],
+      ['SESSION_TTL_HOURS', '0'],
+      ['MAX_ROOMS_PER_USER', 'many'],
+      ['LOGIN_ATTEMPTS_PER_ACCOUNT', '0'],
+      ['LOGIN_ATTEMPTS_PER_IP', '-1'],
+    ])('%s=%s is refused naming the variable', (name, value) => {
+      const error = configError({ [name]: value });
+      expect(error.message).toContain(name);
+      expect(error.message).not.toContain('\n');
+    });
+
+    it('never echoes a refused AUTH_SECRET', () => {
+      expect(configError({ AUTH_SECRET: 'hunter2-hunter2' }).message).not.toContain('hunter2');
+    });
+  });
 
   describe('room limits', () => {
     it('default to 200 connections, 4 awareness ids each, 1,000,000 characters and 16 MiB', () => {

@@ -24,9 +24,24 @@ export interface Config extends HardeningConfig {
   maxBufferedBytes: number;
   pingIntervalMs: number;
   completion: CompletionConfig;
+  auth: AuthConfig;
   /** Per-room limits from the environment; the awareness id grace period keeps its default. */
   roomLimits: Omit<RoomLimits, 'awarenessIdGraceMs'>;
 }
+
+/** Accounts, sign-in sessions and the limits around them. */
+export interface AuthConfig {
+  /** Signs session tokens and guest cookies; null: a random one kept in the store, shared by every instance. */
+  secret: string | null;
+  sessionTtlMs: number;
+  maxRoomsPerUser: number;
+  /** Sign-in attempts allowed per account, and per client address, in each LOGIN_WINDOW_MS. */
+  loginAttemptsPerAccount: number;
+  loginAttemptsPerIp: number;
+}
+
+/** The window the sign-in attempt limits refill over. */
+export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 /** `local` never sends code anywhere; `openai` sends it to the configured endpoint. */
 export type CompletionConfig =
@@ -35,7 +50,6 @@ export type CompletionConfig =
 
 const MiB = 1024 * 1024;
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
 const coreEnvSchema = z.object({
   PORT: int(0, 65_535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -60,6 +74,11 @@ const coreEnvSchema = z.object({
   COMPLETION_MODEL: z.string().min(1).optional(),
   COMPLETION_TIMEOUT_MS: int(50, 60_000).default(3_000),
   AUTOCOMPLETE_RATE_LIMIT: int(1, 100_000).default(300),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_TTL_HOURS: int(1, 24 * 366).default(720),
+  MAX_ROOMS_PER_USER: int(1, 1_000_000).default(1000),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: int(1, 10_000).default(10),
+  LOGIN_ATTEMPTS_PER_IP: int(1, 100_000).default(100),
   MAX_CONNECTIONS_PER_ROOM: int(1, 100_000).default(200),
   MAX_AWARENESS_IDS_PER_CONNECTION: int(1, 1_000).default(4),
   MAX_ROOM_TEXT_LENGTH: int(1_000, 1_000_000_000).default(1_000_000),
@@ -106,6 +125,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     pingIntervalMs: e.PING_INTERVAL_MS,
     completion: completionConfig(e),
+    auth: {
+      secret: e.AUTH_SECRET ?? null,
+      sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+      maxRoomsPerUser: e.MAX_ROOMS_PER_USER,
+      loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
+      loginAttemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
+    },
     roomLimits: {
       maxConnections: e.MAX_CONNECTIONS_PER_ROOM,
       maxAwarenessIdsPerConnection: e.MAX_AWARENESS_IDS_PER_CONNECTION,

@@ -1,4 +1,5 @@
 export * from './storage/index.js';
 export * from './completion/index.js';
 export * from './server.js';
+export { loadConfig, type AuthConfig } from './config.js';
 export { DEFAULT_LIMITS, type AbuseLimits } from './limits/config.js';

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { LocalCompletionProvider, OpenAiCompletionProvider, type CompletionProvider } from './completion/index.js';
 import { ConfigError, loadConfig, type CompletionConfig, type Config } from './config.js';
+import { createLogger } from './logging.js';
 import { createPairwiseServer } from './server.js';
 import { PostgresRoomStore } from './storage/postgres-store.js';
 import { SqliteWorkerStore } from './storage/sqlite-worker-store.js';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     process.stderr.write(`pairwise: ${err.message}\n`);
     process.exit(1);
   }
-  const log = pino({ level: config.logLevel });
+  const log = createLogger(config.logLevel);
   const store = await openStore(config, log);
   const server = await createPairwiseServer({
     ...config,

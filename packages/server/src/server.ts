@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { OPEN_ACCESS } from './access/open-access.js';
+import { createAccessLayer } from './access/access-layer.js';
 import type { SessionResolver } from './access/session.js';
+import { RoomSharing } from './access/sharing.js';
 import type { CompletionProvider } from './completion/provider.js';
+import type { AuthConfig } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { trustFunction } from './limits/client-address.js';
 import type { HardeningConfig } from './limits/config.js';
@@ -36,7 +38,8 @@ export interface PairwiseServerOptions extends HardeningConfig {
   httpDrainMs?: number;
   /** Autocomplete requests allowed per client IP per minute. */
   autocompleteRequestsPerMinute: number;
-  /** Who each WebSocket connection is and its role; OPEN_ACCESS (everyone a guest editor) when omitted. */
+  auth: AuthConfig;
+  /** Who each WebSocket connection is and its role; by default the accounts, room roles and share links of `auth`. */
   sessions?: SessionResolver;
   /** DEFAULT_ROOM_LIMITS where not given. */
   roomLimits?: Partial<RoomLimits>;
@@ -45,6 +48,8 @@ export interface PairwiseServerOptions extends HardeningConfig {
 export interface PairwiseServer {
   readonly registry: RoomRegistry;
   readonly commits: GroupCommitter;
+  /** Who a WebSocket upgrade is and its role in the room. */
+  readonly sessions: SessionResolver;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stop accepting, close every socket, unload rooms and store every accepted update. */
   close(): Promise<void>;
@@ -55,6 +60,7 @@ const HTTP_DRAIN_MS = 2_000;
 /** Wires the sync engine, storage pipeline and HTTP app into one server on one port. */
 export async function createPairwiseServer(options: PairwiseServerOptions): Promise<PairwiseServer> {
   const { store, log } = options;
+  const layer = await createAccessLayer(store, options.auth);
   const compaction = new CompactionScheduler(store, options.compactionThreshold, log);
   const commits = new GroupCommitter({
     store,
@@ -67,7 +73,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       for (const [roomId, n] of counts) compaction.noteLogGrowth(roomId, n);
     },
   });
-  const sessions = options.sessions ?? OPEN_ACCESS;
+  const sessions = options.sessions ?? layer.sessions;
   const registry = new RoomRegistry({
     store,
     commits,
@@ -96,13 +102,26 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     unsentBytes: new UnsentBytesBudget(limits.maxTotalBufferedBytes),
     log,
   });
+  // The registry holds the open connections, so it carries out access changes on them.
+  const events = registry;
   const app = await buildHttpApp({
-    rooms: new RoomService(store, registry),
+    rooms: new RoomService({ store, registry, events, maxRoomsPerUser: options.auth.maxRoomsPerUser }),
+    sharing: new RoomSharing({ store, events }),
+    access: layer.access,
+    auth: {
+      accounts: layer.accounts,
+      guests: layer.guests,
+      allowedOrigins: options.allowedOrigins,
+      attemptsPerAccount: layer.attemptsPerAccount,
+      attemptsPerIp: layer.attemptsPerIp,
+      events,
+    },
     store,
     commits,
     autocomplete: {
       provider: options.completionProvider,
       registry,
+      access: layer.access,
       requestsPerMinute: options.autocompleteRequestsPerMinute,
     },
     webDistDir: options.webDistDir,
@@ -122,6 +141,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
   return {
     registry,
     commits,
+    sessions,
     async listen(port, host) {
       await app.listen({ port, host });
       return app.server.address() as AddressInfo;

@@ -72,7 +72,7 @@ describe('POST /api/autocomplete', () => {
     const setSwitch = (aiCompletions: boolean) =>
       fetch(`${server.url}/api/rooms/${roomId}`, {
         method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...server.asOwner(roomId) },
         body: JSON.stringify({ aiCompletions }),
       });
     expect((await setSwitch(false)).status).toBe(200);

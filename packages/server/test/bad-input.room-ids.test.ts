@@ -33,7 +33,7 @@ await describeBadInput('bad input: room ids', ({ server }) => {
         const raw = rawClient(`${s.wsUrl}/${roomId}`);
         await raw.opened;
 
-        const deleted = await api(s, 'DELETE', `/api/rooms/${roomId}`);
+        const deleted = await api(s, 'DELETE', `/api/rooms/${roomId}`, undefined, s.asOwner(roomId));
         expect(deleted.status).toBe(204);
 
         expect((await closeOf(raw, 'connected raw client')).code).toBe(CLOSE_CODES.roomNotFound);

@@ -150,7 +150,7 @@ describe('access changes on open sockets', () => {
     const editor = stockClient(roomId);
     const watcher = stockClient(roomId);
     await Promise.all([editor.synced(), watcher.synced()]);
-    expect((await api(s, 'PATCH', `/api/rooms/${roomId}`, { aiCompletions: false })).status).toBe(200);
+    expect((await api(s, 'PATCH', `/api/rooms/${roomId}`, { aiCompletions: false }, s.asOwner(roomId))).status).toBe(200);
     await waitFor(() => watcher.doc.getMap('meta').get('aiCompletions') === false, 'the switch reaches the clients');
 
     editor.doc.getMap('meta').set('aiCompletions', true);

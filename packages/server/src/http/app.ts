@@ -3,17 +3,25 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
+import type { RoomAccessControl } from '../access/room-access.js';
+import type { RoomSharing } from '../access/sharing.js';
 import type { GroupCommitter } from '../persistence/group-commit.js';
 import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../storage/store.js';
+import { registerAuthHooks, type HttpAuthOptions } from './auth-hooks.js';
+import { registerAuthRoutes, type AuthRoutesOptions } from './auth-routes.js';
 import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './autocomplete-route.js';
 import { inlineScriptHashes } from './csp.js';
 import { apiError, handleError } from './errors.js';
 import { registerHardening, type HttpHardeningOptions } from './hardening.js';
 import { registerRoomRoutes } from './rooms-routes.js';
+import { registerSharingRoutes } from './sharing-routes.js';
 
 export interface HttpAppOptions {
   rooms: RoomService;
+  sharing: RoomSharing;
+  access: RoomAccessControl;
+  auth: HttpAuthOptions & AuthRoutesOptions;
   store: RoomStore;
   /** Its failing writes make the server unhealthy even while the store answers pings. */
   commits: Pick<GroupCommitter, 'failing'>;
@@ -60,7 +68,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       return reply.status(503).send({ status: 'unavailable', reason: `store: ${(err as Error).message}` });
     }
   });
-  registerRoomRoutes(app, options.rooms);
+  await registerAuthHooks(app, options.auth);
+  registerAuthRoutes(app, options.auth);
+  registerRoomRoutes(app, options.rooms, options.access);
+  registerSharingRoutes(app, options.sharing, options.access);
   registerAutocompleteRoute(app, options.autocomplete);
 
   // Files are looked up per request (wildcard), so a rebuild of the web app is served without a restart.

@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { autocompleteBodySchema, AUTOCOMPLETE_CODE_MAX, META_KEYS, META_MAP } from '@pairwise/protocol';
+import type { RoomAccessControl } from '../access/room-access.js';
 import type { CompletionProvider } from '../completion/provider.js';
 import type { RoomRegistry } from '../sync/room-registry.js';
 import { HttpError, parseInput } from './errors.js';
+import { requireRole } from './room-guard.js';
 
 export interface AutocompleteRouteOptions {
   provider: CompletionProvider;
   registry: RoomRegistry;
+  access: RoomAccessControl;
   /** Requests allowed per client (IP address) per minute. */
   requestsPerMinute: number;
 }
@@ -22,7 +25,11 @@ export function registerAutocompleteRoute(app: FastifyInstance, options: Autocom
     { bodyLimit: BODY_LIMIT, config: { rateLimit: { max: options.requestsPerMinute, timeWindow: 60_000 } } },
     async (request, reply) => {
       const body = parseInput(autocompleteBodySchema, request.body, 'autocomplete request');
-      if (body.roomId !== undefined) await assertCompletionsAllowed(options.registry, body.roomId);
+      if (body.roomId !== undefined) {
+        // Suggestions are for people who may type in the room; outsiders of a private room get its 404.
+        await requireRole(options.access, request, body.roomId, 'editor');
+        await assertCompletionsAllowed(options.registry, body.roomId);
+      }
 
       // The client moving on (a newer keystroke) closes this request: stop the model call too.
       const cancel = new AbortController();

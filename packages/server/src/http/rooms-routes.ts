@@ -1,17 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import { createRoomBodySchema, listRoomsQuerySchema, roomIdSchema, updateRoomBodySchema } from '@pairwise/protocol';
-import { InvalidCursorError, type RoomService } from '../rooms/room-service.js';
+import { createRoomBodySchema, listRoomsQuerySchema, updateRoomBodySchema } from '@pairwise/protocol';
+import type { RoomAccessControl } from '../access/room-access.js';
+import { InvalidCursorError, type RoomService, TooManyRoomsError } from '../rooms/room-service.js';
 import { RoomExistsError } from '../storage/store.js';
+import { requestPrincipal } from './auth-hooks.js';
 import { HttpError, parseInput } from './errors.js';
+import { requireRole, roomIdParam, roomNotFound } from './room-guard.js';
 
-/** `/api/rooms`: create, list, read, rename or re-language, delete. */
-export function registerRoomRoutes(app: FastifyInstance, rooms: RoomService): void {
+/**
+ * `/api/rooms`: create, list the caller's rooms, read (any role), change settings and delete
+ * (owner). Rooms the caller has no role in answer 404 like rooms that do not exist.
+ */
+export function registerRoomRoutes(app: FastifyInstance, rooms: RoomService, access: RoomAccessControl): void {
   app.post('/api/rooms', async (request, reply) => {
     const body = parseInput(createRoomBodySchema, request.body === undefined ? {} : request.body, 'room');
     try {
-      return await reply.status(201).send(await rooms.create(body));
+      return await reply.status(201).send(await rooms.create(body, requestPrincipal(request)));
     } catch (err) {
       if (err instanceof RoomExistsError) throw new HttpError(409, 'room_exists', `room ${body.id} already exists`);
+      if (err instanceof TooManyRoomsError) throw new HttpError(429, 'too_many_rooms', err.message);
       throw err;
     }
   });
@@ -19,7 +26,7 @@ export function registerRoomRoutes(app: FastifyInstance, rooms: RoomService): vo
   app.get('/api/rooms', async (request) => {
     const query = parseInput(listRoomsQuerySchema, request.query, 'query');
     try {
-      return await rooms.list(query.limit, query.cursor);
+      return await rooms.list(requestPrincipal(request), query.limit, query.cursor);
     } catch (err) {
       if (err instanceof InvalidCursorError) throw new HttpError(400, 'invalid_request', err.message);
       throw err;
@@ -28,26 +35,21 @@ export function registerRoomRoutes(app: FastifyInstance, rooms: RoomService): vo
 
   app.get<{ Params: { id: string } }>('/api/rooms/:id', async (request) => {
     const id = roomIdParam(request.params.id);
-    return (await rooms.get(id)) ?? notFound(id);
+    const standing = await requireRole(access, request, id, 'viewer');
+    return (await rooms.get(id, standing)) ?? roomNotFound(id);
   });
 
   app.patch<{ Params: { id: string } }>('/api/rooms/:id', async (request) => {
     const id = roomIdParam(request.params.id);
     const change = parseInput(updateRoomBodySchema, request.body === undefined ? {} : request.body, 'room change');
-    return (await rooms.update(id, change)) ?? notFound(id);
+    const standing = await requireRole(access, request, id, 'owner');
+    return (await rooms.update(id, change, standing)) ?? roomNotFound(id);
   });
 
   app.delete<{ Params: { id: string } }>('/api/rooms/:id', async (request, reply) => {
     const id = roomIdParam(request.params.id);
-    if (!(await rooms.delete(id))) notFound(id);
+    await requireRole(access, request, id, 'owner');
+    if (!(await rooms.delete(id))) roomNotFound(id);
     return reply.status(204).send();
   });
-}
-
-function roomIdParam(value: string): string {
-  return parseInput(roomIdSchema, value, 'room id');
-}
-
-function notFound(id: string): never {
-  throw new HttpError(404, 'room_not_found', `room ${id} does not exist`);
 }

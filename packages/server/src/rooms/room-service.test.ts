@@ -1,12 +1,25 @@
+import { createHash } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CODE_TEXT, LANGUAGE_IDS, META_KEYS, META_MAP, ROOM_ID_PATTERN, type LanguageId } from '@pairwise/protocol';
+import { NO_ACCESS_EVENTS } from '../access/no-access-events.js';
+import type { RoomMember } from '../access/room-access.js';
+import type { Principal } from '../access/session.js';
+import { DEFAULT_ROOM_ACCESS } from '../storage/access.js';
 import { CompactionScheduler } from '../persistence/compaction-scheduler.js';
 import { GroupCommitter } from '../persistence/group-commit.js';
 import { MemoryRoomStore } from '../storage/memory-store.js';
 import { RoomRegistry } from '../sync/room-registry.js';
-import { InvalidCursorError, RoomService, decodeCursor, encodeCursor, initialDocument, newRoomId } from './room-service.js';
+import {
+  InvalidCursorError,
+  RoomService,
+  TooManyRoomsError,
+  decodeCursor,
+  encodeCursor,
+  initialDocument,
+  newRoomId,
+} from './room-service.js';
 import { starterSnippet } from './starter-snippets.js';
 
 /** Room ids, list cursors and the first stored update of a room. */
@@ -117,7 +130,7 @@ describe('initialDocument', () => {
       cleanup = [];
     });
 
-    function service(): { store: MemoryRoomStore; registry: RoomRegistry; rooms: RoomService } {
+    function service(): { store: MemoryRoomStore; registry: RoomRegistry; rooms: RoomService; accessChanges: string[] } {
       const store = new MemoryRoomStore();
       const commits = new GroupCommitter({
         store,
@@ -134,12 +147,19 @@ describe('initialDocument', () => {
         await commits.close();
         await store.close();
       });
-      return { store, registry, rooms: new RoomService(store, registry, () => 1_700_000_000_000) };
+      const accessChanges: string[] = [];
+      const events = { ...NO_ACCESS_EVENTS, accessChanged: (roomId: string) => void accessChanges.push(roomId) };
+      const rooms = new RoomService({ store, registry, events, maxRoomsPerUser: 2, now: () => 1_700_000_000_000 });
+      return { store, registry, rooms, accessChanges };
     }
+
+    const guest: Principal = { kind: 'guest', guestId: 'g1' };
+    const ada: Principal = { kind: 'user', userId: 'u-ada', username: 'ada', sessionId: 's1' };
+    const owner: RoomMember = { access: DEFAULT_ROOM_ACCESS, role: 'owner' };
 
     it('create() stores exactly one seeded update; loading and reloading the room shows the snippet once', async () => {
       const { store, registry, rooms } = service();
-      const created = await rooms.create({ name: 'Seeded', language: 'javascript' });
+      const created = await rooms.create({ name: 'Seeded', language: 'javascript' }, guest);
       expect(created).toMatchObject({ name: 'Seeded', language: 'javascript' });
       expect(ROOM_ID_PATTERN.test(created.id)).toBe(true);
 
@@ -147,21 +167,81 @@ describe('initialDocument', () => {
       expect(stored!.updates).toHaveLength(1);
 
       const snippet = starterSnippet('javascript');
-      expect((await rooms.get(created.id))?.code).toBe(snippet);
+      expect((await rooms.get(created.id, owner))?.code).toBe(snippet);
       // Unload, then load again: nothing seeds a second time.
       await new Promise((r) => setTimeout(r, 50));
       expect(registry.loaded(created.id)).toBeUndefined();
-      expect((await rooms.get(created.id))?.code).toBe(snippet);
+      expect((await rooms.get(created.id, owner))?.code).toBe(snippet);
       expect((await store.loadDocument(created.id))!.updates).toHaveLength(1);
     });
 
     it('create() without a body uses defaults; a caller-chosen id is kept', async () => {
       const { rooms } = service();
-      const plain = await rooms.create({});
-      expect(plain).toMatchObject({ name: 'Untitled room', language: 'python' });
-      expect((await rooms.get(plain.id))?.code).toBe(starterSnippet('python'));
-      const chosen = await rooms.create({ id: 'my-own-id' });
+      const plain = await rooms.create({}, guest);
+      expect(plain).toMatchObject({
+        name: 'Untitled room',
+        language: 'python',
+        visibility: 'public-edit',
+        aiCompletions: true,
+        role: 'owner',
+      });
+      expect((await rooms.get(plain.id, owner))?.code).toBe(starterSnippet('python'));
+      const chosen = await rooms.create({ id: 'my-own-id' }, guest);
       expect(chosen.id).toBe('my-own-id');
+    });
+
+    it('create() by a guest hands out an owner key once and stores only its SHA-256', async () => {
+      const { store, rooms } = service();
+      const created = await rooms.create({ visibility: 'private' }, guest);
+      expect(created.ownerKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(await store.getAccess(created.id)).toEqual({
+        visibility: 'private',
+        ownerUserId: null,
+        ownerKeyHash: createHash('sha256').update(created.ownerKey!).digest('hex'),
+        aiCompletions: true,
+      });
+    });
+
+    it('create() by a signed-in user makes them the owner, up to maxRoomsPerUser', async () => {
+      const { store, rooms } = service();
+      const first = await rooms.create({}, ada);
+      expect(first.ownerKey).toBeUndefined();
+      expect((await store.getAccess(first.id))?.ownerUserId).toBe('u-ada');
+      await rooms.create({}, ada);
+      await expect(rooms.create({}, ada)).rejects.toBeInstanceOf(TooManyRoomsError);
+      // Guests have no account to count against; their rooms are bounded per address (rate limits).
+      await rooms.create({}, guest);
+    });
+
+    it('update() stores the suggestions switch in the access and writes it into the live document', async () => {
+      const { store, registry, rooms, accessChanges } = service();
+      const { id } = await rooms.create({}, ada);
+      const updated = await rooms.update(id, { aiCompletions: false }, owner);
+      expect(updated).toMatchObject({ aiCompletions: false, role: 'owner' });
+      expect((await store.getAccess(id))?.aiCompletions).toBe(false);
+      expect(await registry.withRoom(id, (room) => room.doc.getMap(META_MAP).get(META_KEYS.aiCompletions))).toBe(false);
+      expect((await rooms.get(id, owner))?.aiCompletions).toBe(false);
+      expect(accessChanges).toEqual([]); // the switch changes nobody's role
+    });
+
+    it('update() of the visibility is announced so open connections are reviewed', async () => {
+      const { store, rooms, accessChanges } = service();
+      const { id } = await rooms.create({}, ada);
+      expect(await rooms.update(id, { visibility: 'public-view', name: 'Renamed' }, owner)).toMatchObject({
+        visibility: 'public-view',
+        name: 'Renamed',
+      });
+      expect((await store.getAccess(id))?.visibility).toBe('public-view');
+      expect(accessChanges).toEqual([id]);
+    });
+
+    it('list() shows a user their own rooms with their role, and a guest nothing', async () => {
+      const { rooms } = service();
+      const mine = await rooms.create({ name: 'Mine' }, ada);
+      await rooms.create({ name: 'Not mine' }, guest);
+      const listed = await rooms.list(ada, 10, undefined);
+      expect(listed.rooms.map((r) => [r.id, r.role])).toEqual([[mine.id, 'owner']]);
+      expect(await rooms.list(guest, 10, undefined)).toEqual({ rooms: [], nextCursor: null });
     });
   });
 });

@@ -5,13 +5,21 @@ import {
   DEFAULT_LANGUAGE,
   META_KEYS,
   META_MAP,
+  type CreatedRoom,
   type CreateRoomBody,
   type LanguageId,
   type RoomDetails,
   type RoomList,
+  type RoomListItem,
+  type RoomRole,
   type RoomSummary,
   type UpdateRoomBody,
 } from '@pairwise/protocol';
+import { roleFrom } from '../access/policy.js';
+import type { RoomMember } from '../access/room-access.js';
+import { hashSecret, newSecretToken } from '../access/secret-tokens.js';
+import type { AccessEvents, Principal } from '../access/session.js';
+import { type AccessStore, DEFAULT_ROOM_ACCESS, type RoomAccess, type RoomAccessInit } from '../storage/access.js';
 import type { RoomCursor, RoomRecord, RoomStore } from '../storage/store.js';
 import type { RoomRegistry } from '../sync/room-registry.js';
 import { mergeStateVectors, stateVectorOfUpdates } from '../sync/state-vectors.js';
@@ -24,16 +32,43 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** The signed-in user already owns as many rooms as one user may. */
+export class TooManyRoomsError extends Error {
+  constructor(readonly limit: number) {
+    super(`you own ${limit} rooms, the most one user may; delete one first`);
+    this.name = 'TooManyRoomsError';
+  }
+}
+
+export interface RoomServiceOptions {
+  store: RoomStore & AccessStore;
+  registry: RoomRegistry;
+  /** Told when visibility changes, so open connections are reviewed. */
+  events: AccessEvents;
+  maxRoomsPerUser: number;
+  now?: () => number;
+}
+
 /** The rooms API's logic: the index in the store plus the live documents in the registry. */
 export class RoomService {
-  constructor(
-    private readonly store: RoomStore,
-    private readonly registry: RoomRegistry,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly store: RoomStore & AccessStore;
+  private readonly registry: RoomRegistry;
+  private readonly now: () => number;
 
-  /** Throws RoomExistsError if the caller's id is taken. */
-  async create(body: CreateRoomBody): Promise<RoomSummary> {
+  constructor(private readonly options: RoomServiceOptions) {
+    this.store = options.store;
+    this.registry = options.registry;
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  /**
+   * A signed-in creator owns the room; a guest creator gets an owner key, returned only here.
+   * Throws RoomExistsError if the caller's id is taken, TooManyRoomsError past the per-user limit.
+   */
+  async create(body: CreateRoomBody, creator: Principal): Promise<CreatedRoom> {
+    if (creator.kind === 'user' && (await this.store.countRoomsOwnedBy(creator.userId)) >= this.options.maxRoomsPerUser) {
+      throw new TooManyRoomsError(this.options.maxRoomsPerUser);
+    }
     const language = body.language ?? DEFAULT_LANGUAGE;
     const createdAt = this.now();
     const record: RoomRecord = {
@@ -43,35 +78,70 @@ export class RoomService {
       createdAt,
       updatedAt: createdAt,
     };
-    await this.store.createRoom(record, initialDocument(record.name, language));
-    return toSummary(record);
+    const ownerKey = creator.kind === 'guest' ? newSecretToken() : null;
+    const access: RoomAccessInit = {
+      visibility: body.visibility ?? DEFAULT_ROOM_ACCESS.visibility,
+      ownerUserId: creator.kind === 'user' ? creator.userId : null,
+      ownerKeyHash: ownerKey === null ? null : hashSecret(ownerKey),
+    };
+    await this.store.createRoom(record, initialDocument(record.name, language), access);
+    const summary = toSummary(record, { ...DEFAULT_ROOM_ACCESS, ...access }, 'owner');
+    return ownerKey === null ? summary : { ...summary, ownerKey };
   }
 
-  async list(limit: number, cursor: string | undefined): Promise<RoomList> {
-    const page = await this.store.listRooms(limit, cursor === undefined ? null : decodeCursor(cursor));
+  /** Rooms the caller owns or is a member of; a guest is neither anywhere, so gets none. */
+  async list(caller: Principal, limit: number, cursor: string | undefined): Promise<RoomList> {
+    const after = cursor === undefined ? null : decodeCursor(cursor);
+    if (caller.kind === 'guest') return { rooms: [], nextCursor: null };
+    const page = await this.store.listRoomsOf(caller.userId, limit, after);
+    const rooms = await Promise.all(page.rooms.map((record) => this.listItem(record, caller.userId)));
     return {
-      rooms: page.rooms.map((r) => ({ ...toSummary(r), activeUsers: this.registry.loaded(r.id)?.presence().length ?? 0 })),
+      rooms: rooms.filter((room) => room !== null),
       nextCursor: page.next ? encodeCursor(page.next) : null,
     };
   }
 
-  async get(id: string): Promise<RoomDetails | null> {
+  /** `standing` is the caller's, with a role. Null if the room is gone. */
+  async get(id: string, standing: RoomMember): Promise<RoomDetails | null> {
     const record = await this.store.getRoom(id);
     if (!record) return null;
-    const live = await this.registry.withRoom(id, (room) => ({ code: room.text.toString(), activeUsers: room.presence() }));
-    return live && { ...toSummary(record), ...live };
+    const live = await this.registry.withRoom(id, (room) => ({
+      code: room.text.toString(),
+      activeUsers: room.presence(),
+      // What connected clients see. Rooms from before accounts keep the value their document has.
+      aiCompletions: room.doc.getMap<unknown>(META_MAP).get(META_KEYS.aiCompletions) !== false,
+    }));
+    return live && { ...toSummary(record, standing.access, standing.role), ...live };
   }
 
   /**
-   * Changes go through the document, so connected users see them, and are stored with the room's
-   * edits, in order, before this answers.
+   * Settings go through the document, so connected users see them, and are stored with the room's
+   * edits, in order, before this answers; visibility and the suggestions switch are also stored
+   * in the room's access. Null if the room is gone.
    */
-  async update(id: string, change: UpdateRoomBody): Promise<RoomSummary | null> {
-    if (!(await this.registry.changeSettings(id, change))) return null;
-    const record = await this.store.getRoom(id);
-    return record && toSummary(record);
+  async update(id: string, change: UpdateRoomBody, standing: RoomMember): Promise<RoomSummary | null> {
+    const { name, language, visibility, aiCompletions } = change;
+    if ((visibility !== undefined || aiCompletions !== undefined) && !(await this.store.updateAccess(id, { visibility, aiCompletions })))
+      return null;
+    if (visibility !== undefined) this.options.events.accessChanged(id);
+    if (
+      (name !== undefined || language !== undefined || aiCompletions !== undefined) &&
+      !(await this.registry.changeSettings(id, { name, language, aiCompletions }))
+    ) {
+      return null;
+    }
+    const [record, access] = await Promise.all([this.store.getRoom(id), this.store.getAccess(id)]);
+    return record && access && toSummary(record, access, standing.role);
   }
 
+  /** Null if the room went away meanwhile or the user no longer has a role in it. */
+  private async listItem(record: RoomRecord, userId: string): Promise<RoomListItem | null> {
+    const [access, memberRole] = await Promise.all([this.store.getAccess(record.id), this.store.memberRole(record.id, userId)]);
+    if (!access) return null;
+    const role = roleFrom({ visibility: access.visibility, isOwner: access.ownerUserId === userId, memberRole, linkRole: null });
+    if (role === null) return null;
+    return { ...toSummary(record, access, role), activeUsers: this.registry.loaded(record.id)?.presence().length ?? 0 };
+  }
   /**
    * Deletes the room and remembers everything it held (stored, queued or only in memory), so a
    * client still holding its content cannot push it into a new room created under the same id.
@@ -109,17 +179,16 @@ export function initialDocument(name: string, language: LanguageId): Uint8Array 
   }
 }
 
-function toSummary(r: RoomRecord): RoomSummary {
+function toSummary(r: RoomRecord, access: RoomAccess, role: RoomRole): RoomSummary {
   return {
     id: r.id,
     name: r.name,
     language: r.language,
     createdAt: new Date(r.createdAt).toISOString(),
     updatedAt: new Date(r.updatedAt).toISOString(),
-    // Until access control is wired in, everyone is the owner of a public-edit room.
-    visibility: 'public-edit',
-    aiCompletions: true,
-    role: 'owner',
+    visibility: access.visibility,
+    aiCompletions: access.aiCompletions,
+    role,
   };
 }
 

@@ -163,6 +163,20 @@ export function describeAccessStoreContract(name: string, open: () => Promise<Op
       expect(expected).toHaveLength(mine.length);
       for (const pageSize of [1, 4, 7, mine.length, 50]) expect(await ids(store, 'alice-id', pageSize)).toEqual(expected);
     });
+
+    it('counts the rooms a user owns: not those they are only a member of, not deleted ones', async () => {
+      const owned = { visibility: 'public-edit', ownerUserId: 'alice-id', ownerKeyHash: null } as const;
+      expect(await store.countRoomsOwnedBy('alice-id')).toBe(0);
+      await store.createRoom(room('a1', 1_000), INITIAL, owned);
+      await store.createRoom(room('a2', 1_000), INITIAL, owned);
+      await store.createRoom(room('b1', 1_000), INITIAL, { ...owned, ownerUserId: 'bob-id' });
+      await store.setMember('b1', 'alice-id', 'owner', 2_000);
+      await store.createRoom(room('guest', 1_000), INITIAL, { ...owned, ownerUserId: null, ownerKeyHash: 'h' });
+      expect(await store.countRoomsOwnedBy('alice-id')).toBe(2);
+      expect(await store.countRoomsOwnedBy('bob-id')).toBe(1);
+      await store.deleteRoom('a1', new Uint8Array([0]));
+      expect(await store.countRoomsOwnedBy('alice-id')).toBe(1);
+    });
   });
 }
 

@@ -57,4 +57,6 @@ export interface AccessStore {
   revokeLink(roomId: string, linkId: string, at: number): Promise<boolean>;
   /** Rooms the user owns or is a member of, in listRooms order (updatedAt, then id, descending). */
   listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage>;
+  /** How many rooms the user owns (ownerUserId), for the rooms-per-user limit. */
+  countRoomsOwnedBy(userId: string): Promise<number>;
 }

@@ -185,6 +185,11 @@ export class MemoryRoomStore implements Store {
     );
   }
 
+  async countRoomsOwnedBy(userId: string): Promise<number> {
+    this.assertOpen();
+    return [...this.rooms.values()].filter((room) => room.access.ownerUserId === userId).length;
+  }
+
   createUser(user: UserRecord): Promise<void> {
     this.assertOpen();
     return this.accounts.createUser(user);

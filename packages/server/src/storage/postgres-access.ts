@@ -32,6 +32,7 @@ const SQL = {
   findLink: `SELECT ${LINK_COLUMNS} FROM room_links WHERE room_id = $1 AND token_hash = $2 ORDER BY seq LIMIT 1`,
   listLinks: `SELECT ${LINK_COLUMNS} FROM room_links WHERE room_id = $1 ORDER BY seq DESC`,
   revokeLink: 'UPDATE room_links SET revoked_at = $3 WHERE room_id = $1 AND id = $2 AND revoked_at IS NULL',
+  countOwnedBy: 'SELECT count(*) AS n FROM room_access WHERE owner_user_id = $1',
   roomsOfFirst: `SELECT ${ROOM_COLUMNS} ${ROOMS_OF} ORDER BY r.updated_at DESC, r.id DESC LIMIT $2`,
   roomsOfAfter: `SELECT ${ROOM_COLUMNS} ${ROOMS_OF} AND (r.updated_at, r.id) < ($2, $3)
     ORDER BY r.updated_at DESC, r.id DESC LIMIT $4`,
@@ -121,6 +122,12 @@ export class PostgresAccess implements AccessStore {
         : await run<RoomRow>(this.pool, 'roomsOfAfter', [userId, after.updatedAt, after.id, limit + 1]);
     const records = rows.map((row) => ({ ...row, createdAt: Number(row.createdAt), updatedAt: Number(row.updatedAt) }));
     return pageOfRows(records, limit);
+  }
+
+  async countRoomsOwnedBy(userId: string): Promise<number> {
+    // count(*) is a bigint, which arrives as a string.
+    const { rows } = await run<{ n: string }>(this.pool, 'countOwnedBy', [userId]);
+    return Number(rows[0]?.n ?? 0);
   }
 }
 

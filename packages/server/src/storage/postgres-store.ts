@@ -241,6 +241,10 @@ export class PostgresRoomStore implements Store {
     return this.access.listRoomsOf(userId, limit, after);
   }
 
+  countRoomsOwnedBy(userId: string): Promise<number> {
+    return this.access.countRoomsOwnedBy(userId);
+  }
+
   createUser(user: UserRecord): Promise<void> {
     return this.accounts.createUser(user);
   }

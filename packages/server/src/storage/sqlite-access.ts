@@ -32,6 +32,7 @@ const SQL = {
   findLink: `SELECT ${LINK_COLUMNS} FROM room_links WHERE room_id = ? AND token_hash = ? ORDER BY rowid LIMIT 1`,
   listLinks: `SELECT ${LINK_COLUMNS} FROM room_links WHERE room_id = ? ORDER BY rowid DESC`,
   revokeLink: 'UPDATE room_links SET revoked_at = ? WHERE room_id = ? AND id = ? AND revoked_at IS NULL',
+  countOwnedBy: 'SELECT count(*) AS n FROM room_access WHERE owner_user_id = ?',
   roomsOfFirst: `SELECT ${ROOM_COLUMNS} ${ROOMS_OF} ORDER BY r.updated_at DESC, r.id DESC LIMIT @limit`,
   roomsOfAfter: `SELECT ${ROOM_COLUMNS} ${ROOMS_OF} AND (r.updated_at, r.id) < (@updatedAt, @id)
     ORDER BY r.updated_at DESC, r.id DESC LIMIT @limit`,
@@ -104,5 +105,9 @@ export class SqliteAccess implements AccessStore {
         : this.stmt.roomsOfAfter.all({ userId, updatedAt: after.updatedAt, id: after.id, limit: limit + 1 })
     ) as RoomRecord[];
     return pageOfRows(rows, limit);
+  }
+
+  async countRoomsOwnedBy(userId: string): Promise<number> {
+    return (this.stmt.countOwnedBy.get(userId) as { n: number }).n;
   }
 }

@@ -109,6 +109,10 @@ export class SqliteWorkerStore implements Store {
     return this.worker.call('listRoomsOf', [userId, limit, after]);
   }
 
+  countRoomsOwnedBy(userId: string): Promise<number> {
+    return this.worker.call('countRoomsOwnedBy', [userId]);
+  }
+
   createUser(user: UserRecord): Promise<void> {
     return this.worker.call('createUser', [user]);
   }

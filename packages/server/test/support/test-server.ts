@@ -1,8 +1,19 @@
-import { pino } from 'pino';
+import { CREDENTIALS, type CreatedRoom } from '@pairwise/protocol';
 import { createPairwiseServer, type PairwiseServer, type PairwiseServerOptions } from '../../src/server.js';
 import { LocalCompletionProvider } from '../../src/completion/index.js';
+import type { AuthConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logging.js';
 import { DEFAULT_LIMITS } from '../../src/limits/config.js';
 import { MemoryRoomStore, type Store } from '../../src/storage/index.js';
+
+/** The server's defaults, with a fixed secret (no store round trip) and a generous sign-in limit per address (every test client is 127.0.0.1). */
+export const TEST_AUTH_CONFIG: AuthConfig = {
+  secret: 'test-secret-test-secret-test-secret',
+  sessionTtlMs: 720 * 3600_000,
+  maxRoomsPerUser: 1000,
+  loginAttemptsPerAccount: 10,
+  loginAttemptsPerIp: 1000,
+};
 
 export interface TestServer {
   readonly server: PairwiseServer;
@@ -11,8 +22,10 @@ export interface TestServer {
   readonly url: string;
   /** Base URL for the y-websocket provider: rooms live at `${wsUrl}/${roomId}`. */
   readonly wsUrl: string;
-  /** Creates a room through the API and returns its id. */
+  /** Creates a room through the API, as a guest, and returns its id; its owner key is kept for `asOwner`. */
   createRoom(body?: Record<string, unknown>): Promise<string>;
+  /** Headers that make a request the owner of a room made by `createRoom` (its owner key). */
+  asOwner(roomId: string): Record<string, string>;
   /** Closes the server; the store too unless `keepStore`. */
   close(options?: { keepStore?: boolean }): Promise<void>;
 }
@@ -24,7 +37,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const store = options.store ?? new MemoryRoomStore();
   const server = await createPairwiseServer({
     store,
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     webDistDir: null,
     flushWindowMs: 20,
     maxRoomBacklogBytes: 8 * 1024 * 1024,
@@ -37,6 +50,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     pingIntervalMs: 30_000,
     completionProvider: new LocalCompletionProvider(),
     autocompleteRequestsPerMinute: 600,
+    auth: TEST_AUTH_CONFIG,
     // The production defaults: every suite runs under the limits a real server has.
     limits: DEFAULT_LIMITS,
     allowedOrigins: null,
@@ -45,6 +59,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const { port } = await server.listen(options.port ?? 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
+  const ownerKeys = new Map<string, string>();
   return {
     server,
     store,
@@ -57,7 +72,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         body: JSON.stringify(body),
       });
       if (response.status !== 201) throw new Error(`create room: ${response.status} ${await response.text()}`);
-      return ((await response.json()) as { id: string }).id;
+      const created = (await response.json()) as CreatedRoom;
+      if (created.ownerKey !== undefined) ownerKeys.set(created.id, created.ownerKey);
+      return created.id;
+    },
+    asOwner(roomId) {
+      const key = ownerKeys.get(roomId);
+      if (key === undefined) throw new Error(`no owner key for room ${roomId}: create it with createRoom()`);
+      return { [CREDENTIALS.ownerKeyHeader]: key };
     },
     async close({ keepStore = false } = {}) {
       await server.close();

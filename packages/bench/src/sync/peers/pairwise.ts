@@ -5,6 +5,7 @@ import { DEFAULT_LANGUAGE } from '@pairwise/protocol';
 import {
   createPairwiseServer,
   DEFAULT_LIMITS,
+  loadConfig,
   LocalCompletionProvider,
   MemoryRoomStore,
   SqliteWorkerStore,
@@ -46,6 +47,7 @@ export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: strin
     allowedOrigins: null,
     trustProxy: false,
     roomLimits: { maxConnections: 1_000 },
+    auth: loadConfig({}, dataDir, dataDir).auth,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   // Empty rooms, like the other servers' on-demand documents (the rooms API would add a starter snippet).

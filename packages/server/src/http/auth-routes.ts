@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { credentialsBodySchema, type AuthAnswer, type MeAnswer } from '@pairwise/protocol';
+import type { AccessEvents } from '../access/session.js';
+import { type AccountService, InvalidCredentialsError } from '../auth/accounts.js';
+import type { AttemptLimiter } from '../auth/attempt-limiter.js';
+import { UsernameTakenError } from '../storage/accounts.js';
+import { clearSessionCookie, requestPrincipal, setSessionCookie } from './auth-hooks.js';
+import { HttpError, parseInput } from './errors.js';
+
+export interface AuthRoutesOptions {
+  accounts: AccountService;
+  /** Sign-in attempts per account (username). */
+  attemptsPerAccount: AttemptLimiter;
+  /** Sign-in and sign-up attempts per client address. */
+  attemptsPerIp: AttemptLimiter;
+  events: AccessEvents;
+}
+
+/** `/api/auth/register`, `/api/auth/login`, `/api/auth/logout` and `/api/me`. */
+export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOptions): void {
+  app.post('/api/auth/register', async (request, reply) => {
+    const body = parseInput(credentialsBodySchema, request.body, 'registration');
+    refuseIfTooMany(reply, options.attemptsPerIp.take(request.ip));
+    let answer: AuthAnswer;
+    try {
+      answer = await options.accounts.register(body);
+    } catch (err) {
+      if (err instanceof UsernameTakenError) throw new HttpError(409, 'username_taken', `the username ${body.username} is taken`);
+      throw err;
+    }
+    return signedIn(request, reply.status(201), answer);
+  });
+
+  app.post('/api/auth/login', async (request, reply) => {
+    const body = parseInput(credentialsBodySchema, request.body, 'sign-in');
+    refuseIfTooMany(reply, options.attemptsPerIp.take(request.ip));
+    refuseIfTooMany(reply, options.attemptsPerAccount.take(body.username));
+    try {
+      return signedIn(request, reply, await options.accounts.login(body));
+    } catch (err) {
+      if (err instanceof InvalidCredentialsError) throw new HttpError(401, 'invalid_credentials', err.message);
+      throw err;
+    }
+  });
+
+  // Signing out twice, or as a guest, is not an error: either way the caller ends up signed out.
+  app.post('/api/auth/logout', async (request, reply) => {
+    const principal = requestPrincipal(request);
+    if (principal.kind === 'user') {
+      await options.accounts.endSession(principal.sessionId);
+      options.events.sessionEnded(principal.sessionId);
+    }
+    clearSessionCookie(request, reply);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/me', async (request): Promise<MeAnswer> => {
+    const principal = requestPrincipal(request);
+    return { user: principal.kind === 'user' ? { id: principal.userId, username: principal.username } : null };
+  });
+}
+
+function signedIn(request: FastifyRequest, reply: FastifyReply, answer: AuthAnswer): AuthAnswer {
+  setSessionCookie(request, reply, answer.token, new Date(answer.expiresAt));
+  return answer;
+}
+
+/** `waitMs` from an AttemptLimiter: 0 goes ahead, anything else is 429 with Retry-After. */
+function refuseIfTooMany(reply: FastifyReply, waitMs: number): void {
+  if (waitMs === 0) return;
+  const seconds = Math.ceil(waitMs / 1000);
+  void reply.header('retry-after', String(seconds));
+  throw new HttpError(429, 'too_many_attempts', `too many sign-in attempts; try again in ${seconds} s`);
+}
