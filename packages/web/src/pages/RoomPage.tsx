@@ -44,12 +44,12 @@ export function RoomPage() {
 
   const { isSigningOut } = auth;
   const onClosed = useCallback(
-    (code: number) => {
+    (code: number, wasOpen: boolean) => {
       const kind = closeKind(code);
       if (kind === 'drop' || kind === 'storage-down' || kind === 'rate-limited') return;
       // Signing out in this tab ends its sockets on purpose; the page reloads as a guest right after.
       if (kind === 'signed-out' && isSigningOut()) return;
-      close(kind);
+      close(kind, wasOpen);
     },
     [close, isSigningOut],
   );
@@ -60,6 +60,7 @@ export function RoomPage() {
     case 'loading':
       return <CenteredMessage title="Opening room…" busy testId="room-loading" />;
     case 'missing':
+    case 'unavailable':
     case 'invalid':
       return <MissingRoomScreen roomId={roomId} invalid={load.kind === 'invalid'} />;
     case 'error':

@@ -74,8 +74,8 @@ export function RoomView({
   /** Sent on the socket for a guest (`?name=&color=`: the server shows others what the guest connected with); null when signed in, as the server names accounts itself. */
   guestName: string | null;
   credentials: RoomCredentials;
-  /** The server closed the socket for good (4400-4499 except 4429). */
-  onClosed: (code: number) => void;
+  /** The server closed the socket for good (4400-4499 except 4429); `wasOpen` once the room had synced. */
+  onClosed: (code: number, wasOpen: boolean) => void;
   /** Asks the server for the current role: after a resync (it may have changed meanwhile) or when a viewer tries to type. */
   onCheckAccess: () => void;
   /** The server answered a settings change with the room's new summary. */
@@ -103,8 +103,8 @@ export function RoomView({
   const [sharing, setSharing] = useState(false);
 
   useEffect(() => {
-    if (state.closed) onClosed(state.closed.code);
-  }, [state.closed, onClosed]);
+    if (state.closed) onClosed(state.closed.code, state.everSynced);
+  }, [state.closed, state.everSynced, onClosed]);
   useResyncs(state.synced, onCheckAccess);
 
   // A viewer who was just made an editor finds out the moment they try to type.

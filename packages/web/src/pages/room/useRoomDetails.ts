@@ -12,6 +12,8 @@ export type RoomLoad =
   | { kind: 'missing' }
   | { kind: 'invalid' }
   | { kind: 'error'; message: string }
+  /** The socket was refused (4403) before it ever synced: gone since the lookup, or not ours; told like a 404. */
+  | { kind: 'unavailable' }
   /** The room was open and the server then closed it for good. */
   | { kind: 'closed'; reason: FinalClose };
 
@@ -88,7 +90,9 @@ export function useRoomDetails(
   }, [api, roomId, credentials, applySummary]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  const close = useCallback((reason: FinalClose) => setLoad({ kind: 'closed', reason }), []);
+  const close = useCallback((reason: FinalClose, wasOpen: boolean) => {
+    setLoad(reason === 'no-access' && !wasOpen ? { kind: 'unavailable' } : { kind: 'closed', reason });
+  }, []);
 
   return { load, retry, refresh, applySummary, close };
 }
