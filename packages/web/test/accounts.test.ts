@@ -111,4 +111,33 @@ describe.skipIf(!chromiumAvailable())('accounts in Chromium against the real ser
     await other.getByTestId('suggestions-off-hint').waitFor();
     await owner.getByTestId('suggestions-off-hint').waitFor();
   }, 90_000);
+
+  it('a sign-out in another tab ends the room with "You were signed out"; signing out here just carries on as a guest', async () => {
+    const page = await newPage();
+    const username = uniqueUsername('eve');
+    await page.goto(base());
+    await signUp(page, username);
+    const roomId = await createRoomInUi(page, base(), 'Two tabs');
+    await waitUntilConnected(page);
+
+    // Same browser, second tab: same session cookie.
+    const other = await page.context().newPage();
+    await other.goto(base());
+    await signOut(other);
+    await page.getByTestId('room-signed-out').waitFor({ timeout: 5_000 });
+    await page.getByRole('button', { name: 'Continue as a guest' }).click();
+    await answerNamePrompt(page, 'Eve as guest');
+    await waitUntilConnected(page);
+    await expect.poll(() => presenceNames(page), POLL).toEqual(['Eve as guest']);
+
+    // Signed in again and signing out from this very tab: no "signed out" screen, the room stays open as a guest.
+    await signIn(page, username);
+    await waitUntilConnected(page);
+    await expect.poll(() => presenceNames(page), POLL).toEqual([username]);
+    await signOut(page);
+    await waitUntilConnected(page);
+    expect(await page.getByTestId('room-signed-out').count()).toBe(0);
+    expect(await page.getByTestId('room').getAttribute('data-room-id')).toBe(roomId);
+    await expect.poll(() => presenceNames(page), POLL).toEqual(['Eve as guest']);
+  }, 90_000);
 });

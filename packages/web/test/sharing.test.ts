@@ -85,7 +85,8 @@ describe.skipIf(!chromiumAvailable())('sharing in Chromium against the real serv
     // Revoked: the open socket is closed and the viewer is told.
     await openShare(owner);
     await owner.getByTestId('share-link-row').getByRole('button', { name: 'Revoke' }).click();
-    await viewer.getByTestId('room-no-access').waitFor();
+    // Well within the app's own 15 s re-check: the server closes the socket (4403).
+    await viewer.getByTestId('room-no-access').waitFor({ timeout: 5_000 });
     expect(await viewer.getByTestId('room-no-access').textContent()).toContain('You no longer have access');
   }, 120_000);
 
@@ -153,6 +154,6 @@ describe.skipIf(!chromiumAvailable())('sharing in Chromium against the real serv
 
     // Removed from a private room: the open socket is closed and the member is told.
     await row.getByRole('button', { name: `Remove ${username}` }).click();
-    await member.getByTestId('room-no-access').waitFor();
+    await member.getByTestId('room-no-access').waitFor({ timeout: 5_000 });
   }, 120_000);
 });

@@ -13,6 +13,7 @@ export interface AuthValue {
   /**
    * Changes on every sign-in, sign-up and sign-out in this tab, even back to the same account:
    * what the server lets this tab do may have changed, so pages that depend on it load again.
+   * Not on `refresh`: learning that the session ended elsewhere must not silently reload a page.
    */
   sessionKey: string;
   /** True while this tab's own sign-out is under way: the server then closes our sockets (4401) on purpose. */
@@ -76,7 +77,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     () => ({
       status,
       user,
-      sessionKey: `${user?.id ?? 'guest'}#${generation}`,
+      sessionKey: `session-${generation}`,
       isSigningOut,
       signIn,
       signUp,

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useAuth } from '../../app/AuthProvider';
@@ -79,6 +80,26 @@ export function LoadErrorScreen({ message, onRetry }: { message: string; onRetry
   );
 }
 
+/** The session ended elsewhere (4401): asks the server who we are now, so the header and the buttons agree. */
+function SignedOutScreen({ onReopen }: { onReopen: () => void }) {
+  const { refresh } = useAuth();
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  return (
+    <Screen
+      title="You were signed out"
+      testId="room-signed-out"
+      text="Your session ended: you signed out in another tab, or it expired. Sign in again to carry on, or continue as a guest."
+    >
+      <SignInButton label="Sign in again" />
+      <button type="button" className="btn btn--ghost" onClick={onReopen}>
+        Continue as a guest
+      </button>
+    </Screen>
+  );
+}
+
 /** What to show once the server has closed an open room for good. */
 export function ClosedRoomScreen({ reason, roomId, onReopen }: { reason: FinalClose; roomId: string; onReopen: () => void }) {
   const reopen = (label: string, primary = true) => (
@@ -116,16 +137,7 @@ export function ClosedRoomScreen({ reason, roomId, onReopen }: { reason: FinalCl
         </Screen>
       );
     case 'signed-out':
-      return (
-        <Screen
-          title="You were signed out"
-          testId="room-signed-out"
-          text="Your session ended: you signed out in another tab, or it expired. Sign in again to carry on, or continue as a guest."
-        >
-          <SignInButton label="Sign in again" />
-          {reopen('Continue as a guest', false)}
-        </Screen>
-      );
+      return <SignedOutScreen onReopen={onReopen} />;
     case 'full':
       return (
         <Screen
