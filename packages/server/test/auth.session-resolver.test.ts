@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { CLOSE_CODES, type CreatedRoom, type CreatedShareLink } from '@pairwise/protocol';
 import { type ConnectionSession, NO_ACCESS_REASON, type SessionDecision } from '../src/access/session.js';
-import { colorFor } from '../src/access/presence.js';
+import { colorFor } from '../src/access/presence-colors.js';
 import { cookiesSet, type SignedIn, signUp } from './support/accounts.js';
 import { api } from './support/http-api.js';
 import { describeEachStore } from './support/store-kinds.js';
