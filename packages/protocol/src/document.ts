@@ -42,15 +42,15 @@ export const CLOSE_CODES = {
   /** Pairwise: the session ended (signed out, expired or revoked); sign in again. */
   sessionEnded: 4401,
   /**
-   * Pairwise: no access (a private room, or the caller's role was taken away). Sent the same way
-   * whether or not the room exists, so outsiders learn nothing.
+   * Pairwise: no such room, or no access to it (a private room, or the caller's role was taken
+   * away). A room that does not exist is refused the same way, so outsiders learn nothing.
    */
   forbidden: 4403,
   /** Pairwise: too many messages or bytes from this connection or address; slow down and reconnect later. */
   rateLimited: 4429,
   /**
-   * Pairwise: no such room (never created, or deleted). Also sent to a client that still holds a
-   * deleted room's content after a new room took the same id: its edits belong to the old room.
+   * Pairwise: the room was deleted while this client was in it. Also sent to a client that still
+   * holds a deleted room's content after a new room took the same id: its edits belong to the old room.
    */
   roomNotFound: 4404,
   /**

@@ -2,8 +2,8 @@ import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { CLOSE_CODES, type CreatedRoom, type CreatedShareLink } from '@pairwise/protocol';
-import type { ConnectionSession, SessionDecision } from '../src/access/session.js';
-import { colorFor } from '../src/access/presence.js';
+import { type ConnectionSession, NO_ACCESS_REASON, type SessionDecision } from '../src/access/session.js';
+import { colorFor } from '../src/access/presence-colors.js';
 import { cookiesSet, type SignedIn, signUp } from './support/accounts.js';
 import { api } from './support/http-api.js';
 import { describeEachStore } from './support/store-kinds.js';
@@ -94,13 +94,14 @@ await describeEachStore('session resolver', (openStore) => {
     });
   });
 
-  it('a private room refuses outsiders with 4403; a room that does not exist is left to the registry (4404)', async () => {
+  it('a private room refuses outsiders with 4403, exactly as a room that does not exist', async () => {
     await start();
     const grace = await signUp(s, 'grace');
     const room = await createAs(ada, 'private');
-    expect(await resolve(upgrade(room.id), room.id)).toMatchObject({ refuse: CLOSE_CODES.forbidden });
-    expect(await resolve(upgrade(room.id, { token: grace.token }), room.id)).toMatchObject({ refuse: CLOSE_CODES.forbidden });
-    expect(sessionOf(await resolve(upgrade('never-made'), 'never-made')).role).toBe('editor');
+    const refused = { refuse: CLOSE_CODES.forbidden, reason: NO_ACCESS_REASON };
+    expect(await resolve(upgrade(room.id), room.id)).toEqual(refused);
+    expect(await resolve(upgrade(room.id, { token: grace.token }), room.id)).toEqual(refused);
+    expect(await resolve(upgrade('never-made'), 'never-made')).toEqual(refused);
   });
 
   it('?ownerKey= makes a guest creator the owner; ?link= grants the link’s role', async () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '@pairwise/protocol';
+import { NO_ACCESS_REASON } from '../src/access/session.js';
 import { client, describeBadInput } from './support/bad-input.js';
 import { waitFor } from './support/clients.js';
 import { api, apiError } from './support/http-api.js';
@@ -17,12 +18,12 @@ await describeBadInput('bad input: room ids', ({ server }) => {
     });
 
     describe('rooms that do not exist', () => {
-      it('a WebSocket to a room that was never created closes with 4404', async () => {
+      it('a WebSocket to a room that was never created closes with 4403, like a private room', async () => {
         const raw = rawClient(`${s.wsUrl}/never-created-room`);
-        expect((await closeOf(raw, 'unknown room')).code).toBe(CLOSE_CODES.roomNotFound);
+        expect(await closeOf(raw, 'unknown room')).toMatchObject({ code: CLOSE_CODES.forbidden, reason: NO_ACCESS_REASON });
       });
 
-      it('DELETE /api/rooms/:id closes connected clients with 4404, and later connections get 4404', async () => {
+      it('DELETE /api/rooms/:id closes connected clients with 4404, and later connections get 4403', async () => {
         const roomId = await s.createRoom();
         const stock = client(s, roomId);
         const stockCloses: number[] = [];
@@ -40,7 +41,7 @@ await describeBadInput('bad input: room ids', ({ server }) => {
         await waitFor(() => stockCloses.includes(CLOSE_CODES.roomNotFound), 'stock client closed with 4404');
 
         const late = rawClient(`${s.wsUrl}/${roomId}`);
-        expect((await closeOf(late, 'connection after delete')).code).toBe(CLOSE_CODES.roomNotFound);
+        expect((await closeOf(late, 'connection after delete')).code).toBe(CLOSE_CODES.forbidden);
         apiError(await api(s, 'GET', `/api/rooms/${roomId}`), 404);
       });
     });

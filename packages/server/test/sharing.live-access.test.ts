@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE_CODES, type CreatedRoom, type CreatedShareLink, type RoomDetails } from '@pairwise/protocol';
+import { NO_ACCESS_REASON } from '../src/access/session.js';
 import { type SignedIn, signUp } from './support/accounts.js';
 import { connectClient, type TestClient, waitFor } from './support/clients.js';
 import { api } from './support/http-api.js';
@@ -45,12 +46,12 @@ await describeEachStore('live access over WebSockets', (openStore) => {
     expect(Date.now() - started).toBeLessThan(1_000);
   };
 
-  it('who gets in: outsiders of a private room 4403, bad tokens 4401, unknown rooms 4404; owners by token or owner key', async () => {
+  it('who gets in: outsiders of a private room 4403 with the same reason as unknown rooms, bad tokens 4401; owners by token or owner key', async () => {
     await start();
     const secret = await createAs(ada, 'private');
-    expect((await closeOf(socket(secret.id), 'outsider')).code).toBe(CLOSE_CODES.forbidden);
+    expect(await closeOf(socket(secret.id), 'outsider')).toMatchObject({ code: CLOSE_CODES.forbidden, reason: NO_ACCESS_REASON });
     expect((await closeOf(socket(secret.id, { token: 'forged' }), 'forged token')).code).toBe(CLOSE_CODES.sessionEnded);
-    expect((await closeOf(socket('no-such-room'), 'unknown room')).code).toBe(CLOSE_CODES.roomNotFound);
+    expect(await closeOf(socket('no-such-room'), 'unknown room')).toMatchObject({ code: CLOSE_CODES.forbidden, reason: NO_ACCESS_REASON });
 
     const owner = socket(secret.id, { token: ada.token });
     await owner.opened;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { presenceUserSchema } from '@pairwise/protocol';
-import { colorFor, presenceOf } from './presence.js';
+import { presenceOf } from './presence.js';
+import { colorFor } from './presence-colors.js';
 
 describe('presenceOf', () => {
   const user = { kind: 'user', userId: 'u1', username: 'ada', sessionId: 's1' } as const;
@@ -20,6 +21,12 @@ describe('presenceOf', () => {
       color: '#12a594',
       guest: true,
     });
+  });
+
+  it('strips control and format characters from a guest name (no fake second line, no bidi tricks)', () => {
+    const guest = { kind: 'guest', guestId: 'g2' } as const;
+    expect(presenceOf(guest, query({ name: 'Eve\nada (owner)\u202e' })).name).toBe('Eveada (owner)');
+    expect(presenceOf(guest, query({ name: '\u0000\u200f' }))).toEqual({ name: 'Guest', color: colorFor('guest:g2'), guest: true });
   });
 
   it('gives every signed-in user a colour valid for the protocol, stable per user and spread over the palette', () => {

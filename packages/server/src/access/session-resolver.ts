@@ -3,19 +3,9 @@ import { CLOSE_CODES, type RoomRole } from '@pairwise/protocol';
 import { type AccountService, InvalidSessionError } from '../auth/accounts.js';
 import type { GuestIdentities } from '../auth/guest-identity.js';
 import { queryOf, socketCredentials, type RequestCredentials } from '../auth/request-credentials.js';
-import { DEFAULT_ROOM_ACCESS } from '../storage/access.js';
-import { visibilityRole } from './policy.js';
 import { presenceOf } from './presence.js';
 import type { RoomAccessControl } from './room-access.js';
-import type { ConnectionSession, Principal, SessionDecision, SessionResolver } from './session.js';
-
-/**
- * A room that does not exist gets the role a new room would give anyone (its default visibility),
- * so the room registry answers 4404 exactly as before accounts existed: ids are 96 random bits,
- * and a client that only knows an id learns nothing it could not learn by creating the room.
- * Private rooms' outsiders are refused (4403) before that, whether or not they could tell.
- */
-const MISSING_ROOM_ROLE = visibilityRole(DEFAULT_ROOM_ACCESS.visibility);
+import { type ConnectionSession, NO_ACCESS_REASON, type Principal, type SessionDecision, type SessionResolver } from './session.js';
 
 export interface AccessSessionResolverOptions {
   accounts: AccountService;
@@ -37,8 +27,10 @@ export class AccessSessionResolver implements SessionResolver {
     const principal = await this.principalOf(credentials);
     if (principal === null) return { refuse: CLOSE_CODES.sessionEnded, reason: 'session not valid; sign in again' };
     const standing = await this.options.access.standing(roomId, principal, credentials.presented);
-    const role = standing === null ? MISSING_ROOM_ROLE : standing.role;
-    if (role === null) return { refuse: CLOSE_CODES.forbidden, reason: 'no access to this room' };
+    // A room that does not exist is refused exactly like a private room's outsider, so a socket
+    // cannot tell whether a private room exists. (4404 is only for a room deleted while in use.)
+    const role = standing?.role ?? null;
+    if (role === null) return { refuse: CLOSE_CODES.forbidden, reason: NO_ACCESS_REASON };
     const presence = presenceOf(principal, queryOf(request.url));
     return { session: { principal, presented: credentials.presented, role, presence } };
   }

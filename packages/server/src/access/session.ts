@@ -33,14 +33,20 @@ export interface ConnectionSession {
   presence: { name: string; color: string; guest: boolean };
 }
 
+/**
+ * The close reason for a room that does not exist and for one the caller has no role in: the same
+ * words and code (4403), so a socket cannot tell whether a private room exists.
+ */
+export const NO_ACCESS_REASON = 'no such room, or no access to it';
+
 /** What the upgrade decides: a session for the room, or the WebSocket close code that refuses it. */
 export type SessionDecision = { session: ConnectionSession } | { refuse: number; reason: string };
 
 /**
  * Decides who a WebSocket upgrade is and what role it has in the room (credentials: session cookie,
  * `?token=`, guest cookie, `?ownerKey=`, `?link=`). Lives in the access layer; the sync endpoint
- * only asks. Called before the room is loaded; a room that does not exist is the room registry's
- * answer (4404) only where the caller may learn it exists (never for a private room's outsiders).
+ * only asks. Called before the room is loaded; a room that does not exist is refused like a room
+ * the caller has no role in (4403, NO_ACCESS_REASON).
  */
 export interface SessionResolver {
   resolve(request: IncomingMessage, roomId: string): Promise<SessionDecision>;

@@ -2,7 +2,7 @@ import type { RoomRole } from '@pairwise/protocol';
 import type { Pool, QueryResultRow } from 'pg';
 import type { AccessStore, LinkRecord, MemberRecord, RoomAccess } from './access.js';
 import { assertListLimit, pageOfRows } from './list-page.js';
-import { epochOrNull, type Queryable, runNamed } from './postgres-query.js';
+import { epochOrNull, type Queryable, type RoomRow, runNamed, toRoomRecord } from './postgres-query.js';
 import type { ListPage, RoomCursor } from './store.js';
 
 const ROOM_COLUMNS = 'r.id, r.name, r.language, r.created_at AS "createdAt", r.updated_at AS "updatedAt"';
@@ -54,14 +54,6 @@ interface LinkRow {
   createdAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
-}
-
-interface RoomRow {
-  id: string;
-  name: string;
-  language: string;
-  createdAt: string;
-  updatedAt: string;
 }
 
 /** The AccessStore of the PostgreSQL store, on PostgresRoomStore's pool. */
@@ -120,8 +112,7 @@ export class PostgresAccess implements AccessStore {
       after === null
         ? await run<RoomRow>(this.pool, 'roomsOfFirst', [userId, limit + 1])
         : await run<RoomRow>(this.pool, 'roomsOfAfter', [userId, after.updatedAt, after.id, limit + 1]);
-    const records = rows.map((row) => ({ ...row, createdAt: Number(row.createdAt), updatedAt: Number(row.updatedAt) }));
-    return pageOfRows(records, limit);
+    return pageOfRows(rows.map(toRoomRecord), limit);
   }
 
   async countRoomsOwnedBy(userId: string): Promise<number> {

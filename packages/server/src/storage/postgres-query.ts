@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import type { RoomRecord } from './store.js';
 
 export type Queryable = Pick<PoolClient, 'query'>;
 
@@ -46,4 +47,23 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
 /** bigint columns arrive as strings (node-postgres will not guess at precision); null stays null. */
 export function epochOrNull(value: string | null): number | null {
   return value === null ? null : Number(value);
+}
+
+/** A `rooms` row as queried; bigint columns arrive as strings: node-postgres will not guess at precision. */
+export interface RoomRow {
+  id: string;
+  name: string;
+  language: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toRoomRecord(row: RoomRow): RoomRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    language: row.language,
+    createdAt: Number(row.createdAt),
+    updatedAt: Number(row.updatedAt),
+  };
 }

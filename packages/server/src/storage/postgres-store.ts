@@ -6,7 +6,7 @@ import type { SessionRecord, UserRecord } from './accounts.js';
 import { assertListLimit, pageOfRows } from './list-page.js';
 import { PostgresAccess } from './postgres-access.js';
 import { PostgresAccounts } from './postgres-accounts.js';
-import { inTransaction, type Queryable, runNamed } from './postgres-query.js';
+import { inTransaction, type Queryable, type RoomRow, runNamed, toRoomRecord } from './postgres-query.js';
 import { migratePostgres } from './postgres-schema.js';
 import {
   RoomExistsError,
@@ -61,15 +61,6 @@ const SQL = {
 } as const;
 
 type QueryName = keyof typeof SQL;
-
-/** bigint columns arrive as strings: node-postgres will not guess at precision. */
-interface RoomRow {
-  id: string;
-  name: string;
-  language: string;
-  createdAt: string;
-  updatedAt: string;
-}
 
 interface DocumentRow {
   kind: number;
@@ -280,16 +271,6 @@ export class PostgresRoomStore implements Store {
 
 function run<Row extends QueryResultRow = QueryResultRow>(db: Queryable, name: QueryName, values: unknown[]) {
   return runNamed<Row>(db, name, SQL[name], values);
-}
-
-function toRoomRecord(row: RoomRow): RoomRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    language: row.language,
-    createdAt: Number(row.createdAt),
-    updatedAt: Number(row.updatedAt),
-  };
 }
 
 /** A plain Uint8Array view (no copy): callers get the type the contract names, not a Buffer. */

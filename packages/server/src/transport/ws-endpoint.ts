@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { CLOSE_CODES, ROOM_ID_PATTERN } from '@pairwise/protocol';
-import type { ConnectionSession, SessionDecision, SessionResolver } from '../access/session.js';
+import { type ConnectionSession, NO_ACCESS_REASON, type SessionDecision, type SessionResolver } from '../access/session.js';
 import { ConnectionRate, type ConnectionRateLimits } from '../limits/connection-rate.js';
 import type { BufferedSink, UnsentBytesBudget } from '../limits/unsent-bytes.js';
 import type { Admission } from '../sync/access-reviews.js';
@@ -121,7 +121,7 @@ export class SyncEndpoint {
     if ('refuse' in decision) return decision;
     try {
       const lease = await registry.acquire(roomId);
-      return lease ? { session: decision.session, lease } : { refuse: CLOSE_CODES.roomNotFound, reason: 'room not found' };
+      return lease ? { session: decision.session, lease } : { refuse: CLOSE_CODES.forbidden, reason: NO_ACCESS_REASON };
     } catch (err) {
       log.error({ err, roomId }, 'room failed to load');
       return { refuse: CLOSE_CODES.internalError, reason: 'room failed to load' };
