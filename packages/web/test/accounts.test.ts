@@ -29,7 +29,7 @@ describe.skipIf(!chromiumAvailable())('accounts in Chromium against the real ser
       .getByText(/Rooms you create while signed in/)
       .waitFor();
 
-    const roomId = await createRoomInUi(page, base(), 'Signed room');
+    const roomId = await createRoomInUi(page, base(), 'Signed room', 'Only people you add');
     // Signed in: no name prompt, and the presence name is the username.
     await waitUntilConnected(page);
     expect(await page.getByTestId('name-prompt').count()).toBe(0);
@@ -42,6 +42,7 @@ describe.skipIf(!chromiumAvailable())('accounts in Chromium against the real ser
     expect(await mine.getAttribute('data-room-id')).toBe(roomId);
     expect(await mine.textContent()).toContain('Signed room');
     expect(await mine.textContent()).toContain('Owner');
+    expect(await mine.textContent()).toContain('Private');
 
     await signOut(page);
     expect(await page.getByTestId('my-rooms').count()).toBe(0);
@@ -84,6 +85,9 @@ describe.skipIf(!chromiumAvailable())('accounts in Chromium against the real ser
 
   it('keeps a guest creator the owner after a reload; others get no owner controls', async () => {
     const owner = await newPage();
+    await owner.goto(base());
+    // Guests get the one-click form they always had.
+    expect(await owner.getByTestId('create-room').getByLabel('Who can open it').count()).toBe(0);
     const roomId = await createRoomInUi(owner, base(), 'Guest owned');
     await answerNamePrompt(owner, 'Olga');
     await waitUntilConnected(owner);

@@ -43,10 +43,11 @@ export async function signOut(page: Page): Promise<void> {
 }
 
 /** Creates a room through the home page's form and waits for the room page (the name prompt is the caller's). */
-export async function createRoomInUi(page: Page, baseUrl: string, name: string): Promise<string> {
+export async function createRoomInUi(page: Page, baseUrl: string, name: string, visibility?: string): Promise<string> {
   await page.goto(baseUrl);
   const form = page.getByTestId('create-room');
   await form.getByLabel('Room name').fill(name);
+  if (visibility) await form.getByLabel('Who can open it').selectOption({ label: visibility });
   await form.getByRole('button', { name: 'Create room' }).click();
   await page.waitForURL(/\/r\/[A-Za-z0-9_-]+/);
   const id = new URL(page.url()).pathname.split('/').at(-1);
