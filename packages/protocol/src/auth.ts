@@ -15,6 +15,8 @@ export type CredentialsBody = z.infer<typeof credentialsBodySchema>;
 export interface PublicUser {
   id: string;
   username: string;
+  /** The colour everyone sees this user's cursor and name in (the server decides it). */
+  color: string;
 }
 
 /** `register` (201) and `login` (200) answer; the browser also gets the token as an httpOnly cookie. */

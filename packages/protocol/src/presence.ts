@@ -15,3 +15,19 @@ export interface PresenceState {
   /** Epoch ms of the user's last keystroke, for the "typing…" hint. */
   typingAt?: number;
 }
+
+/** Saturated enough to read as a cursor on both themes, distinct enough to tell five people apart. */
+export const PRESENCE_COLORS = [
+  '#e5484d',
+  '#f76b15',
+  '#e2a336',
+  '#30a46c',
+  '#12a594',
+  '#0090ff',
+  '#3e63dd',
+  '#6e56cf',
+  '#ab4aba',
+  '#d6409f',
+  '#8e4ec6',
+  '#46a758',
+] as const;

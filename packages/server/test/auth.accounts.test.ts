@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { colorFor } from '../src/access/presence-colors.js';
 import WebSocket from 'ws';
 import { type AuthAnswer, CLOSE_CODES, type MeAnswer } from '@pairwise/protocol';
 import { browserSession, cookiesSet, PASSWORD, signUp } from './support/accounts.js';
@@ -30,7 +31,8 @@ await describeEachStore('accounts', (openStore) => {
     });
     expect(response.status).toBe(201);
     const answer = (await response.json()) as AuthAnswer;
-    expect(answer.user).toEqual({ id: expect.any(String), username: 'ada' });
+    // The colour the room shows this user in, so the web app shows them the same one.
+    expect(answer.user).toEqual({ id: expect.any(String), username: 'ada', color: colorFor(`user:${answer.user.id}`) });
     expect(Date.parse(answer.expiresAt) - Date.now()).toBeGreaterThan(700 * 3600_000);
     const cookie = cookiesSet(response).get('pairwise_session');
     expect(cookie?.value).toBe(answer.token);

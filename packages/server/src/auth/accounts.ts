@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { publicUser } from '../access/presence.js';
 import type { AuthAnswer, CredentialsBody } from '@pairwise/protocol';
 import type { Principal } from '../access/session.js';
 import type { AccountStore, UserRecord } from '../storage/accounts.js';
@@ -92,7 +93,7 @@ export class AccountService {
     const session = { id: newSessionId(), userId: user.id, createdAt, expiresAt: createdAt + this.options.sessionTtlMs, revokedAt: null };
     await this.options.store.createSession(session);
     const token = await this.options.tokens.issue({ sessionId: session.id, userId: user.id }, session.expiresAt);
-    return { token, expiresAt: new Date(session.expiresAt).toISOString(), user: { id: user.id, username: user.username } };
+    return { token, expiresAt: new Date(session.expiresAt).toISOString(), user: publicUser(user.id, user.username) };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { publicUser } from '../access/presence.js';
 import { credentialsBodySchema, type AuthAnswer, type MeAnswer } from '@pairwise/protocol';
 import type { AccessEvents } from '../access/session.js';
 import { type AccountService, InvalidCredentialsError } from '../auth/accounts.js';
@@ -56,7 +57,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
 
   app.get('/api/me', async (request): Promise<MeAnswer> => {
     const principal = requestPrincipal(request);
-    return { user: principal.kind === 'user' ? { id: principal.userId, username: principal.username } : null };
+    return { user: principal.kind === 'user' ? publicUser(principal.userId, principal.username) : null };
   });
 }
 

@@ -1,3 +1,4 @@
+import { PRESENCE_COLORS } from '@pairwise/protocol';
 import { isRecord, readJson } from './storage';
 import type { KeyValueStore } from './storage';
 
@@ -5,21 +6,8 @@ export const IDENTITY_KEY = 'pairwise.identity';
 /** Same limit as the protocol's `presenceUserSchema`: longer names are dropped by other clients. */
 export const NAME_MAX = 64;
 
-/** Saturated enough to read as a cursor on both themes, distinct enough to tell five people apart. */
-export const USER_COLORS = [
-  '#e5484d',
-  '#f76b15',
-  '#e2a336',
-  '#30a46c',
-  '#12a594',
-  '#0090ff',
-  '#3e63dd',
-  '#6e56cf',
-  '#ab4aba',
-  '#d6409f',
-  '#8e4ec6',
-  '#46a758',
-] as const;
+/** Cursor colours, shared with the server (it picks from them for signed-in users and guests). */
+export const USER_COLORS = PRESENCE_COLORS;
 
 const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
 

@@ -82,7 +82,7 @@ export function RoomPage() {
     );
   }
   // The server names a signed-in user by their username whatever the client says; show the same here.
-  const user = { name: account ? account.username : (identity.name ?? ''), color: identity.color };
+  const user = account ? { name: account.username, color: account.color } : { name: identity.name ?? '', color: identity.color };
 
   return (
     <>
