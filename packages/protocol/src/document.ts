@@ -37,6 +37,12 @@ export const CLOSE_CODES = {
   tryAgainLater: 1013,
   /** Standard: the server is shutting down. */
   goingAway: 1001,
+  /**
+   * Pairwise: your role in the room changed; reconnect to continue with the new role. Sent when an
+   * open connection's role is lowered (to viewer, or owner to editor), so the client learns of it at
+   * once instead of its writes being dropped unseen. Outside 4400-4499 on purpose: clients reconnect.
+   */
+  roleChanged: 4100,
   /** Pairwise: the room id is not valid. */
   invalidRoomId: 4400,
   /** Pairwise: the session ended (signed out, expired or revoked); sign in again. */

@@ -5,14 +5,15 @@ import { connectClient, waitFor, type TestClient } from './support/clients.js';
 import { api, roomCode } from './support/http-api.js';
 import { closeOf, closeRawSockets, updateFrame } from './support/raw-socket.js';
 import { QueryRoleResolver, rawPeer, roomUrl } from './support/roles.js';
+import { principalKey } from '../src/access/session.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { editOn } from '../src/sync/room.testkit.js';
 import * as Y from 'yjs';
 
 /**
  * Sessions at the upgrade and access changes on open sockets, against the real server: refusals
- * never load the room, and a changed role, a revoked one or an ended sign-in reach an open socket
- * within a second.
+ * never load the room, and a lowered role (4100), a revoked one (4403) or an ended sign-in (4401)
+ * reach an open socket within a second; a raised one applies to it at once.
  */
 
 let s: TestServer;
@@ -93,7 +94,7 @@ describe('sessions at the upgrade', () => {
 });
 
 describe('access changes on open sockets', () => {
-  it('editor made viewer: the change reaches the open socket within a second and its edits stop applying', async () => {
+  it('editor made viewer: the open socket is closed with 4100 within a second; reconnecting, it is a viewer whose edits are ignored', async () => {
     const roomId = await s.createRoom();
     const someone = await rawPeer(roomUrl(s.wsUrl, roomId, { guest: 'g-demoted' }));
     const watcher = stockClient(roomId);
@@ -104,14 +105,30 @@ describe('access changes on open sockets', () => {
     resolver.roles.set('guest:g-demoted', 'viewer');
     const changed = performance.now();
     s.server.registry.accessChanged(roomId);
-    const room = s.server.registry.loaded(roomId)!;
-    await waitFor(() => room.connections().some(([, session]) => session.role === 'viewer'), 'the role changes', 1_000);
+    expect(await closeOf(someone, 'demoted')).toEqual({ code: CLOSE_CODES.roleChanged, reason: 'role changed' });
     expect(performance.now() - changed).toBeLessThan(1_000);
 
+    const again = await rawPeer(roomUrl(s.wsUrl, roomId, { guest: 'g-demoted' }));
+    const room = s.server.registry.loaded(roomId)!;
+    expect(room.connections().find(([, session]) => principalKey(session.principal) === 'guest:g-demoted')?.[1].role).toBe('viewer');
     const code = await roomCode(s, roomId);
-    someone.ws.send(updateFrame(await typedUpdate(roomId, 'as viewer\n')));
-    await someone.barrier();
+    again.ws.send(updateFrame(await typedUpdate(roomId, 'as viewer\n')));
+    await again.barrier();
     expect(await roomCode(s, roomId)).toBe(code);
+    expect(again.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('a viewer made editor keeps its socket open, and its next edit applies', async () => {
+    const roomId = await s.createRoom();
+    const someone = await rawPeer(roomUrl(s.wsUrl, roomId, { guest: 'g-promoted', role: 'viewer' }));
+    resolver.roles.set('guest:g-promoted', 'editor');
+    s.server.registry.accessChanged(roomId);
+    const room = s.server.registry.loaded(roomId)!;
+    await waitFor(() => room.connections().some(([, session]) => session.role === 'editor'), 'the role changes', 1_000);
+
+    someone.ws.send(updateFrame(await typedUpdate(roomId, 'as editor\n')));
+    await someone.barrier();
+    expect(await roomCode(s, roomId)).toMatch(/^as editor\n/);
     expect(someone.ws.readyState).toBe(WebSocket.OPEN);
   });
 

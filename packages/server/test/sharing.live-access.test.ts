@@ -8,6 +8,7 @@ import { api } from './support/http-api.js';
 import { closeOf, closeRawSockets, type RawClient, rawClient } from './support/raw-socket.js';
 import { describeEachStore } from './support/store-kinds.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
+import { within } from './support/within.js';
 
 /**
  * The real server end to end: WebSockets get their session from accounts, owner keys, share links
@@ -109,7 +110,7 @@ await describeEachStore('live access over WebSockets', (openStore) => {
     expect(owner.ws.readyState).toBe(WebSocket.OPEN);
   });
 
-  it('a member made viewer can no longer change the code on the socket they have open', async () => {
+  it('a member made viewer is closed with 4100 within a second; the stock client reconnects as a viewer whose edits are ignored', async () => {
     await start();
     const grace = await signUp(s, 'grace');
     const room = await createAs(ada, 'private');
@@ -119,16 +120,28 @@ await describeEachStore('live access over WebSockets', (openStore) => {
     await Promise.all([owner.synced(), member.synced()]);
     member.text.insert(0, 'as editor\n');
     await waitFor(() => owner.text.toString().startsWith('as editor\n'), 'editor edit reaches the owner');
+    const closed = new Promise<number>((resolve) => member.provider.once('connection-close', (event) => resolve(event?.code ?? 0)));
+    let ownerDropped = false;
+    owner.provider.on('connection-close', () => {
+      ownerDropped = true;
+    });
 
+    const started = Date.now();
     await api(s, 'PUT', `/api/rooms/${room.id}/members/grace`, { role: 'viewer' }, ada.bearer);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the review is immediate; give the socket a moment
+    expect(await within(closed, 1_000, 'the member is closed')).toBe(CLOSE_CODES.roleChanged);
+    expect(Date.now() - started).toBeLessThan(1_000);
+
+    // 4100 is outside 4400-4499: y-websocket reconnects by itself, now as a viewer.
+    await member.synced();
     member.text.insert(0, 'as viewer\n');
     owner.text.insert(owner.text.length, '# from the owner\n');
     await waitFor(() => member.text.toString().includes('# from the owner'), 'the viewer still receives edits');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(owner.text.toString()).not.toContain('as viewer');
     const stored = (await api(s, 'GET', `/api/rooms/${room.id}`, undefined, ada.bearer)).body as RoomDetails;
+    expect(stored.code).toMatch(/^as editor\n/);
     expect(stored.code).not.toContain('as viewer');
     expect(member.provider.wsconnected).toBe(true);
+    expect(ownerDropped).toBe(false);
   });
 });

@@ -156,4 +156,58 @@ describe.skipIf(!chromiumAvailable())('sharing in Chromium against the real serv
     await row.getByRole('button', { name: `Remove ${username}` }).click();
     await member.getByTestId('room-no-access').waitFor({ timeout: 5_000 });
   }, 120_000);
+
+  it('a member demoted while the room is open turns read-only within seconds, keeping what the server took and nothing after', async () => {
+    const member = await newPage();
+    const username = uniqueUsername('dee');
+    await member.goto(base());
+    await signUp(member, username);
+
+    const owner = await newPage();
+    const roomId = await createRoomInUi(owner, base(), 'Demotion');
+    await answerNamePrompt(owner, 'Otto');
+    await waitUntilConnected(owner);
+    const ownerKey = await ownerKeyIn(owner, roomId);
+    const share = await openShare(owner);
+    await setVisibility(owner, 'Only people you add');
+    const members = share.getByTestId('share-members');
+    await members.getByLabel('Username to add').fill(username);
+    await members.getByLabel('Role for the new member').selectOption('editor');
+    await members.getByRole('button', { name: 'Add' }).click();
+    const role = members.locator(`[data-testid="member-row"][data-username="${username}"]`).getByLabel(`Role of ${username}`);
+    await role.waitFor();
+
+    await member.goto(`${base()}/r/${roomId}`);
+    await waitUntilConnected(member);
+    expect(await member.getByTestId('room').getAttribute('data-role')).toBe('editor');
+    await placeCaret(member, 'end');
+    await member.keyboard.type(' kept_before');
+    await expect.poll(async () => (await getRoom(base(), roomId, ownerKey)).code, POLL).toContain('kept_before');
+
+    await role.selectOption('viewer');
+    // The select shows the list as re-read from the server: the demotion is in effect.
+    await expect.poll(() => role.inputValue(), POLL).toBe('viewer');
+    const demoted = Date.now();
+    // Typed after the server took the role away: the open socket is closed (4100), never applied.
+    await placeCaret(member, 'end');
+    await member.keyboard.type(' lost_after');
+
+    // Well within the app's own 15 s re-check: the server closes the demoted socket at once.
+    await member.getByTestId('viewer-banner').waitFor({ timeout: 3_000 });
+    expect(Date.now() - demoted).toBeLessThan(3_000);
+    expect(await member.getByTestId('room').getAttribute('data-role')).toBe('viewer');
+    expect(await member.getByTestId('role-notice').textContent()).toContain('Your role changed to viewer');
+    await waitUntilConnected(member);
+    // Reopened from the server's copy: what it took is there, what came after is gone.
+    await expect.poll(() => editorText(member), POLL).toContain('kept_before');
+    expect(await editorText(member)).not.toContain('lost_after');
+    await placeCaret(member, 'end');
+    await member.keyboard.type(' viewer_typed');
+    await member.waitForTimeout(500);
+    expect(await editorText(member)).not.toContain('viewer_typed');
+    const stored = (await getRoom(base(), roomId, ownerKey)).code;
+    expect(stored).toContain('kept_before');
+    expect(stored).not.toContain('lost_after');
+    expect(await editorText(owner)).not.toContain('lost_after');
+  }, 120_000);
 });

@@ -57,8 +57,8 @@ export interface SessionResolver {
 /**
  * Re-decides the role of open connections after something changed who may do what: the access
  * layer calls these, the room registry (which owns the open connections) carries them out within
- * the same tick. A null role closes the connection with 4403; a different role applies to the
- * next frame.
+ * the same tick. A null role closes the connection with 4403; a lower role closes it with 4100
+ * (`roleChanged`) so the client reconnects and learns it; a higher one applies to the next frame.
  */
 export interface AccessEvents {
   /** Visibility, a member's role, a removed member or a revoked link changed for this room. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { CLOSE_CODES, type RoomRole } from '@pairwise/protocol';
+import { CLOSE_CODES, roleAtLeast, type RoomRole } from '@pairwise/protocol';
 import type { AccessEvents, ConnectionSession, SessionResolver } from '../access/session.js';
 import type { Room, SyncSocket } from './room.js';
 
@@ -21,8 +21,12 @@ export interface LoadedRooms {
 
 /**
  * Carries access changes to open connections at once, not at their next reconnect (field notes:
- * hocuspocus #752): a changed room's connections are reviewed (no role left: 4403; otherwise the new
- * role applies to their next frame), and an ended sign-in session's connections close with 4401.
+ * hocuspocus #752): a changed room's connections are reviewed, and an ended sign-in session's
+ * connections close with 4401. A review that finds no role left closes with 4403. One that finds a
+ * lower role (editor or owner to viewer, owner to editor) closes with `roleChanged` (4100): kept open,
+ * the client would go on typing into writes the room drops, unaware until it next asked for its role;
+ * the close makes it reconnect and re-read its role now (an editor's unsent edits go out again; a
+ * former owner stops offering owner controls). A higher or equal role applies to the next frame.
  */
 export class AccessReviews implements AccessEvents {
   private readonly admissions = new Set<Admission>();
@@ -91,6 +95,7 @@ export class AccessReviews implements AccessEvents {
     }
     if (this.latestReview.get(session) !== ticket) return;
     if (role === null) room.disconnect(socket, CLOSE_CODES.forbidden, 'access revoked');
+    else if (!roleAtLeast(role, session.role)) room.disconnect(socket, CLOSE_CODES.roleChanged, 'role changed');
     else room.changeRole(socket, role);
   }
 }

@@ -76,24 +76,44 @@ async function connect(
 const ada = (sessionId: string) => ({ principal: { kind: 'user', userId: 'u-ada', username: 'ada', sessionId } as const });
 
 describe('RoomRegistry access events', () => {
-  it('accessChanged reviews each open connection of the room: a new role applies to its next frame, none closes it (4403)', async () => {
+  it('accessChanged reviews each open connection of the room: a lower role closes it (4100), none closes it (4403)', async () => {
     const { registry, resolver } = await setup();
     const { socket: editor, lease } = await connect(registry, 'room-a', sessionFor('editor'));
     const { socket: revoked } = await connect(registry, 'room-a', sessionFor('revoked'));
+    const { socket: owner } = await connect(registry, 'room-a', sessionFor('owner', { role: 'owner' }));
+    const { socket: unchanged } = await connect(registry, 'room-a', sessionFor('unchanged'));
     const { socket: elsewhere } = await connect(registry, 'room-b', sessionFor('elsewhere'));
 
     registry.accessChanged('room-a');
-    expect(resolver.reviews.map((r) => r.session.presence.name)).toEqual(['editor', 'revoked']);
+    expect(resolver.reviews.map((r) => r.session.presence.name)).toEqual(['editor', 'revoked', 'owner', 'unchanged']);
     resolver.reviews[0]!.answer('viewer');
     resolver.reviews[1]!.answer(null);
-    await vi.waitFor(() => expect(revoked.closes).toEqual([{ code: CLOSE_CODES.forbidden, reason: 'access revoked' }]));
+    resolver.reviews[2]!.answer('editor');
+    resolver.reviews[3]!.answer('editor');
+    await vi.waitFor(() => expect(lease.room.connectionCount).toBe(1));
 
+    expect(revoked.closes).toEqual([{ code: CLOSE_CODES.forbidden, reason: 'access revoked' }]);
+    expect(editor.closes).toEqual([{ code: CLOSE_CODES.roleChanged, reason: 'role changed' }]);
+    // Owner to editor loses powers too (owner controls): the client must learn it now.
+    expect(owner.closes).toEqual([{ code: CLOSE_CODES.roleChanged, reason: 'role changed' }]);
     const text = lease.room.text.toString();
     lease.room.receive(editor, updateFrame(editOn(clientOf(lease.room), (d) => d.getText(CODE_TEXT).insert(0, 'ignored '))));
     expect(lease.room.text.toString()).toBe(text);
-    expect(editor.closes).toEqual([]);
-    expect(lease.room.connections().map(([, s]) => [s.presence.name, s.role])).toEqual([['editor', 'viewer']]);
+    expect(unchanged.closes).toEqual([]);
+    expect(lease.room.connections().map(([, s]) => [s.presence.name, s.role])).toEqual([['unchanged', 'editor']]);
     expect(elsewhere.closes).toEqual([]);
+  });
+
+  it('a promotion keeps the socket open and applies the new role to its next frame', async () => {
+    const { registry, resolver } = await setup();
+    const { socket, lease } = await connect(registry, 'room-a', sessionFor('promoted', { role: 'viewer' }));
+    registry.accessChanged('room-a');
+    resolver.answerAll('editor');
+    await vi.waitFor(() => expect(lease.room.connections()[0]![1].role).toBe('editor'));
+
+    lease.room.receive(socket, updateFrame(editOn(clientOf(lease.room), (d) => d.getText(CODE_TEXT).insert(0, 'applied '))));
+    expect(lease.room.text.toString()).toMatch(/^applied /);
+    expect(socket.closes).toEqual([]);
   });
 
   it('sessionEnded closes every socket of that sign-in session, in every room, with 4401', async () => {
@@ -147,15 +167,16 @@ describe('RoomRegistry access events', () => {
 
   it('when reviews answer out of order, the latest review wins', async () => {
     const { registry, resolver } = await setup();
-    const { lease } = await connect(registry, 'room-a', sessionFor('someone'));
+    const { socket, lease } = await connect(registry, 'room-a', sessionFor('someone', { role: 'viewer' }));
     registry.accessChanged('room-a');
     registry.accessChanged('room-a');
     const [older, newer] = resolver.reviews.splice(0);
-    newer!.answer('viewer');
-    await vi.waitFor(() => expect(lease.room.connections()[0]![1].role).toBe('viewer'));
-    older!.answer('editor');
+    newer!.answer('editor');
+    await vi.waitFor(() => expect(lease.room.connections()[0]![1].role).toBe('editor'));
+    older!.answer('viewer');
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(lease.room.connections()[0]![1].role).toBe('viewer');
+    expect(lease.room.connections()[0]![1].role).toBe('editor');
+    expect(socket.closes).toEqual([]);
   });
 
   it('a review that fails closes the connection (1011): its role is unknown', async () => {

@@ -76,6 +76,10 @@ describe('closeKind', () => {
     expect(closeKind(CLOSE_CODES.storageUnavailable)).toBe('storage-down');
   });
 
+  it('4100 means our role was lowered: reconnect and re-read it', () => {
+    expect(closeKind(CLOSE_CODES.roleChanged)).toBe('role-changed');
+  });
+
   it('anything else is an ordinary drop', () => {
     for (const code of [1000, 1001, 1006, 1011, 1013, 4500, 4399]) expect(closeKind(code), String(code)).toBe('drop');
   });

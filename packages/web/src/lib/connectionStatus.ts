@@ -27,10 +27,13 @@ export type FinalClose = 'deleted' | 'invalid' | 'no-access' | 'signed-out' | 'f
 /**
  * What a close from the server means for this tab. 4400-4499 are final (the provider stops
  * retrying) except `rate-limited` (4429), which this app retries itself after a back-off;
- * `storage-down` (4503) keeps the edits and retries; anything else is an ordinary `drop`.
+ * `storage-down` (4503) keeps the edits and retries; `role-changed` (4100: our role was lowered)
+ * reconnects like a drop, and the tab re-reads its role at once; anything else is an ordinary `drop`.
  */
-export function closeKind(code: number): FinalClose | 'rate-limited' | 'storage-down' | 'drop' {
+export function closeKind(code: number): FinalClose | 'rate-limited' | 'storage-down' | 'role-changed' | 'drop' {
   switch (code) {
+    case CLOSE_CODES.roleChanged:
+      return 'role-changed';
     case CLOSE_CODES.roomNotFound:
       return 'deleted';
     case CLOSE_CODES.invalidRoomId:

@@ -11,6 +11,7 @@ import { RoomView, preloadEditor } from '../room/RoomView';
 import { CenteredMessage } from '../ui/CenteredMessage';
 import { NamePrompt } from '../ui/NamePrompt';
 import { ClosedRoomScreen, LoadErrorScreen, MissingRoomScreen } from './room/RoomScreens';
+import { useRoleNotice } from './room/useRoleNotice';
 import { useAccessPolling, useRoomDetails } from './room/useRoomDetails';
 
 export function RoomPage() {
@@ -41,12 +42,13 @@ export function RoomPage() {
   }, [gone, roomId]);
 
   useAccessPolling(refresh, load.kind === 'ready');
+  const roleNotice = useRoleNotice(load.kind === 'ready' ? load.details.role : null);
 
   const { isSigningOut } = auth;
   const onClosed = useCallback(
     (code: number, wasOpen: boolean) => {
       const kind = closeKind(code);
-      if (kind === 'drop' || kind === 'storage-down' || kind === 'rate-limited') return;
+      if (kind === 'drop' || kind === 'storage-down' || kind === 'rate-limited' || kind === 'role-changed') return;
       // Signing out in this tab ends its sockets on purpose; the page reloads as a guest right after.
       if (kind === 'signed-out' && isSigningOut()) return;
       close(kind, wasOpen);
@@ -98,6 +100,7 @@ export function RoomPage() {
         onCheckAccess={refresh}
         onSummary={applySummary}
         onEditName={account ? null : onEditName}
+        roleNotice={roleNotice.changedTo && { role: roleNotice.changedTo, onDismiss: roleNotice.dismiss }}
       />
       {editingName && !account && (
         <NamePrompt

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
+import type { RoomRole } from '@pairwise/protocol';
 import { cannotSaveMessage, rateLimitedMessage } from '../lib/connectionStatus';
 import type { ConnectionPhase } from '../lib/connectionStatus';
-import { EyeIcon } from '../ui/icons';
+import { CloseIcon, EyeIcon } from '../ui/icons';
 
 /** Whole seconds until `at`, re-rendered every second while counting. */
 function useSecondsUntil(at: number | null): number {
@@ -32,6 +33,18 @@ export function ViewerBanner() {
     <div className="room-banner room-banner--info" role="status" data-testid="viewer-banner">
       <EyeIcon />
       <span>You are viewing — only editors can change the code.</span>
+    </div>
+  );
+}
+
+/** Says why the room just changed under us: the owner gave us another role while it was open. */
+export function RoleChangedBanner({ role, onDismiss }: { role: RoomRole; onDismiss: () => void }) {
+  return (
+    <div className="room-banner room-banner--info" role="status" data-testid="role-notice" data-role={role}>
+      <span>Your role changed to {role}</span>
+      <button type="button" className="btn btn--ghost btn--icon room-banner__dismiss" aria-label="Dismiss" onClick={onDismiss}>
+        <CloseIcon />
+      </button>
     </div>
   );
 }

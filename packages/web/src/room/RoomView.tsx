@@ -1,6 +1,6 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_LANGUAGE, isLanguageId, languageInfo } from '@pairwise/protocol';
-import type { RoomDetails, RoomSummary } from '@pairwise/protocol';
+import type { RoomDetails, RoomRole, RoomSummary } from '@pairwise/protocol';
 import { useTheme } from '../app/ThemeProvider';
 import { useSuggestionSettings } from '../completion/useSuggestionSettings';
 import { roomPermissions } from '../lib/access';
@@ -11,7 +11,7 @@ import type { RoomCredentials } from '../lib/roomCredentials';
 import { browserStore } from '../lib/storage';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
 import { PresenceList } from './PresenceList';
-import { ConnectionBanner, ViewerBanner } from './RoomBanners';
+import { ConnectionBanner, RoleChangedBanner, ViewerBanner } from './RoomBanners';
 import { RoomHeader } from './RoomHeader';
 import { ShareDialog } from './share/ShareDialog';
 import { usePresence } from './usePresence';
@@ -68,6 +68,7 @@ export function RoomView({
   onCheckAccess,
   onSummary,
   onEditName,
+  roleNotice,
 }: {
   details: RoomDetails;
   user: { name: string; color: string };
@@ -76,12 +77,14 @@ export function RoomView({
   credentials: RoomCredentials;
   /** The server closed the socket for good (4400-4499 except 4429); `wasOpen` once the room had synced. */
   onClosed: (code: number, wasOpen: boolean) => void;
-  /** Asks the server for the current role: after a resync (it may have changed meanwhile) or when a viewer tries to type. */
+  /** Asks the server for the current role: after a resync (it may have changed meanwhile), when the server says it was lowered (4100), or when a viewer tries to type. */
   onCheckAccess: () => void;
   /** The server answered a settings change with the room's new summary. */
   onSummary: (summary: RoomSummary) => void;
   /** Null when the name is not ours to change (an account's username). */
   onEditName: (() => void) | null;
+  /** Our role changed while the room was open; null when there is nothing to say. */
+  roleNotice: { role: RoomRole; onDismiss: () => void } | null;
 }) {
   const { theme } = useTheme();
   const { canEdit, isOwner } = roomPermissions(details.role);
@@ -89,7 +92,8 @@ export function RoomView({
     () => ({ ...credentialParams(credentials), ...(guestName !== null && { name: guestName, color: user.color }) }),
     [credentials, guestName, user.color],
   );
-  const { connection, state } = useRoomConnection(details.id, user, params);
+  // Our role was lowered: ask for it now rather than after the reconnect (or the next poll).
+  const { connection, state } = useRoomConnection(details.id, user, params, onCheckAccess);
   const fallback = useMemo(
     () => ({ name: details.name, language: isLanguageId(details.language) ? details.language : DEFAULT_LANGUAGE }),
     [details.name, details.language],
@@ -158,6 +162,7 @@ export function RoomView({
         onShare={isOwner ? () => setSharing(true) : null}
       />
       <ConnectionBanner phase={phase} unsynced={state.unsynced} retryAt={state.retryAt} />
+      {roleNotice && <RoleChangedBanner role={roleNotice.role} onDismiss={roleNotice.onDismiss} />}
       {!canEdit && <ViewerBanner />}
       <div className="room-body">
         <main className="editor-pane">

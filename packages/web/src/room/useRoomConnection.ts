@@ -70,12 +70,14 @@ function sameParams(a: Record<string, string>, b: Record<string, string>): boole
  * One Y.Doc + y-websocket provider per room, torn down on unmount or room change.
  * The user's identity goes into awareness as soon as the socket opens. `params` go on the socket
  * URL (credentials, a guest's name); the server reads them once per connection, so a change
- * reconnects.
+ * reconnects. `onRoleChanged` runs when the server closes the socket because our role was lowered
+ * (4100); the provider reconnects by itself.
  */
 export function useRoomConnection(
   roomId: string,
   user: { name: string; color: string },
   params: Record<string, string>,
+  onRoleChanged: () => void,
 ): { connection: RoomConnection | null; state: ConnectionState } {
   const [connection, setConnection] = useState<RoomConnection | null>(null);
   const [state, setState] = useState<ConnectionState>(INITIAL_STATE);
@@ -83,6 +85,8 @@ export function useRoomConnection(
   userRef.current = user;
   const paramsRef = useRef(params);
   paramsRef.current = params;
+  const onRoleChangedRef = useRef(onRoleChanged);
+  onRoleChangedRef.current = onRoleChanged;
 
   useEffect(() => {
     const doc = new Y.Doc();
@@ -140,7 +144,9 @@ export function useRoomConnection(
       retryTimer = setTimeout(() => provider.connect(), delay);
     };
     const onConnectionClose = (event: CloseEvent | null) => {
-      if (event && closeKind(event.code) === 'storage-down') publish({ storageDown: true, unsynced: current.unsynced || editedOnSocket });
+      const kind = event ? closeKind(event.code) : 'drop';
+      if (kind === 'storage-down') publish({ storageDown: true, unsynced: current.unsynced || editedOnSocket });
+      if (kind === 'role-changed') onRoleChangedRef.current();
     };
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
       if (origin !== provider) editedOnSocket = true;
