@@ -23,6 +23,15 @@ async function storeLongHistory(store: MemoryRoomStore): Promise<string> {
   return text.toString();
 }
 
+/** The rebuild a compaction does, on the event loop: apply the whole stored history, encode the result. */
+async function rebuildInThread(store: MemoryRoomStore): Promise<void> {
+  const stored = await store.loadDocument(ROOM);
+  const doc = new Y.Doc();
+  for (const update of stored!.updates) Y.applyUpdate(doc, update);
+  Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+}
+
 /** The longest the event loop went without running a 1 ms timer while `work` ran. */
 async function longestStall(work: () => Promise<void>): Promise<number> {
   let last = performance.now();
@@ -46,6 +55,8 @@ it('compacts a large room without stalling the event loop (the rebuild used to r
   const expected = await storeLongHistory(store);
   const scheduler = new CompactionScheduler(store, 1, pino({ level: 'silent' }));
 
+  // What the rebuild costs when it runs on the event loop, measured now, on this machine, under its load.
+  const inThreadMs = await longestStall(async () => rebuildInThread(store));
   const stallMs = await longestStall(async () => {
     scheduler.noteLogGrowth(ROOM, EDITS);
     await scheduler.idle();
@@ -56,6 +67,7 @@ it('compacts a large room without stalling the event loop (the rebuild used to r
   const rebuilt = new Y.Doc();
   Y.applyUpdate(rebuilt, stored!.updates[0]!);
   expect(rebuilt.getText(CODE_TEXT).toString()).toBe(expected);
-  // The old in-thread rebuild stalled ~225 ms here; off the thread ~30 ms. The margin absorbs a loaded CI machine.
-  expect(stallMs).toBeLessThan(100);
+  // In the thread the rebuild stalls ~225 ms on an idle machine; off it ~30 ms. Compared with the in-thread
+  // cost measured in the same run, so a loaded machine (which stretches both) does not fail it.
+  expect(stallMs).toBeLessThan(inThreadMs / 2);
 });
