@@ -47,7 +47,10 @@ describe('countable ranges', () => {
 
   it('visible deleted text: only characters the document still shows, each once, only in the given text', () => {
     const room = docOf(1);
-    Y.applyUpdate(room, edit(docOf(7), (t) => t.insert(0, 'abcdef')));
+    Y.applyUpdate(
+      room,
+      edit(docOf(7), (t) => t.insert(0, 'abcdef')),
+    );
     room.getMap('m').set('k', 'v');
     room.getText('t').delete(0, 2);
     const text = room.getText('t');

@@ -156,7 +156,15 @@ describe('Room limits', () => {
       // 7 characters left; 9 inserted and 3 deleted would make 13, but 3 deleted twice would make 10.
       const insert = editOn(clientOf(room), (d) => d.getText(CODE_TEXT).insert(0, 'a'.repeat(9)));
       const visible = room.text._start!.right!.id;
-      room.receive(twice!, updateFrame(withDeletions(insert, visible.client, [[visible.clock, 3], [visible.clock, 3]])));
+      room.receive(
+        twice!,
+        updateFrame(
+          withDeletions(insert, visible.client, [
+            [visible.clock, 3],
+            [visible.clock, 3],
+          ]),
+        ),
+      );
       expect(twice!.closes).toEqual(roomFull(`room text would exceed ${START.length} characters`));
       expect(room.text.toString()).toBe('("hi")\n');
     });
@@ -188,6 +196,21 @@ describe('Room limits', () => {
       expect(other!.closes).toEqual(roomFull(`room would exceed ${maxBytes} bytes`));
       expect(stateOf(room)).toEqual(before);
       expect(stored).toHaveLength(1);
+    });
+
+    it('an update waiting for its dependency keeps its bytes: what came meanwhile cannot take them', () => {
+      const maxBytes = INITIAL_UPDATE.byteLength + 200;
+      const room = newRoom({ limits: { maxBytes } });
+      const [writer, other] = joinAll(room, 'writer', 'other');
+      const client = clientOf(room, 4242);
+      const small = editOn(client, (d) => d.getText(CODE_TEXT).insert(0, 'ok '));
+      room.receive(writer!, updateFrame(editOn(client, (d) => d.getText(CODE_TEXT).insert(3, 'y'.repeat(100)))));
+      room.receive(other!, updateFrame(editOn(clientOf(room), (d) => d.getText(CODE_TEXT).insert(0, 'z'.repeat(100)))));
+      expect(other!.closes).toEqual(roomFull(`room would exceed ${maxBytes} bytes`));
+
+      room.receive(writer!, step2UpdateFrame(small));
+      expect(writer!.closes).toEqual([]);
+      expect(room.size.bytes).toBeLessThanOrEqual(maxBytes);
     });
 
     it('a compaction replaces what it covered with the size of its snapshot, so deleted text stops counting', () => {
