@@ -35,22 +35,34 @@ describe.skipIf(!chromiumAvailable())('a connection paused for sending too much 
 describe.skipIf(!chromiumAvailable())('a room at its size limit (4413)', () => {
   const { base, newPage } = useBrowserSuite(async () => ({ env: { MAX_ROOM_TEXT_LENGTH: '1000' }, stop: async () => undefined }));
 
-  it('says the room is full; reopening shows the room as stored, without what was refused', async () => {
-    const room = await createRoom(base(), { language: 'plaintext' });
+  it('a paste past the limit is refused whole: the room stays as it was, the tab stops for good, reopening shows the room as stored', async () => {
+    // Python: the room starts with its starter snippet, so the paste lands in a room that has text.
+    const room = await createRoom(base(), { language: 'python' });
+    const before = (await getRoom(base(), room.id)).code;
+    expect(before.length).toBeGreaterThan(0);
     const page = await newPage();
+    let socketsOpened = 0;
+    page.on('websocket', () => socketsOpened++);
     await joinRoom(page, base(), room.id, 'Finn');
     await placeCaret(page, 'end');
-    await page.keyboard.insertText(` ${'x'.repeat(1_200)}`);
+    // A real paste (Ctrl+V): Monaco makes it one edit. `keyboard.insertText` would not do: Monaco
+    // takes it as one edit per character, so the first characters fit and were kept, one by one.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.evaluate((text) => navigator.clipboard.writeText(text), ` ${'x'.repeat(1_200)}`);
+    await page.keyboard.press('Control+V');
 
     const full = page.getByTestId('room-full');
     await full.waitFor();
     expect(await full.textContent()).toContain('This room is full');
-    // The editor may hand the paste over in parts: those that fit were kept, the rest refused.
-    const stored = (await getRoom(base(), room.id)).code;
-    expect(stored.length).toBeLessThanOrEqual(1_000);
+    expect((await getRoom(base(), room.id)).code).toBe(before);
+    // 4413 is final: the tab does not reconnect and push the refused paste again.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(socketsOpened).toBe(1);
 
     await full.getByRole('button', { name: 'Reopen the room' }).click();
     await waitUntilConnected(page);
-    await expect.poll(() => editorText(page), POLL).toBe(stored);
+    await expect.poll(() => editorText(page), POLL).toBe(before);
+    expect(socketsOpened).toBe(2);
+    expect(await full.count()).toBe(0);
   }, 60_000);
 });

@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
+import { countableRanges, unheldLength, visibleTextDeleted } from './countable-ranges.js';
 import { carriesNewStructs } from './state-vectors.js';
+import { NOTHING_WAITING, type WaitingContent } from './unresolved-updates.js';
 
 export interface SizeLimits {
   /** Characters the code text may hold. */
@@ -31,19 +33,31 @@ export class RoomSize {
   }
 
   /**
-   * Why applying `update` would push the room past a limit, or null when it fits. An update that
-   * only deletes always fits: deleting is how a full room gets smaller.
+   * Why applying `update` would push the room past a limit, or null when it fits. What updates
+   * waiting for their dependencies will add counts as taken: they were accepted whole, so they must
+   * fit when they come in. An update that only deletes always fits: deleting is how a full room gets
+   * smaller; a replace is counted net of the text it deletes.
    */
-  refusal(update: Uint8Array, doc: Y.Doc, text: Y.Text): string | null {
-    const overBytes = this.storedBytes + update.byteLength > this.limits.maxBytes;
+  refusal(update: Uint8Array, doc: Y.Doc, text: Y.Text, waiting: WaitingContent = NOTHING_WAITING): string | null {
+    const overBytes = this.storedBytes + waiting.bytes + update.byteLength > this.limits.maxBytes;
     // An update takes at least one byte per character it can add, so most need no closer look.
-    const mayOverflowText = text.length + update.byteLength > this.limits.maxTextLength;
+    const mayOverflowText = text.length + waiting.length + update.byteLength > this.limits.maxTextLength;
     if ((!overBytes && !mayOverflowText) || !carriesNewStructs(update, doc)) return null;
     if (overBytes) return `room would exceed ${this.limits.maxBytes} bytes`;
-    if (text.length + addedLength(update, doc) > this.limits.maxTextLength) {
-      return `room text would exceed ${this.limits.maxTextLength} characters`;
-    }
+    if (this.textWouldOverflow(update, doc, text, waiting)) return `room text would exceed ${this.limits.maxTextLength} characters`;
     return null;
+  }
+
+  /**
+   * Counts what the update and the waiting parts add that `doc` does not hold (all shared types: an
+   * upper bound for the code text), less the visible code text the update deletes.
+   */
+  private textWouldOverflow(update: Uint8Array, doc: Y.Doc, text: Y.Text, waiting: WaitingContent): boolean {
+    const free = this.limits.maxTextLength - text.length;
+    const { structs, ds } = Y.decodeUpdate(update);
+    const added = unheldLength([countableRanges(structs), ...waiting.ranges], doc);
+    if (added <= free) return false;
+    return added - visibleTextDeleted(ds, doc, text, added - free) > free;
   }
 
   /** Counts an update the room stored. */
@@ -64,18 +78,4 @@ export class RoomSize {
     this.storedBytes = snapshotBytes + (this.storedBytes - this.atCompactionStart);
     this.atCompactionStart = null;
   }
-}
-
-/**
- * Characters (countable units) the update's structs would add that `doc` does not hold yet, counted
- * in every shared type: an upper bound of what the code text can grow by (deletions not subtracted).
- */
-function addedLength(update: Uint8Array, doc: Y.Doc): number {
-  let added = 0;
-  for (const struct of Y.decodeUpdate(update).structs) {
-    if (!(struct instanceof Y.Item) || !struct.countable || struct.deleted) continue;
-    const known = Y.getState(doc.store, struct.id.client);
-    added += Math.max(0, struct.id.clock + struct.length - Math.max(known, struct.id.clock));
-  }
-  return added;
 }

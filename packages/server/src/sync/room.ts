@@ -238,7 +238,8 @@ export class Room {
 
   /**
    * Refuses content of a room deleted earlier under this id (a tab left open on it, reconnecting),
-   * new edits while storage cannot take them, and edits that would make the room too big. Refused
+   * new edits while storage cannot take them, and edits that would make the room too big (counting
+   * what other updates waiting for their dependencies will add: they were accepted). Refused
    * before anything is applied, so a refusal leaves no trace. An update with nothing new (a reader's
    * sync step 2) always passes, so readers stay connected.
    */
@@ -247,7 +248,7 @@ export class Room {
     if (!this.hooks.acceptsEdits() && carriesNewStructs(update, this.doc)) {
       throw new RefusedChange(CLOSE_CODES.storageUnavailable, 'storage unavailable');
     }
-    const tooBig = this.size.refusal(update, this.doc, this.text);
+    const tooBig = this.size.refusal(update, this.doc, this.text, this.unresolved.waiting());
     if (tooBig !== null) throw new RefusedChange(CLOSE_CODES.roomFull, tooBig);
   }
 

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { countableRanges, totalLength, type CountableRanges } from './countable-ranges.js';
 
 /**
  * Parts of client updates that depend on changes the room does not have yet, kept per socket.
@@ -29,9 +30,22 @@ export interface WaitingPart {
   /** client -> clock: the part may resolve once the room's state for that client passes the clock. */
   readonly blockedAt: ReadonlyMap<number, number>;
   readonly bytes: number;
+  /** The countable content of its structs, and its length: room it will take once applied. */
+  readonly countable: CountableRanges;
+  readonly countableLength: number;
   /** When the update first arrived; a retried rest keeps its original time. */
   readonly arrivedAt: number;
 }
+
+/** What every socket's waiting parts will add once applied; a room's size limits count it as taken. */
+export interface WaitingContent {
+  readonly bytes: number;
+  /** Countable length, summed over the parts (an upper bound: parts may overlap). */
+  readonly length: number;
+  readonly ranges: readonly CountableRanges[];
+}
+
+export const NOTHING_WAITING: WaitingContent = { bytes: 0, length: 0, ranges: [] };
 
 interface SocketQueue {
   parts: WaitingPart[];
@@ -55,11 +69,14 @@ export class UnresolvedUpdates<Socket> {
     if (structs === null && deletes === null) return;
     store.pendingStructs = null;
     store.pendingDs = null;
+    const countable = structs ? countableRanges(Y.decodeUpdateV2(structs.update).structs) : new Map<number, never>();
     const part: WaitingPart = {
       structs: structs?.update ?? null,
       deletes,
       blockedAt: blockedAt(store, structs?.missing, deletes),
       bytes: (structs?.update.byteLength ?? 0) + (deletes?.byteLength ?? 0),
+      countable,
+      countableLength: totalLength(countable),
       arrivedAt,
     };
     const queue = this.queueOf(socket);
@@ -85,6 +102,22 @@ export class UnresolvedUpdates<Socket> {
   /** Sockets holding a part that may resolve now. */
   socketsWithReadyParts(store: Store): Socket[] {
     return [...this.queues].filter(([, queue]) => queue.parts.some((part) => isReady(part, store))).map(([socket]) => socket);
+  }
+
+  /** What all sockets' waiting parts will add once applied. */
+  waiting(): WaitingContent {
+    if (this.queues.size === 0) return NOTHING_WAITING;
+    let bytes = 0;
+    let length = 0;
+    const ranges: CountableRanges[] = [];
+    for (const queue of this.queues.values()) {
+      for (const part of queue.parts) {
+        bytes += part.bytes;
+        length += part.countableLength;
+        ranges.push(part.countable);
+      }
+    }
+    return { bytes, length, ranges };
   }
 
   overBudget(socket: Socket): boolean {
