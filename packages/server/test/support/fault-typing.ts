@@ -5,28 +5,48 @@ import type { TestClient } from './clients.js';
 import { seededRandom } from './random.js';
 import { TokenLedger } from './token-editing.js';
 
+/** How far typing has got: what a `step` of `typeTokensWhile` decides on. */
+export interface TypingProgress {
+  elapsedMs: number;
+  keystrokes: number;
+}
+
 /**
- * Three (or more) users typing unique tokens for `durationMs`, one keystroke every ~20 ms, while
- * `fault(elapsedMs)` breaks something between keystrokes. Returns the ledger of what was typed.
+ * Three (or more) users typing unique tokens, one keystroke every ~20 ms, while `step` (called before
+ * each keystroke) breaks or repairs something; typing stops when `step` returns false. Returns the
+ * ledger of what was typed. A step that waits for the system under test by keystrokes or conditions,
+ * not by elapsed time, holds on a loaded machine, where keystrokes come slower.
  */
-export async function typeTokens(
+export async function typeTokensWhile(
   clients: readonly TestClient[],
   seed: number,
-  durationMs: number,
-  fault: (elapsedMs: number) => Promise<void>,
+  step: (progress: TypingProgress) => Promise<boolean>,
 ): Promise<TokenLedger> {
   console.info(`fault typing seed ${seed} (replay with PAIRWISE_SEED=${seed})`);
   const random = seededRandom(seed);
   const ledger = new TokenLedger();
   const started = Date.now();
-  for (let elapsed = 0; elapsed < durationMs; elapsed = Date.now() - started) {
+  for (let keystrokes = 0; await step({ elapsedMs: Date.now() - started, keystrokes }); keystrokes++) {
     const typists = clients.slice(0, 3);
     const index = Math.floor(random() * typists.length);
     ledger.insert(typists[index]!.text, index, random);
-    await fault(elapsed);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return ledger;
+}
+
+/** `typeTokensWhile` for `durationMs`, with `fault(elapsedMs)` before each keystroke. */
+export function typeTokens(
+  clients: readonly TestClient[],
+  seed: number,
+  durationMs: number,
+  fault: (elapsedMs: number) => Promise<void>,
+): Promise<TokenLedger> {
+  return typeTokensWhile(clients, seed, async ({ elapsedMs }) => {
+    if (elapsedMs >= durationMs) return false;
+    await fault(elapsedMs);
+    return true;
+  });
 }
 
 /** The room's text as a fresh load from `store` sees it. */
