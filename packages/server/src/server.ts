@@ -6,6 +6,7 @@ import { RoomSharing } from './access/sharing.js';
 import type { CompletionProvider } from './completion/provider.js';
 import type { AuthConfig } from './config.js';
 import { buildHttpApp } from './http/app.js';
+import { PromServerEvents } from './observability/prom-server-events.js';
 import { trustFunction } from './limits/client-address.js';
 import type { HardeningConfig } from './limits/config.js';
 import { UnsentBytesBudget } from './limits/unsent-bytes.js';
@@ -43,6 +44,8 @@ export interface PairwiseServerOptions extends HardeningConfig {
   sessions?: SessionResolver;
   /** DEFAULT_ROOM_LIMITS where not given. */
   roomLimits?: Partial<RoomLimits>;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | null;
 }
 
 export interface PairwiseServer {
@@ -61,6 +64,8 @@ const HTTP_DRAIN_MS = 2_000;
 export async function createPairwiseServer(options: PairwiseServerOptions): Promise<PairwiseServer> {
   const { store, log } = options;
   const layer = await createAccessLayer(store, options.auth);
+  // One registry per server, so servers sharing a process (tests) count only their own.
+  const metrics = new PromServerEvents();
   const compaction = new CompactionScheduler(store, options.compactionThreshold, log);
   const commits = new GroupCommitter({
     store,
@@ -69,6 +74,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     maxBacklogBytes: options.maxBacklogBytes,
     closeRetryMs: options.shutdownRetryMs,
     log,
+    events: metrics,
     onCommitted: (counts) => {
       for (const [roomId, n] of counts) compaction.noteLogGrowth(roomId, n);
     },
@@ -81,6 +87,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     idleUnloadMs: options.idleUnloadMs,
     log,
     sessions,
+    events: metrics,
     ...(options.roomLimits ? { roomLimits: options.roomLimits } : {}),
   });
   const { limits } = options;
@@ -101,6 +108,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     connectionRate: limits.connection,
     unsentBytes: new UnsentBytesBudget(limits.maxTotalBufferedBytes),
     log,
+    events: metrics,
   });
   // The registry holds the open connections, so it carries out access changes on them.
   const events = registry;
@@ -125,6 +133,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       requestsPerMinute: options.autocompleteRequestsPerMinute,
     },
     webDistDir: options.webDistDir,
+    metrics: { source: metrics, token: options.metricsToken ?? null },
     hardening: {
       trust: options.trustProxy === false ? false : trust,
       apiRequestsPerMinute: limits.apiRequestsPerMinute,
