@@ -180,6 +180,8 @@ export class SyncEndpoint {
     };
     ws.on('close', detach);
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      // Frames already on the wire keep arriving after the server closed the socket: nothing more to decide.
+      if (ws.readyState !== WebSocket.OPEN) return;
       if (!isBinary) {
         this.events.protocolError('text_frame');
         ws.close(CLOSE_CODES.unsupportedData, 'binary frames only');
