@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '@pairwise/protocol';
 import { DEFAULT_LIMITS } from '../src/limits/config.js';
-import { parseExposition, valueOf } from '../src/observability/exposition.testkit.js';
+import { parseExposition, seriesValue } from '../src/observability/exposition.testkit.js';
 import { connectClient, waitFor, type TestClient } from './support/clients.js';
 import { awarenessFrame, closeOf, closeRawSockets, rawClient } from './support/raw-socket.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './support/test-server.js';
@@ -33,7 +33,10 @@ async function scrape(s: TestServer, headers: Record<string, string> = {}): Prom
 /** Polls the metrics until `check` holds for them, and returns them. */
 async function scrapeUntil(s: TestServer, check: (series: Map<string, number>) => boolean, what: string): Promise<Map<string, number>> {
   let series = new Map<string, number>();
-  await waitFor(async () => check((series = await scrape(s))), what);
+  await waitFor(async () => {
+    series = await scrape(s);
+    return check(series);
+  }, what);
   return series;
 }
 
@@ -50,23 +53,31 @@ describe('GET /metrics', () => {
     const holdsBoth = (c: TestClient): boolean => c.text.toString().includes('hello ') && c.text.toString().includes('world ');
     await waitFor(() => holdsBoth(alice) && holdsBoth(bob), 'edits reach both clients');
 
-    const series = await scrapeUntil(s, (m) => m.get('pairwise_store_queue_updates') === 0 && m.get('pairwise_stored_updates_total')! > 0, 'edits stored');
-    expect(valueOf(series, 'pairwise_connections')).toBe(2);
-    expect(valueOf(series, 'pairwise_rooms_loaded')).toBe(1);
-    expect(valueOf(series, 'pairwise_updates_total')).toBeGreaterThanOrEqual(2);
-    expect(valueOf(series, 'pairwise_update_bytes_total')).toBeGreaterThan(12);
-    expect(valueOf(series, 'pairwise_messages_total{type="syncStep1"}')).toBeGreaterThanOrEqual(2);
-    expect(valueOf(series, 'pairwise_messages_total{type="syncStep2"}')).toBeGreaterThanOrEqual(2);
-    expect(valueOf(series, 'pairwise_messages_total{type="update"}')).toBeGreaterThanOrEqual(2);
-    expect(valueOf(series, 'pairwise_fanout_seconds_count')).toBeGreaterThanOrEqual(2);
-    expect(valueOf(series, 'pairwise_store_commit_seconds_count')).toBeGreaterThan(0);
-    expect(valueOf(series, 'pairwise_redis_publish_seconds_count')).toBe(0);
+    const series = await scrapeUntil(
+      s,
+      (m) => m.get('pairwise_store_queue_updates') === 0 && m.get('pairwise_stored_updates_total')! > 0,
+      'edits stored',
+    );
+    expect(seriesValue(series, 'pairwise_connections')).toBe(2);
+    expect(seriesValue(series, 'pairwise_rooms_loaded')).toBe(1);
+    expect(seriesValue(series, 'pairwise_updates_total')).toBeGreaterThanOrEqual(2);
+    expect(seriesValue(series, 'pairwise_update_bytes_total')).toBeGreaterThan(12);
+    expect(seriesValue(series, 'pairwise_messages_total{type="syncStep1"}')).toBeGreaterThanOrEqual(2);
+    expect(seriesValue(series, 'pairwise_messages_total{type="syncStep2"}')).toBeGreaterThanOrEqual(2);
+    expect(seriesValue(series, 'pairwise_messages_total{type="update"}')).toBeGreaterThanOrEqual(2);
+    expect(seriesValue(series, 'pairwise_fanout_seconds_count')).toBeGreaterThanOrEqual(2);
+    expect(seriesValue(series, 'pairwise_store_commit_seconds_count')).toBeGreaterThan(0);
+    expect(seriesValue(series, 'pairwise_redis_publish_seconds_count')).toBe(0);
     expect(series.has('process_resident_memory_bytes')).toBe(true);
 
     alice.destroy();
     bob.destroy();
     // The room unloads once idle (200 ms in tests).
-    await scrapeUntil(s, (m) => m.get('pairwise_connections') === 0 && m.get('pairwise_rooms_loaded') === 0, 'connections close and the room unloads');
+    await scrapeUntil(
+      s,
+      (m) => m.get('pairwise_connections') === 0 && m.get('pairwise_rooms_loaded') === 0,
+      'connections close and the room unloads',
+    );
   });
 
   it('counts a connection closed with 4429 for flooding as a limit hit', async () => {
@@ -79,8 +90,8 @@ describe('GET /metrics', () => {
     expect((await closeOf(flooder, 'flooder')).code).toBe(CLOSE_CODES.rateLimited);
 
     const series = await scrapeUntil(s, (m) => m.get('pairwise_connections') === 0, 'the flooder is gone');
-    expect(valueOf(series, 'pairwise_limit_hits_total{limit="connection_rate"}')).toBe(1);
-    expect(valueOf(series, 'pairwise_messages_total{type="awareness"}')).toBeGreaterThan(0);
+    expect(seriesValue(series, 'pairwise_limit_hits_total{limit="connection_rate"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_messages_total{type="awareness"}')).toBeGreaterThan(0);
   });
 
   it('counts malformed, text and oversized frames as protocol errors, by kind', async () => {
@@ -99,9 +110,9 @@ describe('GET /metrics', () => {
     }
 
     const series = await scrapeUntil(s, (m) => m.get('pairwise_connections') === 0, 'the senders are gone');
-    expect(valueOf(series, 'pairwise_protocol_errors_total{kind="invalid_message"}')).toBe(1);
-    expect(valueOf(series, 'pairwise_protocol_errors_total{kind="text_frame"}')).toBe(1);
-    expect(valueOf(series, 'pairwise_protocol_errors_total{kind="frame_too_large"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_protocol_errors_total{kind="invalid_message"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_protocol_errors_total{kind="text_frame"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_protocol_errors_total{kind="frame_too_large"}')).toBe(1);
   });
 
   it('is not limited by the API rate limit', async () => {
@@ -116,7 +127,7 @@ describe('GET /metrics', () => {
 
     it('answers only a scraper that sends it as a bearer token', async () => {
       const s = await server({ metricsToken: token });
-      expect(valueOf(await scrape(s, { authorization: `Bearer ${token}` }), 'pairwise_connections')).toBe(0);
+      expect(seriesValue(await scrape(s, { authorization: `Bearer ${token}` }), 'pairwise_connections')).toBe(0);
       for (const authorization of [undefined, 'Bearer wrong-token', token, `Basic ${token}`]) {
         const response = await fetch(`${s.url}/metrics`, { headers: authorization === undefined ? {} : { authorization } });
         expect(response.status, String(authorization)).toBe(401);

@@ -13,7 +13,7 @@ export function parseExposition(text: string): Map<string, number> {
 }
 
 /** The value of one series; fails loudly if the exposition does not have it. */
-export function valueOf(series: ReadonlyMap<string, number>, name: string): number {
+export function seriesValue(series: ReadonlyMap<string, number>, name: string): number {
   const value = series.get(name);
   if (value === undefined) throw new Error(`no series ${name} in the metrics`);
   return value;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseExposition, valueOf } from './exposition.testkit.js';
+import { parseExposition, seriesValue } from './exposition.testkit.js';
 import { PromServerEvents } from './prom-server-events.js';
 
 async function scrape(events: PromServerEvents): Promise<Map<string, number>> {
@@ -19,7 +19,7 @@ describe('PromServerEvents', () => {
       'pairwise_store_commit_seconds_count',
       'pairwise_redis_publish_seconds_count',
     ]) {
-      expect(valueOf(series, name), name).toBe(0);
+      expect(seriesValue(series, name), name).toBe(0);
     }
     expect(series.has('process_cpu_user_seconds_total')).toBe(true);
     expect(series.has('nodejs_eventloop_lag_seconds')).toBe(true);
@@ -45,29 +45,29 @@ describe('PromServerEvents', () => {
     events.redisPublished(0.002);
 
     const series = await scrape(events);
-    expect(valueOf(series, 'pairwise_connections')).toBe(1);
-    expect(valueOf(series, 'pairwise_rooms_loaded')).toBe(1);
-    expect(valueOf(series, 'pairwise_updates_total')).toBe(2);
-    expect(valueOf(series, 'pairwise_update_bytes_total')).toBe(42);
-    expect(valueOf(series, 'pairwise_messages_total{type="syncStep1"}')).toBe(1);
-    expect(valueOf(series, 'pairwise_messages_total{type="update"}')).toBe(2);
-    expect(valueOf(series, 'pairwise_fanout_seconds_count')).toBe(1);
-    expect(valueOf(series, 'pairwise_fanout_seconds_bucket{le="0.0005"}')).toBe(1);
-    expect(valueOf(series, 'pairwise_fanout_seconds_bucket{le="0.00025"}')).toBe(0);
-    expect(valueOf(series, 'pairwise_store_commit_seconds_sum')).toBeCloseTo(0.004);
-    expect(valueOf(series, 'pairwise_stored_updates_total')).toBe(5);
-    expect(valueOf(series, 'pairwise_store_queue_updates')).toBe(7);
-    expect(valueOf(series, 'pairwise_protocol_errors_total{kind="invalid_message"}')).toBe(1);
-    expect(valueOf(series, 'pairwise_limit_hits_total{limit="connection_rate"}')).toBe(2);
-    expect(valueOf(series, 'pairwise_redis_publish_seconds_count')).toBe(1);
+    expect(seriesValue(series, 'pairwise_connections')).toBe(1);
+    expect(seriesValue(series, 'pairwise_rooms_loaded')).toBe(1);
+    expect(seriesValue(series, 'pairwise_updates_total')).toBe(2);
+    expect(seriesValue(series, 'pairwise_update_bytes_total')).toBe(42);
+    expect(seriesValue(series, 'pairwise_messages_total{type="syncStep1"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_messages_total{type="update"}')).toBe(2);
+    expect(seriesValue(series, 'pairwise_fanout_seconds_count')).toBe(1);
+    expect(seriesValue(series, 'pairwise_fanout_seconds_bucket{le="0.0005"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_fanout_seconds_bucket{le="0.00025"}')).toBe(0);
+    expect(seriesValue(series, 'pairwise_store_commit_seconds_sum')).toBeCloseTo(0.004);
+    expect(seriesValue(series, 'pairwise_stored_updates_total')).toBe(5);
+    expect(seriesValue(series, 'pairwise_store_queue_updates')).toBe(7);
+    expect(seriesValue(series, 'pairwise_protocol_errors_total{kind="invalid_message"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_limit_hits_total{limit="connection_rate"}')).toBe(2);
+    expect(seriesValue(series, 'pairwise_redis_publish_seconds_count')).toBe(1);
   });
 
   it('keeps each instance to itself, so several servers can share a process', async () => {
     const first = new PromServerEvents();
     const second = new PromServerEvents();
     first.updateApplied(5);
-    expect(valueOf(await scrape(first), 'pairwise_updates_total')).toBe(1);
-    expect(valueOf(await scrape(second), 'pairwise_updates_total')).toBe(0);
+    expect(seriesValue(await scrape(first), 'pairwise_updates_total')).toBe(1);
+    expect(seriesValue(await scrape(second), 'pairwise_updates_total')).toBe(0);
   });
 
   it('answers in the Prometheus text format', () => {

@@ -25,16 +25,26 @@ export class PromServerEvents implements ServerEvents {
     "From a client's frame entering its room to the last socket its change was sent to.",
     FANOUT_BUCKETS,
   );
-  private readonly commitSeconds = this.histogram('pairwise_store_commit_seconds', 'Duration of each successful storage write.', COMMIT_BUCKETS);
+  private readonly commitSeconds = this.histogram(
+    'pairwise_store_commit_seconds',
+    'Duration of each successful storage write.',
+    COMMIT_BUCKETS,
+  );
   private readonly storedUpdates = this.counter('pairwise_stored_updates_total', 'Updates written to storage.');
   private readonly queuedUpdates = this.gauge('pairwise_store_queue_updates', 'Updates accepted but not stored yet, across all rooms.');
-  private readonly publishSeconds = this.histogram('pairwise_redis_publish_seconds', 'Duration of each publish to the Redis bus.', PUBLISH_BUCKETS);
+  private readonly publishSeconds = this.histogram(
+    'pairwise_redis_publish_seconds',
+    'Duration of each publish to the Redis bus.',
+    PUBLISH_BUCKETS,
+  );
   private readonly protocolErrors = this.counter(
     'pairwise_protocol_errors_total',
     'Connections closed for a frame the server could not accept, by kind.',
     ['kind'],
   );
-  private readonly limitHits = this.counter('pairwise_limit_hits_total', 'Clients refused or closed by an abuse limit, by limit.', ['limit']);
+  private readonly limitHits = this.counter('pairwise_limit_hits_total', 'Clients refused or closed by an abuse limit, by limit.', [
+    'limit',
+  ]);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

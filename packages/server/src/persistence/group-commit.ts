@@ -174,7 +174,10 @@ export class GroupCommitter {
     const ms = performance.now() - started;
     for (const t of taken) this.backlogs.stored(t);
     const counts = new Map(taken.map((t) => [t.write.roomId, t.write.updates.length]));
-    this.events.storeCommitted(ms / 1000, taken.reduce((sum, t) => sum + t.write.updates.length, 0));
+    this.events.storeCommitted(
+      ms / 1000,
+      taken.reduce((sum, t) => sum + t.write.updates.length, 0),
+    );
     this.reportQueue();
     this.options.log.debug({ rooms: taken.length, ms: Math.round(ms) }, 'stored updates');
     this.options.onCommitted?.(counts);
