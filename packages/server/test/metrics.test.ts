@@ -94,6 +94,19 @@ describe('GET /metrics', () => {
     expect(seriesValue(series, 'pairwise_messages_total{type="awareness"}')).toBeGreaterThan(0);
   });
 
+  it('counts a connection a full room refuses as a limit hit', async () => {
+    const s = await server({ roomLimits: { maxConnections: 1 } });
+    const roomId = await s.createRoom();
+    const first = rawClient(`${s.wsUrl}/${roomId}`);
+    await first.opened;
+    const second = rawClient(`${s.wsUrl}/${roomId}`);
+    expect((await closeOf(second, 'second')).code).toBe(CLOSE_CODES.rateLimited);
+
+    const series = await scrape(s);
+    expect(seriesValue(series, 'pairwise_limit_hits_total{limit="room_connections"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_connections')).toBe(1);
+  });
+
   it('counts malformed, text and oversized frames as protocol errors, by kind', async () => {
     const s = await server({ maxMessageBytes: 2048 });
     const roomId = await s.createRoom();

@@ -9,12 +9,26 @@ const COMMIT_BUCKETS = [0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 /** Sub-millisecond to half a second: one round trip to Redis. */
 const PUBLISH_BUCKETS = [0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5];
 
+let processRegistry: Registry | null = null;
+
+/**
+ * prom-client's default metrics (CPU, memory, event-loop lag, GC), collected once per process: they
+ * describe the process, and each collection keeps an event-loop timer and a GC observer running for good.
+ */
+function processMetrics(): Registry {
+  if (processRegistry === null) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 /**
  * ServerEvents as Prometheus metrics, in a registry of its own (not prom-client's global one), so
- * several servers in one process each count only their own. Also carries the default process metrics.
+ * several servers in one process each count only their own. Scrapes also carry the process metrics.
  */
 export class PromServerEvents implements ServerEvents {
-  readonly registry = new Registry();
+  private readonly registry = new Registry();
   private readonly connections = this.gauge('pairwise_connections', 'Open WebSocket connections joined to a room.');
   private readonly roomsLoaded = this.gauge('pairwise_rooms_loaded', 'Rooms held in memory.');
   private readonly updates = this.counter('pairwise_updates_total', 'Changes rooms accepted (from clients and the server).');
@@ -46,17 +60,16 @@ export class PromServerEvents implements ServerEvents {
     'limit',
   ]);
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
-  }
+  /** This server's metrics and the process's, as one exposition (merging shares the metrics, it does not copy them). */
+  private readonly exposed = Registry.merge([processMetrics(), this.registry]);
 
   get contentType(): string {
-    return this.registry.contentType;
+    return this.exposed.contentType;
   }
 
   /** Every metric in the Prometheus text format. */
   metrics(): Promise<string> {
-    return this.registry.metrics();
+    return this.exposed.metrics();
   }
 
   connectionOpened(): void {
