@@ -71,6 +71,25 @@ describe('RedisRoomBus faults (own redis-server)', () => {
     await vi.waitFor(() => expect(heardB.log).toEqual([`u1@${a.instanceId}`, 'gap', `u2@${a.instanceId}`]), { timeout: 10_000 });
   });
 
+  it('turns a log entry it cannot read into a gap, bad presence into an error, for that room only', async () => {
+    const errors: [unknown, string | null][] = [];
+    const a = instance();
+    const b = new RedisRoomBus({ url: redis.url, keyPrefix: 'faults:', onError: (error, roomId) => errors.push([error, roomId]) });
+    buses.push(b);
+    const [heardBad, heardGood] = [hear(), hear()];
+    const subBad = await a.join('bad', hear().handlers);
+    const subGood = await a.join('good', hear().handlers);
+    await b.join('bad', heardBad.handlers);
+    await b.join('good', heardGood.handlers);
+    await redis.admin.xadd('faults:room:bad:log', '*', 'kind', 'x', 'data', 'garbage');
+    await redis.admin.publish('faults:room:bad:presence', Buffer.of(200));
+    await subBad.publishUpdate(encode(1));
+    await subGood.publishUpdate(encode(2));
+    await vi.waitFor(() => expect(heardBad.log).toEqual(['gap', `u1@${a.instanceId}`]), { timeout: 5_000 });
+    await vi.waitFor(() => expect(heardGood.log).toEqual([`u2@${a.instanceId}`]), { timeout: 5_000 });
+    expect(errors.map(([, roomId]) => roomId)).toEqual(['bad', 'bad']);
+  });
+
   it('releases every subscription of the rooms it leaves', async () => {
     const a = instance();
     const subscriptions = await Promise.all(Array.from({ length: 50 }, (_, i) => a.join(`room-${i}`, hear().handlers)));

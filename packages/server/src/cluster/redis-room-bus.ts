@@ -5,6 +5,7 @@
  * commands, the blocking stream reader, and pub/sub. See the README "Scale-out design" section.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type RedisOptions } from 'ioredis';
 import {
   APPEND_SCRIPT,
@@ -42,6 +43,9 @@ export interface RedisRoomBusOptions {
   blockMs?: number;
   onError?: RoomBusErrorListener;
 }
+
+/** How long close() lets queued commands drain before it drops the connection (Redis may be down). */
+const QUIT_TIMEOUT_MS = 1_000;
 
 const DEFAULTS = { keyPrefix: 'pairwise:', maxLogLength: 10_000, logTtlMs: 24 * 3600_000, blockMs: 1_000 };
 
@@ -130,7 +134,7 @@ export class RedisRoomBus implements RoomBus {
     this.rooms.clear();
     this.byChannel.clear();
     await this.reader.stop();
-    await Promise.all([this.commands, this.subscriber].map((connection) => connection.quit().catch(() => connection.disconnect())));
+    await Promise.all([this.commands, this.subscriber].map(closeConnection));
   }
 
   private connection(url: string, options: RedisOptions): Redis {
@@ -208,4 +212,10 @@ export class RedisRoomBus implements RoomBus {
       this.onError(error, roomId);
     }
   }
+}
+
+/** QUIT sends what is queued first; a Redis that is down would keep it queued forever, so it is bounded. */
+async function closeConnection(connection: Redis): Promise<void> {
+  await Promise.race([connection.quit().catch(() => {}), sleep(QUIT_TIMEOUT_MS, undefined, { ref: false })]);
+  connection.disconnect();
 }
