@@ -18,6 +18,11 @@ export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('access-changed') }),
   /** A sign-in session ended: its connections in this room close with 4401. */
   z.object({ type: z.literal('session-ended'), sessionId: z.string().min(1).max(200) }),
+  /**
+   * The repair exchange: the sender's Yjs state vector (base64) in this incarnation. A peer holding
+   * structs the vector lacks publishes them as an ordinary update; one on another incarnation resyncs.
+   */
+  z.object({ type: z.literal('state-vector'), incarnation: z.string().min(1).max(200), vector: z.base64().max(1024 * 1024) }),
 ]);
 export type ControlEvent = z.infer<typeof controlEventSchema>;
 
