@@ -72,13 +72,20 @@ export function describeRoomBusContract(name: string, open: () => Promise<BusClu
       const subA = await a.join('room', heardA.handlers);
       await b.join('room', heardB.handlers);
       await c.join('room', heardC.handlers);
+      const vector: ControlEvent = { type: 'state-vector', incarnation: 'i1', vector: 'AQID' };
       const deleted: ControlEvent = { type: 'room-deleted', incarnation: 'i1' };
       await Promise.all([
         ...range(300).map((n) => subA.publishUpdate(encode(n))),
+        subA.publishControl(vector),
         subA.publishControl(deleted),
         subA.publishUpdate(encode(301)),
       ]);
-      const expected = [...range(300).map((n) => `u${n}@${a.instanceId}`), `room-deleted@${a.instanceId}`, `u301@${a.instanceId}`];
+      const expected = [
+        ...range(300).map((n) => `u${n}@${a.instanceId}`),
+        `state-vector@${a.instanceId}`,
+        `room-deleted@${a.instanceId}`,
+        `u301@${a.instanceId}`,
+      ];
       await vi.waitFor(() => expect(heardB.log).toEqual(expected), { timeout: 5_000 });
       await vi.waitFor(() => expect(heardC.log).toEqual(expected), { timeout: 5_000 });
       expect(heardA.log).toEqual([]);
