@@ -33,11 +33,11 @@ describe('RedisRoomBus faults (own redis-server)', () => {
       for (let n = 1; n <= total; n += 20) {
         await Promise.all(Array.from({ length: 20 }, (_, i) => subA.publishUpdate(encode(n + i))));
         published += 20;
-        await sleep(2);
+        await sleep(5);
       }
     })();
     for (let kills = 0; kills < 3; kills++) {
-      await sleep(30);
+      await sleep(20);
       // SKIPME (the default) spares the admin connection; every bus connection goes.
       await redis.admin.client('KILL', 'TYPE', 'normal');
       await redis.admin.client('KILL', 'TYPE', 'pubsub');
