@@ -1,0 +1,102 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type PrivateRedis, startPrivateRedis } from '../../test/support/private-redis.js';
+import { RedisRoomBus } from './redis-room-bus.js';
+import { encode, hear } from './room-bus.contract.js';
+
+describe('RedisRoomBus faults (own redis-server)', () => {
+  let redis: PrivateRedis;
+  let buses: RedisRoomBus[];
+  const instance = () => {
+    const bus = new RedisRoomBus({ url: redis.url, keyPrefix: 'faults:', blockMs: 200 });
+    buses.push(bus);
+    return bus;
+  };
+
+  beforeEach(async () => {
+    redis = await startPrivateRedis();
+    buses = [];
+  });
+  afterEach(async () => {
+    await Promise.all(buses.map((bus) => bus.close()));
+    await redis.destroy();
+  });
+
+  it('loses no update published while its connections are killed, and presence resumes', async () => {
+    const [a, b] = [instance(), instance()];
+    const heardB = hear();
+    const subA = await a.join('room', hear().handlers);
+    await b.join('room', heardB.handlers);
+    const total = 600;
+    let published = 0;
+    const publishing = (async () => {
+      for (let n = 1; n <= total; n += 20) {
+        await Promise.all(Array.from({ length: 20 }, (_, i) => subA.publishUpdate(encode(n + i))));
+        published += 20;
+        await sleep(5);
+      }
+    })();
+    for (let kills = 0; kills < 3; kills++) {
+      await sleep(20);
+      // SKIPME (the default) spares the admin connection; every bus connection goes.
+      await redis.admin.client('KILL', 'TYPE', 'normal');
+      await redis.admin.client('KILL', 'TYPE', 'pubsub');
+    }
+    // The kills must land while updates are still being published.
+    expect(published).toBeLessThan(total);
+    await publishing;
+    await vi.waitFor(() => expect(new Set(heardB.updates).size).toBe(total), { timeout: 10_000 });
+    // A command in flight when its connection died may be sent again: a repeat is harmless for Yjs.
+    const firstSeen = [...new Set(heardB.updates)];
+    expect(firstSeen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(heardB.gaps).toBe(0);
+    await vi.waitFor(
+      async () => {
+        await subA.publishAwareness(encode(7));
+        expect(heardB.log).toContain(`a7@${a.instanceId}`);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  });
+
+  it('reports a gap when Redis restarts empty, then delivers the new log', async () => {
+    const [a, b] = [instance(), instance()];
+    const heardB = hear();
+    const subA = await a.join('room', hear().handlers);
+    await b.join('room', heardB.handlers);
+    await subA.publishUpdate(encode(1));
+    await vi.waitFor(() => expect(heardB.updates).toEqual([1]), { timeout: 5_000 });
+    await redis.restart();
+    await subA.publishUpdate(encode(2));
+    await vi.waitFor(() => expect(heardB.log).toEqual([`u1@${a.instanceId}`, 'gap', `u2@${a.instanceId}`]), { timeout: 10_000 });
+  });
+
+  it('turns a log entry it cannot read into a gap, bad presence into an error, for that room only', async () => {
+    const errors: [unknown, string | null][] = [];
+    const a = instance();
+    const b = new RedisRoomBus({ url: redis.url, keyPrefix: 'faults:', onError: (error, roomId) => errors.push([error, roomId]) });
+    buses.push(b);
+    const [heardBad, heardGood] = [hear(), hear()];
+    const subBad = await a.join('bad', hear().handlers);
+    const subGood = await a.join('good', hear().handlers);
+    await b.join('bad', heardBad.handlers);
+    await b.join('good', heardGood.handlers);
+    await redis.admin.xadd('faults:room:bad:log', '*', 'kind', 'x', 'data', 'garbage');
+    await redis.admin.publish('faults:room:bad:presence', Buffer.of(200));
+    await subBad.publishUpdate(encode(1));
+    await subGood.publishUpdate(encode(2));
+    await vi.waitFor(() => expect(heardBad.log).toEqual(['gap', `u1@${a.instanceId}`]), { timeout: 5_000 });
+    await vi.waitFor(() => expect(heardGood.log).toEqual([`u2@${a.instanceId}`]), { timeout: 5_000 });
+    expect(errors.map(([, roomId]) => roomId)).toEqual(['bad', 'bad']);
+  });
+
+  it('releases every subscription of the rooms it leaves', async () => {
+    const a = instance();
+    const subscriptions = await Promise.all(Array.from({ length: 50 }, (_, i) => a.join(`room-${i}`, hear().handlers)));
+    expect(await redis.admin.pubsub('CHANNELS', 'faults:*')).toHaveLength(50);
+    expect(a.joinedRoomCount).toBe(50);
+    await Promise.all(subscriptions.map((subscription) => subscription.leave()));
+    expect(await redis.admin.pubsub('CHANNELS', 'faults:*')).toEqual([]);
+    expect(a.joinedRoomCount).toBe(0);
+  });
+});

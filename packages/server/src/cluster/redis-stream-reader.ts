@@ -1,0 +1,128 @@
+/**
+ * One blocking XREAD loop over every stream an instance follows, on a connection of its own (a
+ * blocked connection can do nothing else). Each stream is read from the last id delivered, never
+ * from `$`, so nothing is skipped between two reads or across a reconnect.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { compareStreamIds } from './redis-room-log.js';
+import type { RoomBusErrorListener } from './room-bus.js';
+
+/** Receives a stream's entries in order, with the id of the entry read before each one. */
+export type StreamSink = (id: string, fields: Buffer[], previousId: string) => void;
+
+interface Position {
+  lastId: string;
+  readonly sink: StreamSink;
+}
+
+type XReadReply = [key: Buffer, entries: [id: Buffer, fields: Buffer[]][]][] | null;
+
+export interface StreamReaderOptions {
+  /** How long one XREAD waits; also bounds how late a stream added mid-wait starts being read. */
+  blockMs: number;
+  /** Entries per stream per read: a busy room cannot starve the others. */
+  batchSize: number;
+  /** Pause after a failed read (Redis down) before the next attempt. */
+  retryMs: number;
+  onError: RoomBusErrorListener;
+}
+
+export class StreamReader {
+  private readonly positions = new Map<string, Position>();
+  /** The reading connection's CLIENT ID, to cut its wait short when a stream is added; null after a reconnect. */
+  private clientId: number | null = null;
+  private blocked = false;
+  private wakeIdle: (() => void) | null = null;
+  private stopped = false;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly connection: Redis,
+    /** Another connection, to send CLIENT UNBLOCK on. */
+    private readonly control: Redis,
+    private readonly options: StreamReaderOptions,
+  ) {
+    connection.on('ready', () => {
+      this.clientId = null;
+    });
+    this.loop = this.run();
+  }
+
+  /** Follows `key` from just after `lastId`. */
+  add(key: string, lastId: string, sink: StreamSink): void {
+    this.positions.set(key, { lastId, sink });
+    this.wake();
+  }
+
+  remove(key: string): void {
+    this.positions.delete(key);
+  }
+
+  get streamCount(): number {
+    return this.positions.size;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.positions.clear();
+    this.wakeIdle?.();
+    this.connection.disconnect();
+    await this.loop;
+  }
+
+  private wake(): void {
+    if (this.wakeIdle) {
+      this.wakeIdle();
+      return;
+    }
+    if (this.blocked && this.clientId !== null) this.control.client('UNBLOCK', this.clientId).catch(() => {});
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      if (this.positions.size === 0) {
+        await new Promise<void>((resolve) => {
+          this.wakeIdle = resolve;
+        });
+        this.wakeIdle = null;
+        continue;
+      }
+      try {
+        this.dispatch(await this.readOnce());
+      } catch (error) {
+        if (this.stopped) return;
+        this.options.onError(error, null);
+        await sleep(this.options.retryMs);
+      }
+    }
+  }
+
+  private async readOnce(): Promise<XReadReply> {
+    if (this.clientId === null) this.clientId = await this.connection.client('ID');
+    const keys = [...this.positions.keys()];
+    const ids = keys.map((key) => this.positions.get(key)?.lastId ?? '$');
+    this.blocked = true;
+    try {
+      const { blockMs, batchSize } = this.options;
+      return (await this.connection.xreadBuffer('COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', ...keys, ...ids)) as XReadReply;
+    } finally {
+      this.blocked = false;
+    }
+  }
+
+  private dispatch(reply: XReadReply): void {
+    for (const [keyBuffer, entries] of reply ?? []) {
+      const position = this.positions.get(keyBuffer.toString());
+      // Removed, or removed and added again from a later id, while the read was waiting.
+      if (!position) continue;
+      for (const [idBuffer, fields] of entries) {
+        const id = idBuffer.toString();
+        if (compareStreamIds(id, position.lastId) <= 0) continue;
+        const previousId = position.lastId;
+        position.lastId = id;
+        position.sink(id, fields, previousId);
+      }
+    }
+  }
+}
