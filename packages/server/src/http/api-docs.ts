@@ -82,7 +82,12 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           [SCHEMES.session]: { type: 'apiKey', in: 'cookie', name: CREDENTIALS.sessionCookie, description: 'set by register and login' },
           [SCHEMES.bearer]: { type: 'http', scheme: 'bearer', description: 'the `token` from register or login' },
-          [SCHEMES.ownerKey]: { type: 'apiKey', in: 'header', name: CREDENTIALS.ownerKeyHeader, description: 'a guest creator’s room owner key' },
+          [SCHEMES.ownerKey]: {
+            type: 'apiKey',
+            in: 'header',
+            name: CREDENTIALS.ownerKeyHeader,
+            description: 'a guest creator’s room owner key',
+          },
           [SCHEMES.link]: { type: 'apiKey', in: 'header', name: CREDENTIALS.linkHeader, description: 'a share link’s token' },
         },
       },

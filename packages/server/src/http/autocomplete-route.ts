@@ -32,26 +32,28 @@ export function registerAutocompleteRoute(fastify: FastifyInstance, options: Aut
     ),
   };
   // Its own per-address limit (the rate-limit plugin is registered with the app's hardening) replaces the API-wide one.
-  fastify.withTypeProvider<ZodTypeProvider>().post(
-    '/api/autocomplete',
-    { schema, bodyLimit: BODY_LIMIT, config: { rateLimit: { max: options.requestsPerMinute, timeWindow: 60_000 } } },
-    async (request, reply) => {
-      const body = request.body;
-      if (body.roomId !== undefined) {
-        // Suggestions are for people who may type in the room; outsiders of a private room get its 404.
-        await requireRole(options.access, request, body.roomId, 'editor');
-        await assertCompletionsAllowed(options.registry, body.roomId);
-      }
+  fastify
+    .withTypeProvider<ZodTypeProvider>()
+    .post(
+      '/api/autocomplete',
+      { schema, bodyLimit: BODY_LIMIT, config: { rateLimit: { max: options.requestsPerMinute, timeWindow: 60_000 } } },
+      async (request, reply) => {
+        const body = request.body;
+        if (body.roomId !== undefined) {
+          // Suggestions are for people who may type in the room; outsiders of a private room get its 404.
+          await requireRole(options.access, request, body.roomId, 'editor');
+          await assertCompletionsAllowed(options.registry, body.roomId);
+        }
 
-      // The client moving on (a newer keystroke) closes this request: stop the model call too.
-      const cancel = new AbortController();
-      reply.raw.on('close', () => {
-        if (!reply.raw.writableFinished) cancel.abort(new Error('client went away'));
-      });
-      const { code, cursorPosition, language } = body;
-      return options.provider.complete({ code, cursorPosition, language }, cancel.signal);
-    },
-  );
+        // The client moving on (a newer keystroke) closes this request: stop the model call too.
+        const cancel = new AbortController();
+        reply.raw.on('close', () => {
+          if (!reply.raw.writableFinished) cancel.abort(new Error('client went away'));
+        });
+        const { code, cursorPosition, language } = body;
+        return options.provider.complete({ code, cursorPosition, language }, cancel.signal);
+      },
+    );
 }
 
 async function assertCompletionsAllowed(registry: RoomRegistry, roomId: string): Promise<void> {

@@ -55,7 +55,11 @@ export function registerRoomRoutes(fastify: FastifyInstance, rooms: RoomService,
     }
   });
 
-  const getRoom = { ...room, summary: 'Read a room and its code (any role)', response: answers({ 200: 'RoomDetails' }, { 404: 'room_not_found' }) };
+  const getRoom = {
+    ...room,
+    summary: 'Read a room and its code (any role)',
+    response: answers({ 200: 'RoomDetails' }, { 404: 'room_not_found' }),
+  };
   app.get('/api/rooms/:id', { schema: getRoom }, async (request) => {
     const { id } = request.params;
     const standing = await requireRole(access, request, id, 'viewer');

@@ -20,7 +20,12 @@ const sharing = { tags: ['sharing'], security: ROOM_CALLER };
 /** `/api/rooms/:id/members` and `/api/rooms/:id/links`: the owner decides who gets in, and how. */
 export function registerSharingRoutes(fastify: FastifyInstance, rooms: RoomSharing, access: RoomAccessControl): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const listMembers = { ...sharing, summary: 'List members', params: roomIdParams, response: answers({ 200: '{members: MemberInfo[]}' }, OWNER_ERRORS) };
+  const listMembers = {
+    ...sharing,
+    summary: 'List members',
+    params: roomIdParams,
+    response: answers({ 200: '{members: MemberInfo[]}' }, OWNER_ERRORS),
+  };
   app.get('/api/rooms/:id/members', { schema: listMembers }, async (request) => {
     const { id } = request.params;
     await requireRole(access, request, id, 'owner');
@@ -54,7 +59,8 @@ export function registerSharingRoutes(fastify: FastifyInstance, rooms: RoomShari
   app.delete('/api/rooms/:id/members/:username', { schema: removeMember }, async (request, reply) => {
     const { id, username } = request.params;
     await requireRole(access, request, id, 'owner');
-    if (!(await rooms.removeMember(id, username))) throw new HttpError(404, 'member_not_found', `${username} is not a member of room ${id}`);
+    if (!(await rooms.removeMember(id, username)))
+      throw new HttpError(404, 'member_not_found', `${username} is not a member of room ${id}`);
     return reply.status(204).send();
   });
 
@@ -71,7 +77,12 @@ export function registerSharingRoutes(fastify: FastifyInstance, rooms: RoomShari
     return reply.status(201).send((await rooms.createLink(id, request.body)) ?? roomNotFound(id));
   });
 
-  const listLinks = { ...sharing, summary: 'List share links', params: roomIdParams, response: answers({ 200: '{links: ShareLinkInfo[]}' }, OWNER_ERRORS) };
+  const listLinks = {
+    ...sharing,
+    summary: 'List share links',
+    params: roomIdParams,
+    response: answers({ 200: '{links: ShareLinkInfo[]}' }, OWNER_ERRORS),
+  };
   app.get('/api/rooms/:id/links', { schema: listLinks }, async (request) => {
     const { id } = request.params;
     await requireRole(access, request, id, 'owner');
