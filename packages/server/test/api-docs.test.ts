@@ -81,6 +81,9 @@ describe('GET /api/openapi.json', () => {
       expect(operation.responses, name).toHaveProperty('400.content.application/json.schema.$ref', '#/components/schemas/ApiError');
     }
     expect(document.paths['/api/rooms/{id}/links']?.post?.security).toContainEqual({ ownerKey: [] });
+    // A room can be created with no body at all; the other bodies are required.
+    expect(document.paths['/api/rooms']?.post?.requestBody).toHaveProperty('required', false);
+    expect(document.paths['/api/auth/login']?.post?.requestBody).toHaveProperty('required', true);
   });
 
   // Were a route to parse its body some other way than the documented schema, an unknown field would not be refused (or not by that schema).

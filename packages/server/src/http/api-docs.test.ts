@@ -36,9 +36,11 @@ describe('API routes and their document', () => {
     expect(bad.json()).toMatchObject({ error: { code: 'invalid_request' } });
     expect(bad.json().error.message).toMatch(/text/);
 
-    const operation = app.swagger().paths?.['/api/notes']?.post;
-    expect(operation?.requestBody).toMatchObject({ content: { 'application/json': { schema: requestJsonSchema(noteBody) } } });
-    expect(operation?.responses).toHaveProperty('400.content.application/json.schema.$ref', '#/components/schemas/ApiError');
+    const document = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const operation = document.paths['/api/notes']?.post;
+    expect(operation).toHaveProperty('requestBody.required', true);
+    expect(operation).toHaveProperty('requestBody.content.application/json.schema', requestJsonSchema(noteBody));
+    expect(operation).toHaveProperty('responses.400.content.application/json.schema.$ref', '#/components/schemas/ApiError');
   });
 
   it('refuses to register an API route without a summary and its answers', async () => {

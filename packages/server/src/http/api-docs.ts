@@ -52,7 +52,8 @@ const COMMON_ERRORS: Record<number, string> = {
 export function answers(success: Record<number, string>, errors: Record<number, string> = {}): Record<number, unknown> {
   const documented: Record<number, unknown> = {};
   for (const [status, description] of Object.entries(success)) {
-    documented[Number(status)] = status === '204' ? { description, type: 'null' } : { description };
+    // The bodies are the protocol's TypeScript types, named in the description.
+    documented[Number(status)] = status === '204' ? { description, type: 'null' } : { description, type: 'object' };
   }
   for (const [status, description] of Object.entries({ ...COMMON_ERRORS, ...errors })) {
     documented[Number(status)] = { description, $ref: 'ApiError#' };
@@ -101,6 +102,8 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
     },
     // Shared schemas (ApiError) keep their own name in components.schemas.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transformObject: (document) =>
+      'openapiObject' in document ? optionalBodiesNotRequired(document.openapiObject) : document.swaggerObject,
     // Only the API and /health are documented: the web app's files and the docs' own routes are not.
     transform: ({ schema, url }) => {
       const documented = url.startsWith('/api/') || url === '/health';
@@ -108,8 +111,31 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
     },
   });
   app.get(OPENAPI_PATH, { schema: { hide: true } }, () => app.swagger());
-  await app.register(fastifySwaggerUi, { routePrefix: DOCS_PATH, theme: { title: 'Pairwise API reference' } });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: DOCS_PATH,
+    theme: { title: 'Pairwise API reference' },
+    logo: { type: 'image/svg+xml', content: PAIRWISE_MARK, href: '/' },
+  });
 }
+
+/** The web app's mark (packages/web/public/favicon.svg), for the docs page's top bar instead of Fastify's. */
+const PAIRWISE_MARK =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#5b5bd6"/><path d="M9 11l-4 5 4 5M23 11l4 5-4 5" fill="none" stroke="#fff" stroke-width="2.6" stroke-linecap="round" stroke-linejoin="round"/><circle cx="13" cy="16" r="2.4" fill="#fff"/><circle cx="19" cy="16" r="2.4" fill="#ffd166"/></svg>';
+
+/**
+ * @fastify/swagger marks every request body required; a body whose schema has a default (`POST
+ * /api/rooms` with none creates a room with every default) may be left out.
+ */
+function optionalBodiesNotRequired<T extends { paths?: object }>(openapiObject: T): T {
+  for (const methods of Object.values(openapiObject.paths ?? {}) as Record<string, OperationWithBody>[]) {
+    for (const operation of Object.values(methods)) {
+      const body = operation.requestBody;
+      if (body?.content?.['application/json']?.schema?.default !== undefined) body.required = false;
+    }
+  }
+  return openapiObject;
+}
+type OperationWithBody = { requestBody?: { required?: boolean; content?: Record<string, { schema?: { default?: unknown } }> } };
 
 /**
  * Every API route is in the document: one without a summary and its answers is a startup error,
