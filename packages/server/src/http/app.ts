@@ -8,6 +8,7 @@ import type { RoomSharing } from '../access/sharing.js';
 import type { GroupCommitter } from '../persistence/group-commit.js';
 import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../storage/store.js';
+import { registerApiDocs } from './api-docs.js';
 import { registerAuthHooks, type HttpAuthOptions } from './auth-hooks.js';
 import { registerAuthRoutes, type AuthRoutesOptions } from './auth-routes.js';
 import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './autocomplete-route.js';
@@ -58,8 +59,15 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   // Read once: a rebuild served without a restart keeps working unless it changes the inline script itself.
   const scriptHashes = serveWeb ? inlineScriptHashes(readFileSync(join(webDir, 'index.html'), 'utf8')) : [];
   await registerHardening(app, options.hardening, scriptHashes);
+  await registerApiDocs(app);
 
-  app.get('/health', async (_request, reply) => {
+  const health = {
+    summary: 'Health: 200 when the store answers and takes writes, 503 with a reason when not',
+    tags: ['operations'],
+    security: [],
+    response: { 200: { description: '{status: "ok"}' }, 503: { description: '{status: "unavailable", reason}' } },
+  };
+  app.get('/health', { schema: health }, async (_request, reply) => {
     try {
       await withTimeout(options.store.ping(), HEALTH_TIMEOUT_MS);
       // The store may answer a ping yet refuse writes (disk full, read-only): edits are not being kept.

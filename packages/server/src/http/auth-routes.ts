@@ -6,7 +6,9 @@ import { type AccountService, InvalidCredentialsError } from '../auth/accounts.j
 import type { AttemptLimiter } from '../auth/attempt-limiter.js';
 import { UsernameTakenError } from '../storage/accounts.js';
 import { clearSessionCookie, requestPrincipal, setSessionCookie } from './auth-hooks.js';
-import { HttpError, parseInput } from './errors.js';
+import { answers, ANYONE } from './api-docs.js';
+import { HttpError } from './errors.js';
+import type { ZodTypeProvider } from './zod-schemas.js';
 
 export interface AuthRoutesOptions {
   accounts: AccountService;
@@ -18,9 +20,18 @@ export interface AuthRoutesOptions {
 }
 
 /** `/api/auth/register`, `/api/auth/login`, `/api/auth/logout` and `/api/me`. */
-export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOptions): void {
-  app.post('/api/auth/register', async (request, reply) => {
-    const body = parseInput(credentialsBodySchema, request.body, 'registration');
+export function registerAuthRoutes(fastify: FastifyInstance, options: AuthRoutesOptions): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const auth = { tags: ['auth'], security: ANYONE };
+  const tooManyAttempts = { 429: 'too_many_attempts (Retry-After), or rate_limited' };
+  const register = {
+    ...auth,
+    summary: 'Create an account and sign in',
+    body: credentialsBodySchema,
+    response: answers({ 201: 'AuthAnswer; also sets the session cookie' }, { 409: 'username_taken', ...tooManyAttempts }),
+  };
+  app.post('/api/auth/register', { schema: register }, async (request, reply) => {
+    const body = request.body;
     refuseIfTooMany(reply, options.attemptsPerIp.take(request.ip));
     let answer: AuthAnswer;
     try {
@@ -32,8 +43,14 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
     return signedIn(request, reply.status(201), answer);
   });
 
-  app.post('/api/auth/login', async (request, reply) => {
-    const body = parseInput(credentialsBodySchema, request.body, 'sign-in');
+  const login = {
+    ...auth,
+    summary: 'Sign in',
+    body: credentialsBodySchema,
+    response: answers({ 200: 'AuthAnswer; also sets the session cookie' }, { 401: 'invalid_credentials', ...tooManyAttempts }),
+  };
+  app.post('/api/auth/login', { schema: login }, async (request, reply) => {
+    const body = request.body;
     refuseIfTooMany(reply, options.attemptsPerIp.take(request.ip));
     refuseIfTooMany(reply, options.attemptsPerAccount.take(body.username));
     try {
@@ -45,7 +62,8 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
   });
 
   // Signing out twice, or as a guest, is not an error: either way the caller ends up signed out.
-  app.post('/api/auth/logout', async (request, reply) => {
+  const logout = { ...auth, summary: 'Sign out: ends the session and clears its cookie', response: answers({ 204: 'signed out' }) };
+  app.post('/api/auth/logout', { schema: logout }, async (request, reply) => {
     const principal = requestPrincipal(request);
     if (principal.kind === 'user') {
       await options.accounts.endSession(principal.sessionId);
@@ -55,7 +73,8 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
     return reply.status(204).send();
   });
 
-  app.get('/api/me', async (request): Promise<MeAnswer> => {
+  const me = { ...auth, summary: 'Who the caller is', response: answers({ 200: 'MeAnswer: the signed-in user, or null for a guest' }) };
+  app.get('/api/me', { schema: me }, async (request): Promise<MeAnswer> => {
     const principal = requestPrincipal(request);
     return { user: principal.kind === 'user' ? publicUser(principal.userId, principal.username) : null };
   });

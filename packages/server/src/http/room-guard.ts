@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { roleAtLeast, roomIdSchema, type RoomRole } from '@pairwise/protocol';
 import type { RoomAccessControl, RoomMember } from '../access/room-access.js';
 import { requestCredentials, requestPrincipal } from './auth-hooks.js';
-import { HttpError, parseInput } from './errors.js';
+import { HttpError } from './errors.js';
 
 /**
  * The caller's standing in a room, if it reaches `needed`. A room the caller has no role in answers
@@ -22,9 +23,8 @@ export async function requireRole(
   return { access: standing.access, role: standing.role };
 }
 
-export function roomIdParam(value: string): string {
-  return parseInput(roomIdSchema, value, 'room id');
-}
+/** The `:id` path parameter of the `/api/rooms/:id` routes. */
+export const roomIdParams = z.strictObject({ id: roomIdSchema });
 
 export function roomNotFound(id: string): never {
   throw new HttpError(404, 'room_not_found', `room ${id} does not exist`);
