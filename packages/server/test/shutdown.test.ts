@@ -102,7 +102,9 @@ await describeEachBackend('graceful shutdown of a server process', (createBacken
       expect(tookMs).toBeLessThan(EXIT_WITHIN_MS);
 
       const statuses = await readiness;
-      console.info(`[shutdown ${backend.name}] ${acknowledged.size} edits acknowledged; exit 0 after ${tookMs} ms; /ready: ${statuses.join(' ')}`);
+      console.info(
+        `[shutdown ${backend.name}] ${acknowledged.size} edits acknowledged; exit 0 after ${tookMs} ms; /ready: ${statuses.join(' ')}`,
+      );
       const firstNotReady = statuses.indexOf(503);
       expect(firstNotReady, `/ready while draining: ${statuses.join(' ')}`).toBeGreaterThanOrEqual(0);
       expect(statuses.slice(firstNotReady)).not.toContain(200);
