@@ -83,7 +83,7 @@ await describeEachBackend('graceful shutdown of a server process', (createBacken
         if (origin !== c.provider) return;
         for (const token of tokensOf(c.text.toString())) if (!token.startsWith(`[c${i}-`)) acknowledged.add(token);
       });
-      c.provider.on('connection-close', (event: CloseEvent | null) => {
+      c.provider.on('connection-close', (event: { code: number } | null) => {
         if (event) closeCodes[i]!.push(event.code);
       });
     }
