@@ -166,7 +166,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         // cannot hold up storing the edits. Waiting for them first keeps their changes from arriving
         // after the rooms are stored.
         const cut = setTimeout(() => app.server.closeAllConnections(), options.httpDrainMs ?? HTTP_DRAIN_MS);
-        await readiness.idle();
+        await readiness.idle().finally(() => clearTimeout(cut));
         try {
           await registry.close();
           try {
@@ -175,8 +175,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
             await compaction.idle();
           }
         } finally {
+          // Only probes and refusals are left on the listener by now.
           app.server.closeAllConnections();
-          clearTimeout(cut);
           await app.close();
         }
       })();
