@@ -260,4 +260,17 @@ describe('loadConfig', () => {
       });
     }
   });
+
+  describe('metrics', () => {
+    it('are open unless METRICS_TOKEN is set', () => {
+      expect(load({}).metricsToken).toBeNull();
+      expect(load({ METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).toBe('scrape-token-0123456789');
+    });
+
+    it('refuses a METRICS_TOKEN under 16 characters, without echoing it', () => {
+      const message = configError({ METRICS_TOKEN: 'short-secret' }).message;
+      expect(message).toContain('METRICS_TOKEN');
+      expect(message).not.toContain('short-secret');
+    });
+  });
 });

@@ -27,6 +27,8 @@ export interface Config extends HardeningConfig {
   auth: AuthConfig;
   /** Per-room limits from the environment; the awareness id grace period keeps its default. */
   roomLimits: Omit<RoomLimits, 'awarenessIdGraceMs'>;
+  /** Bearer token `GET /metrics` requires; null: metrics are open. */
+  metricsToken: string | null;
 }
 
 /** Accounts, sign-in sessions and the limits around them. */
@@ -83,6 +85,7 @@ const coreEnvSchema = z.object({
   MAX_AWARENESS_IDS_PER_CONNECTION: int(1, 1_000).default(4),
   MAX_ROOM_TEXT_LENGTH: int(1_000, 1_000_000_000).default(1_000_000),
   MAX_ROOM_BYTES: int(64 * 1024, 4 * 1024 * MiB).default(16 * MiB),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 /** The abuse limits and HTTP hardening variables live beside their code (limits/config.ts). */
 const envSchema = coreEnvSchema.extend(limitsEnvShape).superRefine(refineLimitsEnv);
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
       maxTextLength: e.MAX_ROOM_TEXT_LENGTH,
       maxBytes: e.MAX_ROOM_BYTES,
     },
+    metricsToken: e.METRICS_TOKEN ?? null,
     ...hardeningConfig(e),
   };
 }

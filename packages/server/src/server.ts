@@ -8,6 +8,7 @@ import type { CompletionProvider } from './completion/provider.js';
 import type { AuthConfig } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { Readiness, storeProbe } from './http/readiness.js';
+import { PromServerEvents } from './observability/prom-server-events.js';
 import { trustFunction } from './limits/client-address.js';
 import type { HardeningConfig } from './limits/config.js';
 import { UnsentBytesBudget } from './limits/unsent-bytes.js';
@@ -45,6 +46,8 @@ export interface PairwiseServerOptions extends HardeningConfig {
   sessions?: SessionResolver;
   /** DEFAULT_ROOM_LIMITS where not given. */
   roomLimits?: Partial<RoomLimits>;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | null;
 }
 
 export interface PairwiseServer {
@@ -68,6 +71,8 @@ const HTTP_DRAIN_MS = 2_000;
 export async function createPairwiseServer(options: PairwiseServerOptions): Promise<PairwiseServer> {
   const { store, log } = options;
   const layer = await createAccessLayer(store, options.auth);
+  // One registry per server, so servers sharing a process (tests) count only their own.
+  const metrics = new PromServerEvents();
   const compaction = new CompactionScheduler(store, options.compactionThreshold, log);
   const commits = new GroupCommitter({
     store,
@@ -76,6 +81,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     maxBacklogBytes: options.maxBacklogBytes,
     closeRetryMs: options.shutdownRetryMs,
     log,
+    events: metrics,
     onCommitted: (counts) => {
       for (const [roomId, n] of counts) compaction.noteLogGrowth(roomId, n);
     },
@@ -88,6 +94,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     idleUnloadMs: options.idleUnloadMs,
     log,
     sessions,
+    events: metrics,
     ...(options.roomLimits ? { roomLimits: options.roomLimits } : {}),
   });
   const { limits } = options;
@@ -108,6 +115,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     connectionRate: limits.connection,
     unsentBytes: new UnsentBytesBudget(limits.maxTotalBufferedBytes),
     log,
+    events: metrics,
   });
   const readiness = new Readiness();
   readiness.add(storeProbe(store, commits));
@@ -133,6 +141,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       requestsPerMinute: options.autocompleteRequestsPerMinute,
     },
     webDistDir: options.webDistDir,
+    metrics: { source: metrics, token: options.metricsToken ?? null },
     hardening: {
       trust: options.trustProxy === false ? false : trust,
       apiRequestsPerMinute: limits.apiRequestsPerMinute,

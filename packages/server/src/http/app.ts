@@ -14,6 +14,7 @@ import { inlineScriptHashes } from './csp.js';
 import { apiError, handleError } from './errors.js';
 import { registerHardening, type HttpHardeningOptions } from './hardening.js';
 import { type Readiness, registerProbeRoutes } from './readiness.js';
+import { registerMetricsRoute, type MetricsRouteOptions } from './metrics-route.js';
 import { registerRoomRoutes } from './rooms-routes.js';
 import { registerSharingRoutes } from './sharing-routes.js';
 
@@ -28,6 +29,8 @@ export interface HttpAppOptions {
   /** The built web app; null (or a missing directory) serves the API only. */
   webDistDir: string | null;
   hardening: HttpHardeningOptions;
+  /** Serves `GET /metrics` when given. */
+  metrics?: MetricsRouteOptions;
   log: Logger;
 }
 
@@ -61,6 +64,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await registerHardening(app, options.hardening, scriptHashes);
   registerProbeRoutes(app, options.readiness);
 
+  if (options.metrics) registerMetricsRoute(app, options.metrics);
   await registerAuthHooks(app, options.auth);
   registerAuthRoutes(app, options.auth);
   registerRoomRoutes(app, options.rooms, options.access);

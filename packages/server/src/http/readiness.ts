@@ -14,8 +14,8 @@ export interface ReadinessProbe {
 
 export type ReadinessAnswer = { ready: true } | { ready: false; reason: string };
 
-/** Paths that answer while draining: the load balancer must see the instance turn not-ready. */
-const PROBE_PATHS = new Set(['/health', '/ready']);
+/** Paths that answer while draining: the load balancer must see the instance turn not-ready, and monitoring keeps scraping. */
+const MONITORING_PATHS = new Set(['/health', '/ready', '/metrics']);
 const PROBE_TIMEOUT_MS = 2_000;
 
 /**
@@ -75,12 +75,12 @@ export class Readiness {
 /**
  * `GET /health` (the process is up and serving HTTP: never depends on the store, so an orchestrator
  * does not restart an instance that holds unstored edits) and `GET /ready` (send it traffic). While
- * draining, every other request is refused with 503.
+ * draining, every other request but `/metrics` is refused with 503.
  */
 export function registerProbeRoutes(app: FastifyInstance, readiness: Readiness): void {
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '';
-    if (PROBE_PATHS.has(path)) return;
+    if (MONITORING_PATHS.has(path)) return;
     if (readiness.draining) {
       void reply.header('connection', 'close');
       return reply.status(503).send(apiError('shutting_down', 'this server is shutting down; retry (another instance may answer)'));

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import type { RoomMetaChange, RoomStore } from '../storage/store.js';
 import { RoomBacklogs, type TakenWrite, type UnstoredRoom } from './room-backlogs.js';
 
@@ -16,6 +17,8 @@ export interface GroupCommitOptions {
   /** Called after each successful write with the number of updates per room, e.g. to trigger compaction. */
   onCommitted?: (countsByRoom: ReadonlyMap<string, number>) => void;
   now?: () => number;
+  /** Where each write's duration and the queue length are reported; nothing when omitted. */
+  events?: ServerEvents;
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -75,6 +78,7 @@ export class GroupCommitter {
   enqueueUpdate(roomId: string, incarnation: string, update: Uint8Array): void {
     this.assertOpen();
     this.backlogs.addUpdate(this.backlogs.open(roomId, incarnation), update);
+    this.reportQueue();
     this.scheduleWindow();
   }
 
@@ -88,7 +92,9 @@ export class GroupCommitter {
 
   /** Forget what a deleted room had queued; returns its unstored updates. */
   discard(roomId: string): Uint8Array[] {
-    return this.backlogs.discard(roomId);
+    const discarded = this.backlogs.discard(roomId);
+    this.reportQueue();
+    return discarded;
   }
 
   /** Write everything queued now, back-off or not. Rejects if any room's write fails; that content stays queued. */
@@ -158,15 +164,22 @@ export class GroupCommitter {
       );
     } catch (err) {
       const failures = taken.map((t) => this.backlogs.restore(t, (n) => this.now() + retryDelayMs(this.options.windowMs, n)));
+      this.reportQueue();
       this.options.log.error(
         { err, rooms: roomIds, failures: Math.max(...failures), unstoredBytes: this.backlogs.bytes },
         'storing edits failed; kept in memory and retried',
       );
       return true;
     }
+    const ms = performance.now() - started;
     for (const t of taken) this.backlogs.stored(t);
     const counts = new Map(taken.map((t) => [t.write.roomId, t.write.updates.length]));
-    this.options.log.debug({ rooms: taken.length, ms: Math.round(performance.now() - started) }, 'stored updates');
+    this.events.storeCommitted(
+      ms / 1000,
+      taken.reduce((sum, t) => sum + t.write.updates.length, 0),
+    );
+    this.reportQueue();
+    this.options.log.debug({ rooms: taken.length, ms: Math.round(ms) }, 'stored updates');
     this.options.onCommitted?.(counts);
     return false;
   }
@@ -198,6 +211,15 @@ export class GroupCommitter {
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  private get events(): ServerEvents {
+    return this.options.events ?? NO_SERVER_EVENTS;
+  }
+
+  /** Updates waiting to be stored (not counting a write in flight); reported after every change to the queue. */
+  private reportQueue(): void {
+    this.events.storeQueue(this.backlogs.updateCount);
   }
 
   private assertOpen(): void {

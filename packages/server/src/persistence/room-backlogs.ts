@@ -36,15 +36,15 @@ export interface UnstoredRoom {
 export class RoomBacklogs {
   private readonly backlogs = new Map<string, Backlog>();
   private totalBytes = 0;
+  /** Kept as content moves, not counted on demand: it is reported after every queued update. */
+  private totalUpdates = 0;
 
   get bytes(): number {
     return this.totalBytes;
   }
 
   get updateCount(): number {
-    let count = 0;
-    for (const backlog of this.backlogs.values()) count += backlog.updates.length;
-    return count;
+    return this.totalUpdates;
   }
 
   get(roomId: string): Backlog | undefined {
@@ -65,6 +65,7 @@ export class RoomBacklogs {
     backlog.updates.push(update);
     backlog.bytes += update.byteLength;
     this.totalBytes += update.byteLength;
+    this.totalUpdates += 1;
   }
 
   /** Forget a room's backlog (the room was deleted); returns the updates it held. */
@@ -73,6 +74,7 @@ export class RoomBacklogs {
     if (!backlog) return [];
     this.backlogs.delete(roomId);
     this.totalBytes -= backlog.bytes;
+    this.totalUpdates -= backlog.updates.length;
     return backlog.updates;
   }
 
@@ -118,6 +120,7 @@ export class RoomBacklogs {
     };
     const taken = { backlog, write, bytes: backlog.bytes };
     this.totalBytes -= backlog.bytes;
+    this.totalUpdates -= backlog.updates.length;
     backlog.updates = [];
     backlog.bytes = 0;
     backlog.meta = null;
@@ -145,6 +148,7 @@ export class RoomBacklogs {
     backlog.updates = [...write.updates, ...backlog.updates];
     backlog.bytes += bytes;
     this.totalBytes += bytes;
+    this.totalUpdates += write.updates.length;
     // A settings change made while the write was in flight is newer than the one that failed.
     if (write.meta) backlog.meta = { ...write.meta, ...backlog.meta };
     return backlog.failures;

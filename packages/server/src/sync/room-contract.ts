@@ -1,4 +1,6 @@
+import { CLOSE_CODES } from '@pairwise/protocol';
 import type { ConnectionSession } from '../access/session.js';
+import type { ServerEvents } from '../observability/server-events.js';
 import type { RoomLimits } from './room-limits.js';
 import type { RoomMessage } from './role-matrix.js';
 import type { StateVector } from './state-vectors.js';
@@ -42,6 +44,8 @@ export interface RoomOptions extends UnresolvedLimits {
   /** What rooms deleted earlier under this id held: content of theirs never enters this room. */
   retired: StateVector;
   limits: Partial<RoomLimits>;
+  /** What the room reports (messages, changes, fan-out, refusals); nothing when omitted. */
+  events: ServerEvents;
 }
 
 /** A client change the room refuses for a reason the client can act on, with the close code that says it. */
@@ -61,4 +65,11 @@ export class ServerFailure extends Error {
     super(message, options);
     this.name = 'ServerFailure';
   }
+}
+
+/** Counts a refusal that closes a socket as the limit it hit, and bad input as a protocol error; the server's own failures are only logged. */
+export function reportFailure(events: ServerEvents, error: Error): void {
+  if (error instanceof RefusedChange) {
+    if (error.closeCode === CLOSE_CODES.roomFull) events.limitHit('room_size');
+  } else if (!(error instanceof ServerFailure)) events.protocolError('invalid_message');
 }

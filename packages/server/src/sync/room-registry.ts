@@ -4,6 +4,7 @@ import { CLOSE_CODES, languageSchema, roomNameSchema } from '@pairwise/protocol'
 import { OPEN_ACCESS } from '../access/open-access.js';
 import type { AccessEvents, ConnectionSession, SessionResolver } from '../access/session.js';
 import type { CompactionObserver, CompactionScheduler } from '../persistence/compaction-scheduler.js';
+import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import type { GroupCommitter } from '../persistence/group-commit.js';
 import type { RoomMetaChange, RoomStore } from '../storage/store.js';
 import { AccessReviews, type Admission } from './access-reviews.js';
@@ -22,6 +23,8 @@ export interface RoomRegistryOptions {
   sessions?: SessionResolver;
   /** DEFAULT_ROOM_LIMITS where not given. */
   roomLimits?: Partial<RoomLimits>;
+  /** Where rooms and this registry report what they do; nothing when omitted. */
+  events?: ServerEvents;
 }
 
 /** A settings change by the server: the indexed settings plus the server-only switch. */
@@ -54,9 +57,11 @@ interface Entry {
 export class RoomRegistry implements AccessEvents, CompactionObserver {
   private readonly entries = new Map<string, Entry>();
   private readonly reviews: AccessReviews;
+  private readonly events: ServerEvents;
 
   constructor(private readonly options: RoomRegistryOptions) {
     this.reviews = new AccessReviews(options.sessions ?? OPEN_ACCESS, this, options.log);
+    this.events = options.events ?? NO_SERVER_EVENTS;
     options.compaction.observe(this);
   }
 
@@ -191,7 +196,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     const loaded = await entry?.ready.catch(() => null);
     loaded?.room.closeAll(CLOSE_CODES.roomNotFound, 'room deleted');
     const held = loaded ? Y.decodeStateVector(Y.encodeStateVector(loaded.room.doc)) : new Map<number, number>();
-    loaded?.room.destroy();
+    if (loaded) this.unload(loaded.room);
     return mergeStateVectors([held, stateVectorOfUpdates(discarded)]);
   }
 
@@ -203,7 +208,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       entries.map(async ([, entry]) => {
         this.cancelUnload(entry);
         const loaded = await entry.ready.catch(() => null);
-        loaded?.room.destroy();
+        if (loaded) this.unload(loaded.room);
       }),
     );
   }
@@ -229,8 +234,10 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       {
         retired: mergeStateVectors(stored.retiredStateVectors.map((encoded) => Y.decodeStateVector(encoded))),
         limits: this.options.roomLimits ?? {},
+        events: this.events,
       },
     );
+    this.events.roomLoaded();
     this.options.compaction.noteLogGrowth(roomId, stored.logLength);
     return { room, incarnation };
   }
@@ -254,9 +261,14 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       entry.idleTimer = null;
       if (entry.leases > 0 || this.entries.get(roomId) !== entry) return;
       this.entries.delete(roomId);
-      entry.room?.destroy();
+      if (entry.room) this.unload(entry.room);
       this.options.log.debug({ roomId }, 'unloaded idle room');
     }, this.options.idleUnloadMs);
+  }
+
+  private unload(room: Room): void {
+    room.destroy();
+    this.events.roomUnloaded();
   }
 
   private cancelUnload(entry: Entry): void {

@@ -2,6 +2,7 @@ import type * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CLOSE_CODES, CODE_TEXT, META_KEYS, META_MAP, type PresenceUser, type RoomRole } from '@pairwise/protocol';
 import type { ConnectionSession } from '../access/session.js';
+import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import { applyStoredUpdates } from '../storage/compaction.js';
 import { carriageReturnItemsAddedIn, mayCarryCarriageReturn, normaliseLineEndings } from './line-endings.js';
 import { readIncoming, syncStep1Message, syncStep2Message, syncUpdateMessage } from './messages.js';
@@ -15,6 +16,7 @@ import { carriesNewStructs, overlapsStateVector, type StateVector } from './stat
 import { assertValidUpdate } from './update-guard.js';
 import {
   RefusedChange,
+  reportFailure,
   SERVER_ORIGIN,
   ServerFailure,
   type ProtocolErrorHandler,
@@ -48,6 +50,9 @@ export class Room {
   private readonly limits: RoomLimits;
   /** Server-only meta keys and the values the server holds them to. */
   private readonly serverOnlyMeta: Map<string, unknown>;
+  private readonly events: ServerEvents;
+  /** When the client frame being handled entered the room (for fan-out time); null between frames. */
+  private frameArrivedAt: number | null = null;
 
   constructor(
     readonly id: string,
@@ -58,6 +63,7 @@ export class Room {
   ) {
     this.retired = options.retired ?? new Map();
     this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits };
+    this.events = options.events ?? NO_SERVER_EVENTS;
     this.unresolved = new UnresolvedUpdates({ ...DEFAULT_UNRESOLVED_LIMITS, ...options }, (socket) =>
       this.fail(socket, new Error('update depends on changes the client never sent')),
     );
@@ -115,6 +121,7 @@ export class Room {
   /** Takes a socket in with its session; a full room refuses it (4429) and returns false. */
   join(socket: SyncSocket, session: ConnectionSession): boolean {
     if (this.sockets.size >= this.limits.maxConnections) {
+      this.events.limitHit('room_connections');
       socket.close(CLOSE_CODES.rateLimited, 'too many connections in this room');
       return false;
     }
@@ -129,10 +136,13 @@ export class Room {
   receive(socket: SyncSocket, message: Uint8Array): void {
     const connection = this.sockets.get(socket);
     if (!connection) return;
+    this.frameArrivedAt = performance.now();
     try {
       this.dispatch(socket, connection, message);
     } catch (err) {
       this.fail(socket, err as Error);
+    } finally {
+      this.frameArrivedAt = null;
     }
   }
 
@@ -189,6 +199,7 @@ export class Room {
 
   private dispatch(socket: SyncSocket, connection: Connection, frame: Uint8Array): void {
     const incoming = readIncoming(frame);
+    this.events.messageReceived(incoming.message);
     if (!this.permits(connection, incoming.message)) return;
     switch (incoming.message) {
       case 'syncStep1':
@@ -330,6 +341,7 @@ export class Room {
   /** Closes one socket after its message failed: 1011 when the server failed, 1007 for bad input. */
   private fail(socket: SyncSocket, error: Error): void {
     this.onProtocolError(socket, error);
+    reportFailure(this.events, error);
     if (error instanceof RefusedChange) socket.close(error.closeCode, error.reason);
     else if (error instanceof ServerFailure) socket.close(CLOSE_CODES.internalError, 'server error');
     else socket.close(CLOSE_CODES.invalidMessage, 'invalid message');
@@ -337,8 +349,11 @@ export class Room {
   }
 
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    const startedAt = this.frameArrivedAt ?? performance.now();
     // Relayed before storing: should storing fail, every client still holds what this room holds.
     this.broadcast(syncUpdateMessage(update), transaction.meta.has(ECHO_TO_SENDER) ? null : origin);
+    this.events.fanout((performance.now() - startedAt) / 1000);
+    this.events.updateApplied(update.byteLength);
     this.size.noteStored(update);
     runHook(transaction, () => this.hooks.onUpdate(update));
   };

@@ -7,6 +7,7 @@ import { CLOSE_CODES, ROOM_ID_PATTERN } from '@pairwise/protocol';
 import { type ConnectionSession, NO_ACCESS_REASON, type SessionDecision, type SessionResolver } from '../access/session.js';
 import { ConnectionRate, type ConnectionRateLimits } from '../limits/connection-rate.js';
 import type { BufferedSink, UnsentBytesBudget } from '../limits/unsent-bytes.js';
+import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import type { Admission } from '../sync/access-reviews.js';
 import type { SyncSocket } from '../sync/room.js';
 import type { RoomLease, RoomRegistry } from '../sync/room-registry.js';
@@ -29,6 +30,8 @@ export interface SyncEndpointOptions {
   /** Unsent bytes across all sockets; past it the sockets holding most are closed (1013). */
   unsentBytes: UnsentBytesBudget;
   log: Logger;
+  /** Where connections, limit hits and bad frames are reported; nothing when omitted. */
+  events?: ServerEvents;
 }
 
 const SYNC_PATH_PREFIX = '/ws/';
@@ -45,10 +48,12 @@ export class SyncEndpoint {
   private readonly wss: WebSocketServer;
   private readonly alive = new WeakSet<WebSocket>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly events: ServerEvents;
 
   constructor(private readonly options: SyncEndpointOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
     this.heartbeat = setInterval(() => this.checkHeartbeats(), options.pingIntervalMs);
+    this.events = options.events ?? NO_SERVER_EVENTS;
   }
 
   /** Whether an HTTP upgrade request is for this endpoint. */
@@ -158,7 +163,10 @@ export class SyncEndpoint {
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       socket.off('close', onAbandoned);
       // Without an error listener a protocol error (e.g. an oversized frame) would crash the process.
-      ws.on('error', (err) => log.debug({ err: err.message }, 'websocket error'));
+      ws.on('error', (err) => {
+        this.events.protocolError(isOversizedFrame(err) ? 'frame_too_large' : 'websocket');
+        log.debug({ err: err.message }, 'websocket error');
+      });
       this.alive.add(ws);
       ws.on('pong', () => this.alive.add(ws));
       onOpen(ws);
@@ -174,13 +182,20 @@ export class SyncEndpoint {
     let receiving = false;
     const onSent = (message: Uint8Array): void => rate.noteSent(message, receiving, performance.now());
     const peer = this.toSyncSocket(ws, () => detach(), onSent);
+    // Set once the room took the socket in; detach runs on every way out, but closes the connection once.
+    let joined = false;
     const detach = (): void => {
       room.leave(peer);
       lease.release();
+      if (joined) this.events.connectionClosed();
+      joined = false;
     };
     ws.on('close', detach);
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      // Frames already on the wire keep arriving after the server closed the socket: nothing more to decide.
+      if (ws.readyState !== WebSocket.OPEN) return;
       if (!isBinary) {
+        this.events.protocolError('text_frame');
         ws.close(CLOSE_CODES.unsupportedData, 'binary frames only');
         return detach();
       }
@@ -188,6 +203,7 @@ export class SyncEndpoint {
       if (!rate.admit(message.byteLength, performance.now())) {
         // Worth knowing when tuning the limits: honest clients should never see this.
         log.info({ roomId: room.id }, 'websocket closed (4429): it sent more than its allowance');
+        this.events.limitHit('connection_rate');
         ws.close(CLOSE_CODES.rateLimited, 'too many messages or bytes; slow down');
         return detach();
       }
@@ -199,7 +215,8 @@ export class SyncEndpoint {
       }
     });
     // A full room closes the socket (4429); its close then releases the lease.
-    this.options.registry.join(admission, lease, peer, session);
+    joined = this.options.registry.join(admission, lease, peer, session);
+    if (joined) this.events.connectionOpened();
   }
 
   private toSyncSocket(ws: WebSocket, onStalled: () => void, onSent: (message: Uint8Array) => void): SyncSocket {
@@ -211,6 +228,7 @@ export class SyncEndpoint {
         if (ws.bufferedAmount > maxBufferedBytes) {
           // The client is not reading. Buffering more would grow without bound; it resyncs on reconnect.
           ws.close(CLOSE_CODES.tryAgainLater, 'client too slow');
+          this.events.limitHit('client_too_slow');
           onStalled();
           return;
         }
@@ -231,6 +249,7 @@ export class SyncEndpoint {
       },
       shed: () => {
         ws.close(CLOSE_CODES.tryAgainLater, 'server overloaded: too many unsent bytes');
+        this.events.limitHit('unsent_bytes');
         onShed();
         // The close frame waits behind everything unsent, so memory is only freed once the socket is cut.
         setTimeout(() => ws.terminate(), SHED_GRACE_MS).unref();
@@ -258,6 +277,11 @@ function closeReason(reason: string): string {
   let fitted = reason.slice(0, 123);
   while (Buffer.byteLength(fitted) > 123) fitted = fitted.slice(0, -1);
   return fitted;
+}
+
+/** `ws` reports a frame over `maxPayload` (then closes 1009) with this code. */
+function isOversizedFrame(err: Error): boolean {
+  return (err as Error & { code?: unknown }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 }
 
 function destroySocket(this: Duplex): void {
