@@ -99,7 +99,7 @@ describe('connection ids', () => {
 });
 
 describe('draining', () => {
-  it('close() turns /ready 503 at once, refuses API requests and upgrades with 503, keeps /health 200, closes sockets with 1012', async () => {
+  it('close() turns /ready 503 at once, refuses API requests and upgrades with 503, keeps /health and /metrics answering, closes sockets with 1012', async () => {
     server = await startTestServer();
     const roomId = await server.createRoom({ language: 'plaintext' });
     expect((await fetch(`${server.url}/ready`)).status).toBe(200);
@@ -116,6 +116,7 @@ describe('draining', () => {
     expect(api.status).toBe(503);
     expect(await api.json()).toMatchObject({ error: { code: 'shutting_down' } });
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
     expect(await upgradeStatus(`${server.wsUrl}/${roomId}`)).toBe(503);
 
     expect((await closeOf(typist, 'typist')).code).toBe(CLOSE_CODES.serviceRestart);
