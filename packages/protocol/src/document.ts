@@ -37,6 +37,8 @@ export const CLOSE_CODES = {
   tryAgainLater: 1013,
   /** Standard: the server is shutting down. */
   goingAway: 1001,
+  /** Standard: the server is restarting (graceful shutdown); reconnect, possibly to another instance. */
+  serviceRestart: 1012,
   /**
    * Pairwise: your role in the room changed; reconnect to continue with the new role. Sent when an
    * open connection's role is lowered (to viewer, or owner to editor), so the client learns of it at

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down: storing every accepted edit first');
+    log.info({ signal }, 'shutting down: not ready, closing sockets (1012), storing every accepted edit');
     let exitCode = 0;
     try {
       await server.close();

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { createAccessLayer } from './access/access-layer.js';
 import type { SessionResolver } from './access/session.js';
@@ -6,6 +7,7 @@ import { RoomSharing } from './access/sharing.js';
 import type { CompletionProvider } from './completion/provider.js';
 import type { AuthConfig } from './config.js';
 import { buildHttpApp } from './http/app.js';
+import { Readiness, storeProbe } from './http/readiness.js';
 import { PromServerEvents } from './observability/prom-server-events.js';
 import { trustFunction } from './limits/client-address.js';
 import type { HardeningConfig } from './limits/config.js';
@@ -53,8 +55,13 @@ export interface PairwiseServer {
   readonly commits: GroupCommitter;
   /** Who a WebSocket upgrade is and its role in the room. */
   readonly sessions: SessionResolver;
+  /** Answers `GET /ready`; more probes (e.g. a message bus) can be added to it. */
+  readonly readiness: Readiness;
   listen(port: number, host: string): Promise<AddressInfo>;
-  /** Stop accepting, close every socket, unload rooms and store every accepted update. */
+  /**
+   * Turn not-ready and stop accepting at once, close every socket (1012: reconnect, maybe elsewhere),
+   * unload rooms and store every accepted update, then close the HTTP server.
+   */
   close(): Promise<void>;
 }
 
@@ -110,6 +117,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     log,
     events: metrics,
   });
+  const readiness = new Readiness();
+  readiness.add(storeProbe(store, commits));
   // The registry holds the open connections, so it carries out access changes on them.
   const events = registry;
   const app = await buildHttpApp({
@@ -124,8 +133,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       attemptsPerIp: layer.attemptsPerIp,
       events,
     },
-    store,
-    commits,
+    readiness,
     autocomplete: {
       provider: options.completionProvider,
       registry,
@@ -142,7 +150,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     log,
   });
   app.server.on('upgrade', (request, socket, head) => {
-    if (endpoint.matches(request)) endpoint.handleUpgrade(request, socket, head);
+    if (readiness.draining) refuseUpgrade(socket);
+    else if (endpoint.matches(request)) endpoint.handleUpgrade(request, socket, head);
     else socket.destroy();
   });
 
@@ -151,27 +160,42 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     registry,
     commits,
     sessions,
+    readiness,
     async listen(port, host) {
       await app.listen({ port, host });
       return app.server.address() as AddressInfo;
     },
     close() {
       closing ??= (async () => {
-        // Stop accepting first; sockets already upgraded are not HTTP's to close, so close them meanwhile.
-        const httpClosed = app.close();
+        // Not-ready at once, so a load balancer stops sending clients here; new upgrades and API
+        // requests get 503 from now on. The listener stays open until the end so /ready can say so.
+        readiness.drain();
         await endpoint.close();
         // In-flight requests get a grace period; then their connections are cut, so a stalled client
-        // (e.g. one that never finishes sending its headers) cannot hold up storing the edits.
+        // cannot hold up storing the edits. Waiting for them first keeps their changes from arriving
+        // after the rooms are stored.
         const cut = setTimeout(() => app.server.closeAllConnections(), options.httpDrainMs ?? HTTP_DRAIN_MS);
-        await httpClosed.finally(() => clearTimeout(cut));
-        await registry.close();
+        await readiness.idle().finally(() => clearTimeout(cut));
         try {
-          await commits.close();
+          await registry.close();
+          try {
+            await commits.close();
+          } finally {
+            await compaction.idle();
+          }
         } finally {
-          await compaction.idle();
+          // Only probes and refusals are left on the listener by now.
+          app.server.closeAllConnections();
+          await app.close();
         }
       })();
       return closing;
     },
   };
+}
+
+/** An upgrade that arrives while draining: a plain 503, so the client retries (elsewhere). */
+function refuseUpgrade(socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
+  socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 }

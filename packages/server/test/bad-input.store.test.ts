@@ -6,7 +6,7 @@ import { waitFor } from './support/clients.js';
 import { api } from './support/http-api.js';
 import { within } from './support/within.js';
 
-/** The store side: accepted edits reach storage within the flush window, and /health reports the store. */
+/** The store side: accepted edits reach storage within the flush window, and /ready reports the store. */
 
 await describeBadInput('bad input: storage', ({ server, openStore }) => {
   describe('storage', () => {
@@ -42,24 +42,28 @@ await describeBadInput('bad input: storage', ({ server, openStore }) => {
     });
   });
 
-  describe('GET /health', () => {
-    it('200 while the store answers', async () => {
+  describe('GET /health and GET /ready', () => {
+    it('200 from both while the store answers', async () => {
       const s = await server();
-      const response = await api(s, 'GET', '/health');
-      expect(response.status).toBe(200);
-      expect(response.body).toEqual({ status: 'ok' });
+      const health = await api(s, 'GET', '/health');
+      expect(health.status).toBe(200);
+      expect(health.body).toEqual({ status: 'ok' });
+      const ready = await api(s, 'GET', '/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body).toEqual({ status: 'ready' });
     });
 
-    it("503 when the store's ping rejects", async () => {
+    it("/ready says 503 when the store's ping rejects; /health stays 200 (the process is alive)", async () => {
       const downStore = withOverrides(await openStore(), {
         ping: async () => {
           throw new Error('connection refused');
         },
       });
       const s = await server({ store: downStore });
-      const response = await api(s, 'GET', '/health');
-      expect(response.status).toBe(503);
-      expect(response.body).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('connection refused') });
+      const ready = await api(s, 'GET', '/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toEqual({ status: 'unavailable', reason: 'store: connection refused' });
+      expect((await api(s, 'GET', '/health')).status).toBe(200);
     });
   });
 });

@@ -82,7 +82,7 @@ await describeWithPostgres('PostgreSQL connections terminated', () => {
 describe('PostgreSQL restarted (a private server of this test)', () => {
   let pg: PrivatePostgres;
 
-  it('down while three users type: /health says 503, a new user waits, and every edit is stored once it is back', {
+  it('down while three users type: /ready says 503, a new user waits, and every edit is stored once it is back', {
     timeout: 90_000,
   }, async () => {
     pg = await startPrivatePostgres();
@@ -96,7 +96,7 @@ describe('PostgreSQL restarted (a private server of this test)', () => {
         phase = 'down';
         await pg.stop();
         // Edits typed now can only be kept in memory: the server must say it is not healthy.
-        await waitFor(async () => (await fetch(`${server!.url}/health`)).status === 503, '/health reports failing writes');
+        await waitFor(async () => (await fetch(`${server!.url}/ready`)).status === 503, '/ready reports failing writes');
         healthWhileDown = 503;
         clients.push(connectClient(server!.wsUrl, roomId));
       } else if (phase === 'down' && elapsedMs > 2_500) {
@@ -106,7 +106,7 @@ describe('PostgreSQL restarted (a private server of this test)', () => {
     });
     expect(healthWhileDown).toBe(503);
     await expectNothingLost(pg.url, roomId, ledger.expected());
-    await waitFor(async () => (await fetch(`${server!.url}/health`)).status === 200, '/health recovers');
+    await waitFor(async () => (await fetch(`${server!.url}/ready`)).status === 200, '/ready recovers');
   });
 
   // A shutdown during an outage must neither hang nor pretend: it retries for SHUTDOWN_RETRY_MS,

@@ -27,7 +27,7 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-it('disk full: edits are kept and retried, typists are told (4503, /health 503), nothing is lost when space returns', {
+it('disk full: edits are kept and retried, typists are told (4503, /ready 503), nothing is lost when space returns', {
   timeout: 120_000,
 }, async () => {
   dir = await mkdtemp(join(tmpdir(), 'pairwise-full-'));
@@ -54,14 +54,14 @@ it('disk full: edits are kept and retried, typists are told (4503, /health 503),
   };
   const ledger = await typeTokensWhile(clients, runSeed(), async ({ keystrokes }) => {
     if (Date.now() > phaseDeadline) {
-      throw new Error(`still '${phase}' after ${PHASE_DEADLINE_MS} ms: /health ${healthWhileFull}, closes [${told}]`);
+      throw new Error(`still '${phase}' after ${PHASE_DEADLINE_MS} ms: /ready ${healthWhileFull}, closes [${told}]`);
     }
     const typedInPhase = keystrokes - phaseStart;
     if (phase === 'space' && typedInPhase >= 40) {
       enter('full', keystrokes);
       await store.capPageCount(1);
     } else if (phase === 'full' && healthWhileFull !== 503) {
-      healthWhileFull = (await fetch(`${server!.url}/health`)).status;
+      healthWhileFull = (await fetch(`${server!.url}/ready`)).status;
     } else if (phase === 'full' && told.includes(CLOSE_CODES.storageUnavailable) && typedInPhase >= 110) {
       enter('back', keystrokes);
       await store.capPageCount(1_000_000_000);
@@ -83,5 +83,5 @@ it('disk full: edits are kept and retried, typists are told (4503, /health 503),
   } finally {
     await fresh.close();
   }
-  expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  expect((await fetch(`${server.url}/ready`)).status).toBe(200);
 });

@@ -40,7 +40,7 @@ async function server(options: TestServerOptions = {}): Promise<TestServer> {
 const withLimits = (limits: Partial<typeof DEFAULT_LIMITS>): TestServerOptions => ({ limits: { ...DEFAULT_LIMITS, ...limits } });
 
 describe('API requests per client address', () => {
-  it('past the limit: 429 with Retry-After in the API’s error shape; the web app and /health are never limited', async () => {
+  it('past the limit: 429 with Retry-After in the API’s error shape; the web app, /health and /ready are never limited', async () => {
     const s = await server(withLimits({ apiRequestsPerMinute: 5 }));
     for (let i = 0; i < 5; i++) expect((await api(s, 'GET', '/api/rooms')).status).toBe(200);
     const response = await fetch(`${s.url}/api/rooms`);
@@ -52,7 +52,7 @@ describe('API requests per client address', () => {
     expect(apiError(await api(s, 'POST', '/api/rooms', {}), 429).code).toBe('rate_limited');
 
     for (let i = 0; i < 10; i++) {
-      for (const path of ['/health', '/', '/r/some-room', '/assets/app.js']) {
+      for (const path of ['/health', '/ready', '/', '/r/some-room', '/assets/app.js']) {
         const page = await fetch(`${s.url}${path}`);
         expect(page.status, path).toBe(200);
         await page.arrayBuffer();

@@ -97,16 +97,16 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
         { name: 'rooms', description: 'rooms and their settings' },
         { name: 'sharing', description: 'members and share links (owner only)' },
         { name: 'autocomplete', description: 'code suggestions' },
-        { name: 'operations', description: 'health' },
+        { name: 'operations', description: 'liveness and readiness probes' },
       ],
     },
     // Shared schemas (ApiError) keep their own name in components.schemas.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transformObject: (document) =>
       'openapiObject' in document ? optionalBodiesNotRequired(document.openapiObject) : document.swaggerObject,
-    // Only the API and /health are documented: the web app's files and the docs' own routes are not.
+    // Only the API and the probes are documented: the web app's files, /metrics and the docs' own routes are not.
     transform: ({ schema, url }) => {
-      const documented = url.startsWith('/api/') || url === '/health';
+      const documented = url.startsWith('/api/') || url === '/health' || url === '/ready';
       return { schema: documented ? toDocumentedSchema(schema ?? {}) : { ...schema, hide: true }, url };
     },
   });

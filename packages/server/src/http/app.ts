@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -5,9 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { RoomAccessControl } from '../access/room-access.js';
 import type { RoomSharing } from '../access/sharing.js';
-import type { GroupCommitter } from '../persistence/group-commit.js';
 import type { RoomService } from '../rooms/room-service.js';
-import type { RoomStore } from '../storage/store.js';
 import { registerApiDocs } from './api-docs.js';
 import { registerAuthHooks, type HttpAuthOptions } from './auth-hooks.js';
 import { registerAuthRoutes, type AuthRoutesOptions } from './auth-routes.js';
@@ -15,6 +14,7 @@ import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './auto
 import { inlineScriptHashes } from './csp.js';
 import { apiError, handleError } from './errors.js';
 import { registerHardening, type HttpHardeningOptions } from './hardening.js';
+import { type Readiness, registerProbeRoutes } from './readiness.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from './metrics-route.js';
 import { registerRoomRoutes } from './rooms-routes.js';
 import { registerSharingRoutes } from './sharing-routes.js';
@@ -24,9 +24,8 @@ export interface HttpAppOptions {
   sharing: RoomSharing;
   access: RoomAccessControl;
   auth: HttpAuthOptions & AuthRoutesOptions;
-  store: RoomStore;
-  /** Its failing writes make the server unhealthy even while the store answers pings. */
-  commits: Pick<GroupCommitter, 'failing'>;
+  /** Answers `GET /ready`; while it drains, every request but the probes is refused with 503. */
+  readiness: Readiness;
   autocomplete: AutocompleteRouteOptions;
   /** The built web app; null (or a missing directory) serves the API only. */
   webDistDir: string | null;
@@ -36,23 +35,28 @@ export interface HttpAppOptions {
   log: Logger;
 }
 
-const HEALTH_TIMEOUT_MS = 2_000;
+export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** The Fastify app: JSON API, health check and the built web app (with client-side routes). */
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
   // Typed as Fastify's logger so the instance keeps Fastify's default generics.
   const loggerInstance: FastifyBaseLogger = options.log;
-  // Per-request lines would log every autocomplete keystroke; errors are still logged by handleError.
-  const logController = new LogController({ disableRequestLogging: true });
+  // A line per API request, with its id; not for the web app's files, the probes or autocomplete
+  // (every keystroke), whose errors are still logged by handleError with the request's id.
+  const logController = new LogController({ disableRequestLogging: (request) => !isLoggedRequest(request.url) });
   const app = Fastify({
     loggerInstance,
     logController,
+    // Random, so ids from different instances never collide; a client-sent id is not trusted.
+    genReqId: () => randomUUID(),
     // URLs the router refuses before any route runs (bad percent-encoding, over-long ids) get the API's error shape too.
     // (The cast drops the route generics Fastify threads through this hook; no route has run yet.)
     frameworkErrors: (error, _request, reply) => void (reply as FastifyReply).status(400).send(apiError('invalid_request', error.message)),
     trustProxy: options.hardening.trust,
   });
   app.setErrorHandler(handleError);
+  // Echoed so a user or a proxy can quote it, and the request's log lines be found.
+  app.addHook('onRequest', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
 
   const webDir = options.webDistDir;
   const serveWeb = webDir !== null && existsSync(join(webDir, 'index.html'));
@@ -60,25 +64,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   const scriptHashes = serveWeb ? inlineScriptHashes(readFileSync(join(webDir, 'index.html'), 'utf8')) : [];
   await registerHardening(app, options.hardening, scriptHashes);
   await registerApiDocs(app);
+  registerProbeRoutes(app, options.readiness);
 
-  const health = {
-    summary: 'Health: 200 when the store answers and takes writes, 503 with a reason when not',
-    tags: ['operations'],
-    security: [],
-    response: { 200: { description: '{status: "ok"}' }, 503: { description: '{status: "unavailable", reason}' } },
-  };
-  app.get('/health', { schema: health }, async (_request, reply) => {
-    try {
-      await withTimeout(options.store.ping(), HEALTH_TIMEOUT_MS);
-      // The store may answer a ping yet refuse writes (disk full, read-only): edits are not being kept.
-      if (options.commits.failing) {
-        return reply.status(503).send({ status: 'unavailable', reason: 'store: writing edits fails; they are kept in memory and retried' });
-      }
-      return { status: 'ok' };
-    } catch (err) {
-      return reply.status(503).send({ status: 'unavailable', reason: `store: ${(err as Error).message}` });
-    }
-  });
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   await registerAuthHooks(app, options.auth);
   registerAuthRoutes(app, options.auth);
@@ -96,6 +83,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   return app;
 }
 
+function isLoggedRequest(url: string): boolean {
+  return url.startsWith('/api/') && !url.startsWith('/api/autocomplete');
+}
+
 /** Page URLs the web app routes itself (e.g. /r/abc) get index.html; API paths and missing files get a 404. */
 function isClientRoute(method: string, url: string): boolean {
   const path = url.split('?', 1)[0] ?? '';
@@ -103,12 +94,4 @@ function isClientRoute(method: string, url: string): boolean {
   return (
     method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/ws/') && !path.startsWith('/assets/') && !lastSegment.includes('.')
   );
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

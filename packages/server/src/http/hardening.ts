@@ -33,7 +33,7 @@ export async function registerHardening(
     global: true,
     max: options.apiRequestsPerMinute,
     timeWindow: 60_000,
-    // The web app's files and /health are not the API: a page load fetches dozens of assets, and
+    // The web app's files and the probes (/health, /ready) are not the API: a page load fetches dozens of assets, and
     // monitoring must never be refused.
     allowList: (request) => !request.url.startsWith('/api/'),
     // The plugin throws what this returns; an HttpError gets the API's error shape from the error handler.

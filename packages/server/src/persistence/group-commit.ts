@@ -59,7 +59,7 @@ export class GroupCommitter {
     return this.backlogs.updateCount;
   }
 
-  /** True while some room's writes are failing (answered as unhealthy by /health). */
+  /** True while some room's writes are failing (answered as not ready by /ready). */
   get failing(): boolean {
     return this.backlogs.failingRooms().length > 0;
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -64,20 +65,22 @@ export class SyncEndpoint {
     // Until `ws` owns the socket (it adds its own listener), a reset while the room loads must not crash us.
     socket.on('error', destroySocket);
     if (!this.options.upgradeGuard.admit(request, socket)) return;
+    // Every line about this connection carries its id, so one client's story can be read from the log.
+    const log = this.options.log.child({ connId: randomUUID() });
     const roomId = roomIdFromUrl(request.url ?? '');
     if (roomId === null) {
-      this.accept(request, socket, head, (ws) => ws.close(CLOSE_CODES.invalidRoomId, 'invalid room id'));
+      this.accept(request, socket, head, log, (ws) => ws.close(CLOSE_CODES.invalidRoomId, 'invalid room id'));
       return;
     }
-    void this.admit(request, socket, head, roomId);
+    void this.admit(request, socket, head, roomId, log);
   }
 
-  /** Close every socket (1001), terminating those that do not finish the close handshake in time. */
+  /** Close every socket (1012: service restart, reconnect), terminating those that do not finish the close handshake in time. */
   async close(graceMs = 1_000): Promise<void> {
     clearInterval(this.heartbeat);
     const sockets = [...this.wss.clients];
     const closed = sockets.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
-    for (const ws of sockets) ws.close(CLOSE_CODES.goingAway, 'server shutting down');
+    for (const ws of sockets) ws.close(CLOSE_CODES.serviceRestart, 'server restarting');
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
     await Promise.race([Promise.all(closed), grace]);
@@ -91,13 +94,14 @@ export class SyncEndpoint {
    * Then loads the room before completing the handshake, so no frame arrives before there is a room
    * to take it. Access changes made meanwhile reach the connection through its admission.
    */
-  private async admit(request: IncomingMessage, socket: Duplex, head: Buffer, roomId: string): Promise<void> {
+  private async admit(request: IncomingMessage, socket: Duplex, head: Buffer, roomId: string, log: Logger): Promise<void> {
     const { registry } = this.options;
     const admission = registry.admit(roomId);
-    const outcome = await this.decide(request, roomId);
+    const outcome = await this.decide(request, roomId, log);
     if ('refuse' in outcome) {
       registry.abandon(admission);
-      this.accept(request, socket, head, (ws) => ws.close(outcome.refuse, closeReason(outcome.reason)));
+      log.debug({ roomId, code: outcome.refuse }, 'websocket refused');
+      this.accept(request, socket, head, log, (ws) => ws.close(outcome.refuse, closeReason(outcome.reason)));
       return;
     }
     const { session, lease } = outcome;
@@ -105,7 +109,8 @@ export class SyncEndpoint {
       request,
       socket,
       head,
-      (ws) => this.connect(ws, lease, admission, session),
+      log,
+      (ws) => this.connect(ws, lease, admission, session, log),
       () => {
         registry.abandon(admission);
         lease.release();
@@ -114,8 +119,12 @@ export class SyncEndpoint {
   }
 
   /** The upgrade's session and a lease on its room, or the close code that refuses it. Never rejects. */
-  private async decide(request: IncomingMessage, roomId: string): Promise<{ session: ConnectionSession; lease: RoomLease } | Refusal> {
-    const { registry, sessions, log } = this.options;
+  private async decide(
+    request: IncomingMessage,
+    roomId: string,
+    log: Logger,
+  ): Promise<{ session: ConnectionSession; lease: RoomLease } | Refusal> {
+    const { registry, sessions } = this.options;
     let decision: SessionDecision;
     try {
       decision = await sessions.resolve(request, roomId);
@@ -137,6 +146,7 @@ export class SyncEndpoint {
     request: IncomingMessage,
     socket: Duplex,
     head: Buffer,
+    log: Logger,
     onOpen: (ws: WebSocket) => void,
     onAbandoned: () => void = () => {},
   ): void {
@@ -155,7 +165,7 @@ export class SyncEndpoint {
       // Without an error listener a protocol error (e.g. an oversized frame) would crash the process.
       ws.on('error', (err) => {
         this.events.protocolError(isOversizedFrame(err) ? 'frame_too_large' : 'websocket');
-        this.options.log.debug({ err: err.message }, 'websocket error');
+        log.debug({ err: err.message }, 'websocket error');
       });
       this.alive.add(ws);
       ws.on('pong', () => this.alive.add(ws));
@@ -163,8 +173,10 @@ export class SyncEndpoint {
     });
   }
 
-  private connect(ws: WebSocket, lease: RoomLease, admission: Admission, session: ConnectionSession): void {
+  private connect(ws: WebSocket, lease: RoomLease, admission: Admission, session: ConnectionSession, log: Logger): void {
     const { room } = lease;
+    log.debug({ roomId: room.id, role: session.role }, 'websocket connected');
+    ws.once('close', (code: number) => log.debug({ roomId: room.id, code }, 'websocket closed'));
     const rate = new ConnectionRate(this.options.connectionRate, performance.now());
     // True while the room handles this socket's own frame: what it sends back then is a reply.
     let receiving = false;
@@ -190,7 +202,7 @@ export class SyncEndpoint {
       const message = toUint8Array(data);
       if (!rate.admit(message.byteLength, performance.now())) {
         // Worth knowing when tuning the limits: honest clients should never see this.
-        this.options.log.info({ roomId: room.id }, 'websocket closed (4429): it sent more than its allowance');
+        log.info({ roomId: room.id }, 'websocket closed (4429): it sent more than its allowance');
         this.events.limitHit('connection_rate');
         ws.close(CLOSE_CODES.rateLimited, 'too many messages or bytes; slow down');
         return detach();

@@ -55,7 +55,7 @@ export const awarenessFrame = (entries: readonly [clientId: number, clock: numbe
   awarenessMessage(awarenessUpdate(entries));
 
 /** A WebSocket opened by hand on a plain TCP socket that, after the handshake, never reads again. */
-export async function stalledSocket(s: TestServer, roomId: string): Promise<Socket> {
+export async function stalledSocket(s: Pick<TestServer, 'url'>, roomId: string): Promise<Socket> {
   const { port } = new URL(s.url);
   const socket = connect(Number(port), '127.0.0.1');
   netSockets.push(socket);

@@ -30,7 +30,8 @@ export interface TestServer {
   close(options?: { keepStore?: boolean }): Promise<void>;
 }
 
-export type TestServerOptions = Partial<Omit<PairwiseServerOptions, 'log'>> & { port?: number };
+/** `log` defaults to a silent logger (TEST_LOG_LEVEL shows it). */
+export type TestServerOptions = Partial<PairwiseServerOptions> & { port?: number };
 
 /** The real server, in this process, on a free loopback port, with fast timers for tests. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {

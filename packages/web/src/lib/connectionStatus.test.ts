@@ -81,7 +81,8 @@ describe('closeKind', () => {
   });
 
   it('anything else is an ordinary drop', () => {
-    for (const code of [1000, 1001, 1006, 1011, 1013, 4500, 4399]) expect(closeKind(code), String(code)).toBe('drop');
+    for (const code of [1000, 1001, 1006, 1011, CLOSE_CODES.serviceRestart, 1013, 4500, 4399])
+      expect(closeKind(code), String(code)).toBe('drop');
   });
 });
 
