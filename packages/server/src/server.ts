@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createAccessLayer } from './access/access-layer.js';
 import type { SessionResolver } from './access/session.js';
+import type { RoomBus } from './cluster/room-bus.js';
 import { RoomSharing } from './access/sharing.js';
 import type { CompletionProvider } from './completion/provider.js';
 import type { AuthConfig } from './config.js';
@@ -46,6 +47,8 @@ export interface PairwiseServerOptions extends HardeningConfig {
   roomLimits?: Partial<RoomLimits>;
   /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | null;
+  /** Other instances serving the same rooms (REDIS_URL); closed by `close` once the rooms are stored. */
+  bus?: RoomBus;
 }
 
 export interface PairwiseServer {
@@ -89,6 +92,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     sessions,
     events: metrics,
     ...(options.roomLimits ? { roomLimits: options.roomLimits } : {}),
+    ...(options.bus ? { bus: options.bus } : {}),
   });
   const { limits } = options;
   const trust = trustFunction(options.trustProxy);
@@ -169,6 +173,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
           await commits.close();
         } finally {
           await compaction.idle();
+          await options.bus?.close();
         }
       })();
       return closing;

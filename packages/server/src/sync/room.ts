@@ -355,7 +355,7 @@ export class Room {
     this.events.fanout((performance.now() - startedAt) / 1000);
     this.events.updateApplied(update.byteLength);
     this.size.noteStored(update);
-    runHook(transaction, () => this.hooks.onUpdate(update));
+    runHook(transaction, () => this.hooks.onUpdate(update, origin));
   };
 
   private readonly handleMetaChange = (_event: Y.YMapEvent<unknown>, transaction: Y.Transaction): void => {
