@@ -61,7 +61,8 @@ await describeWithPostgres('several instances serve one room', () => {
       if (random() < 0.1) await new Promise((r) => setTimeout(r, random() * 10));
     }
 
-    const views = () => new Set([...editors.map((c) => c.text.toString()), ...instances.map((s) => s.server.registry.loaded(roomId)?.text.toString())]);
+    const views = () =>
+      new Set([...editors.map((c) => c.text.toString()), ...instances.map((s) => s.server.registry.loaded(roomId)?.text.toString())]);
     await waitFor(() => views().size === 1, 'clients and instances converge', 20_000);
     const converged = editors[0]!.text.toString();
     assertHoldsExactly(converged, ledger.expected());
@@ -80,9 +81,15 @@ await describeWithPostgres('several instances serve one room', () => {
     const onB = client(b, roomId, { name: 'Bob' });
     await Promise.all([onA.synced(), onB.synced()]);
     onA.provider.awareness.setLocalStateField('cursor', { anchor: 1 });
-    const seenOnB = () => [...onB.provider.awareness.getStates().values()].some((state) => (state as { user?: { name?: string } }).user?.name === 'Ada');
+    const seenOnB = () =>
+      [...onB.provider.awareness.getStates().values()].some((state) => (state as { user?: { name?: string } }).user?.name === 'Ada');
     await waitFor(seenOnB, "A's user shows on B");
-    expect(b.server.registry.loaded(roomId)?.presence().map((u) => u.name)).toContain('Ada');
+    expect(
+      b.server.registry
+        .loaded(roomId)
+        ?.presence()
+        .map((u) => u.name),
+    ).toContain('Ada');
 
     onA.destroy();
     await waitFor(() => !seenOnB(), "A's user is gone from B after A's client left", 3_000);
@@ -107,14 +114,27 @@ await describeWithPostgres('several instances serve one room', () => {
   it("deleting a room on A closes B's sockets with 4404; the room created again does not get the old edits", async () => {
     cluster = await startTestCluster(2);
     const [a, b] = cluster.instances as [TestServer, TestServer];
-    const roomId = await a.createRoom({ language: 'plaintext' });
+    const roomId = await a.createRoom({ id: 'reused-on-b', language: 'plaintext' });
+    const writer = client(b, roomId);
+    await writer.synced();
+    writer.text.insert(0, 'old edit');
+    await waitFor(async () => (await roomCode(a, roomId)).includes('old edit'), 'A serves the old edit');
     const onB = socket(b, roomId, {});
     await onB.opened;
-    await joinedOn(b, roomId, 1);
+    await joinedOn(b, roomId, 2);
     const deleted = await api(a, 'DELETE', `/api/rooms/${roomId}`, undefined, a.asOwner(roomId));
     expect(deleted.status).toBe(204);
     await closedWithin(onB, CLOSE_CODES.roomNotFound, 'socket on B', 2_000);
     await waitFor(() => b.server.registry.loaded(roomId) === undefined, 'B dropped its copy');
+
+    // The old tab on B reconnects with its content; the new room under the id must not take it.
+    await a.createRoom({ id: roomId, language: 'plaintext' });
+    const fresh = client(b, roomId);
+    await fresh.synced();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fresh.text.toString()).not.toContain('old edit');
+    expect(await roomCode(a, roomId)).not.toContain('old edit');
+    expect(b.server.registry.loaded(roomId)?.connectionCount).toBeGreaterThanOrEqual(1);
   });
 
   it('a role change on A reaches a socket on B within a second; a logout on A closes a socket on B with 4401', async () => {
