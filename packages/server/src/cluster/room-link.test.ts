@@ -95,6 +95,22 @@ describe('rooms linked over the room bus', () => {
     expect(roomA.meta().name).toBe('Renamed on B');
   });
 
+  it("a server-only key changed on A is held to A's value on B: a client on B cannot change it back", async () => {
+    const { a, roomA, roomB } = await cluster();
+    await a.registry.changeSettings(ROOM, { aiCompletions: false });
+    await settle();
+    expect(roomB.meta().aiCompletions).toBe(false);
+
+    const tamperer = new FakeSocket('tamperer');
+    roomB.join(tamperer, sessionFor('tamperer'));
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(roomB.doc));
+    roomB.receive(tamperer, updateFrame(editOn(client, (doc) => doc.getMap('meta').set('aiCompletions', true))));
+    await settle();
+    expect([roomA.meta().aiCompletions, roomB.meta().aiCompletions]).toEqual([false, false]);
+    client.destroy();
+  });
+
   it('a gap (B fell behind the trimmed log) is repaired from storage', async () => {
     const { network, a, roomA, roomB } = await cluster(4);
     network.stall('b');

@@ -63,7 +63,11 @@ export class RoomLink {
   }
 
   private readonly handlers: RoomBusHandlers = {
-    update: (update) => Y.applyUpdate(this.room.doc, update, BUS_ORIGIN),
+    update: (update) => {
+      Y.applyUpdate(this.room.doc, update, BUS_ORIGIN);
+      // A peer's server may have changed a key only servers write; its clients' changes to them never get here.
+      this.room.adoptServerOnlyMeta();
+    },
     awareness: (update) => awarenessProtocol.applyAwarenessUpdate(this.room.awareness, update, BUS_ORIGIN),
     control: (event) => this.receiveControl(event),
     gap: () => void this.resync().catch(this.reportError),
