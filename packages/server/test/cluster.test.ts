@@ -95,6 +95,23 @@ await describeWithPostgres('several instances serve one room', () => {
     await waitFor(() => !seenOnB(), "A's user is gone from B after A's client left", 3_000);
   });
 
+  it('a room loaded cold on B shows the people already on A at once', async () => {
+    cluster = await startTestCluster(2);
+    const [a, b] = cluster.instances as [TestServer, TestServer];
+    const roomId = await a.createRoom();
+    const onA = client(a, roomId, { name: 'Ada' });
+    await onA.synced();
+    onA.provider.awareness.setLocalStateField('cursor', { anchor: 1 });
+    await waitFor(() => a.server.registry.loaded(roomId)?.presence().length === 1, 'A shows Ada');
+    expect(b.server.registry.loaded(roomId)).toBeUndefined();
+
+    const onB = client(b, roomId, { name: 'Bob' });
+    await onB.synced();
+    const names = () => [...onB.provider.awareness.getStates().values()].map((state) => (state as { user?: { name?: string } }).user?.name);
+    // Well before Ada's client renews its state (every 15 s).
+    await waitFor(() => names().includes('Ada'), "B's client sees Ada", 2_000);
+  });
+
   it('a room loaded cold on B gets the edits A has not stored yet', async () => {
     // A keeps its edits unstored for a minute; only the bus can bring them to B.
     cluster = await startTestCluster(2, (i) => (i === 0 ? { flushWindowMs: 60_000 } : {}));

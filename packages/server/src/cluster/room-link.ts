@@ -25,6 +25,9 @@ export interface RoomLinkActions {
   onError(error: unknown, roomId: string): void;
 }
 
+/** The origin y-protocols gives the removal of states that stopped renewing. */
+const AWARENESS_TIMEOUT = 'timeout';
+
 type Joiner = (handlers: RoomBusHandlers) => Promise<RoomSubscription>;
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
@@ -76,7 +79,10 @@ export class RoomLink {
   private receiveControl(event: ControlEvent): void {
     switch (event.type) {
       case 'state-vector':
-        if (event.incarnation === this.incarnation) this.answerStateVector(Buffer.from(event.vector, 'base64'));
+        if (event.incarnation !== this.incarnation) return;
+        this.answerStateVector(Buffer.from(event.vector, 'base64'));
+        // A state vector comes from an instance that just loaded the room: it shows who is here at once.
+        this.publishPresence();
         return;
       case 'room-deleted':
         // Only this life of the room: a room created again under the id stays open.
@@ -97,6 +103,12 @@ export class RoomLink {
   /** Publishes what the asker lacks; the whole delete set always goes along (deletions add no clock). */
   private answerStateVector(vector: Uint8Array): void {
     this.publishUpdate(Y.encodeStateAsUpdate(this.room.doc, vector));
+  }
+
+  private publishPresence(): void {
+    const present = [...this.room.awareness.getStates().keys()];
+    if (present.length === 0 || this.subscription === null) return;
+    this.subscription.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, present)).catch(this.reportError);
   }
 
   private requestMissing(): void {
@@ -127,7 +139,8 @@ export class RoomLink {
   }
 
   private readonly publishAwareness = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
-    if (origin === BUS_ORIGIN || this.subscription === null) return;
+    // Each instance times out stale states itself; publishing its timeouts could remove a live state elsewhere.
+    if (origin === BUS_ORIGIN || origin === AWARENESS_TIMEOUT || this.subscription === null) return;
     const update = awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, [...added, ...updated, ...removed]);
     this.subscription.publishAwareness(update).catch(this.reportError);
   };
