@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { RedisRoomBus } from '../../src/cluster/redis-room-bus.js';
 import { PostgresRoomStore } from '../../src/storage/postgres-store.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
@@ -33,6 +34,14 @@ export async function startTestCluster(size: number, options: (index: number) =>
     async close() {
       await Promise.all(instances.map((instance) => instance.close()));
       await database.drop();
+      // The shared Redis keeps no logs of this cluster's rooms.
+      const admin = new Redis(REDIS_URL);
+      try {
+        const keys = await admin.keys(`${keyPrefix}*`);
+        if (keys.length > 0) await admin.del(...keys);
+      } finally {
+        admin.disconnect();
+      }
     },
   };
 }
