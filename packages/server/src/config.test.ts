@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       dataDir: '/srv/pairwise/data',
       databaseUrl: null,
+      redisUrl: null,
       logLevel: 'info',
       webDistDir: WEB,
       flushWindowMs: 100,
@@ -161,6 +162,21 @@ describe('loadConfig', () => {
     it('rejects anything else', () => {
       for (const url of ['sqlite:///tmp/x.db', 'http://localhost:5432', 'postgres:/missing-slash', ' postgres://u@h/db']) {
         expect(configError({ DATABASE_URL: url }).message).toContain('DATABASE_URL');
+      }
+    });
+  });
+
+  describe('REDIS_URL', () => {
+    it('accepts redis:// and rediss:// URLs', () => {
+      expect(load({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+      expect(load({ REDIS_URL: 'rediss://user:pw@cache:6380/2' }).redisUrl).toBe('rediss://user:pw@cache:6380/2');
+    });
+
+    it('rejects anything else, naming only REDIS_URL', () => {
+      for (const url of ['http://cache:6379', 'cache:6379', 'redis://', ' redis://cache']) {
+        const error = configError({ REDIS_URL: url });
+        expect(error.message).toContain('REDIS_URL');
+        expect(CORE_VARIABLES.some((v) => new RegExp(`\\b${v}\\b`).test(error.message))).toBe(false);
       }
     });
   });

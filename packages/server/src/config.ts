@@ -10,6 +10,8 @@ export interface Config extends HardeningConfig {
   dataDir: string;
   /** A postgres:// URL switches storage from SQLite to PostgreSQL. */
   databaseUrl: string | null;
+  /** A redis:// URL lets several instances serve the same rooms (room bus); null: one instance. */
+  redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   webDistDir: string;
   flushWindowMs: number;
@@ -59,6 +61,10 @@ const coreEnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST_DIR: z.string().min(1).optional(),
@@ -117,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
     host: e.HOST,
     dataDir: abs(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL,
     webDistDir: e.WEB_DIST_DIR ? abs(e.WEB_DIST_DIR) : defaultWebDistDir,
     flushWindowMs: e.FLUSH_WINDOW_MS,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { LocalCompletionProvider, OpenAiCompletionProvider, type CompletionProvider } from './completion/index.js';
+import { RedisRoomBus } from './cluster/redis-room-bus.js';
 import { ConfigError, loadConfig, type CompletionConfig, type Config } from './config.js';
 import { createLogger } from './logging.js';
 import { createPairwiseServer } from './server.js';
@@ -33,11 +34,15 @@ async function main(): Promise<void> {
     compactionThreshold: COMPACTION_THRESHOLD,
     completionProvider: completionProviderFor(config.completion),
     autocompleteRequestsPerMinute: config.completion.requestsPerMinute,
+    ...(config.redisUrl
+      ? { bus: new RedisRoomBus({ url: config.redisUrl, onError: (err, roomId) => log.warn({ err, roomId }, 'room bus') }) }
+      : {}),
   });
   const address = await server.listen(config.port, config.host);
   log.info(
     {
       storage: config.databaseUrl ? 'postgresql' : `sqlite (${config.dataDir})`,
+      roomBus: config.redisUrl ? 'redis' : 'none (single instance)',
       completion: config.completion.provider === 'openai' ? `openai (${config.completion.baseUrl})` : 'local',
     },
     `Pairwise listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`,

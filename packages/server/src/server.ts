@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { createAccessLayer } from './access/access-layer.js';
 import type { SessionResolver } from './access/session.js';
+import type { RoomBus } from './cluster/room-bus.js';
 import { RoomSharing } from './access/sharing.js';
 import type { CompletionProvider } from './completion/provider.js';
 import type { AuthConfig } from './config.js';
@@ -48,6 +49,8 @@ export interface PairwiseServerOptions extends HardeningConfig {
   roomLimits?: Partial<RoomLimits>;
   /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | null;
+  /** Other instances serving the same rooms (REDIS_URL); closed by `close` once the rooms are stored. */
+  bus?: RoomBus;
 }
 
 export interface PairwiseServer {
@@ -96,6 +99,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     sessions,
     events: metrics,
     ...(options.roomLimits ? { roomLimits: options.roomLimits } : {}),
+    ...(options.bus ? { bus: options.bus } : {}),
   });
   const { limits } = options;
   const trust = trustFunction(options.trustProxy);
@@ -184,6 +188,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
             await compaction.idle();
           }
         } finally {
+          // The bus goes after the rooms are stored: a peer may still ask for edits this instance holds.
+          await options.bus?.close().catch((err: unknown) => options.log.warn({ err }, 'closing the room bus failed'));
           // Only probes and refusals are left on the listener by now.
           app.server.closeAllConnections();
           await app.close();

@@ -152,6 +152,7 @@ export class RoomService {
     if (!stored) return false;
     const retired = mergeStateVectors([held, stateVectorOfUpdates(stored.updates)]);
     const deleted = await this.store.deleteRoom(id, Y.encodeStateVector(retired));
+    if (deleted) this.registry.roomDeleted(id, stored.incarnation);
     // A client may have loaded the room again while its state was being read: evict that copy too.
     await this.registry.evict(id);
     return deleted;

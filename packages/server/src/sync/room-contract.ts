@@ -25,8 +25,8 @@ export interface RoomMeta {
 }
 
 export interface RoomHooks {
-  /** Every change the room accepts, in order, for storage. Called synchronously. */
-  onUpdate(update: Uint8Array): void;
+  /** Every change the room applies, in order, with its transaction origin, for storage. Called synchronously. */
+  onUpdate(update: Uint8Array, origin: unknown): void;
   /** A client changed the room's settings (`meta` map). Not called for `SERVER_ORIGIN` changes. */
   onMetaChange(meta: RoomMeta): void;
   /** False while storage cannot keep up (its backlog for this room is full): clients' new edits are refused. */

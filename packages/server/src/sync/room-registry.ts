@@ -3,6 +3,9 @@ import * as Y from 'yjs';
 import { CLOSE_CODES, languageSchema, roomNameSchema } from '@pairwise/protocol';
 import { OPEN_ACCESS } from '../access/open-access.js';
 import type { AccessEvents, ConnectionSession, SessionResolver } from '../access/session.js';
+import { ClusterBridge } from '../cluster/cluster-bridge.js';
+import type { RoomBus } from '../cluster/room-bus.js';
+import { BUS_ORIGIN, type RoomLink } from '../cluster/room-link.js';
 import type { CompactionObserver, CompactionScheduler } from '../persistence/compaction-scheduler.js';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import type { GroupCommitter } from '../persistence/group-commit.js';
@@ -25,6 +28,8 @@ export interface RoomRegistryOptions {
   roomLimits?: Partial<RoomLimits>;
   /** Where rooms and this registry report what they do; nothing when omitted. */
   events?: ServerEvents;
+  /** Other instances serving the same rooms; a single instance has none. */
+  bus?: RoomBus;
 }
 
 /** A settings change by the server: the indexed settings plus the server-only switch. */
@@ -58,10 +63,12 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
   private readonly entries = new Map<string, Entry>();
   private readonly reviews: AccessReviews;
   private readonly events: ServerEvents;
+  private readonly cluster: ClusterBridge | null;
 
   constructor(private readonly options: RoomRegistryOptions) {
     this.reviews = new AccessReviews(options.sessions ?? OPEN_ACCESS, this, options.log);
     this.events = options.events ?? NO_SERVER_EVENTS;
+    this.cluster = options.bus ? this.bridge(options.bus) : null;
     options.compaction.observe(this);
   }
 
@@ -79,10 +86,17 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
 
   accessChanged(roomId: string): void {
     this.reviews.accessChanged(roomId);
+    this.cluster?.publishToRoom(roomId, { type: 'access-changed' });
   }
 
   sessionEnded(sessionId: string): void {
     this.reviews.sessionEnded(sessionId);
+    this.cluster?.sessionEnded(sessionId);
+  }
+
+  /** The room was deleted from storage: the other instances close their copies of that incarnation. */
+  roomDeleted(roomId: string, incarnation: string): void {
+    this.cluster?.publishToRoom(roomId, { type: 'room-deleted', incarnation });
   }
 
   /**
@@ -220,11 +234,17 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     const stored = await this.options.store.loadDocument(roomId);
     if (!stored) return null;
     const { incarnation } = stored;
+    let link: RoomLink | null = null;
     const room = new Room(
       roomId,
       stored.updates,
       {
-        onUpdate: (update) => this.options.commits.enqueueUpdate(roomId, incarnation, update),
+        onUpdate: (update, origin) => {
+          // The instance that accepted an update stores and publishes it; one heard on the bus, neither.
+          if (origin === BUS_ORIGIN) return;
+          this.options.commits.enqueueUpdate(roomId, incarnation, update);
+          link?.publishUpdate(update);
+        },
         onMetaChange: (meta) => this.storeMeta(roomId, incarnation, meta),
         acceptsEdits: () => this.options.commits.accepts(roomId),
         onIgnoredFrame: (session, message, count) =>
@@ -237,6 +257,12 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
         events: this.events,
       },
     );
+    try {
+      link = (await this.cluster?.link(room, incarnation)) ?? null;
+    } catch (err) {
+      room.destroy();
+      throw err;
+    }
     this.events.roomLoaded();
     this.options.compaction.noteLogGrowth(roomId, stored.logLength);
     return { room, incarnation };
@@ -267,8 +293,21 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
   }
 
   private unload(room: Room): void {
+    this.cluster?.unlink(room);
     room.destroy();
     this.events.roomUnloaded();
+  }
+
+  /** Carries out what other instances report; nothing here publishes again (no loops). */
+  private bridge(bus: RoomBus): ClusterBridge {
+    const { log, store } = this.options;
+    return new ClusterBridge(bus, {
+      accessChanged: (roomId) => this.reviews.accessChanged(roomId),
+      sessionEnded: (sessionId) => this.reviews.sessionEnded(sessionId),
+      evict: (roomId) => void this.evict(roomId).catch((err: unknown) => log.error({ err, roomId }, 'evicting a deleted room failed')),
+      loadStored: (roomId) => store.loadDocument(roomId),
+      onError: (err, roomId) => log.warn({ err, roomId }, 'room bus'),
+    });
   }
 
   private cancelUnload(entry: Entry): void {

@@ -190,6 +190,12 @@ export class Room {
     });
   }
 
+  /** Holds server-only meta keys to the values the document has now: another instance's server changed them. */
+  adoptServerOnlyMeta(): void {
+    this.serverOnlyMeta.clear();
+    for (const [key, value] of readServerOnlyMeta(this.metaMap)) this.serverOnlyMeta.set(key, value);
+  }
+
   destroy(): void {
     this.closeAll(CLOSE_CODES.goingAway, 'room closed');
     this.doc.off('update', this.handleDocUpdate);
@@ -355,7 +361,7 @@ export class Room {
     this.events.fanout((performance.now() - startedAt) / 1000);
     this.events.updateApplied(update.byteLength);
     this.size.noteStored(update);
-    runHook(transaction, () => this.hooks.onUpdate(update));
+    runHook(transaction, () => this.hooks.onUpdate(update, origin));
   };
 
   private readonly handleMetaChange = (_event: Y.YMapEvent<unknown>, transaction: Y.Transaction): void => {

@@ -1,0 +1,105 @@
+/**
+ * One instance's side of the room bus: a link for every loaded room, short joins to tell the
+ * instances holding a room this one has not loaded (access changes, deletions), and one cluster
+ * channel for what concerns every room (a sign-in session ending). What it hears is carried out
+ * through RoomLinkActions, which never publish, so no event goes round in a loop.
+ */
+import type { Room } from '../sync/room.js';
+import type { ControlEvent, RoomBus, RoomBusHandlers, RoomSubscription } from './room-bus.js';
+import { RoomLink, type RoomLinkActions } from './room-link.js';
+
+/** The bus "room" every instance joins for cluster-wide events; room ids are base64url, so it never clashes. */
+export const CLUSTER_CHANNEL = '*cluster';
+
+export interface ClusterActions extends RoomLinkActions {
+  /** Close this instance's connections of a sign-in session that ended on another instance. */
+  sessionEnded(sessionId: string): void;
+}
+
+const IGNORE_ALL: RoomBusHandlers = { update: () => {}, awareness: () => {}, control: () => {}, gap: () => {} };
+
+export class ClusterBridge {
+  private readonly links = new Map<Room, RoomLink>();
+  private readonly joined = new Map<string, RoomSubscription>();
+  /** Joins and leaves of one room run one at a time: the bus allows one join per room. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly cluster: Promise<RoomSubscription>;
+
+  constructor(
+    private readonly bus: RoomBus,
+    private readonly actions: ClusterActions,
+  ) {
+    this.cluster = this.serially(CLUSTER_CHANNEL, () =>
+      bus.join(CLUSTER_CHANNEL, {
+        ...IGNORE_ALL,
+        control: (event) => {
+          if (event.type === 'session-ended') actions.sessionEnded(event.sessionId);
+        },
+      }),
+    );
+    this.cluster.catch((error: unknown) => actions.onError(error, CLUSTER_CHANNEL));
+  }
+
+  /** Joins a room just loaded here; resolves once it hears the other instances. */
+  async link(room: Room, incarnation: string): Promise<RoomLink> {
+    const link = await this.serially(room.id, () =>
+      RoomLink.open(
+        async (handlers) => {
+          const subscription = await this.bus.join(room.id, handlers);
+          this.joined.set(room.id, subscription);
+          return subscription;
+        },
+        room,
+        incarnation,
+        this.actions,
+      ),
+    );
+    this.links.set(room, link);
+    return link;
+  }
+
+  /** Leaves the room's bus as it unloads. */
+  unlink(room: Room): void {
+    const link = this.links.get(room);
+    if (!link) return;
+    this.links.delete(room);
+    this.serially(room.id, async () => {
+      this.joined.delete(room.id);
+      await link.close();
+    }).catch((error: unknown) => this.actions.onError(error, room.id));
+  }
+
+  /** Tells every instance holding the room, whether or not this one holds it. */
+  publishToRoom(roomId: string, event: ControlEvent): void {
+    this.serially(roomId, async () => {
+      const joined = this.joined.get(roomId);
+      if (joined) return joined.publishControl(event);
+      const brief = await this.bus.join(roomId, IGNORE_ALL);
+      try {
+        await brief.publishControl(event);
+      } finally {
+        await brief.leave();
+      }
+    }).catch((error: unknown) => this.actions.onError(error, roomId));
+  }
+
+  sessionEnded(sessionId: string): void {
+    this.cluster
+      .then((channel) => channel.publishControl({ type: 'session-ended', sessionId }))
+      .catch((error: unknown) => this.actions.onError(error, CLUSTER_CHANNEL));
+  }
+
+  private serially<T>(roomId: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(roomId) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const settled = next.then(
+      () => {},
+      () => {},
+    );
+    this.queues.set(roomId, settled);
+    void settled.then(() => {
+      if (this.queues.get(roomId) === settled) this.queues.delete(roomId);
+    });
+    return next;
+  }
+}
