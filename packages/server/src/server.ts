@@ -123,6 +123,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
   });
   const readiness = new Readiness();
   readiness.add(storeProbe(store, commits));
+  const { bus } = options;
+  if (bus) readiness.add({ name: 'room bus', check: () => bus.ping() });
   // The registry holds the open connections, so it carries out access changes on them.
   const events = registry;
   const app = await buildHttpApp({

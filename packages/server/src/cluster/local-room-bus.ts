@@ -148,6 +148,10 @@ export class LocalRoomBus implements RoomBus {
     return subscription;
   }
 
+  async ping(): Promise<void> {
+    if (this.closed) throw new RoomBusClosedError('the bus');
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.joined.values()].map((subscription) => subscription.leave()));

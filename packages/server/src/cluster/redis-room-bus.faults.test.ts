@@ -59,6 +59,15 @@ describe('RedisRoomBus faults (own redis-server)', () => {
     );
   });
 
+  it('answers a ping (the /ready probe) while Redis answers, not while it stalls, and again after', async () => {
+    const bus = instance();
+    await bus.ping();
+    await redis.admin.call('CLIENT', 'PAUSE', '1500', 'ALL');
+    const outcome = await Promise.race([bus.ping().then(() => 'answered'), sleep(500).then(() => 'silent')]);
+    expect(outcome).toBe('silent');
+    await bus.ping();
+  });
+
   it('reports a gap when Redis restarts empty, then delivers the new log', async () => {
     const [a, b] = [instance(), instance()];
     const heardB = hear();

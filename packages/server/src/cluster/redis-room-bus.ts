@@ -128,6 +128,10 @@ export class RedisRoomBus implements RoomBus {
     return this.reader.streamCount;
   }
 
+  async ping(): Promise<void> {
+    await this.commands.ping();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

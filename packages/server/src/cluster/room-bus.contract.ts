@@ -133,6 +133,13 @@ export function describeRoomBusContract(name: string, open: () => Promise<BusClu
       expect(heardAgain.gaps).toBe(0);
     });
 
+    it('answers a ping while open and refuses it once closed', async () => {
+      const bus = instance();
+      await expect(bus.ping()).resolves.toBeUndefined();
+      await bus.close();
+      await expect(bus.ping()).rejects.toThrow();
+    });
+
     it('refuses a second join of one room by one instance', async () => {
       const a = instance();
       await a.join('room', hear().handlers);

@@ -58,6 +58,8 @@ export interface RoomBus {
   readonly instanceId: string;
   /** Delivers everything published to the room after the returned promise resolves. One join per room. */
   join(roomId: string, handlers: RoomBusHandlers): Promise<RoomSubscription>;
+  /** Resolves when the bus's backing service answers (readiness); rejects otherwise. */
+  ping(): Promise<void>;
   /** Leaves every room and releases connections. */
   close(): Promise<void>;
 }
