@@ -21,8 +21,11 @@ export interface TestNginx {
   stop(): Promise<void>;
 }
 
+/** Debian puts nginx in /usr/sbin, which a non-root PATH often lacks. */
+const NGINX = spawnSync('nginx', ['-v']).error === undefined ? 'nginx' : '/usr/sbin/nginx';
+
 export function nginxAvailable(): boolean {
-  return spawnSync('nginx', ['-v']).error === undefined;
+  return spawnSync(NGINX, ['-v']).error === undefined;
 }
 
 /**
@@ -73,7 +76,7 @@ export async function startNginx(upstreamPorts: readonly [number, number]): Prom
   const port = await freePort();
   const configPath = join(dir, 'nginx.conf');
   await writeFile(configPath, await renderSampleConfig(dir, port, upstreamPorts));
-  await promisify(execFile)('nginx', ['-p', dir, '-c', configPath]);
+  await promisify(execFile)(NGINX, ['-p', dir, '-c', configPath]);
   const pid = Number((await readFile(join(dir, 'nginx.pid'), 'utf8')).trim());
   return {
     url: `http://127.0.0.1:${port}`,
