@@ -101,7 +101,11 @@ await describeWithPostgres('nginx in front of two instances', () => {
 
     it("a browser page served through nginx passes the Origin check; another site's page does not", async () => {
       const [, , proxy] = await start();
-      const created = await fetch(`${proxy.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const created = await fetch(`${proxy.url}/api/rooms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       const roomId = ((await created.json()) as CreatedRoom).id;
       const url = `ws://127.0.0.1:${proxy.port}/ws/${roomId}`;
       // Twice each, so both instances (round robin) are asked.
