@@ -3,3 +3,4 @@ export * from './completion/index.js';
 export * from './server.js';
 export { loadConfig, type AuthConfig } from './config.js';
 export { DEFAULT_LIMITS, type AbuseLimits } from './limits/config.js';
+export { RedisRoomBus, type RedisRoomBusOptions } from './cluster/redis-room-bus.js';
