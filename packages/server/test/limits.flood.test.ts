@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -6,8 +6,9 @@ import { CLOSE_CODES, MESSAGE_SYNC } from '@pairwise/protocol';
 import { DEFAULT_LIMITS } from '../src/limits/config.js';
 import { connectClient, type TestClient } from './support/clients.js';
 import { startCpuShare } from './support/cpu-share.js';
-import { awarenessFrame, closeOf, closeRawSockets, frame, rawClient, updateFrame, type RawClient } from './support/raw-socket.js';
+import { awarenessFrame, closeOf, frame, rawClient, updateFrame, type RawClient } from './support/raw-socket.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './support/test-server.js';
+import { closedAfterEach } from './support/closed-after-each.js';
 import { percentile, recordCloses, startTyping } from './support/typist.js';
 import { within } from './support/within.js';
 
@@ -18,13 +19,7 @@ import { within } from './support/within.js';
  * smaller limits, so the test sends megabytes, not hundreds.
  */
 
-const clients: TestClient[] = [];
-const servers: TestServer[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  closeRawSockets();
-  for (const s of servers.splice(0)) await s.close();
-});
+const { clients, servers } = closedAfterEach();
 
 async function roomWithTwoUsers(
   options: TestServerOptions = {},

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/limits/config.js';
 import { connectClient, waitFor, type TestClient } from './support/clients.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './support/test-server.js';
+import { closedAfterEach } from './support/closed-after-each.js';
 import { countFramesSent, moveCursor, percentile, recordCloses, startTyping } from './support/typist.js';
 import { within } from './support/within.js';
 
@@ -15,12 +16,7 @@ const MiB = 1024 * 1024;
 /** The busy room's traffic, 5 s of it: each user's cursor moves at 60 Hz and the typist's keys at 15/s. */
 const CURSOR_MOVES = 300;
 const KEYS = 75;
-const clients: TestClient[] = [];
-const servers: TestServer[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  for (const s of servers.splice(0)) await s.close();
-});
+const { clients, servers } = closedAfterEach();
 
 async function serverWithRoom(options: TestServerOptions = {}): Promise<{ s: TestServer; roomId: string }> {
   const s = await startTestServer(options);

@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DEFAULT_LIMITS } from '../src/limits/config.js';
-import { connectClient, waitFor, type TestClient } from './support/clients.js';
-import { closeRawSockets, stalledSocket } from './support/raw-socket.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { connectClient, waitFor } from './support/clients.js';
+import { stalledSocket } from './support/raw-socket.js';
+import { startTestServer } from './support/test-server.js';
+import { closedAfterEach } from './support/closed-after-each.js';
 import { within } from './support/within.js';
 
 /**
@@ -14,13 +15,7 @@ import { within } from './support/within.js';
  */
 
 const MiB = 1024 * 1024;
-const clients: TestClient[] = [];
-const servers: TestServer[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  closeRawSockets();
-  for (const s of servers.splice(0)) await s.close();
-});
+const { clients, servers } = closedAfterEach();
 
 function closedAt(socket: Socket): { readonly at: number | null } {
   const state = { at: null as number | null };

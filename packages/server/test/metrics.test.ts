@@ -1,21 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '@pairwise/protocol';
 import { DEFAULT_LIMITS } from '../src/limits/config.js';
 import { parseExposition, seriesValue } from '../src/observability/exposition.testkit.js';
 import { connectClient, waitFor, type TestClient } from './support/clients.js';
-import { awarenessFrame, closeOf, closeRawSockets, rawClient } from './support/raw-socket.js';
+import { awarenessFrame, closeOf, rawClient } from './support/raw-socket.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './support/test-server.js';
+import { closedAfterEach } from './support/closed-after-each.js';
 import { within } from './support/within.js';
 
 /** `GET /metrics` of a real server, driven by stock y-websocket clients and raw hostile frames. */
 
-const clients: TestClient[] = [];
-const servers: TestServer[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  closeRawSockets();
-  for (const s of servers.splice(0)) await s.close();
-});
+const { clients, servers } = closedAfterEach();
 
 async function server(options: TestServerOptions = {}): Promise<TestServer> {
   const s = await startTestServer(options);
