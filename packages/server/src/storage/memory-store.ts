@@ -12,6 +12,7 @@ import {
   type RoomWrite,
   type Store,
   type StoredDocument,
+  type UnopenedRoom,
 } from './store.js';
 
 interface LoggedUpdate {
@@ -21,6 +22,7 @@ interface LoggedUpdate {
 
 interface MemoryRoom {
   record: RoomRecord;
+  lastOpenedAt: number;
   incarnation: string;
   access: RoomAccess;
   members: Map<string, { role: RoomRole; addedAt: number }>;
@@ -47,6 +49,7 @@ export class MemoryRoomStore implements Store {
     if (this.rooms.has(room.id)) throw new RoomExistsError(room.id);
     this.rooms.set(room.id, {
       record: { ...room },
+      lastOpenedAt: room.createdAt,
       incarnation: randomUUID(),
       access: { ...DEFAULT_ROOM_ACCESS, ...access },
       members: new Map(),
@@ -76,6 +79,24 @@ export class MemoryRoomStore implements Store {
     if (!this.rooms.delete(id)) return false;
     this.retired.set(id, [...(this.retired.get(id) ?? []), retiredStateVector.slice()]);
     return true;
+  }
+
+  async touchRooms(ids: readonly string[], openedAt: number): Promise<void> {
+    this.assertOpen();
+    for (const id of ids) {
+      const room = this.rooms.get(id);
+      if (room) room.lastOpenedAt = Math.max(room.lastOpenedAt, openedAt);
+    }
+  }
+
+  async listRoomsNotOpenedSince(before: number, limit: number): Promise<UnopenedRoom[]> {
+    this.assertOpen();
+    assertLimit(limit);
+    return [...this.rooms.values()]
+      .filter((room) => room.lastOpenedAt < before)
+      .map((room) => ({ id: room.record.id, lastOpenedAt: room.lastOpenedAt }))
+      .sort((a, b) => a.lastOpenedAt - b.lastOpenedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit);
   }
 
   async writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {

@@ -16,13 +16,14 @@ import {
   type Store,
   type RoomWrite,
   type StoredDocument,
+  type UnopenedRoom,
 } from './store.js';
 
 const ROOM_COLUMNS = 'id, name, language, created_at AS "createdAt", updated_at AS "updatedAt"';
 
 const SQL = {
-  insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at, incarnation)
-    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+  insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at, last_opened_at, incarnation)
+    VALUES ($1, $2, $3, $4, $5, $4, $6) ON CONFLICT (id) DO NOTHING`,
   insertAccess: `INSERT INTO room_access (room_id, visibility, owner_user_id, owner_key_hash, ai_completions)
     VALUES ($1, $2, $3, $4, $5)`,
   insertUpdate: 'INSERT INTO room_updates (room_id, data) VALUES ($1, $2)',
@@ -30,6 +31,13 @@ const SQL = {
   listFirst: `SELECT ${ROOM_COLUMNS} FROM rooms ORDER BY updated_at DESC, id DESC LIMIT $1`,
   listAfter: `SELECT ${ROOM_COLUMNS} FROM rooms WHERE (updated_at, id) < ($1, $2)
     ORDER BY updated_at DESC, id DESC LIMIT $3`,
+  // Rows locked in id order, as writeRooms locks them, so a touch and a group commit over the same
+  // rooms cannot deadlock.
+  touchRooms: `WITH due AS (SELECT id FROM rooms WHERE id = ANY($1::text[]) AND last_opened_at < $2
+      ORDER BY id FOR NO KEY UPDATE)
+    UPDATE rooms SET last_opened_at = GREATEST(rooms.last_opened_at, $2) FROM due WHERE rooms.id = due.id`,
+  listNotOpenedSince: `SELECT id, last_opened_at AS "lastOpenedAt" FROM rooms WHERE last_opened_at < $1
+    ORDER BY last_opened_at, id LIMIT $2`,
   deleteRoom: `WITH gone AS (DELETE FROM rooms WHERE id = $1 RETURNING id)
     INSERT INTO retired_rooms (room_id, state_vector) SELECT id, $2 FROM gone RETURNING room_id`,
   // Locked in id order so two batches touching the same rooms cannot deadlock. Only rows still in
@@ -129,6 +137,17 @@ export class PostgresRoomStore implements Store {
   async deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean> {
     const result = await run(this.pool, 'deleteRoom', [id, retiredStateVector]);
     return (result.rowCount ?? 0) > 0;
+  }
+
+  async touchRooms(ids: readonly string[], openedAt: number): Promise<void> {
+    if (ids.length === 0) return;
+    await run(this.pool, 'touchRooms', [ids, openedAt]);
+  }
+
+  async listRoomsNotOpenedSince(before: number, limit: number): Promise<UnopenedRoom[]> {
+    assertListLimit(limit);
+    const { rows } = await run<{ id: string; lastOpenedAt: string }>(this.pool, 'listNotOpenedSince', [before, limit]);
+    return rows.map((row) => ({ id: row.id, lastOpenedAt: Number(row.lastOpenedAt) }));
   }
 
   async writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {

@@ -73,6 +73,13 @@ export interface RoomCursor {
   id: string;
 }
 
+/** A room nobody has opened since a given time (listRoomsNotOpenedSince). */
+export interface UnopenedRoom {
+  id: string;
+  /** Epoch milliseconds of the room's last opening (its creation if never opened since). */
+  lastOpenedAt: number;
+}
+
 export class RoomExistsError extends Error {
   constructor(readonly roomId: string) {
     super(`room ${roomId} already exists`);
@@ -98,6 +105,18 @@ export interface RoomStore {
    * Returns false if it did not exist.
    */
   deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean>;
+
+  /**
+   * Record that these rooms were opened (loaded into or unloaded from a server's memory) at
+   * `openedAt`. A room's lastOpenedAt starts at its createdAt and never moves backwards, so an
+   * instance whose clock lags cannot make a room look idle. Unknown ids are ignored.
+   */
+  touchRooms(ids: readonly string[], openedAt: number): Promise<void>;
+  /**
+   * Up to `limit` rooms whose lastOpenedAt is before `before`, least recently opened first (then
+   * id ascending, binary order), for the retention sweep. `limit` must be a positive integer.
+   */
+  listRoomsNotOpenedSince(before: number, limit: number): Promise<UnopenedRoom[]>;
 
   /**
    * The group commit: in one transaction, append each write's updates (keeping their order), apply
