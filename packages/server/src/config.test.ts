@@ -289,4 +289,21 @@ describe('loadConfig', () => {
       expect(message).not.toContain('short-secret');
     });
   });
+
+  describe('room retention', () => {
+    it('is off unless ROOM_RETENTION_DAYS is set (blank counts as unset)', () => {
+      expect(load({}).roomRetentionDays).toBeNull();
+      expect(load({ ROOM_RETENTION_DAYS: ' ' }).roomRetentionDays).toBeNull();
+      expect(load({ ROOM_RETENTION_DAYS: '90' }).roomRetentionDays).toBe(90);
+      expect(load({ ROOM_RETENTION_DAYS: '1' }).roomRetentionDays).toBe(1);
+    });
+
+    for (const value of ['0', '-3', '1.5', 'forever', '36501']) {
+      it(`refuses ROOM_RETENTION_DAYS=${value}`, () => {
+        const message = configError({ ROOM_RETENTION_DAYS: value }).message;
+        expect(message).toContain('ROOM_RETENTION_DAYS');
+        expect(message).not.toContain('\n');
+      });
+    }
+  });
 });

@@ -31,6 +31,8 @@ export interface Config extends HardeningConfig {
   roomLimits: Omit<RoomLimits, 'awarenessIdGraceMs'>;
   /** Bearer token `GET /metrics` requires; null: metrics are open. */
   metricsToken: string | null;
+  /** Rooms nobody opened for this many days are deleted; null (the default): rooms are kept forever. */
+  roomRetentionDays: number | null;
 }
 
 /** Accounts, sign-in sessions and the limits around them. */
@@ -92,6 +94,7 @@ const coreEnvSchema = z.object({
   MAX_ROOM_TEXT_LENGTH: int(1_000, 1_000_000_000).default(1_000_000),
   MAX_ROOM_BYTES: int(64 * 1024, 4 * 1024 * MiB).default(16 * MiB),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ROOM_RETENTION_DAYS: int(1, 36_500).optional(),
 });
 /** The abuse limits and HTTP hardening variables live beside their code (limits/config.ts). */
 const envSchema = coreEnvSchema.extend(limitsEnvShape).superRefine(refineLimitsEnv);
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
       maxBytes: e.MAX_ROOM_BYTES,
     },
     metricsToken: e.METRICS_TOKEN ?? null,
+    roomRetentionDays: e.ROOM_RETENTION_DAYS ?? null,
     ...hardeningConfig(e),
   };
 }

@@ -15,6 +15,8 @@ import type { HardeningConfig } from './limits/config.js';
 import { UnsentBytesBudget } from './limits/unsent-bytes.js';
 import { CompactionScheduler } from './persistence/compaction-scheduler.js';
 import { GroupCommitter } from './persistence/group-commit.js';
+import { LastOpenedRecorder } from './persistence/last-opened.js';
+import { RoomRetention } from './rooms/retention.js';
 import { RoomService } from './rooms/room-service.js';
 import type { Store } from './storage/store.js';
 import { RoomRegistry } from './sync/room-registry.js';
@@ -51,6 +53,12 @@ export interface PairwiseServerOptions extends HardeningConfig {
   metricsToken?: string | null;
   /** Other instances serving the same rooms (REDIS_URL); closed by `close` once the rooms are stored. */
   bus?: RoomBus;
+  /** ROOM_RETENTION_DAYS: rooms nobody opened for this many days are deleted; null or omitted: kept forever. */
+  roomRetentionDays?: number | null;
+  /** Tests: how often the retention sweep runs and how many rooms each run looks at (hourly, 100). */
+  retentionSweep?: { intervalMs?: number; batchSize?: number };
+  /** Epoch milliseconds for when rooms were last opened and for the retention sweep; Date.now when omitted. Tests move it. */
+  clock?: () => number;
 }
 
 export interface PairwiseServer {
@@ -60,6 +68,8 @@ export interface PairwiseServer {
   readonly sessions: SessionResolver;
   /** Answers `GET /ready`; more probes (e.g. a message bus) can be added to it. */
   readonly readiness: Readiness;
+  /** Deletes rooms nobody opened for ROOM_RETENTION_DAYS; null when that is unset. Sweeps once listening. */
+  readonly retention: RoomRetention | null;
   listen(port: number, host: string): Promise<AddressInfo>;
   /**
    * Turn not-ready and stop accepting at once, close every socket (1012: reconnect, maybe elsewhere),
@@ -90,6 +100,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     },
   });
   const sessions = options.sessions ?? layer.sessions;
+  // Kept even without retention, so turning ROOM_RETENTION_DAYS on later sees real history.
+  const lastOpened = new LastOpenedRecorder({ store, log, ...(options.clock ? { now: options.clock } : {}) });
   const registry = new RoomRegistry({
     store,
     commits,
@@ -100,6 +112,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     events: metrics,
     ...(options.roomLimits ? { roomLimits: options.roomLimits } : {}),
     ...(options.bus ? { bus: options.bus } : {}),
+    opens: lastOpened,
   });
   const { limits } = options;
   const trust = trustFunction(options.trustProxy);
@@ -127,8 +140,20 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
   if (bus) readiness.add({ name: 'room bus', check: () => bus.ping() });
   // The registry holds the open connections, so it carries out access changes on them.
   const events = registry;
+  const rooms = new RoomService({ store, registry, events, maxRoomsPerUser: options.auth.maxRoomsPerUser });
+  const retention = options.roomRetentionDays
+    ? new RoomRetention({
+        retentionDays: options.roomRetentionDays,
+        store,
+        rooms,
+        registry,
+        log,
+        ...options.retentionSweep,
+        ...(options.clock ? { now: options.clock } : {}),
+      })
+    : null;
   const app = await buildHttpApp({
-    rooms: new RoomService({ store, registry, events, maxRoomsPerUser: options.auth.maxRoomsPerUser }),
+    rooms,
     sharing: new RoomSharing({ store, events }),
     access: layer.access,
     auth: {
@@ -167,8 +192,10 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     commits,
     sessions,
     readiness,
+    retention,
     async listen(port, host) {
       await app.listen({ port, host });
+      retention?.start();
       return app.server.address() as AddressInfo;
     },
     close() {
@@ -176,6 +203,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         // Not-ready at once, so a load balancer stops sending clients here; new upgrades and API
         // requests get 503 from now on. The listener stays open until the end so /ready can say so.
         readiness.drain();
+        // A sweep under way finishes its current deletion first: it uses the rooms closed below.
+        await retention?.close();
         await endpoint.close();
         // In-flight requests get a grace period; then their connections are cut, so a stalled client
         // cannot hold up storing the edits. Waiting for them first keeps their changes from arriving
@@ -187,7 +216,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
           try {
             await commits.close();
           } finally {
-            await compaction.idle();
+            // Unloading every room above recorded it as opened; that write goes before the store closes.
+            await Promise.all([compaction.idle(), lastOpened.idle()]);
           }
         } finally {
           // The bus goes after the rooms are stored: a peer may still ask for edits this instance holds.

@@ -9,6 +9,7 @@ import { BUS_ORIGIN, type RoomLink } from '../cluster/room-link.js';
 import type { CompactionObserver, CompactionScheduler } from '../persistence/compaction-scheduler.js';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import type { GroupCommitter } from '../persistence/group-commit.js';
+import type { RoomOpenObserver } from '../persistence/last-opened.js';
 import type { RoomMetaChange, RoomStore } from '../storage/store.js';
 import { AccessReviews, type Admission } from './access-reviews.js';
 import { mergeStateVectors, stateVectorOfUpdates, type StateVector } from './state-vectors.js';
@@ -30,6 +31,8 @@ export interface RoomRegistryOptions {
   events?: ServerEvents;
   /** Other instances serving the same rooms; a single instance has none. */
   bus?: RoomBus;
+  /** Told each time a room is loaded or unloaded (when it was last opened, for retention); nobody when omitted. */
+  opens?: RoomOpenObserver;
 }
 
 /** A settings change by the server: the indexed settings plus the server-only switch. */
@@ -264,6 +267,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       throw err;
     }
     this.events.roomLoaded();
+    this.options.opens?.roomOpened(roomId);
     this.options.compaction.noteLogGrowth(roomId, stored.logLength);
     return { room, incarnation };
   }
@@ -296,6 +300,8 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     this.cluster?.unlink(room);
     room.destroy();
     this.events.roomUnloaded();
+    // Also at unload, so a room held open for weeks does not look idle (a deleted one has no row to touch).
+    this.options.opens?.roomOpened(room.id);
   }
 
   /** Carries out what other instances report; nothing here publishes again (no loops). */
