@@ -57,7 +57,7 @@ export interface PairwiseServerOptions extends HardeningConfig {
   roomRetentionDays?: number | null;
   /** Tests: how often the retention sweep runs and how many rooms each run looks at (hourly, 100). */
   retentionSweep?: { intervalMs?: number; batchSize?: number };
-  /** Epoch milliseconds for when rooms were last opened and for the retention sweep; Date.now when omitted. Tests move it. */
+  /** Epoch milliseconds for when rooms were created and last opened and for the retention sweep; Date.now when omitted. Tests move it. */
   clock?: () => number;
 }
 
@@ -140,7 +140,13 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
   if (bus) readiness.add({ name: 'room bus', check: () => bus.ping() });
   // The registry holds the open connections, so it carries out access changes on them.
   const events = registry;
-  const rooms = new RoomService({ store, registry, events, maxRoomsPerUser: options.auth.maxRoomsPerUser });
+  const rooms = new RoomService({
+    store,
+    registry,
+    events,
+    maxRoomsPerUser: options.auth.maxRoomsPerUser,
+    ...(options.clock ? { now: options.clock } : {}),
+  });
   const retention = options.roomRetentionDays
     ? new RoomRetention({
         retentionDays: options.roomRetentionDays,

@@ -62,6 +62,21 @@ describe('LastOpenedRecorder', () => {
     await recorder.idle();
   });
 
+  it('writes when the rooms were noted, not when the write got its turn', async () => {
+    const store = heldStore();
+    let now = 1_000;
+    const recorder = new LastOpenedRecorder({ store, log, now: () => now });
+    recorder.roomOpened('a');
+    now = 2_000;
+    recorder.roomOpened('b');
+    now = 9_000;
+    store.calls[0]?.settle();
+    await new Promise((r) => setImmediate(r));
+    expect(store.calls[1]).toMatchObject({ ids: ['b'], openedAt: 2_000 });
+    store.calls[1]?.settle();
+    await recorder.idle();
+  });
+
   it('a room noted the moment a write finishes starts the next write', async () => {
     const written: string[][] = [];
     const recorder = new LastOpenedRecorder({

@@ -26,6 +26,8 @@ export interface LastOpenedRecorderOptions {
  */
 export class LastOpenedRecorder implements RoomOpenObserver {
   private readonly pending = new Set<string>();
+  /** When the latest of the pending rooms was noted: a write that waited still says when they were opened. */
+  private pendingAt = 0;
   private writing = false;
   private written: Promise<void> = Promise.resolve();
   private readonly now: () => number;
@@ -36,6 +38,7 @@ export class LastOpenedRecorder implements RoomOpenObserver {
 
   roomOpened(roomId: string): void {
     this.pending.add(roomId);
+    this.pendingAt = Math.max(this.pendingAt, this.now());
     if (this.writing) return;
     this.writing = true;
     this.written = this.writePending();
@@ -50,9 +53,11 @@ export class LastOpenedRecorder implements RoomOpenObserver {
     try {
       while (this.pending.size > 0) {
         const roomIds = [...this.pending];
+        const openedAt = this.pendingAt;
         this.pending.clear();
+        this.pendingAt = 0;
         try {
-          await this.options.store.touchRooms(roomIds, this.now());
+          await this.options.store.touchRooms(roomIds, openedAt);
         } catch (err) {
           this.options.log.warn({ err, rooms: roomIds.length }, 'recording when rooms were last opened failed');
         }
