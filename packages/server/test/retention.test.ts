@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { CLOSE_CODES } from '@pairwise/protocol';
 import type { RoomRetention } from '../src/rooms/retention.js';
+import { initialDocument } from '../src/rooms/room-service.js';
 import { starterSnippet } from '../src/rooms/starter-snippets.js';
 import type { RoomStore } from '../src/storage/store.js';
 import { describeEachBackend, type StoreBackend } from './support/backends.js';
@@ -9,6 +10,7 @@ import { connectClient, type TestClient, waitFor } from './support/clients.js';
 import { startTestCluster, type TestCluster } from './support/cluster.js';
 import { api, roomCode } from './support/http-api.js';
 import { describeWithPostgres } from './support/postgres.js';
+import { type ServerProcess, spawnServer } from './support/server-process.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 /**
@@ -78,6 +80,14 @@ await describeEachBackend('room retention (ROOM_RETENTION_DAYS)', (createBackend
     backend = undefined;
   });
   const opened = closedAfterEach();
+  const processes: ServerProcess[] = [];
+  afterEach(async () => {
+    for (const p of processes.splice(0)) {
+      if (p.child.exitCode !== null || p.child.signalCode !== null) continue;
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  });
 
   async function start(roomRetentionDays: number | null, clock: () => number): Promise<TestServer> {
     backend = await createBackend();
@@ -124,6 +134,42 @@ await describeEachBackend('room retention (ROOM_RETENTION_DAYS)', (createBackend
     const fresh = client(server, 'stale-room');
     await fresh.synced();
     expect(fresh.text.toString()).toBe(starterSnippet('python'));
+  });
+
+  it('ROOM_RETENTION_DAYS makes the server process sweep at start', async () => {
+    backend = await createBackend();
+    const store = await backend.open();
+    const now = Date.now();
+    try {
+      for (const [id, daysAgo] of [
+        ['untouched-for-ten-days', 10],
+        ['created-two-days-ago', 2],
+      ] as const) {
+        const at = now - daysAgo * DAY;
+        await store.createRoom({ id, name: id, language: 'python', createdAt: at, updatedAt: at }, initialDocument(id, 'python'));
+      }
+    } finally {
+      await store.close();
+    }
+    const server = await spawnServer({ ...backend.env, ROOM_RETENTION_DAYS: '7', LOG_LEVEL: 'debug' });
+    processes.push(server);
+    const status = async (id: string) => (await fetch(`${server.url}/api/rooms/${id}`)).status;
+    // Not by asking the API: reading the room loads it, and the sweep keeps a loaded room.
+    await waitFor(() => server.output().includes('rooms deleted by retention'), 'the first sweep deleted a room');
+    expect(await status('untouched-for-ten-days')).toBe(404);
+    expect(await status('created-two-days-ago')).toBe(200);
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line.msg === 'deleted rooms nobody opened within the retention period')).toMatchObject({
+      count: 1,
+      retentionDays: 7,
+    });
+    expect(lines.find((line) => line.msg === 'rooms deleted by retention')).toMatchObject({ roomIds: ['untouched-for-ten-days'] });
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 
   it('is off unless set; opening rooms is recorded all the same', async () => {
