@@ -19,6 +19,7 @@ import { LastOpenedRecorder } from './persistence/last-opened.js';
 import { RoomRetention } from './rooms/retention.js';
 import { RoomService } from './rooms/room-service.js';
 import type { Store } from './storage/store.js';
+import type { RoomLinkTiming } from './cluster/room-link.js';
 import { RoomRegistry } from './sync/room-registry.js';
 import type { RoomLimits } from './sync/room-limits.js';
 import { UpgradeGuard } from './transport/upgrade-guard.js';
@@ -53,6 +54,8 @@ export interface PairwiseServerOptions extends HardeningConfig {
   metricsToken?: string | null;
   /** Other instances serving the same rooms (REDIS_URL); closed by `close` once the rooms are stored. */
   bus?: RoomBus;
+  /** DEFAULT_LINK_TIMING where not given. */
+  linkTiming?: RoomLinkTiming;
   /** ROOM_RETENTION_DAYS: rooms nobody opened for this many days are deleted; null or omitted: kept forever. */
   roomRetentionDays?: number | null;
   /** Tests: how often the retention sweep runs and how many rooms each run looks at (hourly, 100). */
@@ -112,6 +115,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     events: metrics,
     ...(options.roomLimits ? { roomLimits: options.roomLimits } : {}),
     ...(options.bus ? { bus: options.bus } : {}),
+    ...(options.linkTiming ? { linkTiming: options.linkTiming } : {}),
     opens: lastOpened,
   });
   const { limits } = options;
