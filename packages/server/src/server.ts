@@ -115,6 +115,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       connectionsPerAddress: limits.connectionsPerAddress,
       connectsPerMinute: limits.connectsPerMinute,
       log,
+      events: metrics,
     }),
     connectionRate: limits.connection,
     unsentBytes: new UnsentBytesBudget(limits.maxTotalBufferedBytes),
@@ -138,6 +139,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       attemptsPerAccount: layer.attemptsPerAccount,
       attemptsPerIp: layer.attemptsPerIp,
       events,
+      limitEvents: metrics,
     },
     readiness,
     autocomplete: {
@@ -145,6 +147,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       registry,
       access: layer.access,
       requestsPerMinute: options.autocompleteRequestsPerMinute,
+      limitEvents: metrics,
     },
     webDistDir: options.webDistDir,
     metrics: { source: metrics, token: options.metricsToken ?? null },
@@ -152,6 +155,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       trust: options.trustProxy === false ? false : trust,
       apiRequestsPerMinute: limits.apiRequestsPerMinute,
       roomCreationsPerHour: limits.roomCreationsPerHour,
+      limitEvents: metrics,
     },
     log,
   });
