@@ -61,8 +61,8 @@ export interface StoredDocument {
   logLength: number;
 }
 
-export interface ListPage {
-  rooms: RoomRecord[];
+export interface ListPage<Room extends RoomRecord = RoomRecord> {
+  rooms: Room[];
   /** Present when more rooms follow: the (updatedAt, id) of the last room on this page. */
   next: RoomCursor | null;
 }
