@@ -73,6 +73,18 @@ export interface RoomCursor {
   id: string;
 }
 
+/**
+ * The store could not be reached, or lost its connection mid-call (database down, restarting,
+ * out of connections): a fault of the infrastructure, not of the call, which may succeed once the
+ * store is back. `cause` is the driver's error.
+ */
+export class StoreUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super(`the store is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreUnreachableError';
+  }
+}
+
 export class RoomExistsError extends Error {
   constructor(readonly roomId: string) {
     super(`room ${roomId} already exists`);
