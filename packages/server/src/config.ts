@@ -26,6 +26,8 @@ export interface Config extends HardeningConfig {
   maxMessageBytes: number;
   maxBufferedBytes: number;
   pingIntervalMs: number;
+  /** How long an API request may take before it is answered 503 (a database that stopped answering). */
+  apiTimeoutMs: number;
   completion: CompletionConfig;
   auth: AuthConfig;
   /** Per-room limits from the environment; the awareness id grace period keeps its default. */
@@ -57,6 +59,9 @@ export type CompletionConfig =
   | { provider: 'local'; requestsPerMinute: number }
   | { provider: 'openai'; requestsPerMinute: number; baseUrl: string; apiKey: string | null; model: string; timeoutMs: number };
 
+/** API_TIMEOUT_MS when not set. */
+export const DEFAULT_API_TIMEOUT_MS = 10_000;
+
 const MiB = 1024 * 1024;
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const coreEnvSchema = z.object({
@@ -81,6 +86,7 @@ const coreEnvSchema = z.object({
   MAX_MESSAGE_BYTES: int(1024, 256 * MiB).default(16 * MiB),
   MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * MiB).default(16 * MiB),
   PING_INTERVAL_MS: int(1_000, 3600_000).default(30_000),
+  API_TIMEOUT_MS: int(100, 600_000).default(DEFAULT_API_TIMEOUT_MS),
   COMPLETION_PROVIDER: z.enum(['local', 'openai']).default('local'),
   COMPLETION_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   COMPLETION_API_KEY: z.string().optional(),
@@ -142,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     pingIntervalMs: e.PING_INTERVAL_MS,
+    apiTimeoutMs: e.API_TIMEOUT_MS,
     completion: completionConfig(e),
     auth: {
       secret: e.AUTH_SECRET ?? null,

@@ -6,7 +6,7 @@ import type { SessionResolver } from './access/session.js';
 import type { RoomBus } from './cluster/room-bus.js';
 import { RoomSharing } from './access/sharing.js';
 import type { CompletionProvider } from './completion/provider.js';
-import type { AuthConfig } from './config.js';
+import { type AuthConfig, DEFAULT_API_TIMEOUT_MS } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { Readiness, storeProbe } from './http/readiness.js';
 import { PromServerEvents } from './observability/prom-server-events.js';
@@ -43,6 +43,8 @@ export interface PairwiseServerOptions extends HardeningConfig {
   completionProvider: CompletionProvider;
   /** How long shutdown waits for in-flight HTTP requests before cutting their connections. */
   httpDrainMs?: number;
+  /** How long an API request may take before it is answered 503 (DEFAULT_API_TIMEOUT_MS if not given). */
+  apiTimeoutMs?: number;
   /** Autocomplete requests allowed per client IP per minute. */
   autocompleteRequestsPerMinute: number;
   auth: AuthConfig;
@@ -132,6 +134,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       connectionsPerAddress: limits.connectionsPerAddress,
       connectsPerMinute: limits.connectsPerMinute,
       log,
+      events: metrics,
     }),
     connectionRate: limits.connection,
     unsentBytes: new UnsentBytesBudget(limits.maxTotalBufferedBytes),
@@ -173,6 +176,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       attemptsPerAccount: layer.attemptsPerAccount,
       attemptsPerIp: layer.attemptsPerIp,
       events,
+      limitEvents: metrics,
     },
     readiness,
     autocomplete: {
@@ -180,13 +184,16 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       registry,
       access: layer.access,
       requestsPerMinute: options.autocompleteRequestsPerMinute,
+      limitEvents: metrics,
     },
     webDistDir: options.webDistDir,
+    apiTimeoutMs: options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS,
     metrics: { source: metrics, token: options.metricsToken ?? null },
     hardening: {
       trust: options.trustProxy === false ? false : trust,
       apiRequestsPerMinute: limits.apiRequestsPerMinute,
       roomCreationsPerHour: limits.roomCreationsPerHour,
+      limitEvents: metrics,
     },
     log,
   });

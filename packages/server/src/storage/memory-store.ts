@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { RoomRole } from '@pairwise/protocol';
-import { DEFAULT_ROOM_ACCESS, type LinkRecord, type MemberRecord, type RoomAccess, type RoomAccessInit } from './access.js';
+import {
+  DEFAULT_ROOM_ACCESS,
+  type LinkRecord,
+  type MemberRecord,
+  type RoomAccess,
+  type RoomAccessInit,
+  type RoomOfUser,
+} from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
 import { MemoryAccounts } from './memory-accounts.js';
 import {
@@ -196,11 +203,11 @@ export class MemoryRoomStore implements Store {
     return true;
   }
 
-  async listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage> {
+  async listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage<RoomOfUser>> {
     this.assertOpen();
     const mine = [...this.rooms.values()].filter((room) => room.access.ownerUserId === userId || room.members.has(userId));
     return pageOf(
-      mine.map((room) => room.record),
+      mine.map((room) => ({ ...room.record, access: { ...room.access }, memberRole: room.members.get(userId)?.role ?? null })),
       limit,
       after,
     );
@@ -265,7 +272,7 @@ export class MemoryRoomStore implements Store {
 }
 
 /** One page of `records` in listRooms order, after the cursor; copies. */
-function pageOf(records: readonly RoomRecord[], limit: number, after: RoomCursor | null): ListPage {
+function pageOf<Room extends RoomRecord>(records: readonly Room[], limit: number, after: RoomCursor | null): ListPage<Room> {
   assertLimit(limit);
   const ordered = records.filter((record) => after === null || compareListOrder(record, after) > 0).sort(compareListOrder);
   const page = ordered.slice(0, limit).map((record) => ({ ...record }));

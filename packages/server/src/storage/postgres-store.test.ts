@@ -63,7 +63,7 @@ await describeWithPostgres('PostgresRoomStore', () => {
         await store.createUser({ id: 'u', username: 'alice', passwordHash: 'h', createdAt: 3 });
         expect(await store.setMember('r', 'u', 'editor', 4)).toBe(true);
         expect((await store.listRoomsOf('u', 10, null)).rooms).toEqual(
-          [room('r', 2, 'Room')].map((r) => ({ ...r, language: 'go', createdAt: 1 })),
+          [room('r', 2, 'Room')].map((r) => ({ ...r, language: 'go', createdAt: 1, access: DEFAULT_ROOM_ACCESS, memberRole: 'editor' })),
         );
         // Rooms from before last-opened tracking count as opened when they last changed.
         expect(await store.listRoomsNotOpenedSince(3, 10)).toEqual([{ id: 'r', lastOpenedAt: 2 }]);

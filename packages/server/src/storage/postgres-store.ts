@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { RoomRole } from '@pairwise/protocol';
 import { Pool, type QueryResultRow } from 'pg';
-import { DEFAULT_ROOM_ACCESS, type LinkRecord, type MemberRecord, type RoomAccess, type RoomAccessInit } from './access.js';
+import {
+  DEFAULT_ROOM_ACCESS,
+  type LinkRecord,
+  type MemberRecord,
+  type RoomAccess,
+  type RoomAccessInit,
+  type RoomOfUser,
+} from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
 import { assertListLimit, pageOfRows } from './list-page.js';
 import { PostgresAccess } from './postgres-access.js';
@@ -247,7 +254,7 @@ export class PostgresRoomStore implements Store {
     return this.access.revokeLink(roomId, linkId, at);
   }
 
-  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage> {
+  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage<RoomOfUser>> {
     return this.access.listRoomsOf(userId, limit, after);
   }
 

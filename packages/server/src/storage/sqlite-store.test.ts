@@ -107,7 +107,7 @@ describe('SqliteWorkerStore on disk', () => {
       expect(await store.loadDocument('r')).toMatchObject({ incarnation: 'inc-1', updates: [new Uint8Array([1, 2])] });
       await store.createUser({ id: 'u', username: 'alice', passwordHash: 'h', createdAt: 3 });
       expect(await store.setMember('r', 'u', 'editor', 4)).toBe(true);
-      expect((await store.listRoomsOf('u', 10, null)).rooms).toEqual([record]);
+      expect((await store.listRoomsOf('u', 10, null)).rooms).toEqual([{ ...record, access: DEFAULT_ROOM_ACCESS, memberRole: 'editor' }]);
       // Rooms from before last-opened tracking count as opened when they last changed.
       expect(await store.listRoomsNotOpenedSince(3, 10)).toEqual([{ id: 'r', lastOpenedAt: 2 }]);
     } finally {

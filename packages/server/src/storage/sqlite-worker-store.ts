@@ -1,5 +1,5 @@
 import type { RoomRole } from '@pairwise/protocol';
-import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessInit } from './access.js';
+import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessInit, RoomOfUser } from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
 import type { SqliteWorkerData } from './sqlite-worker.js';
 import { workerEntry, WorkerClient } from './worker-client.js';
@@ -113,7 +113,7 @@ export class SqliteWorkerStore implements Store {
     return this.worker.call('revokeLink', [roomId, linkId, at]);
   }
 
-  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage> {
+  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage<RoomOfUser>> {
     return this.worker.call('listRoomsOf', [userId, limit, after]);
   }
 

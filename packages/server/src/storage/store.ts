@@ -61,8 +61,8 @@ export interface StoredDocument {
   logLength: number;
 }
 
-export interface ListPage {
-  rooms: RoomRecord[];
+export interface ListPage<Room extends RoomRecord = RoomRecord> {
+  rooms: Room[];
   /** Present when more rooms follow: the (updatedAt, id) of the last room on this page. */
   next: RoomCursor | null;
 }
@@ -78,6 +78,18 @@ export interface UnopenedRoom {
   id: string;
   /** Epoch milliseconds of the room's last opening (its creation if never opened since). */
   lastOpenedAt: number;
+}
+
+/**
+ * The store could not be reached, or lost its connection mid-call (database down, restarting,
+ * out of connections): a fault of the infrastructure, not of the call, which may succeed once the
+ * store is back. `cause` is the driver's error.
+ */
+export class StoreUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super(`the store is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreUnreachableError';
+  }
 }
 
 export class RoomExistsError extends Error {
