@@ -1,8 +1,31 @@
 /** Messages between the benchmark (parent) and a server under test (child), over Node's IPC channel. */
 
-/** `pairwise-sqlite-slow`: every SQLite commit takes 200 ms more (a slow fsync), to show it never delays fan-out. */
-export const SERVER_KINDS = ['pairwise-memory', 'pairwise-sqlite', 'pairwise-sqlite-slow', 'y-websocket-server', 'ws-relay'] as const;
+/**
+ * `pairwise-sqlite-slow`: every SQLite commit takes 200 ms more (a slow fsync), to show it never delays fan-out.
+ * `y-websocket-classic` is y-websocket@1.5.4's `bin/utils` server; `hocuspocus*` is @hocuspocus/server 3.
+ */
+export const SERVER_KINDS = [
+  'pairwise-memory',
+  'pairwise-sqlite',
+  'pairwise-sqlite-slow',
+  'y-websocket-server',
+  'y-websocket-classic',
+  'hocuspocus',
+  'hocuspocus-sqlite',
+  'ws-relay',
+] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/**
+ * How a server frames its messages. Hocuspocus prefixes every message with the document name and
+ * wants an auth message first, so stock y-websocket providers cannot talk to it; only the thin
+ * driver (thin-client.ts) speaks both.
+ */
+export type Wire = 'y-websocket' | 'hocuspocus';
+
+export function wireOf(kind: ServerKind): Wire {
+  return kind === 'hocuspocus' || kind === 'hocuspocus-sqlite' ? 'hocuspocus' : 'y-websocket';
+}
 
 export function isServerKind(value: string): value is ServerKind {
   return (SERVER_KINDS as readonly string[]).includes(value);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isServerKind, type ChildMessage, type LoopDelay, type MemorySample, type ParentMessage, type ServerKind } from './ipc.js';
 import type { BenchServer } from './peers/bench-server.js';
+import { pinProcess } from './pinning.js';
 
 /** How much longer each SQLite commit takes for `pairwise-sqlite-slow`: fsyncs of 5-230 ms were seen under disk load. */
 const SLOW_COMMIT_MS = 200;
@@ -26,6 +27,12 @@ async function start(kind: ServerKind, dataDir: string): Promise<BenchServer> {
       return (await import('./peers/pairwise.js')).startPairwise('sqlite', dataDir, SLOW_COMMIT_MS);
     case 'y-websocket-server':
       return (await import('./peers/reference.js')).startReference();
+    case 'y-websocket-classic':
+      return (await import('./peers/classic.js')).startClassic();
+    case 'hocuspocus':
+      return (await import('./peers/hocuspocus.js')).startHocuspocus('memory', dataDir);
+    case 'hocuspocus-sqlite':
+      return (await import('./peers/hocuspocus.js')).startHocuspocus('sqlite', dataDir);
     case 'ws-relay':
       return (await import('./peers/relay.js')).startRelay();
   }
@@ -76,8 +83,10 @@ async function handle(server: BenchServer, message: ParentMessage): Promise<void
 async function main(): Promise<void> {
   // The benchmark gone (crashed, killed) means nobody will stop us: exit rather than linger.
   process.on('disconnect', () => process.exit(0));
-  const [kind = '', dataDir = ''] = process.argv.slice(2);
+  const [kind = '', dataDir = '', cpus] = process.argv.slice(2);
   if (!isServerKind(kind)) throw new Error(`unknown server kind ${kind}`);
+  // Before any server code runs: worker threads it starts later (Pairwise's SQLite worker, libuv's pool) inherit the mask.
+  if (cpus !== undefined) pinProcess(process.pid, cpus);
   const server = await start(kind, dataDir);
   process.on('message', (message: ParentMessage) => void handle(server, message));
   send({ type: 'ready', port: server.port });

@@ -12,6 +12,9 @@ export const SERVER_LABELS: Record<ServerKind, string> = {
   'pairwise-sqlite': 'pairwise/sqlite',
   'pairwise-sqlite-slow': 'sqlite+200ms',
   'y-websocket-server': 'y-ws-server 0.1.1',
+  'y-websocket-classic': 'y-websocket 1.5.4',
+  hocuspocus: 'hocuspocus 3.4.4',
+  'hocuspocus-sqlite': 'hocuspocus+sqlite',
   'ws-relay': 'ws relay',
 };
 
@@ -29,6 +32,8 @@ export interface ServerHandle {
   loopDelay(): Promise<LoopDelay>;
   /** CPU time (user + system) the server process has used so far, ms. */
   cpuMs(): number;
+  /** RSS and peak RSS now, read from /proc without disturbing the server (no forced GC). */
+  residentMemory(): { rss: number; peakRss: number };
   /** Graceful stop, then SIGKILL if it takes too long; removes the server's temp directory. */
   stop(): Promise<void>;
 }
@@ -54,9 +59,10 @@ export function liveServerCount(): number {
   return liveChildren.size;
 }
 
-export async function launchServer(kind: ServerKind): Promise<ServerHandle> {
+/** `cpus`: pin the server's process to these cores (taskset list syntax, e.g. "0"). */
+export async function launchServer(kind: ServerKind, options: { cpus?: string } = {}): Promise<ServerHandle> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pairwise-sync-bench-'));
-  const child = fork(LAUNCHER, [kind, dataDir], {
+  const child = fork(LAUNCHER, [kind, dataDir, ...(options.cpus === undefined ? [] : [options.cpus])], {
     // Extra node flags for the servers only, e.g. SYNC_BENCH_SERVER_NODE_ARGS=--cpu-prof to profile them.
     execArgv: ['--expose-gc', ...(process.env.SYNC_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -120,6 +126,7 @@ function handle(kind: ServerKind, child: ChildProcess, port: number, exited: Pro
       return reply.loopDelay;
     },
     cpuMs: () => processCpuMs(pid),
+    residentMemory: () => processMemory(pid),
     stop: () => {
       stopping ??= (async () => {
         const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
@@ -186,5 +193,16 @@ function processCpuMs(pid: number): number {
     return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
   } catch {
     return Number.NaN;
+  }
+}
+
+/** VmRSS and VmHWM from /proc/<pid>/status, bytes (NaN if the process is gone). */
+function processMemory(pid: number): { rss: number; peakRss: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
+  } catch {
+    return { rss: Number.NaN, peakRss: Number.NaN };
   }
 }

@@ -1,0 +1,197 @@
+import * as Y from 'yjs';
+import { wireOf } from '../ipc.js';
+import type { Scope } from '../scope.js';
+import type { ServerHandle } from '../servers.js';
+import { SampleBuffer, summarize, type Summary } from '../stats.js';
+import { ThinClient } from '../thin-client.js';
+import { seededRandom, sleep, waitUntil } from '../wait.js';
+
+export interface PairsOptions {
+  rooms: number;
+  /** Keystrokes per second per typist; both clients of every room type. */
+  charsPerSecond: number;
+  durationMs: number;
+}
+
+export interface PairsResult {
+  typed: number;
+  deliveries: number;
+  /** Sender's insert to the partner's document holding it, ms. */
+  latency: Summary;
+  deliveredPerSecond: number;
+  /** Server CPU time per 1,000 delivered edits, from the first keystroke until the server settled. */
+  serverCpuMsPer1000: number;
+  serverCpuPct: number;
+  /** The load generator's CPU over the typing window, % of its core: above 80% the run is invalid. */
+  generatorCpuPct: number;
+  /** How late keystrokes left against their schedule (the generator falling behind), p99 ms. */
+  scheduleLagP99Ms: number;
+  rss: number;
+  peakRss: number;
+  /** Every room's two clients, and a fresh client joining a sample of rooms, hold identical texts. */
+  converged: boolean;
+  problems: string[];
+}
+
+/** The most generator CPU at which its timestamps are still trusted. */
+export const GENERATOR_CPU_LIMIT_PCT = 80;
+const CONNECT_TIMEOUT_MS = 60_000;
+const DRAIN_TIMEOUT_MS = 20_000;
+/** After the last delivery: longer than Hocuspocus' 2 s store debounce, so deferred storage work is counted. */
+const SETTLE_MS = 2_500;
+const VERIFIED_ROOMS = 3;
+
+interface Typist {
+  client: ThinClient;
+  /** Send time of each of this client's keystrokes, by Yjs clock. */
+  sentAt: Float64Array;
+  cursor: number;
+  random: () => number;
+}
+
+/**
+ * Scenario 1, pair rooms: `rooms` rooms of two thin clients, both typing `charsPerSecond` on an
+ * open-loop schedule (a keystroke leaves at its time whether or not earlier ones arrived), each
+ * keystroke followed by a cursor (awareness) update, as editors send them.
+ */
+export async function runPairs(server: ServerHandle, options: PairsOptions, scope: Scope): Promise<PairsResult> {
+  const roomIds = Array.from({ length: options.rooms }, (_, i) => `pair-${i}`);
+  await server.createRooms(roomIds);
+  const wire = wireOf(server.kind);
+  const connect = (room: string): ThinClient => new ThinClient(`${server.wsUrl}/${room}`, room, wire, scope);
+  const first = roomIds.map(connect);
+  const second = roomIds.map(connect);
+  const clients = [...first, ...second];
+  await waitUntil(() => clients.every((c) => c.synced), `${clients.length} clients to sync`, CONNECT_TIMEOUT_MS, 10);
+
+  const perClient = Math.ceil((options.durationMs / 1000) * options.charsPerSecond) + 1;
+  // First typists of every room, then the second ones: partners type half a period apart.
+  const typists: Typist[] = clients.map((client, i) => ({
+    client,
+    sentAt: new Float64Array(perClient).fill(Number.NaN),
+    cursor: 0,
+    random: seededRandom(i + 1),
+  }));
+  const latencies = new SampleBuffer();
+  roomIds.forEach((_, r) => {
+    const [a, b] = [typists[r], typists[r + options.rooms]];
+    if (a && b) {
+      observe(b.client.doc, a, latencies);
+      observe(a.client.doc, b, latencies);
+    }
+  });
+
+  const serverCpuStart = server.cpuMs();
+  const generatorCpuStart = process.cpuUsage();
+  const started = performance.now();
+  const lag = await typeOnSchedule(typists, options, scope);
+  const typingMs = performance.now() - started;
+  const generatorCpu = process.cpuUsage(generatorCpuStart);
+  const memory = server.residentMemory();
+  const typed = typists.reduce((sum, t) => sum + Y.getState(t.client.doc.store, t.client.doc.clientID), 0);
+  await waitUntil(() => latencies.length >= typed, 'every keystroke to reach the partner', DRAIN_TIMEOUT_MS, 5).catch(() => {});
+  const drainedAt = performance.now();
+  await sleep(SETTLE_MS);
+  const serverCpuMs = server.cpuMs() - serverCpuStart;
+
+  const problems = await checkRooms(server, first, second, typed, latencies.length, scope);
+  return {
+    typed,
+    deliveries: latencies.length,
+    latency: summarize(latencies.values()),
+    deliveredPerSecond: (latencies.length * 1000) / (drainedAt - started),
+    serverCpuMsPer1000: (serverCpuMs * 1000) / latencies.length,
+    serverCpuPct: (100 * serverCpuMs) / (performance.now() - started),
+    generatorCpuPct: (100 * (generatorCpu.user + generatorCpu.system)) / 1000 / typingMs,
+    scheduleLagP99Ms: summarize(lag.values()).p99,
+    rss: memory.rss,
+    peakRss: memory.peakRss,
+    converged: problems.length === 0,
+    problems,
+  };
+}
+
+/** Records, for each of `sender`'s keystrokes that reaches `doc`, the time since it was typed. */
+function observe(doc: Y.Doc, sender: Typist, latencies: SampleBuffer): void {
+  const senderId = sender.client.doc.clientID;
+  doc.on('afterTransaction', (tr: Y.Transaction) => {
+    if (tr.local) return;
+    const after = tr.afterState.get(senderId) ?? 0;
+    const now = performance.now();
+    for (let clock = tr.beforeState.get(senderId) ?? 0; clock < after; clock++) {
+      const t0 = sender.sentAt[clock];
+      if (t0 !== undefined && !Number.isNaN(t0)) latencies.push(now - t0);
+    }
+  });
+}
+
+/**
+ * Fires keystrokes at fixed times: typist i's k-th at `start + (k * typists + i) * gap`. One timer
+ * wakes for whatever is due, so a slow turn makes the next one send more, not later.
+ */
+function typeOnSchedule(typists: readonly Typist[], options: PairsOptions, scope: Scope): Promise<SampleBuffer> {
+  const gapMs = 1000 / (options.charsPerSecond * typists.length);
+  const total = Math.floor(options.durationMs / gapMs);
+  const lag = new SampleBuffer();
+  const start = performance.now();
+  let next = 0;
+  let timer: NodeJS.Timeout | undefined;
+  scope.defer(() => clearTimeout(timer));
+  return new Promise<SampleBuffer>((resolve) => {
+    const tick = (): void => {
+      for (let now = performance.now(); next < total && start + next * gapMs <= now; next++) {
+        const typist = typists[next % typists.length];
+        if (typist) keystroke(typist);
+        lag.push(performance.now() - (start + next * gapMs));
+      }
+      if (next >= total) resolve(lag);
+      else timer = setTimeout(tick, Math.max(0, start + next * gapMs - performance.now()));
+    };
+    tick();
+  });
+}
+
+/** One typed character at the typist's cursor, then the cursor's new place as presence. */
+function keystroke(typist: Typist): void {
+  const { client } = typist;
+  const clock = Y.getState(client.doc.store, client.doc.clientID);
+  if (clock >= typist.sentAt.length) return;
+  const position = Math.min(typist.cursor, client.text.length);
+  typist.sentAt[clock] = performance.now();
+  client.text.insert(position, String.fromCharCode(97 + Math.floor(typist.random() * 26)));
+  typist.cursor = position + 1;
+  client.sendAwareness({ user: { name: `user-${client.doc.clientID}` }, cursor: { anchor: position + 1, head: position + 1 } });
+}
+
+/** Partners hold the same text with every keystroke; fresh clients of a few rooms get it from the server. */
+async function checkRooms(
+  server: ServerHandle,
+  first: readonly ThinClient[],
+  second: readonly ThinClient[],
+  typed: number,
+  deliveries: number,
+  scope: Scope,
+): Promise<string[]> {
+  const problems: string[] = [];
+  if (deliveries < typed) problems.push(`lost ${typed - deliveries}/${typed}`);
+  const closed = [...first, ...second].filter((c) => c.closed).length;
+  if (closed > 0) problems.push(`${closed} disconnects`);
+  let differ = 0;
+  let length = 0;
+  first.forEach((a, r) => {
+    const b = second[r];
+    length += a.text.length;
+    if (!b || a.text.toString() !== b.text.toString()) differ++;
+  });
+  if (differ > 0) problems.push(`${differ} rooms differ`);
+  if (length !== typed) problems.push(`texts hold ${length} of ${typed} chars`);
+  const sample = first.slice(0, VERIFIED_ROOMS).map((a, r) => ({ a, room: `pair-${r}` }));
+  const joiners = sample.map(({ room }) => new ThinClient(`${server.wsUrl}/${room}`, room, wireOf(server.kind), scope));
+  const joined = await waitUntil(() => joiners.every((j) => j.synced), 'fresh clients to sync', 10_000).then(
+    () => true,
+    () => false,
+  );
+  if (!joined) problems.push('fresh clients did not sync');
+  else if (sample.some(({ a }, i) => joiners[i]?.text.toString() !== a.text.toString())) problems.push("server's document differs");
+  return problems;
+}

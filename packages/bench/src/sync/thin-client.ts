@@ -1,0 +1,122 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { CODE_TEXT } from '@pairwise/protocol';
+import type { Wire } from './ipc.js';
+import type { Scope } from './scope.js';
+
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+/** Hocuspocus only: authentication, and a sync answer that must not trigger another step 1. */
+const HOCUSPOCUS_AUTH = 2;
+const HOCUSPOCUS_SYNC_REPLY = 4;
+const HOCUSPOCUS_AUTH_TOKEN = 0;
+const HOCUSPOCUS_AUTHENTICATED = 2;
+
+/** Marks transactions applied from the network, so they are not sent back. */
+const REMOTE = Symbol('remote');
+
+/**
+ * A client that speaks the y-websocket sync and awareness protocol (or Hocuspocus' framing of it)
+ * with a real Y.Doc, and nothing else: no reconnects, no awareness CRDT, no timers. A thousand
+ * stock providers would spend more of the load generator's core than the server under test.
+ * Awareness updates are encoded by hand (count, client id, clock, JSON state), as y-protocols does.
+ */
+export class ThinClient {
+  readonly doc = new Y.Doc();
+  readonly text: Y.Text = this.doc.getText(CODE_TEXT);
+  /** The server's document has been received (sync step 2). */
+  synced = false;
+  awarenessReceived = 0;
+  private readonly ws: WebSocket;
+  private awarenessClock = 0;
+
+  constructor(
+    url: string,
+    private readonly room: string,
+    private readonly wire: Wire,
+    scope: Scope,
+  ) {
+    this.ws = new WebSocket(url, { perMessageDeflate: false });
+    this.ws.binaryType = 'nodebuffer';
+    this.ws.on('error', () => {});
+    this.ws.on('open', () => (wire === 'hocuspocus' ? this.sendAuth() : this.sendHello()));
+    this.ws.on('message', (data: Buffer) => this.receive(data));
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === REMOTE) return;
+      const encoder = this.encoder(MESSAGE_SYNC);
+      syncProtocol.writeUpdate(encoder, update);
+      this.send(encoder);
+    });
+    scope.defer(() => {
+      this.ws.terminate();
+      this.doc.destroy();
+    });
+  }
+
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  get closed(): boolean {
+    return this.ws.readyState === WebSocket.CLOSED;
+  }
+
+  /** Presence as an editor publishes it on every cursor move: one awareness message. */
+  sendAwareness(state: Record<string, unknown>): void {
+    const encoder = this.encoder(MESSAGE_AWARENESS);
+    const update = encoding.createEncoder();
+    encoding.writeVarUint(update, 1);
+    encoding.writeVarUint(update, this.doc.clientID);
+    encoding.writeVarUint(update, ++this.awarenessClock);
+    encoding.writeVarString(update, JSON.stringify(state));
+    encoding.writeVarUint8Array(encoder, encoding.toUint8Array(update));
+    this.send(encoder);
+  }
+
+  /** Sync step 1 and initial presence, as a provider sends them once connected. */
+  private sendHello(): void {
+    const encoder = this.encoder(MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.send(encoder);
+    this.sendAwareness({ user: { name: `user-${this.doc.clientID}` } });
+  }
+
+  /** Hocuspocus processes nothing for a document before its auth message (an empty token here). */
+  private sendAuth(): void {
+    const encoder = this.encoder(HOCUSPOCUS_AUTH);
+    encoding.writeVarUint(encoder, HOCUSPOCUS_AUTH_TOKEN);
+    encoding.writeVarString(encoder, '');
+    this.send(encoder);
+  }
+
+  private encoder(type: number): encoding.Encoder {
+    const encoder = encoding.createEncoder();
+    if (this.wire === 'hocuspocus') encoding.writeVarString(encoder, this.room);
+    encoding.writeVarUint(encoder, type);
+    return encoder;
+  }
+
+  private send(encoder: encoding.Encoder): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(encoding.toUint8Array(encoder));
+  }
+
+  private receive(data: Buffer): void {
+    const decoder = decoding.createDecoder(data);
+    if (this.wire === 'hocuspocus') decoding.readVarString(decoder);
+    const type = decoding.readVarUint(decoder);
+    if (type === MESSAGE_SYNC || (this.wire === 'hocuspocus' && type === HOCUSPOCUS_SYNC_REPLY)) {
+      const reply = this.encoder(MESSAGE_SYNC);
+      const headerLength = encoding.length(reply);
+      const syncType = syncProtocol.readSyncMessage(decoder, reply, this.doc, REMOTE);
+      if (syncType === syncProtocol.messageYjsSyncStep2) this.synced = true;
+      if (encoding.length(reply) > headerLength) this.send(reply);
+    } else if (type === MESSAGE_AWARENESS) {
+      this.awarenessReceived++;
+    } else if (this.wire === 'hocuspocus' && type === HOCUSPOCUS_AUTH) {
+      if (decoding.readVarUint(decoder) === HOCUSPOCUS_AUTHENTICATED) this.sendHello();
+    }
+  }
+}
