@@ -1,16 +1,25 @@
 /**
- * Sync benchmark: Pairwise (in-memory and SQLite storage) against the reference y-websocket
- * server and a plain `ws` relay, in the same run, on the same machine. Every server runs in its
- * own child process on 127.0.0.1; the clients are stock y-websocket providers in this process.
+ * Sync benchmark: Pairwise against its peers (the classic y-websocket 1.5.4 server,
+ * @y/websocket-server, Hocuspocus 3 in memory and with SQLite), in the same run, on the same
+ * machine. Every server runs in its own child process on 127.0.0.1.
  *
- *   npm run bench                       (from the repository root; builds first)
- *   node packages/bench/dist/sync.bench.js [only=keystroke,fanout,join,idle] [servers=pairwise-memory,...]
- *                                          [clients=2,16,64] [fanoutUpdates=1000] [seconds=3]
+ * Scenario `pairs` (issue 9, scenario 1) drives every server with thin y-protocols clients
+ * (thin-client.ts), server pinned to core 0 and this process to core 1, and writes
+ * bench/results/<date>.json. The older scenarios (keystroke, fanout, join, idle) use stock
+ * y-websocket providers, so they run on the servers that speak plain y-websocket.
+ *
+ *   npm run bench                       (from the repository root; builds first: every scenario)
+ *   npm run bench -- --quick            (pair rooms only, small sizes, median of 3: under 5 minutes)
+ *   node packages/bench/dist/sync.bench.js [--quick|--smoke] [only=pairs,keystroke,fanout,join,idle]
+ *        [servers=pairwise-sqlite,...] [rooms=500] [runs=3] [seconds=10] [out=bench/results]
+ *        [clients=2,16,64] [fanoutUpdates=1000]
  *   node packages/bench/dist/sync.bench.js only=fanout,keystroke servers=pairwise-sqlite,pairwise-sqlite-slow
  *                                       (fan-out with fast storage and with 200 ms commits, side by side)
  */
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
-import { isServerKind, SERVER_KINDS, type ServerKind } from './sync/ipc.js';
+import { runComparison } from './sync/compare.js';
+import { comparisonTable, summarizeServer, writeResults } from './sync/compare-report.js';
+import type { ServerKind } from './sync/ipc.js';
 import { attempt, type Outcome } from './sync/outcome.js';
 import { fanoutTable, idleTable, joinTable, keystrokeTable } from './sync/report.js';
 import { runFanout } from './sync/scenarios/fanout.js';
@@ -19,55 +28,15 @@ import { runJoin } from './sync/scenarios/join.js';
 import { runKeystroke, type KeystrokeResult } from './sync/scenarios/keystroke.js';
 import { withScope, type Scope } from './sync/scope.js';
 import { buildSeedDocument } from './sync/seed.js';
+import { parseSettings, type ScenarioName, type Settings } from './sync/settings.js';
 import { killAllServers, launchServer, liveServerCount, SERVER_LABELS, type ServerHandle } from './sync/servers.js';
 import { cpuPressureMeter } from './sync/stats.js';
 import { fmt, formatTable, type Table } from './sync/table.js';
 
-const SCENARIOS = ['keystroke', 'fanout', 'join', 'idle'] as const;
-type ScenarioName = (typeof SCENARIOS)[number];
-
-interface Settings {
-  scenarios: ScenarioName[];
-  servers: ServerKind[];
-  /** Room sizes of the keystroke scenario. */
-  clients: number[];
-  fanoutUpdates: number;
-  keystrokeSeconds: number;
-}
-
-const KEYSTROKE = { sizes: ['2', '16', '64'], ratePerClient: 10 } as const;
+const KEYSTROKE = { ratePerClient: 10 } as const;
 const FANOUT = { readers: 200, window: 100, verifiedReaders: 20 } as const;
 const JOIN = { edits: 20_000, joins: 5, coldAfterMs: 1_500 } as const;
 const IDLE = { rooms: 50, clientsPerRoom: 10, batch: 50, settleMs: 500 } as const;
-
-const SETTING_KEYS = ['only', 'servers', 'clients', 'fanoutUpdates', 'seconds'];
-
-function parseSettings(argv: readonly string[]): Settings {
-  const args = new Map<string, string>();
-  for (const arg of argv) {
-    const eq = arg.indexOf('=');
-    const key = arg.slice(0, eq);
-    if (eq < 0 || !SETTING_KEYS.includes(key)) throw new Error(`unknown argument ${arg}; use ${SETTING_KEYS.join('=, ')}=`);
-    args.set(key, arg.slice(eq + 1));
-  }
-  const list = (key: string, all: readonly string[]): string[] => {
-    const values = args.get(key)?.split(',').filter(Boolean) ?? [...all];
-    for (const v of values) if (!all.includes(v)) throw new Error(`unknown ${key} value ${v}; one of ${all.join(', ')}`);
-    return values;
-  };
-  const positive = (key: string, fallback: number): number => {
-    const value = Number(args.get(key) ?? fallback);
-    if (!(value > 0)) throw new Error(`${key} must be a positive number`);
-    return value;
-  };
-  return {
-    scenarios: list('only', SCENARIOS) as ScenarioName[],
-    servers: list('servers', SERVER_KINDS).filter(isServerKind),
-    clients: list('clients', KEYSTROKE.sizes).map(Number),
-    fanoutUpdates: Math.round(positive('fanoutUpdates', 1_000)),
-    keystrokeSeconds: positive('seconds', 3),
-  };
-}
 
 /** Start `kind` in a fresh process, run `fn` against it, and always stop it and close what `fn` opened. */
 function onServer<T>(kind: ServerKind, fn: (server: ServerHandle, scope: Scope) => Promise<T>): Promise<Outcome<T>> {
@@ -89,7 +58,7 @@ interface Runs<T> {
 async function eachServer<T>(settings: Settings, fn: (server: ServerHandle, scope: Scope) => Promise<T>): Promise<Runs<T>> {
   const outcomes: Outcome<T>[] = [];
   const pressureCells: string[] = [];
-  for (const kind of settings.servers) {
+  for (const kind of settings.providerServers) {
     const pressure = cpuPressureMeter();
     const started = performance.now();
     outcomes.push(await onServer(kind, fn));
@@ -108,9 +77,17 @@ function withPressure(table: Table, pressure: readonly string[]): Table {
   };
 }
 
-async function scenarioTable(name: ScenarioName, settings: Settings, columns: readonly string[]): Promise<Table> {
+async function scenarioTable(name: ScenarioName, settings: Settings): Promise<Table> {
   process.stderr.write(`${name}\n`);
+  const columns = settings.providerServers.map((kind) => SERVER_LABELS[kind]);
   switch (name) {
+    case 'pairs': {
+      const comparison = await runComparison({ servers: settings.peerServers, pairs: settings.pairs, runs: settings.runs });
+      const summaries = settings.peerServers.map((kind) => summarizeServer(kind, comparison.runs.get(kind) ?? []));
+      const path = await writeResults(settings.resultsDir, comparison, summaries, machineInfo());
+      const table = comparisonTable(comparison, summaries);
+      return { ...table, notes: [...(table.notes ?? []), `results: ${path}`] };
+    }
     case 'keystroke': {
       const durationMs = settings.keystrokeSeconds * 1000;
       const { outcomes, pressure } = await eachServer(settings, async (server) => {
@@ -143,15 +120,21 @@ async function scenarioTable(name: ScenarioName, settings: Settings, columns: re
   }
 }
 
-function machineLine(): string {
+function machineInfo(): { cores: number; model: string; memoryGiB: number; os: string; node: string; loadAverage: number[] } {
   const cpu = cpus();
-  const load = loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-  return [
-    `machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB,`,
-    `${osType()} ${release()}, node ${process.version}, load average at start ${load}`,
-  ].join(' ');
+  return {
+    cores: cpu.length,
+    model: cpu[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+  };
+}
+
+function machineLine(): string {
+  const m = machineInfo();
+  return `machine: ${m.cores} cores (${m.model}), ${m.memoryGiB} GiB, ${m.os}, node ${m.node}, load average at start ${m.loadAverage.join(' ')}`;
 }
 
 async function main(): Promise<void> {
@@ -159,14 +142,15 @@ async function main(): Promise<void> {
   // Every y-websocket provider adds a process 'exit' listener; hundreds of them are expected here.
   process.setMaxListeners(IDLE.rooms * IDLE.clientsPerRoom + FANOUT.readers + 100);
   const started = performance.now();
-  const columns = settings.servers.map((kind) => SERVER_LABELS[kind]);
   console.log('# Pairwise sync benchmark');
   console.log(machineLine());
-  console.log('servers: one child process each, 127.0.0.1; clients: stock y-websocket WebsocketProvider (disableBc) in this process');
+  console.log('servers: one child process each, 127.0.0.1; clients in this process:');
+  console.log('  pairs: thin y-protocols clients (a Y.Doc, the sync and awareness messages, nothing else);');
+  console.log('  keystroke, fanout, join, idle: stock y-websocket WebsocketProvider (disableBc)');
   let failed = false;
   for (const name of settings.scenarios) {
-    const table = await scenarioTable(name, settings, columns);
-    failed ||= table.rows.some((r) => r.includes('FAIL'));
+    const table = await scenarioTable(name, settings);
+    failed ||= table.rows.some((r) => r.some((cell) => /\b(FAIL|WRONG)\b/.test(cell)));
     console.log(formatTable(table));
   }
   const load = loadavg()

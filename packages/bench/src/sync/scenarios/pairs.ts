@@ -11,6 +11,11 @@ export interface PairsOptions {
   /** Keystrokes per second per typist; both clients of every room type. */
   charsPerSecond: number;
   durationMs: number;
+  /**
+   * Wait after the last delivery before reading the server's CPU time: longer than Hocuspocus'
+   * 2 s store debounce, so storage work a server defers is counted.
+   */
+  settleMs: number;
 }
 
 export interface PairsResult {
@@ -37,8 +42,6 @@ export interface PairsResult {
 export const GENERATOR_CPU_LIMIT_PCT = 80;
 const CONNECT_TIMEOUT_MS = 60_000;
 const DRAIN_TIMEOUT_MS = 20_000;
-/** After the last delivery: longer than Hocuspocus' 2 s store debounce, so deferred storage work is counted. */
-const SETTLE_MS = 2_500;
 const VERIFIED_ROOMS = 3;
 
 interface Typist {
@@ -91,7 +94,7 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
   const typed = typists.reduce((sum, t) => sum + Y.getState(t.client.doc.store, t.client.doc.clientID), 0);
   await waitUntil(() => latencies.length >= typed, 'every keystroke to reach the partner', DRAIN_TIMEOUT_MS, 5).catch(() => {});
   const drainedAt = performance.now();
-  await sleep(SETTLE_MS);
+  await sleep(options.settleMs);
   const serverCpuMs = server.cpuMs() - serverCpuStart;
 
   const problems = await checkRooms(server, first, second, typed, latencies.length, scope);
