@@ -18,7 +18,9 @@ const MiB = 1024 * 1024;
 /**
  * Pairwise as `main.ts` runs it (production defaults from config.ts), except `idleUnloadMs`:
  * 1 s instead of 10 s so the join scenario can measure a cold load without a long wait; the
- * per-address limits: every benchmark client connects from 127.0.0.1; and the connections a room
+ * per-address limits: every benchmark client connects from 127.0.0.1; the per-connection message
+ * and byte rates (200 messages/s by default), which the join scenario's 20,000-edit ingest and any
+ * saturation run exceed on purpose, and which none of the peers has; and the connections a room
  * takes: the fan-out scenario puts a writer and 200 readers in one room (the production default,
  * MAX_CONNECTIONS_PER_ROOM, is 200).
  * `simulatedCommitDelayMs` slows every SQLite commit inside the storage worker, as a slow disk would.
@@ -43,7 +45,12 @@ export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: strin
     pingIntervalMs: 30_000,
     completionProvider: new LocalCompletionProvider(),
     autocompleteRequestsPerMinute: 300,
-    limits: { ...DEFAULT_LIMITS, connectionsPerAddress: 1_000_000, connectsPerMinute: 1_000_000 },
+    limits: {
+      ...DEFAULT_LIMITS,
+      connection: { messagesPerSecond: 1_000_000, messageBurst: 10_000_000, bytesPerSecond: 1024 * MiB, bytesBurst: 1024 * MiB },
+      connectionsPerAddress: 1_000_000,
+      connectsPerMinute: 1_000_000,
+    },
     allowedOrigins: null,
     trustProxy: false,
     roomLimits: { maxConnections: 1_000 },
