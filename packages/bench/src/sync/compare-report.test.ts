@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { pairwiseOverBestPeer, summarizeServer } from './compare-report.js';
+import type { Outcome } from './outcome.js';
+import type { PairsResult } from './scenarios/pairs.js';
+
+function run(p99: number, cpu: number, generatorCpuPct = 30, converged = true): Outcome<PairsResult> {
+  return {
+    ok: true,
+    value: {
+      typed: 100,
+      deliveries: 100,
+      latency: { count: 100, p50: p99 / 4, p95: p99 / 2, p99, max: p99 },
+      deliveredPerSecond: 1000,
+      serverCpuMsPer1000: cpu,
+      serverCpuPct: 20,
+      generatorCpuPct,
+      scheduleLagP99Ms: 1,
+      rss: 64 * 2 ** 20,
+      peakRss: 70 * 2 ** 20,
+      converged,
+      problems: converged ? [] : ['1 rooms differ'],
+    },
+  };
+}
+
+describe('summarizeServer', () => {
+  it('takes the median and the spread of the valid runs only', () => {
+    const summary = summarizeServer('hocuspocus', [run(12, 130), run(9, 120), run(500, 900, 95), run(14, 150)]);
+    expect(summary.validRuns).toBe(3);
+    expect(summary.metrics.p99Ms).toEqual({ median: 12, min: 9, max: 14 });
+    expect(summary.metrics.cpuMsPer1000?.median).toBe(130);
+    expect(summary.maxGeneratorCpuPct).toBe(95);
+    expect(summary.converged).toBe(true);
+  });
+
+  it('counts failed runs and reports a run that did not converge', () => {
+    const summary = summarizeServer('pairwise-sqlite', [
+      run(10, 100),
+      { ok: false, error: 'server did not start in time' },
+      run(20, 100, 30, false),
+    ]);
+    expect(summary.failedRuns).toBe(1);
+    expect(summary.converged).toBe(false);
+    expect(summary.problems).toEqual(['1 rooms differ', 'server did not start in time']);
+    expect(summary.metrics.p99Ms?.median).toBe(15);
+  });
+
+  it('falls back to the invalid runs when no run was valid, rather than showing nothing', () => {
+    expect(summarizeServer('hocuspocus', [run(40, 300, 90)]).metrics.p99Ms?.median).toBe(40);
+  });
+});
+
+describe('pairwiseOverBestPeer', () => {
+  it('divides Pairwise by the best peer, not by the relay', () => {
+    const ratios = pairwiseOverBestPeer([
+      summarizeServer('pairwise-sqlite', [run(10, 60)]),
+      summarizeServer('y-websocket-classic', [run(20, 90)]),
+      summarizeServer('hocuspocus', [run(8, 120)]),
+      summarizeServer('ws-relay', [run(1, 10)]),
+    ]);
+    expect(ratios.p99Ms).toBeCloseTo(10 / 8);
+    expect(ratios.cpuMsPer1000).toBeCloseTo(60 / 90);
+  });
+
+  it('has nothing to say without Pairwise or without a peer', () => {
+    expect(pairwiseOverBestPeer([summarizeServer('hocuspocus', [run(8, 120)])])).toEqual({});
+  });
+});
