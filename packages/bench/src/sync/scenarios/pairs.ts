@@ -4,7 +4,7 @@ import type { Scope } from '../scope.js';
 import type { ServerHandle } from '../servers.js';
 import { SampleBuffer, summarize, type Summary } from '../stats.js';
 import { ThinClient } from '../thin-client.js';
-import { seededRandom, sleep, waitUntil } from '../wait.js';
+import { seededRandom, sleep, waitQuiet, waitUntil } from '../wait.js';
 
 export interface PairsOptions {
   rooms: number;
@@ -66,6 +66,8 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
   const second = roomIds.map(connect);
   const clients = [...first, ...second];
   await waitUntil(() => clients.every((c) => c.synced), `${clients.length} clients to sync`, CONNECT_TIMEOUT_MS, 10);
+  // Joining work (room loads, presence exchange) must not be counted against the typing.
+  await waitQuiet(() => server.cpuMs());
 
   const perClient = Math.ceil((options.durationMs / 1000) * options.charsPerSecond) + 1;
   // First typists of every room, then the second ones: partners type half a period apart.
