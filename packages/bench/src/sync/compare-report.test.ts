@@ -17,6 +17,7 @@ function run(p99: number, cpu: number, generatorCpuPct = 30, converged = true): 
       scheduleLagP99Ms: 1,
       rss: 64 * 2 ** 20,
       peakRss: 70 * 2 ** 20,
+      cpuPressurePct: 0,
       converged,
       problems: converged ? [] : ['1 rooms differ'],
     },

@@ -25,6 +25,7 @@ const METRICS: readonly Metric[] = [
   { key: 'deliveredPerSecond', label: 'delivered updates/s', value: (r) => r.deliveredPerSecond, format: fmt.int },
   { key: 'serverCpuPct', label: 'server CPU % of its core', value: (r) => r.serverCpuPct, format: fmt.pct },
   { key: 'scheduleLagP99Ms', label: 'generator lag p99 ms', value: (r) => r.scheduleLagP99Ms, format: fmt.ms },
+  { key: 'cpuPressurePct', label: 'machine CPU pressure (PSI)', value: (r) => r.cpuPressurePct, format: fmt.pct },
 ];
 
 /** The figures a target compares, where lower is better, for "Pairwise / best peer". */
@@ -122,6 +123,7 @@ export function comparisonTable(comparison: Comparison, summaries: readonly Serv
         : 'NOT pinned (fewer than 2 cores or no taskset): server and generator share the cores.',
       `A run is invalid if the generator's CPU passed ${GENERATOR_CPU_LIMIT_PCT}% of its core; medians use valid runs only.`,
       `Propagation: sender inserts -> the partner holds it. CPU: first keystroke to ${pairs.settleMs / 1000} s after the last delivery.`,
+      'PSI: % of wall time some task waited for a CPU; near 0 on a quiet machine, where latency means most.',
       'Generator lag: how late keystrokes left against their schedule (the generator falling behind).',
       'Check: both clients of every room and a fresh client of 3 rooms hold identical text, nothing lost.',
       ...problems.map((p) => `problem ${p}`),

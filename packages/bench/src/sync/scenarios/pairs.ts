@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { wireOf } from '../ipc.js';
 import type { Scope } from '../scope.js';
 import type { ServerHandle } from '../servers.js';
-import { SampleBuffer, summarize, type Summary } from '../stats.js';
+import { cpuPressureMeter, SampleBuffer, summarize, type Summary } from '../stats.js';
 import { ThinClient } from '../thin-client.js';
 import { seededRandom, sleep, waitQuiet, waitUntil } from '../wait.js';
 
@@ -33,6 +33,8 @@ export interface PairsResult {
   scheduleLagP99Ms: number;
   rss: number;
   peakRss: number;
+  /** Share of the measured window in which some task on the machine waited for a CPU (PSI). */
+  cpuPressurePct: number;
   /** Every room's two clients, and a fresh client joining a sample of rooms, hold identical texts. */
   converged: boolean;
   problems: string[];
@@ -86,6 +88,7 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
     }
   });
 
+  const pressure = cpuPressureMeter();
   const serverCpuStart = server.cpuMs();
   const generatorCpuStart = process.cpuUsage();
   const started = performance.now();
@@ -98,6 +101,7 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
   const drainedAt = performance.now();
   await sleep(options.settleMs);
   const serverCpuMs = server.cpuMs() - serverCpuStart;
+  const cpuPressurePct = pressure();
 
   const problems = await checkRooms(server, first, second, typed, latencies.length, scope);
   return {
@@ -111,6 +115,7 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
     scheduleLagP99Ms: summarize(lag.values()).p99,
     rss: memory.rss,
     peakRss: memory.peakRss,
+    cpuPressurePct,
     converged: problems.length === 0,
     problems,
   };
