@@ -14,7 +14,7 @@ import { within } from './support/within.js';
 /**
  * Three instances as separate processes on real PostgreSQL and a Redis of their own: an instance
  * loading a room late, one killed with SIGKILL while its users type, and a room deleted on one.
- * Faults of Redis, PostgreSQL and compaction are in cluster.processes.faults.test.ts.
+ * Faults of Redis and of storage are in cluster.processes.redis.test.ts and cluster.processes.storage.test.ts.
  */
 
 /** Peers store edits nobody confirmed storing after this long (the lead's fix for a killed instance's edits). */

@@ -25,8 +25,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   let server: ChildProcess | null = launch();
   const url = `redis://127.0.0.1:${port}`;
-  // Commands wait in the offline queue while the server starts, retrying every 50 ms.
-  const admin = new Redis(url, { retryStrategy: () => 50 });
+  // Commands wait in the offline queue while the server is down or starting, retrying every 50 ms.
+  const admin = new Redis(url, { retryStrategy: () => 50, maxRetriesPerRequest: null });
   admin.on('error', () => {});
   await admin.ping();
   const kill = async () => {

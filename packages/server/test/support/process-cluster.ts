@@ -126,11 +126,10 @@ export class ProcessCluster {
     const redis = await startPrivateRedis();
     const cluster = new ProcessCluster(database.url, redis, database.drop);
     try {
-      // The first instance alone: it creates the schema, which concurrent first starts would race on.
-      await cluster.add(options.env?.(0));
-      const rest = await Promise.allSettled(Array.from({ length: size - 1 }, (_, i) => cluster.launch(options.env?.(i + 1))));
-      for (const started of rest) if (started.status === 'fulfilled') cluster.instances.push(started.value);
-      const failed = rest.find((started) => started.status === 'rejected');
+      // All at once, as a deployment starts them: the schema migration takes an advisory lock.
+      const started = await Promise.allSettled(Array.from({ length: size }, (_, i) => cluster.launch(options.env?.(i))));
+      for (const instance of started) if (instance.status === 'fulfilled') cluster.instances.push(instance.value);
+      const failed = started.find((instance) => instance.status === 'rejected');
       if (failed) throw failed.reason;
     } catch (error) {
       await cluster.close();
