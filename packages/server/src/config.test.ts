@@ -188,6 +188,25 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('CLUSTER_CHECK_MS and CLUSTER_PEER_STORE_MS', () => {
+    it('default to a state check every 30 s and storing unconfirmed peer edits after 10 s', () => {
+      expect(load({}).linkTiming).toEqual({ checkIntervalMs: 30_000, peerStoreMs: 10_000, confirmIntervalMs: 1_000 });
+    });
+
+    it('confirm storage ten times within the peer-store wait when it is short', () => {
+      expect(load({ CLUSTER_CHECK_MS: '5000', CLUSTER_PEER_STORE_MS: '1000' }).linkTiming).toEqual({
+        checkIntervalMs: 5_000,
+        peerStoreMs: 1_000,
+        confirmIntervalMs: 100,
+      });
+    });
+
+    it('refuse waits too short to tell a slow peer from a dead one', () => {
+      expect(configError({ CLUSTER_PEER_STORE_MS: '100' }).message).toContain('CLUSTER_PEER_STORE_MS');
+      expect(configError({ CLUSTER_CHECK_MS: '10' }).message).toContain('CLUSTER_CHECK_MS');
+    });
+  });
+
   describe('paths', () => {
     it('resolves a relative DATA_DIR against cwd', () => {
       expect(load({ DATA_DIR: 'store' }).dataDir).toBe('/srv/pairwise/store');

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { hardeningConfig, limitsEnvShape, refineLimitsEnv, type HardeningConfig } from './limits/config.js';
+import type { RoomLinkTiming } from './cluster/room-link.js';
 import type { RoomLimits } from './sync/room-limits.js';
 
 /** Everything the server reads from its environment, read once by the composition root. */
@@ -33,6 +34,8 @@ export interface Config extends HardeningConfig {
   roomLimits: Omit<RoomLimits, 'awarenessIdGraceMs'>;
   /** Bearer token `GET /metrics` requires; null: metrics are open. */
   metricsToken: string | null;
+  /** How instances serving one room keep their copies whole (used with REDIS_URL). */
+  linkTiming: RoomLinkTiming;
 }
 
 /** Accounts, sign-in sessions and the limits around them. */
@@ -95,6 +98,8 @@ const coreEnvSchema = z.object({
   MAX_ROOM_TEXT_LENGTH: int(1_000, 1_000_000_000).default(1_000_000),
   MAX_ROOM_BYTES: int(64 * 1024, 4 * 1024 * MiB).default(16 * MiB),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  CLUSTER_CHECK_MS: int(1_000, 3600_000).default(30_000),
+  CLUSTER_PEER_STORE_MS: int(500, 3600_000).default(10_000),
 });
 /** The abuse limits and HTTP hardening variables live beside their code (limits/config.ts). */
 const envSchema = coreEnvSchema.extend(limitsEnvShape).superRefine(refineLimitsEnv);
@@ -153,6 +158,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
       maxBytes: e.MAX_ROOM_BYTES,
     },
     metricsToken: e.METRICS_TOKEN ?? null,
+    linkTiming: {
+      checkIntervalMs: e.CLUSTER_CHECK_MS,
+      peerStoreMs: e.CLUSTER_PEER_STORE_MS,
+      // Confirming ten times per peer-store wait keeps healthy peers from storing each other's edits.
+      confirmIntervalMs: Math.min(1_000, Math.round(e.CLUSTER_PEER_STORE_MS / 10)),
+    },
     ...hardeningConfig(e),
   };
 }

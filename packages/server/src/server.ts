@@ -17,6 +17,7 @@ import { CompactionScheduler } from './persistence/compaction-scheduler.js';
 import { GroupCommitter } from './persistence/group-commit.js';
 import { RoomService } from './rooms/room-service.js';
 import type { Store } from './storage/store.js';
+import type { RoomLinkTiming } from './cluster/room-link.js';
 import { RoomRegistry } from './sync/room-registry.js';
 import type { RoomLimits } from './sync/room-limits.js';
 import { UpgradeGuard } from './transport/upgrade-guard.js';
@@ -51,6 +52,8 @@ export interface PairwiseServerOptions extends HardeningConfig {
   metricsToken?: string | null;
   /** Other instances serving the same rooms (REDIS_URL); closed by `close` once the rooms are stored. */
   bus?: RoomBus;
+  /** DEFAULT_LINK_TIMING where not given. */
+  linkTiming?: RoomLinkTiming;
 }
 
 export interface PairwiseServer {
@@ -100,6 +103,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     events: metrics,
     ...(options.roomLimits ? { roomLimits: options.roomLimits } : {}),
     ...(options.bus ? { bus: options.bus } : {}),
+    ...(options.linkTiming ? { linkTiming: options.linkTiming } : {}),
   });
   const { limits } = options;
   const trust = trustFunction(options.trustProxy);

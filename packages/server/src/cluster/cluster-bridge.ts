@@ -6,7 +6,7 @@
  */
 import type { Room } from '../sync/room.js';
 import type { ControlEvent, RoomBus, RoomBusHandlers, RoomSubscription } from './room-bus.js';
-import { RoomLink, type RoomLinkActions } from './room-link.js';
+import { RoomLink, type RoomLinkActions, type RoomLinkTiming } from './room-link.js';
 
 /** The bus "room" every instance joins for cluster-wide events; room ids are base64url, so it never clashes. */
 export const CLUSTER_CHANNEL = '*cluster';
@@ -28,6 +28,7 @@ export class ClusterBridge {
   constructor(
     private readonly bus: RoomBus,
     private readonly actions: ClusterActions,
+    private readonly timing: RoomLinkTiming,
   ) {
     this.cluster = this.serially(CLUSTER_CHANNEL, () =>
       bus.join(CLUSTER_CHANNEL, {
@@ -52,20 +53,21 @@ export class ClusterBridge {
         room,
         incarnation,
         this.actions,
+        this.timing,
       ),
     );
     this.links.set(room, link);
     return link;
   }
 
-  /** Leaves the room's bus as it unloads. */
-  unlink(room: Room): void {
+  /** Leaves the room's bus as it unloads; `keepCopies: false` when it was deleted (see RoomLink.close). */
+  unlink(room: Room, { keepCopies }: { keepCopies: boolean }): void {
     const link = this.links.get(room);
     if (!link) return;
     this.links.delete(room);
     this.serially(room.id, async () => {
       this.joined.delete(room.id);
-      await link.close();
+      await link.close({ keepCopies });
     }).catch((error: unknown) => this.actions.onError(error, room.id));
   }
 

@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 
+/** Base64 length of the largest repair answer: a whole room's state at the default room size limit, with room to spare. */
+const MAX_REPAIR_BASE64 = 64 * 1024 * 1024;
+
 /**
  * Room events other than document edits. They carry what changed, not the new state: a receiver
  * re-reads the room from storage, so a late or repeated event does no harm.
@@ -23,6 +26,25 @@ export const controlEventSchema = z.discriminatedUnion('type', [
    * structs the vector lacks publishes them as an ordinary update; one on another incarnation resyncs.
    */
   z.object({ type: z.literal('state-vector'), incarnation: z.string().min(1).max(200), vector: z.base64().max(1024 * 1024) }),
+  /**
+   * The sender has published `published` updates to the room (in this incarnation's link) and stored
+   * the first `through` of them; peers holding copies of later ones keep them until confirmed.
+   */
+  z.object({
+    type: z.literal('stored'),
+    incarnation: z.string().min(1).max(200),
+    published: z.number().int().nonnegative(),
+    through: z.number().int().nonnegative(),
+  }),
+  /** The periodic state check: what the sender's copy holds (state vector, and a digest of it with its deletions). */
+  z.object({
+    type: z.literal('state-check'),
+    incarnation: z.string().min(1).max(200),
+    vector: z.base64().max(1024 * 1024),
+    digest: z.string().min(1).max(100),
+  }),
+  /** The answer to a state check: an update (base64) holding what the checking copy lacked. */
+  z.object({ type: z.literal('repair'), incarnation: z.string().min(1).max(200), update: z.base64().max(MAX_REPAIR_BASE64) }),
 ]);
 export type ControlEvent = z.infer<typeof controlEventSchema>;
 

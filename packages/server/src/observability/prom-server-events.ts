@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RoomMessage } from '../sync/role-matrix.js';
-import type { LimitName, ProtocolErrorKind, ServerEvents } from './server-events.js';
+import type { ClusterRepairReason, LimitName, ProtocolErrorKind, ServerEvents } from './server-events.js';
 
 /** Sub-millisecond to a quarter second: relaying one change to a room's sockets. */
 const FANOUT_BUCKETS = [0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
@@ -48,8 +48,13 @@ export class PromServerEvents implements ServerEvents {
   private readonly queuedUpdates = this.gauge('pairwise_store_queue_updates', 'Updates accepted but not stored yet, across all rooms.');
   private readonly publishSeconds = this.histogram(
     'pairwise_redis_publish_seconds',
-    'Duration of each publish to the Redis bus.',
+    "From publishing an update to the room bus until it is in the room's log.",
     PUBLISH_BUCKETS,
+  );
+  private readonly clusterRepairs = this.counter(
+    'pairwise_cluster_repairs_total',
+    'Times instances serving a room disagreed and this one repaired its copy, by reason (0 while the bus delivers everything).',
+    ['reason'],
   );
   private readonly protocolErrors = this.counter(
     'pairwise_protocol_errors_total',
@@ -120,6 +125,10 @@ export class PromServerEvents implements ServerEvents {
 
   redisPublished(seconds: number): void {
     this.publishSeconds.observe(seconds);
+  }
+
+  clusterRepaired(reason: ClusterRepairReason): void {
+    this.clusterRepairs.inc({ reason });
   }
 
   private gauge(name: string, help: string): Gauge {

@@ -7,6 +7,13 @@ export type ProtocolErrorKind = 'invalid_message' | 'text_frame' | 'frame_too_la
 export type LimitName = 'connection_rate' | 'room_connections' | 'room_size' | 'client_too_slow' | 'unsent_bytes';
 
 /**
+ * Why an instance repaired its copy of a room, as `pairwise_cluster_repairs_total{reason}` counts it:
+ * a state check found a hole, the bus lost log entries (gap), or a peer never confirmed storing its
+ * edits so this instance stored them (peer_unconfirmed, e.g. after the peer was killed).
+ */
+export type ClusterRepairReason = 'state_check' | 'gap' | 'peer_unconfirmed';
+
+/**
  * What the server reports about itself: the one interface the engine, transport and storage pipeline
  * emit into, so no component depends on a metrics library (see prom-server-events.ts). Calls are
  * synchronous and cheap, and never throw.
@@ -28,8 +35,10 @@ export interface ServerEvents {
   storeQueue(updates: number): void;
   protocolError(kind: ProtocolErrorKind): void;
   limitHit(limit: LimitName): void;
-  /** One publish to the Redis bus. */
+  /** One update published to the room bus, until it was in the room's log. */
   redisPublished(seconds: number): void;
+  /** Instances serving a room disagreed and this one repaired its copy (see ClusterRepairReason). */
+  clusterRepaired(reason: ClusterRepairReason): void;
 }
 
 const ignore = (): void => {};
@@ -48,4 +57,5 @@ export const NO_SERVER_EVENTS: ServerEvents = {
   protocolError: ignore,
   limitHit: ignore,
   redisPublished: ignore,
+  clusterRepaired: ignore,
 };

@@ -90,6 +90,14 @@ export class GroupCommitter {
     this.scheduleWindow();
   }
 
+  /**
+   * Resolves once everything queued for the room before this call is stored (after retries, if
+   * writes fail); at once if nothing is queued. Never settles for a room deleted meanwhile.
+   */
+  whenStored(roomId: string): Promise<void> {
+    return new Promise((resolve) => this.backlogs.whenStored(roomId, resolve));
+  }
+
   /** Forget what a deleted room had queued; returns its unstored updates. */
   discard(roomId: string): Uint8Array[] {
     const discarded = this.backlogs.discard(roomId);

@@ -11,6 +11,8 @@ export interface Backlog {
   failures: number;
   /** Earliest time (epoch ms) a failing room is written again. */
   retryAt: number;
+  /** Called once everything queued so far is stored (see `whenStored`). */
+  waiters: (() => void)[];
 }
 
 /** Content taken out of a backlog for one write; put back with `restore` if the write fails. */
@@ -18,6 +20,8 @@ export interface TakenWrite {
   readonly backlog: Backlog;
   readonly write: RoomWrite;
   readonly bytes: number;
+  /** Waiting for this write (and what was written before it) to be stored. */
+  readonly waiters: (() => void)[];
 }
 
 export interface UnstoredRoom {
@@ -35,6 +39,8 @@ export interface UnstoredRoom {
  */
 export class RoomBacklogs {
   private readonly backlogs = new Map<string, Backlog>();
+  /** Writes in flight, by room: a waiter that finds nothing queued waits for these. */
+  private readonly writing = new Map<string, TakenWrite>();
   private totalBytes = 0;
   /** Kept as content moves, not counted on demand: it is reported after every queued update. */
   private totalUpdates = 0;
@@ -56,7 +62,7 @@ export class RoomBacklogs {
     const existing = this.backlogs.get(roomId);
     if (existing?.incarnation === incarnation) return existing;
     if (existing) this.discard(roomId);
-    const backlog: Backlog = { incarnation, updates: [], bytes: 0, meta: null, failures: 0, retryAt: 0 };
+    const backlog: Backlog = { incarnation, updates: [], bytes: 0, meta: null, failures: 0, retryAt: 0, waiters: [] };
     this.backlogs.set(roomId, backlog);
     return backlog;
   }
@@ -66,6 +72,20 @@ export class RoomBacklogs {
     backlog.bytes += update.byteLength;
     this.totalBytes += update.byteLength;
     this.totalUpdates += 1;
+  }
+
+  /**
+   * Calls `stored` once everything queued for the room before this call is stored, or at once if
+   * nothing is queued or being written. Never called for a room deleted meanwhile.
+   */
+  whenStored(roomId: string, stored: () => void): void {
+    const backlog = this.backlogs.get(roomId);
+    if (backlog && (backlog.updates.length > 0 || backlog.meta !== null)) backlog.waiters.push(stored);
+    else {
+      const inFlight = this.writing.get(roomId);
+      if (inFlight) inFlight.waiters.push(stored);
+      else stored();
+    }
   }
 
   /** Forget a room's backlog (the room was deleted); returns the updates it held. */
@@ -118,7 +138,9 @@ export class RoomBacklogs {
       updates: backlog.updates,
       ...(backlog.meta ? { meta: backlog.meta } : {}),
     };
-    const taken = { backlog, write, bytes: backlog.bytes };
+    const taken: TakenWrite = { backlog, write, bytes: backlog.bytes, waiters: backlog.waiters };
+    this.writing.set(roomId, taken);
+    backlog.waiters = [];
     this.totalBytes -= backlog.bytes;
     this.totalUpdates -= backlog.updates.length;
     backlog.updates = [];
@@ -130,7 +152,9 @@ export class RoomBacklogs {
   /** The write succeeded: the room is healthy again, and forgotten if nothing else is queued. */
   stored(taken: TakenWrite): void {
     const { backlog, write } = taken;
+    this.finished(taken);
     backlog.failures = 0;
+    for (const waiter of taken.waiters) waiter();
     if (this.backlogs.get(write.roomId) === backlog && backlog.updates.length === 0 && backlog.meta === null) {
       this.backlogs.delete(write.roomId);
     }
@@ -142,16 +166,22 @@ export class RoomBacklogs {
    */
   restore(taken: TakenWrite, retryAt: (failures: number) => number): number {
     const { backlog, write, bytes } = taken;
+    this.finished(taken);
     backlog.failures += 1;
     backlog.retryAt = retryAt(backlog.failures);
     if (this.backlogs.get(write.roomId) !== backlog) return backlog.failures;
     backlog.updates = [...write.updates, ...backlog.updates];
+    backlog.waiters = [...taken.waiters, ...backlog.waiters];
     backlog.bytes += bytes;
     this.totalBytes += bytes;
     this.totalUpdates += write.updates.length;
     // A settings change made while the write was in flight is newer than the one that failed.
     if (write.meta) backlog.meta = { ...write.meta, ...backlog.meta };
     return backlog.failures;
+  }
+
+  private finished(taken: TakenWrite): void {
+    if (this.writing.get(taken.write.roomId) === taken) this.writing.delete(taken.write.roomId);
   }
 
   describe(): UnstoredRoom[] {

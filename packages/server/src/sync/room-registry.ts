@@ -5,7 +5,7 @@ import { OPEN_ACCESS } from '../access/open-access.js';
 import type { AccessEvents, ConnectionSession, SessionResolver } from '../access/session.js';
 import { ClusterBridge } from '../cluster/cluster-bridge.js';
 import type { RoomBus } from '../cluster/room-bus.js';
-import { BUS_ORIGIN, type RoomLink } from '../cluster/room-link.js';
+import { BUS_ORIGIN, DEFAULT_LINK_TIMING, type RoomLink, type RoomLinkTiming } from '../cluster/room-link.js';
 import type { CompactionObserver, CompactionScheduler } from '../persistence/compaction-scheduler.js';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import type { GroupCommitter } from '../persistence/group-commit.js';
@@ -30,6 +30,8 @@ export interface RoomRegistryOptions {
   events?: ServerEvents;
   /** Other instances serving the same rooms; a single instance has none. */
   bus?: RoomBus;
+  /** DEFAULT_LINK_TIMING where not given. */
+  linkTiming?: Partial<RoomLinkTiming>;
 }
 
 /** A settings change by the server: the indexed settings plus the server-only switch. */
@@ -210,7 +212,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     const loaded = await entry?.ready.catch(() => null);
     loaded?.room.closeAll(CLOSE_CODES.roomNotFound, 'room deleted');
     const held = loaded ? Y.decodeStateVector(Y.encodeStateVector(loaded.room.doc)) : new Map<number, number>();
-    if (loaded) this.unload(loaded.room);
+    if (loaded) this.unload(loaded.room, { deleted: true });
     return mergeStateVectors([held, stateVectorOfUpdates(discarded)]);
   }
 
@@ -292,22 +294,33 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     }, this.options.idleUnloadMs);
   }
 
-  private unload(room: Room): void {
-    this.cluster?.unlink(room);
+  private unload(room: Room, { deleted } = { deleted: false }): void {
+    this.cluster?.unlink(room, { keepCopies: !deleted });
     room.destroy();
     this.events.roomUnloaded();
   }
 
   /** Carries out what other instances report; nothing here publishes again (no loops). */
   private bridge(bus: RoomBus): ClusterBridge {
-    const { log, store } = this.options;
-    return new ClusterBridge(bus, {
-      accessChanged: (roomId) => this.reviews.accessChanged(roomId),
-      sessionEnded: (sessionId) => this.reviews.sessionEnded(sessionId),
-      evict: (roomId) => void this.evict(roomId).catch((err: unknown) => log.error({ err, roomId }, 'evicting a deleted room failed')),
-      loadStored: (roomId) => store.loadDocument(roomId),
-      onError: (err, roomId) => log.warn({ err, roomId }, 'room bus'),
-    });
+    const { log, store, commits } = this.options;
+    return new ClusterBridge(
+      bus,
+      {
+        accessChanged: (roomId) => this.reviews.accessChanged(roomId),
+        sessionEnded: (sessionId) => this.reviews.sessionEnded(sessionId),
+        evict: (roomId) => void this.evict(roomId).catch((err: unknown) => log.error({ err, roomId }, 'evicting a deleted room failed')),
+        loadStored: (roomId) => store.loadDocument(roomId),
+        whenStored: (roomId) => commits.whenStored(roomId),
+        storeCopies: (roomId, incarnation, updates) => {
+          log.info({ roomId, updates: updates.length }, "storing another instance's edits it did not confirm storing");
+          for (const update of updates) commits.enqueueUpdate(roomId, incarnation, update);
+        },
+        repaired: (reason) => this.events.clusterRepaired(reason),
+        published: (seconds) => this.events.redisPublished(seconds),
+        onError: (err, roomId) => log.warn({ err, roomId }, 'room bus'),
+      },
+      { ...DEFAULT_LINK_TIMING, ...this.options.linkTiming },
+    );
   }
 
   private cancelUnload(entry: Entry): void {
