@@ -16,7 +16,7 @@ await describeWithPostgres('three instances as processes, Redis faults', () => {
   const opened = closedAfterEach();
 
   it('Redis stopped while users type and started again empty: instances reconnect and resync, nothing is lost', {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     const cluster = await startCluster(3);
     const { roomId, clients } = await roomWithUserOnEach(cluster, opened.clients);
@@ -36,7 +36,7 @@ await describeWithPostgres('three instances as processes, Redis faults', () => {
     await everyInstanceReady(cluster);
   });
 
-  it("Redis cuts every instance's connections three times while users type: nothing is lost", { timeout: 60_000 }, async () => {
+  it("Redis cuts every instance's connections three times while users type: nothing is lost", { timeout: 90_000 }, async () => {
     const cluster = await startCluster(3);
     const { roomId, clients } = await roomWithUserOnEach(cluster, opened.clients);
     let cuts = 0;

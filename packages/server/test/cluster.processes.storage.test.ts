@@ -42,7 +42,7 @@ await describeWithPostgres('three instances as processes, storage faults', () =>
     await everyInstanceReady(cluster);
   });
 
-  it('instances compacting one room at once: nothing lost or doubled', { timeout: 60_000 }, async () => {
+  it('instances compacting one room at once: nothing lost or doubled', { timeout: 90_000 }, async () => {
     // Every instance compacts after three stored entries of its own, and logs each compaction (debug).
     const cluster = await startCluster(3, { env: () => ({ COMPACTION_THRESHOLD: '3', FLUSH_WINDOW_MS: '20', LOG_LEVEL: 'debug' }) });
     const { roomId, clients } = await roomWithUserOnEach(cluster, opened.clients);

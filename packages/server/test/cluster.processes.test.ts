@@ -30,7 +30,7 @@ await describeWithPostgres('three instances as processes', () => {
   };
 
   it('a client of an instance loading the room cold sees at once the edits another instance has not stored yet', {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     // The warm instance keeps its edits unstored for 5 s: only the bus can bring them to the others.
     const cluster = await startCluster(3, { env: (i): Record<string, string> => (i === 0 ? { FLUSH_WINDOW_MS: '5000' } : {}) });
@@ -54,7 +54,7 @@ await describeWithPostgres('three instances as processes', () => {
   });
 
   it('kill -9 of an instance while its users type: they reconnect to another, and every edit survives in clients and storage', {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     // The victim stores nothing for 10 s, so what it accepted before the kill is held only in memory:
     // by its peers (relayed over Redis) and its clients.
@@ -103,7 +103,7 @@ await describeWithPostgres('three instances as processes', () => {
   });
 
   it('a room deleted on one instance is gone on all: 4404 everywhere, reconnects refused, re-created id holds no old content', {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     const cluster = await startCluster(3);
     const { instances } = cluster;

@@ -56,7 +56,8 @@ export class ProcessCluster {
   }
 
   private async launch(env: Record<string, string> = {}): Promise<ClusterInstance> {
-    const process = await spawnQuietServer({ ...this.env, ...env });
+    // Generous: three Node processes starting at once on a loaded 2-core machine.
+    const process = await spawnQuietServer({ ...this.env, ...env }, 45_000);
     const front = await startTcpProxy(process.port);
     return { process, url: process.url, wsUrl: `ws://127.0.0.1:${front.port}/ws`, front };
   }
