@@ -17,7 +17,7 @@ import { within } from './support/within.js';
  * Faults of Redis and of storage are in cluster.processes.redis.test.ts and cluster.processes.storage.test.ts.
  */
 
-/** Peers store edits nobody confirmed storing after this long (the lead's fix for a killed instance's edits). */
+/** CLUSTER_PEER_STORE_MS: a peer stores another instance's edits that instance has not confirmed storing after this long. */
 const PEER_STORE_MS = '1000';
 
 await describeWithPostgres('three instances as processes', () => {
@@ -73,7 +73,7 @@ await describeWithPostgres('three instances as processes', () => {
     let relayedUnstored = 0;
     const ledger = await typeTokensWhile(clients, runSeed(), async ({ keystrokes }) => {
       if (killedAt === null && keystrokes >= 60) {
-        // Every edit the victim accepted has reached both peers, and none of its own is stored.
+        // Every edit the victim accepted has reached both peers; it has stored none of them.
         await waitFor(
           () => victimTokens().every((t) => onB.text.toString().includes(t) && onC.text.toString().includes(t)),
           'peers hold the victim’s edits',
