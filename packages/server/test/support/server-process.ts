@@ -23,7 +23,11 @@ export interface ServerProcess {
 export async function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
   const started = spawnMain(env);
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${started.output()}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Not left running: it would hold its database and Redis long after the test.
+      started.child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${started.output()}`));
+    }, timeoutMs);
     const onData = (): void => {
       const match = /Pairwise listening on http:\/\/[^:]+:(\d+)/.exec(started.output());
       if (!match) return;
