@@ -23,8 +23,8 @@ const PEER_STORE_MS = '1000';
 await describeWithPostgres('three instances as processes', () => {
   const startCluster = processClustersClosedAfterEach();
   const opened = closedAfterEach();
-  const client = (on: ClusterInstance, roomId: string): TestClient => {
-    const c = connectClient(on.wsUrl, roomId);
+  const client = (on: ClusterInstance, roomId: string, params: Record<string, string> = {}): TestClient => {
+    const c = connectClient(on.wsUrl, roomId, { params });
     opened.clients.push(c);
     return c;
   };
@@ -100,6 +100,44 @@ await describeWithPostgres('three instances as processes', () => {
     const fresh = await cluster.add();
     console.info(`[kill -9] ${ledger.inserted.size} edits, ${relayedUnstored} of the victim's relayed but unstored at the kill`);
     assertHoldsExactly(await roomCode(fresh, roomId), ledger.expected());
+  });
+
+  it("presence of a killed instance's users disappears from the others within the awareness timeout", { timeout: 90_000 }, async () => {
+    const cluster = await startCluster(2);
+    const [victim, survivor] = cluster.instances as [ClusterInstance, ClusterInstance];
+    const roomId = await cluster.createRoom(survivor, { language: 'plaintext' });
+    const ada = client(victim, roomId, { name: 'Ada' });
+    const bob = client(survivor, roomId, { name: 'Bob' });
+    await Promise.all([ada.synced(), bob.synced()]);
+    ada.provider.awareness.setLocalStateField('cursor', { anchor: 0, head: 0 });
+    const names = (c: TestClient): string[] =>
+      [...c.provider.awareness.getStates().values()].map((state) => (state as { user?: { name?: string } }).user?.name ?? '');
+    const activeOnSurvivor = async (): Promise<string[]> => {
+      const response = await api(survivor, 'GET', `/api/rooms/${roomId}`);
+      if (response.status !== 200) throw new Error(`GET room: ${response.status} ${JSON.stringify(response.body)}`);
+      return (response.body as { activeUsers: { name: string }[] }).activeUsers.map((user) => user.name);
+    };
+    await waitFor(() => names(bob).includes('Ada'), "Ada's cursor shows on the survivor");
+    expect(await activeOnSurvivor()).toContain('Ada');
+
+    // Ada's tab keeps trying the dead instance (no fail-over here), so nothing renews her state.
+    const killedAt = Date.now();
+    await cluster.kill(victim);
+    // y-protocols drops a state not renewed for 30 s, checking every 3 s.
+    // Polled twice a second: the API's per-address rate limit counts these requests too.
+    await waitFor(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return !(await activeOnSurvivor()).includes('Ada');
+      },
+      "the survivor drops Ada's presence",
+      40_000,
+    );
+    await waitFor(() => !names(bob).includes('Ada'), "Bob's tab no longer shows Ada", 10_000);
+    expect(Date.now() - killedAt).toBeLessThan(40_000);
+    // Only Bob's own state is left (his tab does not stamp its own name: the server does that for others).
+    expect([...bob.provider.awareness.getStates().keys()]).toEqual([bob.provider.awareness.clientID]);
+    console.info(`[kill -9] the dead instance's user left the survivor's presence ${Date.now() - killedAt} ms after the kill`);
   });
 
   it('a room deleted on one instance is gone on all: 4404 everywhere, reconnects refused, re-created id holds no old content', {
