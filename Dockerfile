@@ -1,8 +1,7 @@
-# Pairwise server and web app in one image. Not built on the project's machines (no base image can
-# be pulled there): see README "Deploying several instances".
+# Pairwise server and web app in one image: see README "Deploying several instances".
 
-# Any Debian bookworm image with Node 20 at /usr/local/bin and a `node` user (uid 1000) works;
-# deploy/test-image.sh builds with one made locally because no registry can be reached there.
+# Any Debian bookworm image with Node 20 in /usr/local and a `node` user (uid 1000) will do:
+# deploy/test-image.sh builds from one made with debootstrap where no registry can be reached.
 ARG BASE_IMAGE=node:20-bookworm-slim
 
 FROM ${BASE_IMAGE} AS build

@@ -10,6 +10,7 @@
 #   deploy/test-image.sh run N PORT [K=V...]  start container pairwise-test-N on 127.0.0.1:PORT,
 #                                         wait until /ready
 #   deploy/test-image.sh stop N           docker stop (SIGTERM, drains); prints the exit code
+#   deploy/test-image.sh start N          start the stopped container again, wait until /ready
 #   deploy/test-image.sh logs N
 #   deploy/test-image.sh down             remove the containers, stop the daemon this script started
 #   deploy/test-image.sh purge            down, then delete the daemon's data root (images, layers)
@@ -146,6 +147,18 @@ run_instance() {
   for pair in "$@"; do env_args+=(-e "$pair"); done
   "$DOCKER" rm -f "$name" >/dev/null 2>&1 || true
   "$DOCKER" run -d --name "$name" --network=host -e "PORT=$port" -e HOST=127.0.0.1 "${env_args[@]}" "$IMAGE" >/dev/null
+  wait_ready "$name" "$port"
+}
+
+# Starts a stopped container again (same data directory).
+start_instance() {
+  local name=$PREFIX$1
+  "$DOCKER" start "$name" >/dev/null
+  wait_ready "$name" "$("$DOCKER" inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$name" | sed -n 's/^PORT=//p')"
+}
+
+wait_ready() {
+  local name=$1 port=$2
   for _ in $(seq 1 120); do
     if curl -sf "http://127.0.0.1:$port/ready" >/dev/null; then
       log "$name ready on 127.0.0.1:$port"
@@ -218,14 +231,19 @@ case "${1:-smoke}" in
   run)
     [ $# -ge 3 ] || fail "usage: $0 run NAME PORT [KEY=VALUE...]"
     shift
+    start_daemon
     run_instance "$@"
     ;;
   stop) stop_instance "$2" ;;
+  start)
+    start_daemon
+    start_instance "$2"
+    ;;
   logs) "$DOCKER" logs "$PREFIX$2" ;;
   down) down ;;
   purge)
     down
     rm -rf "$STATE_DIR"
     ;;
-  *) fail "unknown command: $1 (smoke, build, run, stop, logs, down, purge)" ;;
+  *) fail "unknown command: $1 (smoke, build, run, stop, start, logs, down, purge)" ;;
 esac

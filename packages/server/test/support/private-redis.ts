@@ -3,8 +3,8 @@
  * clients' connections or restart it without harming other suites on the shared Redis.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from './free-port.js';
 
 export interface PrivateRedis {
   readonly url: string;
@@ -43,15 +43,4 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await kill();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
