@@ -79,20 +79,24 @@ start_daemon() {
 }
 
 stop_daemon() {
-  local pid
-  [ -f "$RUN_DIR/dockerd.pid" ] || return 0
-  pid=$(cat "$RUN_DIR/dockerd.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 60); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -0 "$pid" 2>/dev/null && fail "dockerd ($pid) did not stop within 30 s"
+  local pid mount
+  if [ -f "$RUN_DIR/dockerd.pid" ]; then
+    pid=$(cat "$RUN_DIR/dockerd.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      for _ in $(seq 1 60); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.5
+      done
+      kill -0 "$pid" 2>/dev/null && fail "dockerd ($pid) did not stop within 30 s"
+    fi
+    rm -f "$RUN_DIR/dockerd.pid"
   fi
-  rm -f "$RUN_DIR/dockerd.pid"
-  # dockerd leaves its default network namespace mounted.
-  if mountpoint -q "$RUN_DIR/exec/netns/default"; then umount "$RUN_DIR/exec/netns/default"; fi
+  daemon_up && return
+  # dockerd leaves its default network namespace and its data root (bound onto itself) mounted.
+  for mount in "$RUN_DIR/exec/netns/default" "$STATE_DIR/docker"; do
+    if mountpoint -q "$mount"; then umount "$mount"; fi
+  done
 }
 
 # What the Dockerfile expects of node:20-bookworm-slim: Debian bookworm, Node 20 and npm in
