@@ -19,6 +19,7 @@ const CORE_VARIABLES = [
   'MAX_MESSAGE_BYTES',
   'MAX_BUFFERED_BYTES',
   'PING_INTERVAL_MS',
+  'API_TIMEOUT_MS',
 ];
 
 const load = (env: NodeJS.ProcessEnv): Config => loadConfig(env, CWD, WEB);
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
       maxMessageBytes: 16 * MiB,
       maxBufferedBytes: 16 * MiB,
       pingIntervalMs: 30_000,
+      apiTimeoutMs: 10_000,
     });
   });
 
@@ -67,6 +69,7 @@ describe('loadConfig', () => {
         MAX_MESSAGE_BYTES: '1024',
         MAX_BUFFERED_BYTES: '65536',
         PING_INTERVAL_MS: '1000',
+        API_TIMEOUT_MS: '2500',
       }),
     ).toMatchObject<Partial<Config>>({
       port: 8080,
@@ -80,6 +83,7 @@ describe('loadConfig', () => {
       maxMessageBytes: 1024,
       maxBufferedBytes: 65_536,
       pingIntervalMs: 1000,
+      apiTimeoutMs: 2500,
     });
   });
 
@@ -113,6 +117,8 @@ describe('loadConfig', () => {
       ['MAX_BUFFERED_BYTES', '1000'],
       ['PING_INTERVAL_MS', '999'],
       ['PING_INTERVAL_MS', 'often'],
+      ['API_TIMEOUT_MS', '99'],
+      ['API_TIMEOUT_MS', 'never'],
     ];
     for (const [name, value] of invalid) {
       it(`${name}=${value}`, () => {
@@ -307,5 +313,22 @@ describe('loadConfig', () => {
       expect(message).toContain('METRICS_TOKEN');
       expect(message).not.toContain('short-secret');
     });
+  });
+
+  describe('room retention', () => {
+    it('is off unless ROOM_RETENTION_DAYS is set (blank counts as unset)', () => {
+      expect(load({}).roomRetentionDays).toBeNull();
+      expect(load({ ROOM_RETENTION_DAYS: ' ' }).roomRetentionDays).toBeNull();
+      expect(load({ ROOM_RETENTION_DAYS: '90' }).roomRetentionDays).toBe(90);
+      expect(load({ ROOM_RETENTION_DAYS: '1' }).roomRetentionDays).toBe(1);
+    });
+
+    for (const value of ['0', '-3', '1.5', 'forever', '36501']) {
+      it(`refuses ROOM_RETENTION_DAYS=${value}`, () => {
+        const message = configError({ ROOM_RETENTION_DAYS: value }).message;
+        expect(message).toContain('ROOM_RETENTION_DAYS');
+        expect(message).not.toContain('\n');
+      });
+    }
   });
 });

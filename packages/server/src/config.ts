@@ -26,6 +26,8 @@ export interface Config extends HardeningConfig {
   maxMessageBytes: number;
   maxBufferedBytes: number;
   pingIntervalMs: number;
+  /** How long an API request may take before it is answered 503 (a database that stopped answering). */
+  apiTimeoutMs: number;
   completion: CompletionConfig;
   auth: AuthConfig;
   /** Per-room limits from the environment; the awareness id grace period keeps its default. */
@@ -34,6 +36,8 @@ export interface Config extends HardeningConfig {
   metricsToken: string | null;
   /** How instances serving one room keep their copies whole (used with REDIS_URL). */
   linkTiming: RoomLinkTiming;
+  /** Rooms nobody opened for this many days are deleted; null (the default): rooms are kept forever. */
+  roomRetentionDays: number | null;
 }
 
 /** Accounts, sign-in sessions and the limits around them. */
@@ -54,6 +58,9 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
 export type CompletionConfig =
   | { provider: 'local'; requestsPerMinute: number }
   | { provider: 'openai'; requestsPerMinute: number; baseUrl: string; apiKey: string | null; model: string; timeoutMs: number };
+
+/** API_TIMEOUT_MS when not set. */
+export const DEFAULT_API_TIMEOUT_MS = 10_000;
 
 const MiB = 1024 * 1024;
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -79,6 +86,7 @@ const coreEnvSchema = z.object({
   MAX_MESSAGE_BYTES: int(1024, 256 * MiB).default(16 * MiB),
   MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * MiB).default(16 * MiB),
   PING_INTERVAL_MS: int(1_000, 3600_000).default(30_000),
+  API_TIMEOUT_MS: int(100, 600_000).default(DEFAULT_API_TIMEOUT_MS),
   COMPLETION_PROVIDER: z.enum(['local', 'openai']).default('local'),
   COMPLETION_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   COMPLETION_API_KEY: z.string().optional(),
@@ -97,6 +105,7 @@ const coreEnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CLUSTER_CHECK_MS: int(1_000, 3600_000).default(30_000),
   CLUSTER_PEER_STORE_MS: int(500, 3600_000).default(10_000),
+  ROOM_RETENTION_DAYS: int(1, 36_500).optional(),
 });
 /** The abuse limits and HTTP hardening variables live beside their code (limits/config.ts). */
 const envSchema = coreEnvSchema.extend(limitsEnvShape).superRefine(refineLimitsEnv);
@@ -139,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     pingIntervalMs: e.PING_INTERVAL_MS,
+    apiTimeoutMs: e.API_TIMEOUT_MS,
     completion: completionConfig(e),
     auth: {
       secret: e.AUTH_SECRET ?? null,
@@ -160,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
       // Confirming ten times per peer-store wait keeps healthy peers from storing each other's edits.
       confirmIntervalMs: Math.min(1_000, Math.round(e.CLUSTER_PEER_STORE_MS / 10)),
     },
+    roomRetentionDays: e.ROOM_RETENTION_DAYS ?? null,
     ...hardeningConfig(e),
   };
 }

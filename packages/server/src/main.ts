@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       storage: config.databaseUrl ? 'postgresql' : `sqlite (${config.dataDir})`,
       roomBus: config.redisUrl ? 'redis' : 'none (single instance)',
       completion: config.completion.provider === 'openai' ? `openai (${config.completion.baseUrl})` : 'local',
+      roomRetention: config.roomRetentionDays === null ? 'off (rooms are kept)' : `${config.roomRetentionDays} days without opening`,
     },
     `Pairwise listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`,
   );

@@ -6,7 +6,7 @@ import type { SessionResolver } from './access/session.js';
 import type { RoomBus } from './cluster/room-bus.js';
 import { RoomSharing } from './access/sharing.js';
 import type { CompletionProvider } from './completion/provider.js';
-import type { AuthConfig } from './config.js';
+import { type AuthConfig, DEFAULT_API_TIMEOUT_MS } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { Readiness, storeProbe } from './http/readiness.js';
 import { PromServerEvents } from './observability/prom-server-events.js';
@@ -15,6 +15,8 @@ import type { HardeningConfig } from './limits/config.js';
 import { UnsentBytesBudget } from './limits/unsent-bytes.js';
 import { CompactionScheduler } from './persistence/compaction-scheduler.js';
 import { GroupCommitter } from './persistence/group-commit.js';
+import { LastOpenedRecorder } from './persistence/last-opened.js';
+import { RoomRetention } from './rooms/retention.js';
 import { RoomService } from './rooms/room-service.js';
 import type { Store } from './storage/store.js';
 import type { RoomLinkTiming } from './cluster/room-link.js';
@@ -41,6 +43,8 @@ export interface PairwiseServerOptions extends HardeningConfig {
   completionProvider: CompletionProvider;
   /** How long shutdown waits for in-flight HTTP requests before cutting their connections. */
   httpDrainMs?: number;
+  /** How long an API request may take before it is answered 503 (DEFAULT_API_TIMEOUT_MS if not given). */
+  apiTimeoutMs?: number;
   /** Autocomplete requests allowed per client IP per minute. */
   autocompleteRequestsPerMinute: number;
   auth: AuthConfig;
@@ -54,6 +58,12 @@ export interface PairwiseServerOptions extends HardeningConfig {
   bus?: RoomBus;
   /** DEFAULT_LINK_TIMING where not given. */
   linkTiming?: RoomLinkTiming;
+  /** ROOM_RETENTION_DAYS: rooms nobody opened for this many days are deleted; null or omitted: kept forever. */
+  roomRetentionDays?: number | null;
+  /** Tests: how often the retention sweep runs and how many rooms each run looks at (hourly, 100). */
+  retentionSweep?: { intervalMs?: number; batchSize?: number };
+  /** Epoch milliseconds for when rooms were created and last opened and for the retention sweep; Date.now when omitted. Tests move it. */
+  clock?: () => number;
 }
 
 export interface PairwiseServer {
@@ -63,6 +73,8 @@ export interface PairwiseServer {
   readonly sessions: SessionResolver;
   /** Answers `GET /ready`; more probes (e.g. a message bus) can be added to it. */
   readonly readiness: Readiness;
+  /** Deletes rooms nobody opened for ROOM_RETENTION_DAYS; null when that is unset. Sweeps once listening. */
+  readonly retention: RoomRetention | null;
   listen(port: number, host: string): Promise<AddressInfo>;
   /**
    * Turn not-ready and stop accepting at once, close every socket (1012: reconnect, maybe elsewhere),
@@ -93,6 +105,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     },
   });
   const sessions = options.sessions ?? layer.sessions;
+  // Kept even without retention, so turning ROOM_RETENTION_DAYS on later sees real history.
+  const lastOpened = new LastOpenedRecorder({ store, log, ...(options.clock ? { now: options.clock } : {}) });
   const registry = new RoomRegistry({
     store,
     commits,
@@ -104,6 +118,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     ...(options.roomLimits ? { roomLimits: options.roomLimits } : {}),
     ...(options.bus ? { bus: options.bus } : {}),
     ...(options.linkTiming ? { linkTiming: options.linkTiming } : {}),
+    opens: lastOpened,
   });
   const { limits } = options;
   const trust = trustFunction(options.trustProxy);
@@ -119,6 +134,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       connectionsPerAddress: limits.connectionsPerAddress,
       connectsPerMinute: limits.connectsPerMinute,
       log,
+      events: metrics,
     }),
     connectionRate: limits.connection,
     unsentBytes: new UnsentBytesBudget(limits.maxTotalBufferedBytes),
@@ -131,8 +147,26 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
   if (bus) readiness.add({ name: 'room bus', check: () => bus.ping() });
   // The registry holds the open connections, so it carries out access changes on them.
   const events = registry;
+  const rooms = new RoomService({
+    store,
+    registry,
+    events,
+    maxRoomsPerUser: options.auth.maxRoomsPerUser,
+    ...(options.clock ? { now: options.clock } : {}),
+  });
+  const retention = options.roomRetentionDays
+    ? new RoomRetention({
+        retentionDays: options.roomRetentionDays,
+        store,
+        rooms,
+        registry,
+        log,
+        ...options.retentionSweep,
+        ...(options.clock ? { now: options.clock } : {}),
+      })
+    : null;
   const app = await buildHttpApp({
-    rooms: new RoomService({ store, registry, events, maxRoomsPerUser: options.auth.maxRoomsPerUser }),
+    rooms,
     sharing: new RoomSharing({ store, events }),
     access: layer.access,
     auth: {
@@ -142,6 +176,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       attemptsPerAccount: layer.attemptsPerAccount,
       attemptsPerIp: layer.attemptsPerIp,
       events,
+      limitEvents: metrics,
     },
     readiness,
     autocomplete: {
@@ -149,13 +184,16 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       registry,
       access: layer.access,
       requestsPerMinute: options.autocompleteRequestsPerMinute,
+      limitEvents: metrics,
     },
     webDistDir: options.webDistDir,
+    apiTimeoutMs: options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS,
     metrics: { source: metrics, token: options.metricsToken ?? null },
     hardening: {
       trust: options.trustProxy === false ? false : trust,
       apiRequestsPerMinute: limits.apiRequestsPerMinute,
       roomCreationsPerHour: limits.roomCreationsPerHour,
+      limitEvents: metrics,
     },
     log,
   });
@@ -171,8 +209,10 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     commits,
     sessions,
     readiness,
+    retention,
     async listen(port, host) {
       await app.listen({ port, host });
+      retention?.start();
       return app.server.address() as AddressInfo;
     },
     close() {
@@ -180,6 +220,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         // Not-ready at once, so a load balancer stops sending clients here; new upgrades and API
         // requests get 503 from now on. The listener stays open until the end so /ready can say so.
         readiness.drain();
+        // A sweep under way finishes its current deletion first: it uses the rooms closed below.
+        await retention?.close();
         await endpoint.close();
         // In-flight requests get a grace period; then their connections are cut, so a stalled client
         // cannot hold up storing the edits. Waiting for them first keeps their changes from arriving
@@ -191,7 +233,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
           try {
             await commits.close();
           } finally {
-            await compaction.idle();
+            // Unloading every room above recorded it as opened; that write goes before the store closes.
+            await Promise.all([compaction.idle(), lastOpened.idle()]);
           }
         } finally {
           // The bus goes after the rooms are stored: a peer may still ask for edits this instance holds.

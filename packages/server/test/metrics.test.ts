@@ -3,8 +3,10 @@ import { CLOSE_CODES } from '@pairwise/protocol';
 import { DEFAULT_LIMITS } from '../src/limits/config.js';
 import { parseExposition, seriesValue } from '../src/observability/exposition.testkit.js';
 import { connectClient, waitFor, type TestClient } from './support/clients.js';
+import { handshake, refusal } from './support/handshake.js';
+import { api, apiError } from './support/http-api.js';
 import { awarenessFrame, closeOf, rawClient } from './support/raw-socket.js';
-import { startTestServer, type TestServer, type TestServerOptions } from './support/test-server.js';
+import { startTestServer, TEST_AUTH_CONFIG, type TestServer, type TestServerOptions } from './support/test-server.js';
 import { closedAfterEach } from './support/closed-after-each.js';
 import { within } from './support/within.js';
 
@@ -128,6 +130,48 @@ describe('GET /metrics', () => {
     expect((await fetch(`${s.url}/api/rooms`)).status).toBe(200);
     expect((await fetch(`${s.url}/api/rooms`)).status).toBe(429);
     for (let i = 0; i < 5; i++) await scrape(s);
+  });
+
+  it('counts WebSocket upgrades refused for their origin, open sockets and handshakes per address as limit hits', async () => {
+    const s = await server({ limits: { ...DEFAULT_LIMITS, connectionsPerAddress: 1, connectsPerMinute: 3 } });
+    const url = `${s.wsUrl}/${await s.createRoom()}`;
+    expect(refusal(await handshake(url, { Origin: 'https://evil.example' })).status).toBe(403);
+    expect((await handshake(url)).upgraded).toBe(true);
+    // Handshakes 2 and 3 are within the rate but find the address's one socket taken; the 4th is over the rate.
+    expect(refusal(await handshake(url)).code).toBe('too_many_connections');
+    expect(refusal(await handshake(url)).code).toBe('too_many_connections');
+    expect(refusal(await handshake(url)).code).toBe('rate_limited');
+
+    const series = await scrape(s);
+    expect(seriesValue(series, 'pairwise_limit_hits_total{limit="origin"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_limit_hits_total{limit="connections_per_address"}')).toBe(2);
+    expect(seriesValue(series, 'pairwise_limit_hits_total{limit="handshake_rate"}')).toBe(1);
+  });
+
+  it('counts HTTP 429s as limit hits: API rate, room creations, sign-in attempts and autocomplete', async () => {
+    const s = await server({
+      limits: { ...DEFAULT_LIMITS, apiRequestsPerMinute: 5, roomCreationsPerHour: 1 },
+      auth: { ...TEST_AUTH_CONFIG, loginAttemptsPerAccount: 1 },
+      autocompleteRequestsPerMinute: 1,
+    });
+    await s.createRoom();
+    expect(apiError(await api(s, 'POST', '/api/rooms', {}), 429).code).toBe('rate_limited');
+    const login = () => api(s, 'POST', '/api/auth/login', { username: 'ada', password: 'wrong password!' });
+    apiError(await login(), 401);
+    expect(apiError(await login(), 429).code).toBe('too_many_attempts');
+    const complete = () => api(s, 'POST', '/api/autocomplete', { code: 'con', cursorPosition: 3, language: 'javascript' });
+    expect((await complete()).status).toBe(200);
+    expect(apiError(await complete(), 429).code).toBe('rate_limited');
+    // The API-wide limit (which autocomplete does not count against) is met by the 5th request at the latest.
+    let refused = 0;
+    for (let i = 0; i < 5 && refused === 0; i++) if ((await api(s, 'GET', '/api/rooms')).status === 429) refused++;
+    expect(refused).toBe(1);
+
+    const series = await scrape(s);
+    expect(seriesValue(series, 'pairwise_limit_hits_total{limit="room_creation_rate"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_limit_hits_total{limit="login_attempts"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_limit_hits_total{limit="autocomplete_rate"}')).toBe(1);
+    expect(seriesValue(series, 'pairwise_limit_hits_total{limit="api_rate"}')).toBe(1);
   });
 
   describe('with METRICS_TOKEN set', () => {

@@ -69,6 +69,32 @@ describe.skipIf(!chromiumAvailable())('accounts in Chromium against the real ser
     expect(await submitExpectingError(page, 'sign-up', uniqueUsername('cy'), 'short')).toBe('Use at least 8 characters.');
   }, 60_000);
 
+  it('closes the sign-in dialog, the share dialog and a name change with Escape; a first-visit name prompt stays', async () => {
+    const page = await newPage();
+    await page.goto(base());
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('auth-dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('auth-dialog').waitFor({ state: 'detached' });
+
+    await createRoomInUi(page, base(), 'Escapes');
+    await page.getByTestId('name-prompt').waitFor();
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('name-prompt').count()).toBe(1);
+    await answerNamePrompt(page, 'Esme');
+    await waitUntilConnected(page);
+
+    await page.getByTestId('share-button').click();
+    await page.getByTestId('share-dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('share-dialog').waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Change your name' }).click();
+    await page.getByTestId('name-prompt').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('name-prompt').waitFor({ state: 'detached' });
+  }, 60_000);
+
   it('shows others a signed-in user by their username, whatever name the browser keeps', async () => {
     const member = await newPage();
     const username = uniqueUsername('dee');

@@ -188,13 +188,17 @@ describe.skipIf(!chromiumAvailable())('sharing in Chromium against the real serv
     // The select shows the list as re-read from the server: the demotion is in effect.
     await expect.poll(() => role.inputValue(), POLL).toBe('viewer');
     const demoted = Date.now();
+    // Timed from the demotion while the typing below goes on, so a slow machine's typing is not counted.
+    const bannerShown = member
+      .getByTestId('viewer-banner')
+      .waitFor({ timeout: 5_000 })
+      .then(() => Date.now());
     // Typed after the server took the role away: the open socket is closed (4100), never applied.
     await placeCaret(member, 'end');
     await member.keyboard.type(' lost_after');
 
     // Well within the app's own 15 s re-check: the server closes the demoted socket at once.
-    await member.getByTestId('viewer-banner').waitFor({ timeout: 3_000 });
-    expect(Date.now() - demoted).toBeLessThan(3_000);
+    expect((await bannerShown) - demoted).toBeLessThan(5_000);
     expect(await member.getByTestId('room').getAttribute('data-role')).toBe('viewer');
     expect(await member.getByTestId('role-notice').textContent()).toContain('Your role changed to viewer');
     await waitUntilConnected(member);

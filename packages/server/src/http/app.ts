@@ -8,6 +8,7 @@ import type { RoomAccessControl } from '../access/room-access.js';
 import type { RoomSharing } from '../access/sharing.js';
 import type { RoomService } from '../rooms/room-service.js';
 import { registerApiDocs } from './api-docs.js';
+import { registerApiTimeout } from './api-timeout.js';
 import { registerAuthHooks, type HttpAuthOptions } from './auth-hooks.js';
 import { registerAuthRoutes, type AuthRoutesOptions } from './auth-routes.js';
 import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './autocomplete-route.js';
@@ -29,6 +30,8 @@ export interface HttpAppOptions {
   autocomplete: AutocompleteRouteOptions;
   /** The built web app; null (or a missing directory) serves the API only. */
   webDistDir: string | null;
+  /** How long an API request may take before it is answered 503 `timed_out`. */
+  apiTimeoutMs: number;
   hardening: HttpHardeningOptions;
   /** Serves `GET /metrics` when given. */
   metrics?: MetricsRouteOptions;
@@ -63,6 +66,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   // Read once: a rebuild served without a restart keeps working unless it changes the inline script itself.
   const scriptHashes = serveWeb ? inlineScriptHashes(readFileSync(join(webDir, 'index.html'), 'utf8')) : [];
   await registerHardening(app, options.hardening, scriptHashes);
+  registerApiTimeout(app, options.apiTimeoutMs);
   await registerApiDocs(app);
   registerProbeRoutes(app, options.readiness);
 

@@ -4,6 +4,7 @@ import { credentialsBodySchema, type AuthAnswer, type MeAnswer } from '@pairwise
 import type { AccessEvents } from '../access/session.js';
 import { type AccountService, InvalidCredentialsError } from '../auth/accounts.js';
 import type { AttemptLimiter } from '../auth/attempt-limiter.js';
+import type { ServerEvents } from '../observability/server-events.js';
 import { UsernameTakenError } from '../storage/accounts.js';
 import { clearSessionCookie, requestPrincipal, setSessionCookie } from './auth-hooks.js';
 import { answers, ANYONE } from './api-docs.js';
@@ -17,6 +18,8 @@ export interface AuthRoutesOptions {
   /** Sign-in and sign-up attempts per client address. */
   attemptsPerIp: AttemptLimiter;
   events: AccessEvents;
+  /** Counts the attempts the limiters refuse. */
+  limitEvents: Pick<ServerEvents, 'limitHit'>;
 }
 
 /** `/api/auth/register`, `/api/auth/login`, `/api/auth/logout` and `/api/me`. */
@@ -32,7 +35,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, options: AuthRoutes
   };
   app.post('/api/auth/register', { schema: register }, async (request, reply) => {
     const body = request.body;
-    refuseIfTooMany(reply, options.attemptsPerIp.take(request.ip));
+    refuseIfTooMany(reply, options.attemptsPerIp.take(request.ip), options.limitEvents);
     let answer: AuthAnswer;
     try {
       answer = await options.accounts.register(body);
@@ -51,8 +54,8 @@ export function registerAuthRoutes(fastify: FastifyInstance, options: AuthRoutes
   };
   app.post('/api/auth/login', { schema: login }, async (request, reply) => {
     const body = request.body;
-    refuseIfTooMany(reply, options.attemptsPerIp.take(request.ip));
-    refuseIfTooMany(reply, options.attemptsPerAccount.take(body.username));
+    refuseIfTooMany(reply, options.attemptsPerIp.take(request.ip), options.limitEvents);
+    refuseIfTooMany(reply, options.attemptsPerAccount.take(body.username), options.limitEvents);
     try {
       return signedIn(request, reply, await options.accounts.login(body));
     } catch (err) {
@@ -86,8 +89,9 @@ function signedIn(request: FastifyRequest, reply: FastifyReply, answer: AuthAnsw
 }
 
 /** `waitMs` from an AttemptLimiter: 0 goes ahead, anything else is 429 with Retry-After. */
-function refuseIfTooMany(reply: FastifyReply, waitMs: number): void {
+function refuseIfTooMany(reply: FastifyReply, waitMs: number, events: Pick<ServerEvents, 'limitHit'>): void {
   if (waitMs === 0) return;
+  events.limitHit('login_attempts');
   const seconds = Math.ceil(waitMs / 1000);
   void reply.header('retry-after', String(seconds));
   throw new HttpError(429, 'too_many_attempts', `too many sign-in attempts; try again in ${seconds} s`);

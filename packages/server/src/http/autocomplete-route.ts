@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { autocompleteBodySchema, AUTOCOMPLETE_CODE_MAX, META_KEYS, META_MAP } from '@pairwise/protocol';
 import type { RoomAccessControl } from '../access/room-access.js';
 import type { CompletionProvider } from '../completion/provider.js';
+import type { ServerEvents } from '../observability/server-events.js';
 import type { RoomRegistry } from '../sync/room-registry.js';
 import { answers, ROOM_CALLER } from './api-docs.js';
 import { HttpError } from './errors.js';
@@ -14,6 +15,8 @@ export interface AutocompleteRouteOptions {
   access: RoomAccessControl;
   /** Requests allowed per client (IP address) per minute. */
   requestsPerMinute: number;
+  /** Counts the requests that limit refuses. */
+  limitEvents: Pick<ServerEvents, 'limitHit'>;
 }
 
 /** JSON escaping can grow code up to 6x (\u00XX); the schema then enforces the 1 MiB limit on the code itself. */
@@ -31,12 +34,13 @@ export function registerAutocompleteRoute(fastify: FastifyInstance, options: Aut
       { 403: 'completions_disabled, or forbidden: viewers get no suggestions', 404: 'room_not_found', 413: 'body_too_large' },
     ),
   };
+  const onExceeded = (): void => options.limitEvents.limitHit('autocomplete_rate');
   // Its own per-address limit (the rate-limit plugin is registered with the app's hardening) replaces the API-wide one.
   fastify
     .withTypeProvider<ZodTypeProvider>()
     .post(
       '/api/autocomplete',
-      { schema, bodyLimit: BODY_LIMIT, config: { rateLimit: { max: options.requestsPerMinute, timeWindow: 60_000 } } },
+      { schema, bodyLimit: BODY_LIMIT, config: { rateLimit: { max: options.requestsPerMinute, timeWindow: 60_000, onExceeded } } },
       async (request, reply) => {
         const body = request.body;
         if (body.roomId !== undefined) {

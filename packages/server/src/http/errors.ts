@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
 import type { ApiError } from '@pairwise/protocol';
 import { StorageUnavailableError } from '../persistence/group-commit.js';
+import { StoreUnreachableError } from '../storage/store.js';
 
 /** An error with the status and machine-readable code the client gets as `{error: {code, message}}`. */
 export class HttpError extends Error {
@@ -43,6 +44,12 @@ export function handleError(error: FastifyError | HttpError, request: FastifyReq
   }
   if (error instanceof StorageUnavailableError) {
     void reply.status(503).send(apiError('storage_unavailable', 'the server cannot store changes right now; try again shortly'));
+    return;
+  }
+  // The database is down or restarting: nothing the client did wrong, and worth a retry shortly.
+  if (error instanceof StoreUnreachableError) {
+    request.log.warn({ err: error }, 'request failed: the store is unreachable');
+    void reply.status(503).send(apiError('storage_unavailable', 'the server cannot reach its storage right now; try again shortly'));
     return;
   }
   const status = error.statusCode ?? 500;

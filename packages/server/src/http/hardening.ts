@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { addressKey, type TrustFunction } from '../limits/client-address.js';
 import { KeyedRate } from '../limits/keyed-rate.js';
+import type { ServerEvents } from '../observability/server-events.js';
 import { contentSecurityPolicy } from './csp.js';
 import { HttpError } from './errors.js';
 
@@ -13,6 +14,8 @@ export interface HttpHardeningOptions {
   apiRequestsPerMinute: number;
   /** `POST /api/rooms` per client address per hour, on top of the API limit. */
   roomCreationsPerHour: number;
+  /** Counts the requests these limits refuse. */
+  limitEvents: Pick<ServerEvents, 'limitHit'>;
 }
 
 const ROOMS_PATH = '/api/rooms';
@@ -36,20 +39,23 @@ export async function registerHardening(
     // The web app's files and the probes (/health, /ready) are not the API: a page load fetches dozens of assets, and
     // monitoring must never be refused.
     allowList: (request) => !request.url.startsWith('/api/'),
+    // Routes with a limit of their own (autocomplete) count their refusals under their own name.
+    onExceeded: () => options.limitEvents.limitHit('api_rate'),
     // The plugin throws what this returns; an HttpError gets the API's error shape from the error handler.
     errorResponseBuilder: (_request, context) =>
       new HttpError(context.statusCode, 'rate_limited', `too many requests from this address; retry in ${context.after}`),
   });
-  limitRoomCreations(app, options.roomCreationsPerHour);
+  limitRoomCreations(app, options.roomCreationsPerHour, options.limitEvents);
 }
 
 /** Room creations (attempts, successful or not) per client address per hour: `429` with Retry-After past it. */
-function limitRoomCreations(app: FastifyInstance, perHour: number): void {
+function limitRoomCreations(app: FastifyInstance, perHour: number, events: Pick<ServerEvents, 'limitHit'>): void {
   const creations = new KeyedRate(perHour, 3_600_000);
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'POST' || request.routeOptions.url !== ROOMS_PATH) return;
     const decision = creations.take(addressKey(request.ip), performance.now());
     if (decision.allowed) return;
+    events.limitHit('room_creation_rate');
     void reply.header('retry-after', decision.retryAfterSeconds);
     throw new HttpError(429, 'rate_limited', `too many rooms created from this address; retry in ${decision.retryAfterSeconds} s`);
   });

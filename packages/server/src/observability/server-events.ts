@@ -4,7 +4,21 @@ import type { RoomMessage } from '../sync/role-matrix.js';
 export type ProtocolErrorKind = 'invalid_message' | 'text_frame' | 'frame_too_large' | 'websocket';
 
 /** Which abuse limit refused a client, as `pairwise_limit_hits_total{limit}` counts it. */
-export type LimitName = 'connection_rate' | 'room_connections' | 'room_size' | 'client_too_slow' | 'unsent_bytes';
+export type LimitName =
+  | 'connection_rate'
+  | 'room_connections'
+  | 'room_size'
+  | 'client_too_slow'
+  | 'unsent_bytes'
+  // WebSocket upgrades refused before they complete (403, 429).
+  | 'origin'
+  | 'connections_per_address'
+  | 'handshake_rate'
+  // HTTP requests answered 429.
+  | 'api_rate'
+  | 'autocomplete_rate'
+  | 'room_creation_rate'
+  | 'login_attempts';
 
 /**
  * Why an instance repaired its copy of a room, as `pairwise_cluster_repairs_total{reason}` counts it:

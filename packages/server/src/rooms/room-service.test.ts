@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { CODE_TEXT, LANGUAGE_IDS, META_KEYS, META_MAP, ROOM_ID_PATTERN, type LanguageId } from '@pairwise/protocol';
 import { NO_ACCESS_EVENTS } from '../access/no-access-events.js';
@@ -242,6 +242,24 @@ describe('initialDocument', () => {
       const listed = await rooms.list(ada, 10, undefined);
       expect(listed.rooms.map((r) => [r.id, r.role])).toEqual([[mine.id, 'owner']]);
       expect(await rooms.list(guest, 10, undefined)).toEqual({ rooms: [], nextCursor: null });
+    });
+
+    it('list() reads a page in one store query, however many rooms it holds', async () => {
+      const { store, rooms } = service();
+      await store.createUser({ id: 'u-ada', username: 'ada', passwordHash: 'x', createdAt: 1 });
+      await rooms.create({ name: 'Owned' }, ada);
+      const shared = await rooms.create({ name: 'Shared', visibility: 'private' }, guest);
+      await store.setMember(shared.id, 'u-ada', 'viewer', 1);
+      const reads = ['listRoomsOf', 'getRoom', 'getAccess', 'memberRole'] as const;
+      const spies = reads.map((method) => vi.spyOn(store, method));
+
+      const listed = await rooms.list(ada, 10, undefined);
+      // Both rooms have the same updatedAt (a fixed clock), so their order is their random ids'.
+      expect(listed.rooms.map((r) => [r.name, r.role, r.visibility]).sort()).toEqual([
+        ['Owned', 'owner', 'public-edit'],
+        ['Shared', 'viewer', 'private'],
+      ]);
+      expect(spies.map((spy) => spy.mock.calls.length)).toEqual([1, 0, 0, 0]);
     });
   });
 });

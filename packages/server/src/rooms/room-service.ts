@@ -19,7 +19,7 @@ import { roleFrom } from '../access/policy.js';
 import type { RoomMember } from '../access/room-access.js';
 import { hashSecret, newSecretToken } from '../access/secret-tokens.js';
 import type { AccessEvents, Principal } from '../access/session.js';
-import { type AccessStore, DEFAULT_ROOM_ACCESS, type RoomAccess, type RoomAccessInit } from '../storage/access.js';
+import { type AccessStore, DEFAULT_ROOM_ACCESS, type RoomAccess, type RoomAccessInit, type RoomOfUser } from '../storage/access.js';
 import type { RoomCursor, RoomRecord, RoomStore } from '../storage/store.js';
 import type { RoomRegistry } from '../sync/room-registry.js';
 import { mergeStateVectors, stateVectorOfUpdates } from '../sync/state-vectors.js';
@@ -94,7 +94,7 @@ export class RoomService {
     const after = cursor === undefined ? null : decodeCursor(cursor);
     if (caller.kind === 'guest') return { rooms: [], nextCursor: null };
     const page = await this.store.listRoomsOf(caller.userId, limit, after);
-    const rooms = await Promise.all(page.rooms.map((record) => this.listItem(record, caller.userId)));
+    const rooms = page.rooms.map((room) => this.listItem(room, caller.userId));
     return {
       rooms: rooms.filter((room) => room !== null),
       nextCursor: page.next ? encodeCursor(page.next) : null,
@@ -134,14 +134,14 @@ export class RoomService {
     return record && access && toSummary(record, access, standing.role);
   }
 
-  /** Null if the room went away meanwhile or the user no longer has a role in it. */
-  private async listItem(record: RoomRecord, userId: string): Promise<RoomListItem | null> {
-    const [access, memberRole] = await Promise.all([this.store.getAccess(record.id), this.store.memberRole(record.id, userId)]);
-    if (!access) return null;
+  /** Null if the user has no role in the room (listed as a member whose role gives no access). */
+  private listItem(room: RoomOfUser, userId: string): RoomListItem | null {
+    const { access, memberRole } = room;
     const role = roleFrom({ visibility: access.visibility, isOwner: access.ownerUserId === userId, memberRole, linkRole: null });
     if (role === null) return null;
-    return { ...toSummary(record, access, role), activeUsers: this.registry.loaded(record.id)?.presence().length ?? 0 };
+    return { ...toSummary(room, access, role), activeUsers: this.registry.loaded(room.id)?.presence().length ?? 0 };
   }
+
   /**
    * Deletes the room and remembers everything it held (stored, queued or only in memory), so a
    * client still holding its content cannot push it into a new room created under the same id.

@@ -146,8 +146,34 @@ export function describeAccessStoreContract(name: string, open: () => Promise<Op
       // An edit moves a room to the front, as in listRooms.
       await append(store, 'owned-old', 60, new Uint8Array([2]));
       expect(await ids(store, 'alice-id', 10)).toEqual(['owned-old', 'member', 'owned-and-member']);
-      expect((await store.listRoomsOf('alice-id', 10, null)).rooms[0]).toEqual(room('owned-old', 60));
+      expect((await store.listRoomsOf('alice-id', 10, null)).rooms[0]).toMatchObject(room('owned-old', 60));
       await expect(store.listRoomsOf('alice-id', 0, null)).rejects.toBeInstanceOf(RangeError);
+    });
+
+    it("lists each room with its access and the user's member role, so a page needs no more queries", async () => {
+      const owned = { visibility: 'private', ownerUserId: 'alice-id', ownerKeyHash: null } as const;
+      await store.createRoom(room('owned', 10), INITIAL, owned);
+      await store.createRoom(room('member', 20), INITIAL, { visibility: 'public-view', ownerUserId: null, ownerKeyHash: 'ab'.repeat(32) });
+      await store.createRoom(room('both', 30), INITIAL, { ...owned, ownerUserId: 'bob-id' });
+      await store.setMember('member', 'alice-id', 'editor', 1);
+      await store.setMember('member', 'bob-id', 'viewer', 1);
+      await store.setMember('both', 'alice-id', 'owner', 1);
+      await store.updateAccess('both', { aiCompletions: false });
+
+      const { rooms } = await store.listRoomsOf('alice-id', 10, null);
+      expect(rooms).toEqual([
+        { ...room('both', 30), access: { ...owned, ownerUserId: 'bob-id', aiCompletions: false }, memberRole: 'owner' },
+        {
+          ...room('member', 20),
+          access: { visibility: 'public-view', ownerUserId: null, ownerKeyHash: 'ab'.repeat(32), aiCompletions: true },
+          memberRole: 'editor',
+        },
+        { ...room('owned', 10), access: { ...owned, aiCompletions: true }, memberRole: null },
+      ]);
+      expect((await store.listRoomsOf('bob-id', 10, null)).rooms.map((r) => [r.id, r.memberRole])).toEqual([
+        ['both', null],
+        ['member', 'viewer'],
+      ]);
     });
 
     it('pages through the rooms of a user with tied updatedAt without duplicates or gaps', async () => {

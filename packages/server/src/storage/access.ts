@@ -1,5 +1,5 @@
 import type { RoomRole, Visibility } from '@pairwise/protocol';
-import type { ListPage, RoomCursor } from './store.js';
+import type { ListPage, RoomCursor, RoomRecord } from './store.js';
 
 /** Who owns a room and who gets in with its link; kept with the room, deleted with it. */
 export interface RoomAccess {
@@ -16,6 +16,13 @@ export interface RoomAccess {
 export type RoomAccessInit = Pick<RoomAccess, 'visibility' | 'ownerUserId' | 'ownerKeyHash'>;
 
 export const DEFAULT_ROOM_ACCESS: RoomAccess = { visibility: 'public-edit', ownerUserId: null, ownerKeyHash: null, aiCompletions: true };
+
+/** A room in a user's list, with what their role in it is decided from (listing needs no query per room). */
+export interface RoomOfUser extends RoomRecord {
+  access: RoomAccess;
+  /** The user's role as a member; null if they only own the room. */
+  memberRole: RoomRole | null;
+}
 
 export interface MemberRecord {
   userId: string;
@@ -55,8 +62,8 @@ export interface AccessStore {
   listLinks(roomId: string): Promise<LinkRecord[]>;
   /** Marks the link revoked (first time only). False if it does not exist or was already revoked. */
   revokeLink(roomId: string, linkId: string, at: number): Promise<boolean>;
-  /** Rooms the user owns or is a member of, in listRooms order (updatedAt, then id, descending). */
-  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage>;
+  /** Rooms the user owns or is a member of, in listRooms order (updatedAt, then id, descending), each with its access and the user's member role. */
+  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage<RoomOfUser>>;
   /** How many rooms the user owns (ownerUserId), for the rooms-per-user limit. */
   countRoomsOwnedBy(userId: string): Promise<number>;
 }

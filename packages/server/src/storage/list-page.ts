@@ -9,7 +9,7 @@ export function assertListLimit(limit: number): void {
  * The page of a keyset query that fetched `limit + 1` rows in list order: the extra row only
  * tells whether another page follows.
  */
-export function pageOfRows(rows: readonly RoomRecord[], limit: number): ListPage {
+export function pageOfRows<Room extends RoomRecord>(rows: readonly Room[], limit: number): ListPage<Room> {
   const rooms = rows.slice(0, limit);
   const last = rooms[rooms.length - 1];
   const next = rows.length > limit && last ? { updatedAt: last.updatedAt, id: last.id } : null;

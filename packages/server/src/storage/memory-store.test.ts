@@ -1,4 +1,5 @@
 import { describeAccessStoreContract } from './access.contract.js';
+import { describeLastOpenedContract } from './last-opened.contract.js';
 import { describeAccountStoreContract } from './accounts.contract.js';
 import { MemoryRoomStore } from './memory-store.js';
 import { describeRoomStoreContract } from './store.contract.js';
@@ -9,5 +10,6 @@ async function openMemoryStore() {
 }
 
 describeRoomStoreContract('MemoryRoomStore', openMemoryStore);
+describeLastOpenedContract('MemoryRoomStore', openMemoryStore);
 describeAccountStoreContract('MemoryRoomStore', openMemoryStore);
 describeAccessStoreContract('MemoryRoomStore', openMemoryStore);

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { RoomRole } from '@pairwise/protocol';
-import { DEFAULT_ROOM_ACCESS, type LinkRecord, type MemberRecord, type RoomAccess, type RoomAccessInit } from './access.js';
+import {
+  DEFAULT_ROOM_ACCESS,
+  type LinkRecord,
+  type MemberRecord,
+  type RoomAccess,
+  type RoomAccessInit,
+  type RoomOfUser,
+} from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
 import { MemoryAccounts } from './memory-accounts.js';
 import {
@@ -12,6 +19,7 @@ import {
   type RoomWrite,
   type Store,
   type StoredDocument,
+  type UnopenedRoom,
 } from './store.js';
 
 interface LoggedUpdate {
@@ -21,6 +29,7 @@ interface LoggedUpdate {
 
 interface MemoryRoom {
   record: RoomRecord;
+  lastOpenedAt: number;
   incarnation: string;
   access: RoomAccess;
   members: Map<string, { role: RoomRole; addedAt: number }>;
@@ -47,6 +56,7 @@ export class MemoryRoomStore implements Store {
     if (this.rooms.has(room.id)) throw new RoomExistsError(room.id);
     this.rooms.set(room.id, {
       record: { ...room },
+      lastOpenedAt: room.createdAt,
       incarnation: randomUUID(),
       access: { ...DEFAULT_ROOM_ACCESS, ...access },
       members: new Map(),
@@ -76,6 +86,24 @@ export class MemoryRoomStore implements Store {
     if (!this.rooms.delete(id)) return false;
     this.retired.set(id, [...(this.retired.get(id) ?? []), retiredStateVector.slice()]);
     return true;
+  }
+
+  async touchRooms(ids: readonly string[], openedAt: number): Promise<void> {
+    this.assertOpen();
+    for (const id of ids) {
+      const room = this.rooms.get(id);
+      if (room) room.lastOpenedAt = Math.max(room.lastOpenedAt, openedAt);
+    }
+  }
+
+  async listRoomsNotOpenedSince(before: number, limit: number): Promise<UnopenedRoom[]> {
+    this.assertOpen();
+    assertLimit(limit);
+    return [...this.rooms.values()]
+      .filter((room) => room.lastOpenedAt < before)
+      .map((room) => ({ id: room.record.id, lastOpenedAt: room.lastOpenedAt }))
+      .sort((a, b) => a.lastOpenedAt - b.lastOpenedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit);
   }
 
   async writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {
@@ -175,11 +203,11 @@ export class MemoryRoomStore implements Store {
     return true;
   }
 
-  async listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage> {
+  async listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage<RoomOfUser>> {
     this.assertOpen();
     const mine = [...this.rooms.values()].filter((room) => room.access.ownerUserId === userId || room.members.has(userId));
     return pageOf(
-      mine.map((room) => room.record),
+      mine.map((room) => ({ ...room.record, access: { ...room.access }, memberRole: room.members.get(userId)?.role ?? null })),
       limit,
       after,
     );
@@ -244,7 +272,7 @@ export class MemoryRoomStore implements Store {
 }
 
 /** One page of `records` in listRooms order, after the cursor; copies. */
-function pageOf(records: readonly RoomRecord[], limit: number, after: RoomCursor | null): ListPage {
+function pageOf<Room extends RoomRecord>(records: readonly Room[], limit: number, after: RoomCursor | null): ListPage<Room> {
   assertLimit(limit);
   const ordered = records.filter((record) => after === null || compareListOrder(record, after) > 0).sort(compareListOrder);
   const page = ordered.slice(0, limit).map((record) => ({ ...record }));

@@ -1,6 +1,6 @@
 import type { RoomRole } from '@pairwise/protocol';
 import type { Pool, QueryResultRow } from 'pg';
-import type { AccessStore, LinkRecord, MemberRecord, RoomAccess } from './access.js';
+import type { AccessStore, LinkRecord, MemberRecord, RoomAccess, RoomOfUser } from './access.js';
 import { assertListLimit, pageOfRows } from './list-page.js';
 import { epochOrNull, type Queryable, type RoomRow, runNamed, toRoomRecord } from './postgres-query.js';
 import type { ListPage, RoomCursor } from './store.js';
@@ -8,8 +8,12 @@ import type { ListPage, RoomCursor } from './store.js';
 const ROOM_COLUMNS = 'r.id, r.name, r.language, r.created_at AS "createdAt", r.updated_at AS "updatedAt"';
 const LINK_COLUMNS = `id, room_id AS "roomId", token_hash AS "tokenHash", role, created_at AS "createdAt",
   expires_at AS "expiresAt", revoked_at AS "revokedAt"`;
-// Rooms the user owns or is a member of; both branches have an index on the user.
-const ROOMS_OF = `FROM rooms r WHERE r.id IN (
+// Rooms the user owns or is a member of, with their access and the user's membership; both branches have an index on the user.
+const ROOMS_OF_COLUMNS = `${ROOM_COLUMNS}, a.visibility, a.owner_user_id AS "ownerUserId", a.owner_key_hash AS "ownerKeyHash",
+  a.ai_completions AS "aiCompletions", m.role AS "memberRole"`;
+const ROOMS_OF = `FROM rooms r JOIN room_access a ON a.room_id = r.id
+  LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $1
+  WHERE r.id IN (
     SELECT room_id FROM room_access WHERE owner_user_id = $1
     UNION SELECT room_id FROM room_members WHERE user_id = $1)`;
 
@@ -33,12 +37,14 @@ const SQL = {
   listLinks: `SELECT ${LINK_COLUMNS} FROM room_links WHERE room_id = $1 ORDER BY seq DESC`,
   revokeLink: 'UPDATE room_links SET revoked_at = $3 WHERE room_id = $1 AND id = $2 AND revoked_at IS NULL',
   countOwnedBy: 'SELECT count(*) AS n FROM room_access WHERE owner_user_id = $1',
-  roomsOfFirst: `SELECT ${ROOM_COLUMNS} ${ROOMS_OF} ORDER BY r.updated_at DESC, r.id DESC LIMIT $2`,
-  roomsOfAfter: `SELECT ${ROOM_COLUMNS} ${ROOMS_OF} AND (r.updated_at, r.id) < ($2, $3)
+  roomsOfFirst: `SELECT ${ROOMS_OF_COLUMNS} ${ROOMS_OF} ORDER BY r.updated_at DESC, r.id DESC LIMIT $2`,
+  roomsOfAfter: `SELECT ${ROOMS_OF_COLUMNS} ${ROOMS_OF} AND (r.updated_at, r.id) < ($2, $3)
     ORDER BY r.updated_at DESC, r.id DESC LIMIT $4`,
 } as const;
 
 /** bigint columns arrive as strings. */
+type RoomOfUserRow = RoomRow & RoomAccess & { memberRole: RoomRole | null };
+
 interface MemberRow {
   userId: string;
   username: string;
@@ -106,13 +112,13 @@ export class PostgresAccess implements AccessStore {
     return changed(await run(this.pool, 'revokeLink', [roomId, linkId, at]));
   }
 
-  async listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage> {
+  async listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage<RoomOfUser>> {
     assertListLimit(limit);
     const { rows } =
       after === null
-        ? await run<RoomRow>(this.pool, 'roomsOfFirst', [userId, limit + 1])
-        : await run<RoomRow>(this.pool, 'roomsOfAfter', [userId, after.updatedAt, after.id, limit + 1]);
-    return pageOfRows(rows.map(toRoomRecord), limit);
+        ? await run<RoomOfUserRow>(this.pool, 'roomsOfFirst', [userId, limit + 1])
+        : await run<RoomOfUserRow>(this.pool, 'roomsOfAfter', [userId, after.updatedAt, after.id, limit + 1]);
+    return pageOfRows(rows.map(toRoomOfUser), limit);
   }
 
   async countRoomsOwnedBy(userId: string): Promise<number> {
@@ -137,4 +143,9 @@ function toLinkRecord(row: LinkRow): LinkRecord {
     expiresAt: epochOrNull(row.expiresAt),
     revokedAt: epochOrNull(row.revokedAt),
   };
+}
+
+function toRoomOfUser(row: RoomOfUserRow): RoomOfUser {
+  const { visibility, ownerUserId, ownerKeyHash, aiCompletions, memberRole } = row;
+  return { ...toRoomRecord(row), access: { visibility, ownerUserId, ownerKeyHash, aiCompletions }, memberRole };
 }

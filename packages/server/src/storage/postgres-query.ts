@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
-import type { RoomRecord } from './store.js';
+import { type RoomRecord, StoreUnreachableError } from './store.js';
 
 export type Queryable = Pick<PoolClient, 'query'>;
 
@@ -14,11 +14,11 @@ export function runNamed<Row extends QueryResultRow = QueryResultRow>(
   values: unknown[],
 ): Promise<QueryResult<Row>> {
   const config: QueryConfig<unknown[]> = { name: `pairwise_${name}`, text, values };
-  return db.query<Row>(config);
+  return db.query<Row>(config).catch(rethrowUnreachable);
 }
 
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch(rethrowUnreachable);
   let broken = false;
   // The pool stops listening to a client it hands out. A connection lost between two statements
   // (the server restarted, pg_terminate_backend) would then emit 'error' with nobody listening
@@ -37,7 +37,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     await client.query('ROLLBACK').catch(() => {
       broken = true;
     });
-    throw error;
+    return rethrowUnreachable(error);
   } finally {
     client.off('error', markBroken);
     client.release(broken);
@@ -66,4 +66,31 @@ export function toRoomRecord(row: RoomRow): RoomRecord {
     createdAt: Number(row.createdAt),
     updatedAt: Number(row.updatedAt),
   };
+}
+
+/** SQLSTATE classes and codes of a server that is going away or not there yet (not of a bad statement). */
+const UNREACHABLE_SQLSTATE = /^(08|57P0[123]|53300$)/;
+/** Socket errors of a connection that could not be made or was lost. */
+const UNREACHABLE_SOCKET = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+/** node-postgres's own errors for a lost connection carry no code, only these messages. */
+const UNREACHABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/** Rethrows a driver error that means the database is out of reach as StoreUnreachableError; any other error as it is. */
+export function rethrowUnreachable(error: unknown): never {
+  throw isUnreachable(error) ? new StoreUnreachableError(error) : error;
+}
+
+function isUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error) || error instanceof StoreUnreachableError) return false;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+  return UNREACHABLE_SQLSTATE.test(code) || UNREACHABLE_SOCKET.has(code) || UNREACHABLE_MESSAGE.test(error.message);
 }

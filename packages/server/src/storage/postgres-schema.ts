@@ -93,6 +93,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX room_links_by_token ON room_links (room_id, token_hash);
   CREATE INDEX room_links_by_room ON room_links (room_id, seq);
   `,
+  `
+  -- When a room was last loaded into or unloaded from a server's memory, for ROOM_RETENTION_DAYS.
+  -- Rooms from before this migration count as opened when they last changed.
+  ALTER TABLE rooms ADD COLUMN last_opened_at bigint;
+  UPDATE rooms SET last_opened_at = updated_at;
+  ALTER TABLE rooms ALTER COLUMN last_opened_at SET NOT NULL;
+  CREATE INDEX rooms_by_last_opened ON rooms (last_opened_at, id);
+  `,
 ];
 
 /** Bring the schema up to date; safe when several instances start at once. */

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../../test/support/postgres.js';
 import { describeAccessStoreContract } from './access.contract.js';
 import { DEFAULT_ROOM_ACCESS } from './access.js';
+import { describeLastOpenedContract } from './last-opened.contract.js';
 import { describeAccountStoreContract, type OpenedFullStore } from './accounts.contract.js';
 import { compactStoredDocument } from './compaction.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
@@ -30,6 +31,7 @@ async function openPostgresStore(): Promise<OpenedFullStore> {
 
 await describeWithPostgres('PostgresRoomStore', () => {
   describeRoomStoreContract('PostgresRoomStore', openPostgresStore);
+  describeLastOpenedContract('PostgresRoomStore', openPostgresStore);
   describeAccountStoreContract('PostgresRoomStore', openPostgresStore);
   describeAccessStoreContract('PostgresRoomStore', openPostgresStore);
 
@@ -42,7 +44,7 @@ await describeWithPostgres('PostgresRoomStore', () => {
       await db.drop();
     });
 
-    it('upgrades a database from before accounts: its rooms keep their content and get the default access', async () => {
+    it('upgrades a database from before accounts: its rooms keep their content, get the default access and count as opened when last changed', async () => {
       const old = new Client({ connectionString: db.url });
       await old.connect();
       try {
@@ -61,8 +63,10 @@ await describeWithPostgres('PostgresRoomStore', () => {
         await store.createUser({ id: 'u', username: 'alice', passwordHash: 'h', createdAt: 3 });
         expect(await store.setMember('r', 'u', 'editor', 4)).toBe(true);
         expect((await store.listRoomsOf('u', 10, null)).rooms).toEqual(
-          [room('r', 2, 'Room')].map((r) => ({ ...r, language: 'go', createdAt: 1 })),
+          [room('r', 2, 'Room')].map((r) => ({ ...r, language: 'go', createdAt: 1, access: DEFAULT_ROOM_ACCESS, memberRole: 'editor' })),
         );
+        // Rooms from before last-opened tracking count as opened when they last changed.
+        expect(await store.listRoomsNotOpenedSince(3, 10)).toEqual([{ id: 'r', lastOpenedAt: 2 }]);
       } finally {
         await store.close();
       }

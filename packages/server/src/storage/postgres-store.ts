@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { RoomRole } from '@pairwise/protocol';
 import { Pool, type QueryResultRow } from 'pg';
-import { DEFAULT_ROOM_ACCESS, type LinkRecord, type MemberRecord, type RoomAccess, type RoomAccessInit } from './access.js';
+import {
+  DEFAULT_ROOM_ACCESS,
+  type LinkRecord,
+  type MemberRecord,
+  type RoomAccess,
+  type RoomAccessInit,
+  type RoomOfUser,
+} from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
 import { assertListLimit, pageOfRows } from './list-page.js';
 import { PostgresAccess } from './postgres-access.js';
@@ -16,13 +23,14 @@ import {
   type Store,
   type RoomWrite,
   type StoredDocument,
+  type UnopenedRoom,
 } from './store.js';
 
 const ROOM_COLUMNS = 'id, name, language, created_at AS "createdAt", updated_at AS "updatedAt"';
 
 const SQL = {
-  insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at, incarnation)
-    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+  insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at, last_opened_at, incarnation)
+    VALUES ($1, $2, $3, $4, $5, $4, $6) ON CONFLICT (id) DO NOTHING`,
   insertAccess: `INSERT INTO room_access (room_id, visibility, owner_user_id, owner_key_hash, ai_completions)
     VALUES ($1, $2, $3, $4, $5)`,
   insertUpdate: 'INSERT INTO room_updates (room_id, data) VALUES ($1, $2)',
@@ -30,6 +38,13 @@ const SQL = {
   listFirst: `SELECT ${ROOM_COLUMNS} FROM rooms ORDER BY updated_at DESC, id DESC LIMIT $1`,
   listAfter: `SELECT ${ROOM_COLUMNS} FROM rooms WHERE (updated_at, id) < ($1, $2)
     ORDER BY updated_at DESC, id DESC LIMIT $3`,
+  // Rows locked in id order, as writeRooms locks them, so a touch and a group commit over the same
+  // rooms cannot deadlock.
+  touchRooms: `WITH due AS (SELECT id FROM rooms WHERE id = ANY($1::text[]) AND last_opened_at < $2
+      ORDER BY id FOR NO KEY UPDATE)
+    UPDATE rooms SET last_opened_at = GREATEST(rooms.last_opened_at, $2) FROM due WHERE rooms.id = due.id`,
+  listNotOpenedSince: `SELECT id, last_opened_at AS "lastOpenedAt" FROM rooms WHERE last_opened_at < $1
+    ORDER BY last_opened_at, id LIMIT $2`,
   deleteRoom: `WITH gone AS (DELETE FROM rooms WHERE id = $1 RETURNING id)
     INSERT INTO retired_rooms (room_id, state_vector) SELECT id, $2 FROM gone RETURNING room_id`,
   // Locked in id order so two batches touching the same rooms cannot deadlock. Only rows still in
@@ -131,6 +146,17 @@ export class PostgresRoomStore implements Store {
     return (result.rowCount ?? 0) > 0;
   }
 
+  async touchRooms(ids: readonly string[], openedAt: number): Promise<void> {
+    if (ids.length === 0) return;
+    await run(this.pool, 'touchRooms', [ids, openedAt]);
+  }
+
+  async listRoomsNotOpenedSince(before: number, limit: number): Promise<UnopenedRoom[]> {
+    assertListLimit(limit);
+    const { rows } = await run<{ id: string; lastOpenedAt: string }>(this.pool, 'listNotOpenedSince', [before, limit]);
+    return rows.map((row) => ({ id: row.id, lastOpenedAt: Number(row.lastOpenedAt) }));
+  }
+
   async writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {
     const nonEmpty = writes.filter((w) => w.updates.length > 0 || w.meta);
     if (nonEmpty.length === 0) return;
@@ -228,7 +254,7 @@ export class PostgresRoomStore implements Store {
     return this.access.revokeLink(roomId, linkId, at);
   }
 
-  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage> {
+  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage<RoomOfUser>> {
     return this.access.listRoomsOf(userId, limit, after);
   }
 

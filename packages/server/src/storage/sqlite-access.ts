@@ -1,14 +1,18 @@
 import type { RoomRole, Visibility } from '@pairwise/protocol';
 import type Database from 'better-sqlite3';
-import type { AccessStore, LinkRecord, MemberRecord, RoomAccess } from './access.js';
+import type { AccessStore, LinkRecord, MemberRecord, RoomAccess, RoomOfUser } from './access.js';
 import { assertListLimit, pageOfRows } from './list-page.js';
 import type { ListPage, RoomCursor, RoomRecord } from './store.js';
 
 const ROOM_COLUMNS = 'r.id, r.name, r.language, r.created_at AS createdAt, r.updated_at AS updatedAt';
 const LINK_COLUMNS = `id, room_id AS roomId, token_hash AS tokenHash, role, created_at AS createdAt,
   expires_at AS expiresAt, revoked_at AS revokedAt`;
-// Rooms the user owns or is a member of; both branches have an index on the user.
-const ROOMS_OF = `FROM rooms r WHERE r.id IN (
+// Rooms the user owns or is a member of, with their access and the user's membership; both branches have an index on the user.
+const ROOMS_OF_COLUMNS = `${ROOM_COLUMNS}, a.visibility, a.owner_user_id AS ownerUserId, a.owner_key_hash AS ownerKeyHash,
+  a.ai_completions AS aiCompletions, m.role AS memberRole`;
+const ROOMS_OF = `FROM rooms r JOIN room_access a ON a.room_id = r.id
+  LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = @userId
+  WHERE r.id IN (
     SELECT room_id FROM room_access WHERE owner_user_id = @userId
     UNION SELECT room_id FROM room_members WHERE user_id = @userId)`;
 
@@ -33,8 +37,8 @@ const SQL = {
   listLinks: `SELECT ${LINK_COLUMNS} FROM room_links WHERE room_id = ? ORDER BY rowid DESC`,
   revokeLink: 'UPDATE room_links SET revoked_at = ? WHERE room_id = ? AND id = ? AND revoked_at IS NULL',
   countOwnedBy: 'SELECT count(*) AS n FROM room_access WHERE owner_user_id = ?',
-  roomsOfFirst: `SELECT ${ROOM_COLUMNS} ${ROOMS_OF} ORDER BY r.updated_at DESC, r.id DESC LIMIT @limit`,
-  roomsOfAfter: `SELECT ${ROOM_COLUMNS} ${ROOMS_OF} AND (r.updated_at, r.id) < (@updatedAt, @id)
+  roomsOfFirst: `SELECT ${ROOMS_OF_COLUMNS} ${ROOMS_OF} ORDER BY r.updated_at DESC, r.id DESC LIMIT @limit`,
+  roomsOfAfter: `SELECT ${ROOMS_OF_COLUMNS} ${ROOMS_OF} AND (r.updated_at, r.id) < (@updatedAt, @id)
     ORDER BY r.updated_at DESC, r.id DESC LIMIT @limit`,
 } as const;
 
@@ -47,6 +51,8 @@ interface AccessRow {
   aiCompletions: 0 | 1;
 }
 
+type RoomOfUserRow = RoomRecord & AccessRow & { memberRole: RoomRole | null };
+
 /** The AccessStore of the SQLite store, on the connection SqliteRoomStore owns. */
 export class SqliteAccess implements AccessStore {
   private readonly stmt: Statements;
@@ -57,7 +63,7 @@ export class SqliteAccess implements AccessStore {
 
   async getAccess(roomId: string): Promise<RoomAccess | null> {
     const row = this.stmt.getAccess.get(roomId) as AccessRow | undefined;
-    return row ? { ...row, aiCompletions: row.aiCompletions === 1 } : null;
+    return row ? toAccess(row) : null;
   }
 
   async updateAccess(roomId: string, change: Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions'>>): Promise<boolean> {
@@ -97,17 +103,27 @@ export class SqliteAccess implements AccessStore {
     return this.stmt.revokeLink.run(at, roomId, linkId).changes > 0;
   }
 
-  async listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage> {
+  async listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage<RoomOfUser>> {
     assertListLimit(limit);
     const rows = (
       after === null
         ? this.stmt.roomsOfFirst.all({ userId, limit: limit + 1 })
         : this.stmt.roomsOfAfter.all({ userId, updatedAt: after.updatedAt, id: after.id, limit: limit + 1 })
-    ) as RoomRecord[];
-    return pageOfRows(rows, limit);
+    ) as RoomOfUserRow[];
+    return pageOfRows(rows.map(toRoomOfUser), limit);
   }
 
   async countRoomsOwnedBy(userId: string): Promise<number> {
     return (this.stmt.countOwnedBy.get(userId) as { n: number }).n;
   }
+}
+
+function toAccess(row: AccessRow): RoomAccess {
+  const { visibility, ownerUserId, ownerKeyHash, aiCompletions } = row;
+  return { visibility, ownerUserId, ownerKeyHash, aiCompletions: aiCompletions === 1 };
+}
+
+function toRoomOfUser(row: RoomOfUserRow): RoomOfUser {
+  const { id, name, language, createdAt, updatedAt, memberRole } = row;
+  return { id, name, language, createdAt, updatedAt, access: toAccess(row), memberRole };
 }

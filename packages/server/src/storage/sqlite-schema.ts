@@ -93,6 +93,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX room_links_by_token ON room_links (room_id, token_hash);
   `,
+  `
+  -- When a room was last loaded into or unloaded from a server's memory, for ROOM_RETENTION_DAYS.
+  -- Rooms from before this migration count as opened when they last changed.
+  ALTER TABLE rooms ADD COLUMN last_opened_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE rooms SET last_opened_at = updated_at;
+  CREATE INDEX rooms_by_last_opened ON rooms (last_opened_at, id);
+  `,
 ];
 
 /** Open (creating if needed) the database file, configure the connection and bring its schema up to date. */

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeAccessStoreContract } from './access.contract.js';
 import { DEFAULT_ROOM_ACCESS } from './access.js';
+import { describeLastOpenedContract } from './last-opened.contract.js';
 import { describeAccountStoreContract, type OpenedFullStore } from './accounts.contract.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { SqliteWorkerStore } from './sqlite-worker-store.js';
@@ -36,6 +37,7 @@ async function openSqliteStore(): Promise<OpenedFullStore> {
 }
 
 describeRoomStoreContract('SqliteWorkerStore', openSqliteStore);
+describeLastOpenedContract('SqliteWorkerStore', openSqliteStore);
 describeAccountStoreContract('SqliteWorkerStore', openSqliteStore);
 describeAccessStoreContract('SqliteWorkerStore', openSqliteStore);
 
@@ -90,7 +92,7 @@ describe('SqliteWorkerStore on disk', () => {
     await store.close();
   });
 
-  it('upgrades a database from before accounts: its rooms keep their content and get the default access', async () => {
+  it('upgrades a database from before accounts: its rooms keep their content, get the default access and count as opened when last changed', async () => {
     const file = join(dir, 'rooms.db');
     const old = new Database(file);
     for (const sql of SQLITE_MIGRATIONS.slice(0, 2)) old.exec(sql);
@@ -105,7 +107,9 @@ describe('SqliteWorkerStore on disk', () => {
       expect(await store.loadDocument('r')).toMatchObject({ incarnation: 'inc-1', updates: [new Uint8Array([1, 2])] });
       await store.createUser({ id: 'u', username: 'alice', passwordHash: 'h', createdAt: 3 });
       expect(await store.setMember('r', 'u', 'editor', 4)).toBe(true);
-      expect((await store.listRoomsOf('u', 10, null)).rooms).toEqual([record]);
+      expect((await store.listRoomsOf('u', 10, null)).rooms).toEqual([{ ...record, access: DEFAULT_ROOM_ACCESS, memberRole: 'editor' }]);
+      // Rooms from before last-opened tracking count as opened when they last changed.
+      expect(await store.listRoomsNotOpenedSince(3, 10)).toEqual([{ id: 'r', lastOpenedAt: 2 }]);
     } finally {
       await store.close();
     }

@@ -10,17 +10,21 @@ import {
   type RoomStore,
   type RoomWrite,
   type StoredDocument,
+  type UnopenedRoom,
 } from './store.js';
 
 const SQL = {
-  insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at, incarnation)
-    VALUES (@id, @name, @language, @createdAt, @updatedAt, @incarnation) ON CONFLICT (id) DO NOTHING`,
+  insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at, last_opened_at, incarnation)
+    VALUES (@id, @name, @language, @createdAt, @updatedAt, @createdAt, @incarnation) ON CONFLICT (id) DO NOTHING`,
   getRoom: `SELECT id, name, language, created_at AS createdAt, updated_at AS updatedAt
     FROM rooms WHERE id = ?`,
   listFirst: `SELECT id, name, language, created_at AS createdAt, updated_at AS updatedAt
     FROM rooms ORDER BY updated_at DESC, id DESC LIMIT ?`,
   listAfter: `SELECT id, name, language, created_at AS createdAt, updated_at AS updatedAt
     FROM rooms WHERE (updated_at, id) < (?, ?) ORDER BY updated_at DESC, id DESC LIMIT ?`,
+  touchRoom: 'UPDATE rooms SET last_opened_at = ? WHERE id = ? AND last_opened_at < ?',
+  listNotOpenedSince: `SELECT id, last_opened_at AS lastOpenedAt FROM rooms WHERE last_opened_at < ?
+    ORDER BY last_opened_at, id LIMIT ?`,
   writeRoom: `UPDATE rooms SET name = coalesce(@name, name), language = coalesce(@language, language),
     updated_at = max(updated_at, @updatedAt) WHERE id = @id AND incarnation = @incarnation`,
   deleteRoom: 'DELETE FROM rooms WHERE id = ?',
@@ -95,6 +99,20 @@ export class SqliteRoomStore implements RoomStore {
         return true;
       })
       .immediate();
+  }
+
+  async touchRooms(ids: readonly string[], openedAt: number): Promise<void> {
+    if (ids.length === 0) return;
+    this.db
+      .transaction(() => {
+        for (const id of ids) this.stmt.touchRoom.run(openedAt, id, openedAt);
+      })
+      .immediate();
+  }
+
+  async listRoomsNotOpenedSince(before: number, limit: number): Promise<UnopenedRoom[]> {
+    assertListLimit(limit);
+    return this.stmt.listNotOpenedSince.all(before, limit) as UnopenedRoom[];
   }
 
   async writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {

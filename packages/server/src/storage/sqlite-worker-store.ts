@@ -1,9 +1,9 @@
 import type { RoomRole } from '@pairwise/protocol';
-import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessInit } from './access.js';
+import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessInit, RoomOfUser } from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
 import type { SqliteWorkerData } from './sqlite-worker.js';
 import { workerEntry, WorkerClient } from './worker-client.js';
-import type { ListPage, RoomCursor, RoomRecord, RoomWrite, Store, StoredDocument } from './store.js';
+import type { ListPage, RoomCursor, RoomRecord, RoomWrite, Store, StoredDocument, UnopenedRoom } from './store.js';
 
 export interface SqliteWorkerStoreOptions {
   /**
@@ -42,6 +42,14 @@ export class SqliteWorkerStore implements Store {
 
   deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean> {
     return this.worker.call('deleteRoom', [id, retiredStateVector]);
+  }
+
+  touchRooms(ids: readonly string[], openedAt: number): Promise<void> {
+    return this.worker.call('touchRooms', [ids, openedAt]);
+  }
+
+  listRoomsNotOpenedSince(before: number, limit: number): Promise<UnopenedRoom[]> {
+    return this.worker.call('listRoomsNotOpenedSince', [before, limit]);
   }
 
   writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {
@@ -105,7 +113,7 @@ export class SqliteWorkerStore implements Store {
     return this.worker.call('revokeLink', [roomId, linkId, at]);
   }
 
-  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage> {
+  listRoomsOf(userId: string, limit: number, after: RoomCursor | null): Promise<ListPage<RoomOfUser>> {
     return this.worker.call('listRoomsOf', [userId, limit, after]);
   }
 

@@ -22,6 +22,7 @@ const WRITES = new Set<string>([
   'createRoom',
   'deleteRoom',
   'writeRooms',
+  'touchRooms',
   'compactDocument',
   'createUser',
   'createSession',

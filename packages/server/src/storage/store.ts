@@ -61,8 +61,8 @@ export interface StoredDocument {
   logLength: number;
 }
 
-export interface ListPage {
-  rooms: RoomRecord[];
+export interface ListPage<Room extends RoomRecord = RoomRecord> {
+  rooms: Room[];
   /** Present when more rooms follow: the (updatedAt, id) of the last room on this page. */
   next: RoomCursor | null;
 }
@@ -71,6 +71,25 @@ export interface ListPage {
 export interface RoomCursor {
   updatedAt: number;
   id: string;
+}
+
+/** A room nobody has opened since a given time (listRoomsNotOpenedSince). */
+export interface UnopenedRoom {
+  id: string;
+  /** Epoch milliseconds of the room's last opening (its creation if never opened since). */
+  lastOpenedAt: number;
+}
+
+/**
+ * The store could not be reached, or lost its connection mid-call (database down, restarting,
+ * out of connections): a fault of the infrastructure, not of the call, which may succeed once the
+ * store is back. `cause` is the driver's error.
+ */
+export class StoreUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super(`the store is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreUnreachableError';
+  }
 }
 
 export class RoomExistsError extends Error {
@@ -98,6 +117,18 @@ export interface RoomStore {
    * Returns false if it did not exist.
    */
   deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean>;
+
+  /**
+   * Record that these rooms were opened (loaded into or unloaded from a server's memory) at
+   * `openedAt`. A room's lastOpenedAt starts at its createdAt and never moves backwards, so an
+   * instance whose clock lags cannot make a room look idle. Unknown ids are ignored.
+   */
+  touchRooms(ids: readonly string[], openedAt: number): Promise<void>;
+  /**
+   * Up to `limit` rooms whose lastOpenedAt is before `before`, least recently opened first (then
+   * id ascending, binary order), for the retention sweep. `limit` must be a positive integer.
+   */
+  listRoomsNotOpenedSince(before: number, limit: number): Promise<UnopenedRoom[]>;
 
   /**
    * The group commit: in one transaction, append each write's updates (keeping their order), apply

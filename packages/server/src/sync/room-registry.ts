@@ -9,6 +9,7 @@ import { BUS_ORIGIN, DEFAULT_LINK_TIMING, type RoomLink, type RoomLinkTiming } f
 import type { CompactionObserver, CompactionScheduler } from '../persistence/compaction-scheduler.js';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import type { GroupCommitter } from '../persistence/group-commit.js';
+import type { RoomOpenObserver } from '../persistence/last-opened.js';
 import type { RoomMetaChange, RoomStore } from '../storage/store.js';
 import { AccessReviews, type Admission } from './access-reviews.js';
 import { mergeStateVectors, stateVectorOfUpdates, type StateVector } from './state-vectors.js';
@@ -32,6 +33,8 @@ export interface RoomRegistryOptions {
   bus?: RoomBus;
   /** DEFAULT_LINK_TIMING where not given. */
   linkTiming?: Partial<RoomLinkTiming>;
+  /** Told each time a room is loaded or unloaded (when it was last opened, for retention); nobody when omitted. */
+  opens?: RoomOpenObserver;
 }
 
 /** A settings change by the server: the indexed settings plus the server-only switch. */
@@ -266,6 +269,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       throw err;
     }
     this.events.roomLoaded();
+    this.options.opens?.roomOpened(roomId);
     this.options.compaction.noteLogGrowth(roomId, stored.logLength);
     return { room, incarnation };
   }
@@ -298,6 +302,8 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     this.cluster?.unlink(room, { keepCopies: !deleted });
     room.destroy();
     this.events.roomUnloaded();
+    // Also at unload, so a room held open for weeks does not look idle.
+    if (!deleted) this.options.opens?.roomOpened(room.id);
   }
 
   /** Carries out what other instances report; nothing here publishes again (no loops). */

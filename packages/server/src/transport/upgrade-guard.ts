@@ -6,6 +6,7 @@ import { addressKey, clientAddress, requestedHost, type TrustFunction } from '..
 import { KeyedCount } from '../limits/keyed-count.js';
 import { KeyedRate } from '../limits/keyed-rate.js';
 import { originAllowed } from '../limits/origin.js';
+import type { ServerEvents } from '../observability/server-events.js';
 
 export interface UpgradeGuardOptions {
   /** Origins whose pages may connect; null: the server's own host. */
@@ -16,6 +17,7 @@ export interface UpgradeGuardOptions {
   /** Handshakes per client address per minute. */
   connectsPerMinute: number;
   log: Logger;
+  events: ServerEvents;
   /** Monotonic milliseconds; tests pass their own clock. */
   now?: () => number;
 }
@@ -45,10 +47,11 @@ export class UpgradeGuard {
    * False if the guard has answered the request itself (and is closing the socket).
    */
   admit(request: IncomingMessage, socket: Duplex): boolean {
-    const { allowedOrigins, trust, log } = this.options;
+    const { allowedOrigins, trust, log, events } = this.options;
     const origin = request.headers.origin;
     if (!originAllowed(origin, requestedHost(request, trust), allowedOrigins)) {
       log.debug({ origin }, 'websocket refused: origin not allowed');
+      events.limitHit('origin');
       refuseUpgrade(socket, 403, 'origin_not_allowed', 'pages from this origin may not open a WebSocket here (see ALLOWED_ORIGINS)');
       return false;
     }
@@ -61,11 +64,13 @@ export class UpgradeGuard {
     const attempt = this.attempts.take(key, this.now());
     if (!attempt.allowed) {
       log.debug({ address: key }, 'websocket refused: too many handshakes from this address');
+      events.limitHit('handshake_rate');
       refuseUpgrade(socket, 429, 'rate_limited', 'too many WebSocket connections opened from this address', attempt.retryAfterSeconds);
       return false;
     }
     if (!this.open.tryAcquire(key)) {
       log.debug({ address: key }, 'websocket refused: too many open sockets from this address');
+      events.limitHit('connections_per_address');
       refuseUpgrade(socket, 429, 'too_many_connections', 'too many open WebSockets from this address', FULL_RETRY_AFTER_SECONDS);
       return false;
     }

@@ -23,10 +23,11 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   };
   const server = createServer((client) => {
     const upstream = createConnection(targetPort, targetHost);
-    track(client);
-    track(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
+    // After piping, which sets both flowing: a connection made during a pause must not flow either.
+    track(client);
+    track(upstream);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });

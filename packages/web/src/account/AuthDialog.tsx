@@ -4,6 +4,7 @@ import { PASSWORD_MIN } from '@pairwise/protocol';
 import type { CredentialsBody } from '@pairwise/protocol';
 import { authErrorMessage, checkAuthForm } from './authForm';
 import type { AuthMode } from './authForm';
+import { useEscapeKey } from '../ui/useEscapeKey';
 
 const COPY: Record<AuthMode, { title: string; submit: string; busy: string; text: string }> = {
   'sign-in': {
@@ -43,13 +44,7 @@ export function AuthDialog({
 
   useEffect(() => usernameRef.current?.focus(), []);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscapeKey(onClose);
 
   const switchMode = (next: AuthMode) => {
     setMode(next);

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { NAME_MAX, normalizeName } from '../lib/identity';
+import { useEscapeKey } from './useEscapeKey';
 
 /** Asks a guest what to call them. Modal: the room is not joined until there is a name. */
 export function NamePrompt({
@@ -26,14 +27,7 @@ export function NamePrompt({
 
   useEffect(() => inputRef.current?.focus(), []);
 
-  useEffect(() => {
-    if (!onCancel) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onCancel();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onCancel]);
+  useEscapeKey(onCancel);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -1,7 +1,8 @@
-import { useEffect, useId } from 'react';
+import { useId } from 'react';
 import type { RoomSummary, Visibility } from '@pairwise/protocol';
 import type { RoomCredentials } from '../../lib/roomCredentials';
 import { CloseIcon } from '../../ui/icons';
+import { useEscapeKey } from '../../ui/useEscapeKey';
 import { LinksSection } from './LinksSection';
 import { MembersSection } from './MembersSection';
 import { VisibilitySection } from './VisibilitySection';
@@ -25,13 +26,7 @@ export function ShareDialog({
 }) {
   const titleId = useId();
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscapeKey(onClose);
 
   return (
     <div className="modal-backdrop">
