@@ -14,7 +14,7 @@ import { describeWithNginx, startNginx, type TestNginx } from './support/nginx.j
 import { createTestDatabase, type TestDatabase } from './support/postgres.js';
 import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js';
 import { runSeed, seededRandom } from './support/random.js';
-import { assertHoldsExactly, TokenLedger } from './support/token-editing.js';
+import { assertHoldsExactly, editRandomly } from './support/token-editing.js';
 
 /**
  * The Dockerfile's image as docker-compose.yml runs it: one container on its own data directory,
@@ -98,14 +98,7 @@ describeWithImage('the container image', () => {
       );
       await Promise.all(editors.map((c) => c.synced()));
 
-      const ledger = new TokenLedger({ payloads: true });
-      for (let step = 0; step < 200; step++) {
-        const index = Math.floor(random() * editors.length);
-        const editor = editors[index]!;
-        if (random() < 0.7) ledger.insert(editor.text, index, random);
-        else ledger.deleteOne(editor.text, random);
-        if (random() < 0.1) await new Promise((r) => setTimeout(r, random() * 10));
-      }
+      const ledger = await editRandomly(editors, 200, random);
       await waitFor(() => new Set(editors.map((c) => c.text.toString())).size === 1, 'clients on both containers converge', 20_000);
       const converged = editors[0]!.text.toString();
       assertHoldsExactly(converged, ledger.expected());
