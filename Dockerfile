@@ -1,7 +1,10 @@
-# Pairwise server and web app in one image. Not built on the project's machines (no base image can
-# be pulled there): see README "Deploying several instances".
+# Pairwise server and web app in one image: see README "Deploying several instances".
 
-FROM node:20-bookworm-slim AS build
+# Any Debian bookworm image with Node 20 in /usr/local and a `node` user (uid 1000) will do:
+# deploy/test-image.sh builds from one made with debootstrap where no registry can be reached.
+ARG BASE_IMAGE=node:20-bookworm-slim
+
+FROM ${BASE_IMAGE} AS build
 # better-sqlite3 compiles from source when no prebuilt binary fits.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
@@ -15,7 +18,7 @@ RUN npm ci --no-fund --no-audit
 COPY . .
 RUN npm run build && npm prune --omit=dev --no-fund --no-audit
 
-FROM node:20-bookworm-slim
+FROM ${BASE_IMAGE}
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0 \
@@ -34,7 +37,7 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains: every accepted edit is stored before the process exits.
 STOPSIGNAL SIGTERM
 CMD ["node", "packages/server/dist/main.js"]

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 const BROWSER_TESTS = 'packages/web/test/**/*.test.ts';
+/** Builds the Dockerfile with Debian's dockerd (root; minutes when cold): last, on its own. */
+const IMAGE_TESTS = 'packages/server/test/image.test.ts';
 
 export default defineConfig({
   resolve: {
@@ -22,10 +24,11 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: [BROWSER_TESTS, '**/node_modules/**'],
+          exclude: [BROWSER_TESTS, IMAGE_TESTS, '**/node_modules/**'],
         },
       },
       { extends: true, test: { name: 'browser', include: [BROWSER_TESTS] } },
+      { extends: true, test: { name: 'image', include: [IMAGE_TESTS] } },
     ],
   },
 });

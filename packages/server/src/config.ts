@@ -23,6 +23,8 @@ export interface Config extends HardeningConfig {
   /** How long shutdown keeps retrying writes that fail before it reports what it could not store. */
   shutdownRetryMs: number;
   idleUnloadMs: number;
+  /** Log entries an instance appends to a room before it folds the room's stored log into one snapshot. */
+  compactionThreshold: number;
   maxMessageBytes: number;
   maxBufferedBytes: number;
   pingIntervalMs: number;
@@ -83,6 +85,7 @@ const coreEnvSchema = z.object({
   MAX_BACKLOG_BYTES: int(1024, 16 * 1024 * MiB).default(256 * MiB),
   SHUTDOWN_RETRY_MS: int(0, 3600_000).default(10_000),
   ROOM_IDLE_MS: int(0, 24 * 3600_000).default(10_000),
+  COMPACTION_THRESHOLD: int(1, 1_000_000).default(500),
   MAX_MESSAGE_BYTES: int(1024, 256 * MiB).default(16 * MiB),
   MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * MiB).default(16 * MiB),
   PING_INTERVAL_MS: int(1_000, 3600_000).default(30_000),
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
     maxBacklogBytes: e.MAX_BACKLOG_BYTES,
     shutdownRetryMs: e.SHUTDOWN_RETRY_MS,
     idleUnloadMs: e.ROOM_IDLE_MS,
+    compactionThreshold: e.COMPACTION_THRESHOLD,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     pingIntervalMs: e.PING_INTERVAL_MS,

@@ -11,9 +11,6 @@ import { PostgresRoomStore } from './storage/postgres-store.js';
 import { SqliteWorkerStore } from './storage/sqlite-worker-store.js';
 import type { Store } from './storage/store.js';
 
-/** Compaction threshold: small enough that load stays fast, large enough that it runs rarely. */
-const COMPACTION_THRESHOLD = 500;
-
 /** The composition root: reads configuration once, opens the store, serves, and shuts down cleanly. */
 async function main(): Promise<void> {
   const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -31,7 +28,6 @@ async function main(): Promise<void> {
     ...config,
     store,
     log,
-    compactionThreshold: COMPACTION_THRESHOLD,
     completionProvider: completionProviderFor(config.completion),
     autocompleteRequestsPerMinute: config.completion.requestsPerMinute,
     ...(config.redisUrl

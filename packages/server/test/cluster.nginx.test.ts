@@ -7,7 +7,7 @@ import { describeWithNginx, startNginx, type TestNginx } from './support/nginx.j
 import { describeWithPostgres } from './support/postgres.js';
 import { runSeed, seededRandom } from './support/random.js';
 import type { TestServer } from './support/test-server.js';
-import { assertHoldsExactly, TokenLedger } from './support/token-editing.js';
+import { assertHoldsExactly, editRandomly } from './support/token-editing.js';
 
 /**
  * The sample deploy/nginx.conf (Debian's nginx, on loopback) in front of two instances sharing one
@@ -77,14 +77,7 @@ await describeWithPostgres('nginx in front of two instances', () => {
       expect(socketsOn(a), 'instance A got connections').toBeGreaterThan(0);
       expect(socketsOn(b), 'instance B got connections').toBeGreaterThan(0);
 
-      const ledger = new TokenLedger({ payloads: true });
-      for (let step = 0; step < 200; step++) {
-        const index = Math.floor(random() * editors.length);
-        const editor = editors[index]!;
-        if (random() < 0.7) ledger.insert(editor.text, index, random);
-        else ledger.deleteOne(editor.text, random);
-        if (random() < 0.1) await new Promise((r) => setTimeout(r, random() * 10));
-      }
+      const ledger = await editRandomly(editors, 200, random);
       const views = () => new Set([...editors.map((c) => c.text.toString()), a.server.registry.loaded(roomId)?.text.toString()]);
       await waitFor(() => views().size === 1, 'clients and instances converge through nginx', 20_000);
       const converged = editors[0]!.text.toString();

@@ -8,7 +8,7 @@ import { describeWithPostgres } from './support/postgres.js';
 import { closeOf, closeRawSockets, type RawClient, rawClient } from './support/raw-socket.js';
 import { runSeed, seededRandom } from './support/random.js';
 import type { TestServer } from './support/test-server.js';
-import { assertHoldsExactly, TokenLedger } from './support/token-editing.js';
+import { assertHoldsExactly, editRandomly } from './support/token-editing.js';
 
 /**
  * Several instances serve one room over the real Redis room bus and one PostgreSQL database:
@@ -52,14 +52,7 @@ await describeWithPostgres('several instances serve one room', () => {
     const editors = Array.from({ length: 6 }, (_, i) => client(instances[i % 3]!, roomId));
     await Promise.all(editors.map((c) => c.synced()));
 
-    const ledger = new TokenLedger({ payloads: true });
-    for (let step = 0; step < 300; step++) {
-      const index = Math.floor(random() * editors.length);
-      const editor = editors[index]!;
-      if (random() < 0.7) ledger.insert(editor.text, index, random);
-      else ledger.deleteOne(editor.text, random);
-      if (random() < 0.1) await new Promise((r) => setTimeout(r, random() * 10));
-    }
+    const ledger = await editRandomly(editors, 300, random);
 
     const views = () =>
       new Set([...editors.map((c) => c.text.toString()), ...instances.map((s) => s.server.registry.loaded(roomId)?.text.toString())]);

@@ -14,12 +14,20 @@ export interface CompactionResult {
 /**
  * Apply stored updates to `doc` in one transaction, so observers fire once and Yjs
  * integrates the whole log in a single pass instead of once per update.
+ *
+ * A log may hold an update before one it depends on: with several instances, a peer stores another
+ * instance's edits only after CLUSTER_PEER_STORE_MS, after later edits that build on them. Yjs parks
+ * such updates (`pendingStructs`) and retries them as their dependencies arrive, but over many of
+ * them its bookkeeping can leave content out for good although the log holds all of it (Yjs
+ * 13.6.33; found by the process-level kill -9 test). Applied once more as one merged update,
+ * dependencies resolve within that update. Only then: merging the whole log is superlinear.
  */
 export function applyStoredUpdates(doc: Y.Doc, updates: readonly Uint8Array[], origin: unknown = null): void {
   Y.transact(
     doc,
     () => {
       for (const update of updates) Y.applyUpdate(doc, update);
+      if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) Y.applyUpdate(doc, Y.mergeUpdates([...updates]));
     },
     origin,
   );

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { CODE_TEXT } from '@pairwise/protocol';
 import { applyStoredUpdates, type RoomStore } from '../../src/storage/index.js';
-import type { TestClient } from './clients.js';
+import { type TestClient, waitFor } from './clients.js';
 import { seededRandom } from './random.js';
 import { TokenLedger } from './token-editing.js';
 
@@ -60,4 +60,11 @@ export async function storedTextOf(store: RoomStore, roomId: string): Promise<st
   } finally {
     doc.destroy();
   }
+}
+
+/** Waits until every client is synced with its server and all hold the same text; returns that text. */
+export async function convergedText(clients: readonly TestClient[], timeoutMs = 20_000): Promise<string> {
+  const texts = () => new Set(clients.map((c) => c.text.toString()));
+  await waitFor(() => clients.every((c) => c.provider.synced) && texts().size === 1, 'clients converge', timeoutMs);
+  return clients[0]!.text.toString();
 }

@@ -8,8 +8,11 @@ export interface ApiResponse {
   body: unknown;
 }
 
+/** Anything serving the API: an in-process TestServer or a spawned instance. */
+export type ApiServer = Pick<TestServer, 'url'>;
+
 export async function api(
-  s: TestServer,
+  s: ApiServer,
   method: string,
   path: string,
   body?: unknown,
@@ -39,7 +42,7 @@ export function apiError(response: ApiResponse, status: number): { code: string;
   return body.error as { code: string; message: string };
 }
 
-export async function roomCode(s: TestServer, roomId: string): Promise<string> {
+export async function roomCode(s: ApiServer, roomId: string): Promise<string> {
   const response = await api(s, 'GET', `/api/rooms/${roomId}`);
   expect(response.status).toBe(200);
   return (response.body as { code: string }).code;

@@ -1,7 +1,8 @@
 /**
  * A loopback TCP proxy that a test can pause: both directions stop being read, as in a network
  * partition or a long process pause, and resume where they were. Used to make a Redis client fall
- * behind without touching the client's code.
+ * behind without touching the client's code. It can also be pointed at another target, as a load
+ * balancer sends new connections elsewhere once a backend died.
  */
 import { type Socket, createConnection, createServer } from 'node:net';
 
@@ -9,12 +10,15 @@ export interface TcpProxy {
   readonly port: number;
   pause(): void;
   resume(): void;
+  /** Connections made from now on go to `port`; open ones stay where they are. */
+  retarget(port: number): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let paused = false;
+  let target = targetPort;
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -22,7 +26,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     if (paused) socket.pause();
   };
   const server = createServer((client) => {
-    const upstream = createConnection(targetPort, targetHost);
+    const upstream = createConnection(target, targetHost);
     client.pipe(upstream);
     upstream.pipe(client);
     // After piping, which sets both flowing: a connection made during a pause must not flow either.
@@ -42,6 +46,9 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     resume: () => {
       paused = false;
       for (const socket of sockets) socket.resume();
+    },
+    retarget: (port) => {
+      target = port;
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();

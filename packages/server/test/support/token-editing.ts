@@ -76,3 +76,19 @@ function tokenBoundaries(text: string): number[] {
   for (const match of text.matchAll(TOKEN)) boundaries.push(match.index + match[0].length);
   return boundaries;
 }
+
+/**
+ * `steps` random edits spread over the editors (70% inserts of ledgered tokens, 30% deletions), with
+ * short random pauses so some edits cross on the wire. Returns the ledger of what was inserted.
+ */
+export async function editRandomly(editors: readonly { text: Y.Text }[], steps: number, random: () => number): Promise<TokenLedger> {
+  const ledger = new TokenLedger({ payloads: true });
+  for (let step = 0; step < steps; step++) {
+    const index = Math.floor(random() * editors.length);
+    const editor = editors[index]!;
+    if (random() < 0.7) ledger.insert(editor.text, index, random);
+    else ledger.deleteOne(editor.text, random);
+    if (random() < 0.1) await new Promise((r) => setTimeout(r, random() * 10));
+  }
+  return ledger;
+}
