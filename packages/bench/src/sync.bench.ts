@@ -18,7 +18,8 @@
  */
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { runComparison } from './sync/compare.js';
-import { comparisonTable, summarizeServer, writeResults } from './sync/compare-report.js';
+import { comparisonTable, scenarioResults, summarizeServer, writeResults } from './sync/compare-report.js';
+import type { ComparedScenario, RunResult } from './sync/compared-scenario.js';
 import type { ServerKind } from './sync/ipc.js';
 import { attempt, type Outcome } from './sync/outcome.js';
 import { fanoutTable, idleTable, joinTable, keystrokeTable } from './sync/report.js';
@@ -26,6 +27,7 @@ import { runFanout } from './sync/scenarios/fanout.js';
 import { runIdle } from './sync/scenarios/idle.js';
 import { runJoin } from './sync/scenarios/join.js';
 import { runKeystroke, type KeystrokeResult } from './sync/scenarios/keystroke.js';
+import { pairsScenario } from './sync/scenarios/pairs.js';
 import { withScope, type Scope } from './sync/scope.js';
 import { buildSeedDocument } from './sync/seed.js';
 import { parseSettings, type ScenarioName, type Settings } from './sync/settings.js';
@@ -77,17 +79,27 @@ function withPressure(table: Table, pressure: readonly string[]): Table {
   };
 }
 
-async function scenarioTable(name: ScenarioName, settings: Settings): Promise<Table> {
+/** Each compared scenario's part of bench/results/<date>.json, filled as they finish. */
+type ResultsByScenario = Record<string, unknown>;
+
+/** Runs one compared scenario on Pairwise and every peer; keeps its results for the file. */
+async function comparedTable<R extends RunResult>(
+  scenario: ComparedScenario<R>,
+  settings: Settings,
+  results: ResultsByScenario,
+): Promise<Table> {
+  const comparison = await runComparison(scenario, settings.peerServers, settings.runs);
+  const summaries = [...comparison.runs].map(([kind, outcomes]) => summarizeServer(scenario, kind, outcomes));
+  results[scenario.name] = scenarioResults(comparison, summaries);
+  return comparisonTable(comparison, summaries);
+}
+
+async function scenarioTable(name: ScenarioName, settings: Settings, results: ResultsByScenario): Promise<Table> {
   process.stderr.write(`${name}\n`);
   const columns = settings.providerServers.map((kind) => SERVER_LABELS[kind]);
   switch (name) {
-    case 'pairs': {
-      const comparison = await runComparison({ servers: settings.peerServers, pairs: settings.pairs, runs: settings.runs });
-      const summaries = settings.peerServers.map((kind) => summarizeServer(kind, comparison.runs.get(kind) ?? []));
-      const path = await writeResults(settings.resultsDir, comparison, summaries, machineInfo());
-      const table = comparisonTable(comparison, summaries);
-      return { ...table, notes: [...(table.notes ?? []), `results: ${path}`] };
-    }
+    case 'pairs':
+      return comparedTable(pairsScenario(settings.pairs), settings, results);
     case 'keystroke': {
       const durationMs = settings.keystrokeSeconds * 1000;
       const { outcomes, pressure } = await eachServer(settings, async (server) => {
@@ -148,10 +160,14 @@ async function main(): Promise<void> {
   console.log('  pairs: thin y-protocols clients (a Y.Doc, the sync and awareness messages, nothing else);');
   console.log('  keystroke, fanout, join, idle: stock y-websocket WebsocketProvider (disableBc)');
   let failed = false;
+  const results: ResultsByScenario = {};
   for (const name of settings.scenarios) {
-    const table = await scenarioTable(name, settings);
+    const table = await scenarioTable(name, settings, results);
     failed ||= table.rows.some((r) => r.some((cell) => /\b(FAIL|WRONG)\b/.test(cell)));
     console.log(formatTable(table));
+  }
+  if (Object.keys(results).length > 0) {
+    console.log(`\nresults: ${await writeResults(settings.resultsDir, { machine: machineInfo(), scenarios: results })}`);
   }
   const load = loadavg()
     .map((l) => l.toFixed(2))

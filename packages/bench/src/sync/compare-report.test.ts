@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { pairwiseOverBestPeer, summarizeServer } from './compare-report.js';
 import type { Outcome } from './outcome.js';
-import type { PairsResult } from './scenarios/pairs.js';
+import { type PairsResult, pairsScenario } from './scenarios/pairs.js';
+
+const pairs = pairsScenario({ rooms: 1, charsPerSecond: 5, durationMs: 1000, settleMs: 0 });
 
 function run(p99: number, cpu: number, generatorCpuPct = 30, converged = true): Outcome<PairsResult> {
   return {
@@ -26,7 +28,7 @@ function run(p99: number, cpu: number, generatorCpuPct = 30, converged = true): 
 
 describe('summarizeServer', () => {
   it('takes the median and the spread of the valid runs only', () => {
-    const summary = summarizeServer('hocuspocus', [run(12, 130), run(9, 120), run(500, 900, 95), run(14, 150)]);
+    const summary = summarizeServer(pairs, 'hocuspocus', [run(12, 130), run(9, 120), run(500, 900, 95), run(14, 150)]);
     expect(summary.validRuns).toBe(3);
     expect(summary.metrics.p99Ms).toEqual({ median: 12, min: 9, max: 14 });
     expect(summary.metrics.cpuMsPer1000?.median).toBe(130);
@@ -35,7 +37,7 @@ describe('summarizeServer', () => {
   });
 
   it('counts failed runs and reports a run that did not converge', () => {
-    const summary = summarizeServer('pairwise-sqlite', [
+    const summary = summarizeServer(pairs, 'pairwise-sqlite', [
       run(10, 100),
       { ok: false, error: 'server did not start in time' },
       run(20, 100, 30, false),
@@ -47,23 +49,42 @@ describe('summarizeServer', () => {
   });
 
   it('falls back to the invalid runs when no run was valid, rather than showing nothing', () => {
-    expect(summarizeServer('hocuspocus', [run(40, 300, 90)]).metrics.p99Ms?.median).toBe(40);
+    expect(summarizeServer(pairs, 'hocuspocus', [run(40, 300, 90)]).metrics.p99Ms?.median).toBe(40);
   });
 });
 
 describe('pairwiseOverBestPeer', () => {
   it('divides Pairwise by the best peer, not by the relay', () => {
-    const ratios = pairwiseOverBestPeer([
-      summarizeServer('pairwise-sqlite', [run(10, 60)]),
-      summarizeServer('y-websocket-classic', [run(20, 90)]),
-      summarizeServer('hocuspocus', [run(8, 120)]),
-      summarizeServer('ws-relay', [run(1, 10)]),
+    const ratios = pairwiseOverBestPeer(pairs, [
+      summarizeServer(pairs, 'pairwise-sqlite', [run(10, 60)]),
+      summarizeServer(pairs, 'y-websocket-classic', [run(20, 90)]),
+      summarizeServer(pairs, 'hocuspocus', [run(8, 120)]),
+      summarizeServer(pairs, 'ws-relay', [run(1, 10)]),
     ]);
     expect(ratios.p99Ms).toBeCloseTo(10 / 8);
     expect(ratios.cpuMsPer1000).toBeCloseTo(60 / 90);
   });
 
+  it('turns throughput around so that below 1 is still a win', () => {
+    const rate = {
+      ...pairs,
+      metrics: [
+        { key: 'rate', label: 'updates/s', value: (r: PairsResult) => r.deliveredPerSecond, format: String, better: 'higher' as const },
+      ],
+    };
+    const at = (deliveredPerSecond: number): Outcome<PairsResult> => {
+      const outcome = run(10, 100);
+      return outcome.ok ? { ok: true, value: { ...outcome.value, deliveredPerSecond } } : outcome;
+    };
+    const ratios = pairwiseOverBestPeer(rate, [
+      summarizeServer(rate, 'pairwise-sqlite', [at(3000)]),
+      summarizeServer(rate, 'hocuspocus', [at(1500)]),
+      summarizeServer(rate, 'y-websocket-classic', [at(2000)]),
+    ]);
+    expect(ratios.rate).toBeCloseTo(2000 / 3000);
+  });
+
   it('has nothing to say without Pairwise or without a peer', () => {
-    expect(pairwiseOverBestPeer([summarizeServer('hocuspocus', [run(8, 120)])])).toEqual({});
+    expect(pairwiseOverBestPeer(pairs, [summarizeServer(pairs, 'hocuspocus', [run(8, 120)])])).toEqual({});
   });
 });
