@@ -27,6 +27,7 @@ import { runFanout } from './sync/scenarios/fanout.js';
 import { runIdle } from './sync/scenarios/idle.js';
 import { runJoin } from './sync/scenarios/join.js';
 import { runKeystroke, type KeystrokeResult } from './sync/scenarios/keystroke.js';
+import { crowdedScenario } from './sync/scenarios/crowded.js';
 import { pairsScenario } from './sync/scenarios/pairs.js';
 import { withScope, type Scope } from './sync/scope.js';
 import { buildSeedDocument } from './sync/seed.js';
@@ -100,6 +101,8 @@ async function scenarioTable(name: ScenarioName, settings: Settings, results: Re
   switch (name) {
     case 'pairs':
       return comparedTable(pairsScenario(settings.pairs), settings, results);
+    case 'crowded':
+      return comparedTable(crowdedScenario(settings.crowded), settings, results);
     case 'keystroke': {
       const durationMs = settings.keystrokeSeconds * 1000;
       const { outcomes, pressure } = await eachServer(settings, async (server) => {

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { PEER_COMPARISON_KINDS } from './compare.js';
 import { SERVER_KINDS, type ServerKind, wireOf } from './ipc.js';
+import type { CrowdedOptions } from './scenarios/crowded.js';
 import type { PairsOptions } from './scenarios/pairs.js';
 
-export const SCENARIOS = ['pairs', 'keystroke', 'fanout', 'join', 'idle'] as const;
+export const SCENARIOS = ['pairs', 'crowded', 'keystroke', 'fanout', 'join', 'idle'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** The older scenarios' default servers: they drive stock y-websocket providers. */
@@ -22,6 +23,7 @@ export interface Settings {
   /** Servers of the stock-provider scenarios (keystroke, fanout, join, idle). */
   providerServers: ServerKind[];
   pairs: PairsOptions;
+  crowded: CrowdedOptions;
   runs: number;
   /** Where the pair-rooms results JSON goes. */
   resultsDir: string;
@@ -36,11 +38,13 @@ export interface Settings {
  * runs of 5 servers under 5 minutes; smoke only proves the harness works (part of `npm test`).
  */
 const PRESETS = {
-  full: { rooms: 500, seconds: 10, runs: 3, settleMs: 2_500 },
-  quick: { rooms: 100, seconds: 5, runs: 3, settleMs: 2_500 },
+  full: { rooms: 500, seconds: 10, runs: 3, settleMs: 2_500, crowd: { clients: 100, typists: 10, seconds: 10 } },
+  quick: { rooms: 100, seconds: 5, runs: 3, settleMs: 2_500, crowd: { clients: 100, typists: 10, seconds: 3 } },
   // Its CPU figures mean nothing anyway: no need to wait for deferred storage work.
-  smoke: { rooms: 3, seconds: 1, runs: 1, settleMs: 200 },
+  smoke: { rooms: 3, seconds: 1, runs: 1, settleMs: 200, crowd: { clients: 6, typists: 2, seconds: 1 } },
 } as const;
+/** Issue 9's compared scenarios: what --quick and --smoke run. */
+const COMPARED_SCENARIOS: readonly ScenarioName[] = ['pairs', 'crowded'];
 const CHARS_PER_SECOND = 5;
 
 const SETTING_KEYS = ['only', 'servers', 'rooms', 'runs', 'out', 'clients', 'fanoutUpdates', 'seconds'];
@@ -69,11 +73,11 @@ export function parseSettings(argv: readonly string[]): Settings {
     if (!(value > 0)) throw new Error(`${key} must be a positive number`);
     return value;
   };
-  const onlyPairs = flags.has('--quick') || flags.has('--smoke');
+  const comparedOnly = flags.has('--quick') || flags.has('--smoke');
   const chosen = args.has('servers') ? (list('servers', SERVER_KINDS) as ServerKind[]) : null;
   const seconds = args.has('seconds') ? positive('seconds', 1) : null;
   return {
-    scenarios: list('only', SCENARIOS, onlyPairs ? ['pairs'] : SCENARIOS) as ScenarioName[],
+    scenarios: list('only', SCENARIOS, comparedOnly ? COMPARED_SCENARIOS : SCENARIOS) as ScenarioName[],
     peerServers: chosen ?? [...PEER_COMPARISON_KINDS],
     providerServers: (chosen ?? PROVIDER_SCENARIO_KINDS).filter((kind) => wireOf(kind) === 'y-websocket'),
     pairs: {
@@ -81,6 +85,13 @@ export function parseSettings(argv: readonly string[]): Settings {
       charsPerSecond: CHARS_PER_SECOND,
       durationMs: (seconds ?? preset.seconds) * 1000,
       settleMs: preset.settleMs,
+    },
+    crowded: {
+      ...preset.crowd,
+      durationMs: (seconds ?? preset.crowd.seconds) * 1000,
+      charsPerSecond: CHARS_PER_SECOND,
+      settleMs: preset.settleMs,
+      lightWatchers: true,
     },
     runs: Math.round(positive('runs', preset.runs)),
     resultsDir: args.get('out') ?? DEFAULT_RESULTS_DIR,

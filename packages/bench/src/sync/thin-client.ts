@@ -32,6 +32,9 @@ export class ThinClient {
   awarenessReceived = 0;
   private readonly ws: WebSocket;
   private awarenessClock = 0;
+  /** Updates kept instead of applied (see keepUpdates), received and sent, in order. */
+  private kept: Uint8Array[] | null = null;
+  private onKept: (from: Map<number, number>, to: Map<number, number>) => void = () => {};
 
   constructor(
     url: string,
@@ -76,6 +79,34 @@ export class ThinClient {
     this.send(encoder);
   }
 
+  /**
+   * From now on, received updates are kept rather than applied to the Y.Doc, and the Yjs clock
+   * range each one carries is passed to `onArrival` when it lands: a receiver at a fraction of the
+   * cost of integrating every update, so the load generator is not what saturates first.
+   * `applyKeptUpdates` brings the doc up to date for the end-of-run check.
+   */
+  keepUpdates(onArrival: (from: Map<number, number>, to: Map<number, number>) => void): void {
+    this.kept = [];
+    this.onKept = onArrival;
+  }
+
+  applyKeptUpdates(): void {
+    const kept = this.kept ?? [];
+    this.kept = null;
+    // One transaction, not Y.mergeUpdates: merging is superlinear in the update count (yjs #710).
+    Y.transact(this.doc, () => {
+      for (const update of kept) Y.applyUpdate(this.doc, update, REMOTE);
+    }, REMOTE);
+  }
+
+  /** Sends an update encoded elsewhere (a prepared keystroke); kept with the received ones if keeping. */
+  sendUpdate(update: Uint8Array): void {
+    this.kept?.push(update);
+    const encoder = this.encoder(MESSAGE_SYNC);
+    syncProtocol.writeUpdate(encoder, update);
+    this.send(encoder);
+  }
+
   /** Sync step 1 and initial presence, as a provider sends them once connected. */
   private sendHello(): void {
     const encoder = this.encoder(MESSAGE_SYNC);
@@ -107,6 +138,7 @@ export class ThinClient {
     const decoder = decoding.createDecoder(data);
     if (this.wire === 'hocuspocus') decoding.readVarString(decoder);
     const type = decoding.readVarUint(decoder);
+    if (type === MESSAGE_SYNC && this.kept && this.keep(decoder)) return;
     if (type === MESSAGE_SYNC || (this.wire === 'hocuspocus' && type === HOCUSPOCUS_SYNC_REPLY)) {
       const reply = this.encoder(MESSAGE_SYNC);
       const headerLength = encoding.length(reply);
@@ -118,5 +150,20 @@ export class ThinClient {
     } else if (this.wire === 'hocuspocus' && type === HOCUSPOCUS_AUTH) {
       if (decoding.readVarUint(decoder) === HOCUSPOCUS_AUTHENTICATED) this.sendHello();
     }
+  }
+
+  /** Keeps the update of a sync-update message; false (decoder untouched) for any other sync message. */
+  private keep(decoder: decoding.Decoder): boolean {
+    const start = decoder.pos;
+    if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsUpdate) {
+      decoder.pos = start;
+      return false;
+    }
+    // Copied: the frame's buffer may be a slice of a larger one that ws reuses.
+    const update = decoding.readVarUint8Array(decoder).slice();
+    this.kept?.push(update);
+    const { from, to } = Y.parseUpdateMeta(update);
+    this.onKept(from, to);
+    return true;
   }
 }

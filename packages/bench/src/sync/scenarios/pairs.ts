@@ -1,78 +1,31 @@
-import * as Y from 'yjs';
-import type { ComparedScenario, Metric } from '../compared-scenario.js';
-import { wireOf } from '../ipc.js';
+import type { ComparedScenario } from '../compared-scenario.js';
+import { checkRooms, connectRooms, type RoomClients } from '../rooms.js';
 import type { Scope } from '../scope.js';
 import type { ServerHandle } from '../servers.js';
-import { cpuPressureMeter, SampleBuffer, summarize, type Summary } from '../stats.js';
-import { fmt } from '../table.js';
-import { ThinClient } from '../thin-client.js';
-import { seededRandom, sleep, waitQuiet, waitUntil } from '../wait.js';
+import { SampleBuffer } from '../stats.js';
+import type { ThinClient } from '../thin-client.js';
+import { docTypists, observeDoc } from '../typing.js';
+import { waitQuiet } from '../wait.js';
+import { measureTyping, TYPING_METRICS, type TypingResult } from './typing-window.js';
 
 export interface PairsOptions {
   rooms: number;
   /** Keystrokes per second per typist; both clients of every room type. */
   charsPerSecond: number;
   durationMs: number;
-  /**
-   * Wait after the last delivery before reading the server's CPU time: longer than Hocuspocus'
-   * 2 s store debounce, so storage work a server defers is counted.
-   */
+  /** See TypingWindow.settleMs. */
   settleMs: number;
 }
 
-export interface PairsResult {
-  typed: number;
-  deliveries: number;
-  /** Sender's insert to the partner's document holding it, ms. */
-  latency: Summary;
-  deliveredPerSecond: number;
-  /** Server CPU time per 1,000 delivered edits, from the first keystroke until the server settled. */
-  serverCpuMsPer1000: number;
-  serverCpuPct: number;
-  /** The load generator's CPU over the typing window, % of its core: above 80% the run is invalid. */
-  generatorCpuPct: number;
-  /** How late keystrokes left against their schedule (the generator falling behind), p99 ms. */
-  scheduleLagP99Ms: number;
-  rss: number;
-  peakRss: number;
-  /** Share of the measured window in which some task on the machine waited for a CPU (PSI). */
-  cpuPressurePct: number;
-  /** Every room's two clients, and a fresh client joining a sample of rooms, hold identical texts. */
-  converged: boolean;
-  problems: string[];
-}
-
-const CONNECT_TIMEOUT_MS = 60_000;
-const DRAIN_TIMEOUT_MS = 20_000;
-const VERIFIED_ROOMS = 3;
-
-interface Typist {
-  client: ThinClient;
-  /** Send time of each of this client's keystrokes, by Yjs clock. */
-  sentAt: Float64Array;
-  cursor: number;
-  random: () => number;
-}
-
-const METRICS: readonly Metric<PairsResult>[] = [
-  { key: 'p50Ms', label: 'propagation p50 ms', value: (r) => r.latency.p50, format: fmt.ms, better: 'lower' },
-  { key: 'p95Ms', label: 'propagation p95 ms', value: (r) => r.latency.p95, format: fmt.ms, better: 'lower' },
-  { key: 'p99Ms', label: 'propagation p99 ms', value: (r) => r.latency.p99, format: fmt.ms, better: 'lower' },
-  { key: 'cpuMsPer1000', label: 'server CPU ms / 1,000 updates', value: (r) => r.serverCpuMsPer1000, format: fmt.ms, better: 'lower' },
-  { key: 'rssMb', label: 'server RSS MB', value: (r) => r.rss / 2 ** 20, format: (v) => v.toFixed(1), better: 'lower' },
-  { key: 'peakRssMb', label: 'server peak RSS MB', value: (r) => r.peakRss / 2 ** 20, format: (v) => v.toFixed(1), better: 'lower' },
-  { key: 'deliveredPerSecond', label: 'delivered updates/s', value: (r) => r.deliveredPerSecond, format: fmt.int },
-  { key: 'serverCpuPct', label: 'server CPU % of its core', value: (r) => r.serverCpuPct, format: fmt.pct },
-  { key: 'scheduleLagP99Ms', label: 'generator lag p99 ms', value: (r) => r.scheduleLagP99Ms, format: fmt.ms },
-  { key: 'cpuPressurePct', label: 'machine CPU pressure (PSI)', value: (r) => r.cpuPressurePct, format: fmt.pct },
-];
+/** Scenario 1's figures: those of every typing scenario. */
+export type PairsResult = TypingResult;
 
 /** Scenario 1 as one of the compared scenarios. */
 export function pairsScenario(options: PairsOptions): ComparedScenario<PairsResult> {
   return {
     name: 'pairs',
     title: `Pair rooms: ${options.rooms} rooms x 2 thin clients typing ${options.charsPerSecond} chars/s for ${options.durationMs / 1000} s, each keystroke + a cursor update`,
-    metrics: METRICS,
+    metrics: TYPING_METRICS,
     notes: [
       `Propagation: sender inserts -> the partner holds it. CPU: first keystroke to ${options.settleMs / 1000} s after the last delivery.`,
       'PSI: % of wall time some task waited for a CPU; near 0 on a quiet machine, where latency means most.',
@@ -89,148 +42,40 @@ export function pairsScenario(options: PairsOptions): ComparedScenario<PairsResu
  * keystroke followed by a cursor (awareness) update, as editors send them.
  */
 export async function runPairs(server: ServerHandle, options: PairsOptions, scope: Scope): Promise<PairsResult> {
-  const roomIds = Array.from({ length: options.rooms }, (_, i) => `pair-${i}`);
-  await server.createRooms(roomIds);
-  const wire = wireOf(server.kind);
-  const connect = (room: string): ThinClient => new ThinClient(`${server.wsUrl}/${room}`, room, wire, scope);
-  const first = roomIds.map(connect);
-  const second = roomIds.map(connect);
-  const clients = [...first, ...second];
-  await waitUntil(() => clients.every((c) => c.synced), `${clients.length} clients to sync`, CONNECT_TIMEOUT_MS, 10);
+  const rooms = await connectPairRooms(server, options.rooms, scope);
   // Joining work (room loads, presence exchange) must not be counted against the typing.
   await waitQuiet(() => server.cpuMs());
 
   const perClient = Math.ceil((options.durationMs / 1000) * options.charsPerSecond) + 1;
   // First typists of every room, then the second ones: partners type half a period apart.
-  const typists: Typist[] = clients.map((client, i) => ({
-    client,
-    sentAt: new Float64Array(perClient).fill(Number.NaN),
-    cursor: 0,
-    random: seededRandom(i + 1),
-  }));
+  const typists = docTypists(firstThenSecond(rooms), perClient);
   const latencies = new SampleBuffer();
-  roomIds.forEach((_, r) => {
+  for (let r = 0; r < options.rooms; r++) {
     const [a, b] = [typists[r], typists[r + options.rooms]];
     if (a && b) {
-      observe(b.client.doc, a, latencies);
-      observe(a.client.doc, b, latencies);
+      observeDoc(b.client.doc, [a], latencies);
+      observeDoc(a.client.doc, [b], latencies);
     }
-  });
+  }
 
-  const pressure = cpuPressureMeter();
-  const serverCpuStart = server.cpuMs();
-  const generatorCpuStart = process.cpuUsage();
-  const started = performance.now();
-  const lag = await typeOnSchedule(typists, options, scope);
-  const typingMs = performance.now() - started;
-  const generatorCpu = process.cpuUsage(generatorCpuStart);
-  const memory = server.residentMemory();
-  const typed = typists.reduce((sum, t) => sum + Y.getState(t.client.doc.store, t.client.doc.clientID), 0);
-  await waitUntil(() => latencies.length >= typed, 'every keystroke to reach the partner', DRAIN_TIMEOUT_MS, 5).catch(() => {});
-  const drainedAt = performance.now();
-  await sleep(options.settleMs);
-  const serverCpuMs = server.cpuMs() - serverCpuStart;
-  const cpuPressurePct = pressure();
-
-  const problems = await checkRooms(server, first, second, typed, latencies.length, scope);
-  return {
-    typed,
-    deliveries: latencies.length,
-    latency: summarize(latencies.values()),
-    deliveredPerSecond: (latencies.length * 1000) / (drainedAt - started),
-    serverCpuMsPer1000: (serverCpuMs * 1000) / latencies.length,
-    serverCpuPct: (100 * serverCpuMs) / (performance.now() - started),
-    generatorCpuPct: (100 * (generatorCpu.user + generatorCpu.system)) / 1000 / typingMs,
-    scheduleLagP99Ms: summarize(lag.values()).p99,
-    rss: memory.rss,
-    peakRss: memory.peakRss,
-    cpuPressurePct,
-    converged: problems.length === 0,
-    problems,
-  };
+  const window = { typists, charsPerSecond: options.charsPerSecond, durationMs: options.durationMs, settleMs: options.settleMs };
+  const measured = await measureTyping(server, { ...window, latencies, receiversPerKeystroke: 1 }, scope);
+  const tally = { typed: measured.typed, expectedDeliveries: measured.typed, deliveries: measured.deliveries };
+  const problems = await checkRooms(server, rooms, tally, scope);
+  return { ...measured, converged: problems.length === 0, problems };
 }
 
-/** Records, for each of `sender`'s keystrokes that reaches `doc`, the time since it was typed. */
-function observe(doc: Y.Doc, sender: Typist, latencies: SampleBuffer): void {
-  const senderId = sender.client.doc.clientID;
-  doc.on('afterTransaction', (tr: Y.Transaction) => {
-    if (tr.local) return;
-    const after = tr.afterState.get(senderId) ?? 0;
-    const now = performance.now();
-    for (let clock = tr.beforeState.get(senderId) ?? 0; clock < after; clock++) {
-      const t0 = sender.sentAt[clock];
-      if (t0 !== undefined && !Number.isNaN(t0)) latencies.push(now - t0);
-    }
-  });
-}
-
-/**
- * Fires keystrokes at fixed times: typist i's k-th at `start + (k * typists + i) * gap`. One timer
- * wakes for whatever is due, so a slow turn makes the next one send more, not later.
- */
-function typeOnSchedule(typists: readonly Typist[], options: PairsOptions, scope: Scope): Promise<SampleBuffer> {
-  const gapMs = 1000 / (options.charsPerSecond * typists.length);
-  const total = Math.floor(options.durationMs / gapMs);
-  const lag = new SampleBuffer();
-  const start = performance.now();
-  let next = 0;
-  let timer: NodeJS.Timeout | undefined;
-  scope.defer(() => clearTimeout(timer));
-  return new Promise<SampleBuffer>((resolve) => {
-    const tick = (): void => {
-      for (let now = performance.now(); next < total && start + next * gapMs <= now; next++) {
-        const typist = typists[next % typists.length];
-        if (typist) keystroke(typist);
-        lag.push(performance.now() - (start + next * gapMs));
-      }
-      if (next >= total) resolve(lag);
-      else timer = setTimeout(tick, Math.max(0, start + next * gapMs - performance.now()));
-    };
-    tick();
-  });
-}
-
-/** One typed character at the typist's cursor, then the cursor's new place as presence. */
-function keystroke(typist: Typist): void {
-  const { client } = typist;
-  const clock = Y.getState(client.doc.store, client.doc.clientID);
-  if (clock >= typist.sentAt.length) return;
-  const position = Math.min(typist.cursor, client.text.length);
-  typist.sentAt[clock] = performance.now();
-  client.text.insert(position, String.fromCharCode(97 + Math.floor(typist.random() * 26)));
-  typist.cursor = position + 1;
-  client.sendAwareness({ user: { name: `user-${client.doc.clientID}` }, cursor: { anchor: position + 1, head: position + 1 } });
-}
-
-/** Partners hold the same text with every keystroke; fresh clients of a few rooms get it from the server. */
-async function checkRooms(
-  server: ServerHandle,
-  first: readonly ThinClient[],
-  second: readonly ThinClient[],
-  typed: number,
-  deliveries: number,
-  scope: Scope,
-): Promise<string[]> {
-  const problems: string[] = [];
-  if (deliveries < typed) problems.push(`lost ${typed - deliveries}/${typed}`);
-  const closed = [...first, ...second].filter((c) => c.closed).length;
-  if (closed > 0) problems.push(`${closed} disconnects`);
-  let differ = 0;
-  let length = 0;
-  first.forEach((a, r) => {
-    const b = second[r];
-    length += a.text.length;
-    if (!b || a.text.toString() !== b.text.toString()) differ++;
-  });
-  if (differ > 0) problems.push(`${differ} rooms differ`);
-  if (length !== typed) problems.push(`texts hold ${length} of ${typed} chars`);
-  const sample = first.slice(0, VERIFIED_ROOMS).map((a, r) => ({ a, room: `pair-${r}` }));
-  const joiners = sample.map(({ room }) => new ThinClient(`${server.wsUrl}/${room}`, room, wireOf(server.kind), scope));
-  const joined = await waitUntil(() => joiners.every((j) => j.synced), 'fresh clients to sync', 10_000).then(
-    () => true,
-    () => false,
+/** `count` rooms `pair-<i>` of two thin clients each, every client synced with the server. */
+export function connectPairRooms(server: ServerHandle, count: number, scope: Scope): Promise<RoomClients[]> {
+  return connectRooms(
+    server,
+    Array.from({ length: count }, (_, i) => `pair-${i}`),
+    2,
+    scope,
   );
-  if (!joined) problems.push('fresh clients did not sync');
-  else if (sample.some(({ a }, i) => joiners[i]?.text.toString() !== a.text.toString())) problems.push("server's document differs");
-  return problems;
+}
+
+/** Every room's first client, then every room's second: partner i is at i + rooms. */
+export function firstThenSecond(rooms: readonly RoomClients[]): ThinClient[] {
+  return [0, 1].flatMap((slot) => rooms.flatMap((room) => room.clients.slice(slot, slot + 1)));
 }

@@ -1,0 +1,99 @@
+import * as Y from 'yjs';
+import type { Metric } from '../compared-scenario.js';
+import type { Scope } from '../scope.js';
+import type { ServerHandle } from '../servers.js';
+import { cpuPressureMeter, type SampleBuffer, summarize, type Summary } from '../stats.js';
+import { fmt } from '../table.js';
+import { generatorCpuMeter, type Typist, typeIntoDoc, typeOnSchedule } from '../typing.js';
+import { sleep, waitUntil } from '../wait.js';
+
+/** What a scenario of typists in rooms (pair rooms, the crowded room) measures. */
+export interface TypingResult {
+  typed: number;
+  deliveries: number;
+  /** Sender's insert to each receiver holding it, ms. */
+  latency: Summary;
+  deliveredPerSecond: number;
+  /** Server CPU time per 1,000 delivered edits, from the first keystroke until the server settled. */
+  serverCpuMsPer1000: number;
+  serverCpuPct: number;
+  /** The load generator's CPU over the typing window, % of its core: above 80% the run is invalid. */
+  generatorCpuPct: number;
+  /** How late keystrokes left against their schedule (the generator falling behind), p99 ms. */
+  scheduleLagP99Ms: number;
+  rss: number;
+  peakRss: number;
+  /** Share of the measured window in which some task on the machine waited for a CPU (PSI). */
+  cpuPressurePct: number;
+  /** The end-of-run check passed (room-check.ts). */
+  converged: boolean;
+  problems: string[];
+}
+
+export const TYPING_METRICS: readonly Metric<TypingResult>[] = [
+  { key: 'p50Ms', label: 'propagation p50 ms', value: (r) => r.latency.p50, format: fmt.ms, better: 'lower' },
+  { key: 'p95Ms', label: 'propagation p95 ms', value: (r) => r.latency.p95, format: fmt.ms, better: 'lower' },
+  { key: 'p99Ms', label: 'propagation p99 ms', value: (r) => r.latency.p99, format: fmt.ms, better: 'lower' },
+  { key: 'cpuMsPer1000', label: 'server CPU ms / 1,000 updates', value: (r) => r.serverCpuMsPer1000, format: fmt.ms, better: 'lower' },
+  { key: 'rssMb', label: 'server RSS MB', value: (r) => r.rss / 2 ** 20, format: (v) => v.toFixed(1), better: 'lower' },
+  { key: 'peakRssMb', label: 'server peak RSS MB', value: (r) => r.peakRss / 2 ** 20, format: (v) => v.toFixed(1), better: 'lower' },
+  { key: 'deliveredPerSecond', label: 'delivered updates/s', value: (r) => r.deliveredPerSecond, format: fmt.int },
+  { key: 'serverCpuPct', label: 'server CPU % of its core', value: (r) => r.serverCpuPct, format: fmt.pct },
+  { key: 'scheduleLagP99Ms', label: 'generator lag p99 ms', value: (r) => r.scheduleLagP99Ms, format: fmt.ms },
+  { key: 'cpuPressurePct', label: 'machine CPU pressure (PSI)', value: (r) => r.cpuPressurePct, format: fmt.pct },
+];
+
+export interface TypingWindow {
+  typists: readonly Typist[];
+  charsPerSecond: number;
+  durationMs: number;
+  /**
+   * Wait after the last delivery before reading the server's CPU time: longer than Hocuspocus'
+   * 2 s store debounce, so storage work a server defers is counted.
+   */
+  settleMs: number;
+  /** Where the receivers record one latency per keystroke they hold. */
+  latencies: SampleBuffer;
+  /** How many receivers each keystroke must reach. */
+  receiversPerKeystroke: number;
+}
+
+const DRAIN_TIMEOUT_MS = 20_000;
+
+/**
+ * Types on the open-loop schedule into the typists' docs, waits for every keystroke to reach every
+ * receiver (or the drain timeout), lets the server settle, and measures all of it. The caller
+ * connects the clients before and runs the end-of-run check after (with `typed` and `deliveries`).
+ */
+export async function measureTyping(server: ServerHandle, window: TypingWindow, scope: Scope): Promise<Omit<TypingResult, 'converged' | 'problems'>> {
+  const { typists, latencies } = window;
+  const pressure = cpuPressureMeter();
+  const serverCpuStart = server.cpuMs();
+  const generatorCpu = generatorCpuMeter();
+  const started = performance.now();
+  const lag = await typeOnSchedule(typists.length, window.charsPerSecond, window.durationMs, scope, (i) => {
+    const typist = typists[i];
+    if (typist) typeIntoDoc(typist);
+  });
+  const generatorCpuPct = generatorCpu();
+  const memory = server.residentMemory();
+  const typed = typists.reduce((sum, t) => sum + Y.getState(t.client.doc.store, t.editorId), 0);
+  const expected = typed * window.receiversPerKeystroke;
+  await waitUntil(() => latencies.length >= expected, 'every keystroke to reach every receiver', DRAIN_TIMEOUT_MS, 5).catch(() => {});
+  const drainedAt = performance.now();
+  await sleep(window.settleMs);
+  const serverCpuMs = server.cpuMs() - serverCpuStart;
+  return {
+    typed,
+    deliveries: latencies.length,
+    latency: summarize(latencies.values()),
+    deliveredPerSecond: (latencies.length * 1000) / (drainedAt - started),
+    serverCpuMsPer1000: (serverCpuMs * 1000) / latencies.length,
+    serverCpuPct: (100 * serverCpuMs) / (performance.now() - started),
+    generatorCpuPct,
+    scheduleLagP99Ms: summarize(lag.values()).p99,
+    rss: memory.rss,
+    peakRss: memory.peakRss,
+    cpuPressurePct: pressure(),
+  };
+}
