@@ -29,6 +29,7 @@ import { runJoin } from './sync/scenarios/join.js';
 import { runKeystroke, type KeystrokeResult } from './sync/scenarios/keystroke.js';
 import { crowdedScenario } from './sync/scenarios/crowded.js';
 import { pairsScenario } from './sync/scenarios/pairs.js';
+import { saturationScenario } from './sync/scenarios/saturation.js';
 import { withScope, type Scope } from './sync/scope.js';
 import { buildSeedDocument } from './sync/seed.js';
 import { parseSettings, type ScenarioName, type Settings } from './sync/settings.js';
@@ -103,6 +104,8 @@ async function scenarioTable(name: ScenarioName, settings: Settings, results: Re
       return comparedTable(pairsScenario(settings.pairs), settings, results);
     case 'crowded':
       return comparedTable(crowdedScenario(settings.crowded), settings, results);
+    case 'saturation':
+      return comparedTable(saturationScenario(settings.saturation), settings, results);
     case 'keystroke': {
       const durationMs = settings.keystrokeSeconds * 1000;
       const { outcomes, pressure } = await eachServer(settings, async (server) => {

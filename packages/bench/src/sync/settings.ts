@@ -3,8 +3,9 @@ import { PEER_COMPARISON_KINDS } from './compare.js';
 import { SERVER_KINDS, type ServerKind, wireOf } from './ipc.js';
 import type { CrowdedOptions } from './scenarios/crowded.js';
 import type { PairsOptions } from './scenarios/pairs.js';
+import type { SaturationOptions } from './scenarios/saturation.js';
 
-export const SCENARIOS = ['pairs', 'crowded', 'keystroke', 'fanout', 'join', 'idle'] as const;
+export const SCENARIOS = ['pairs', 'crowded', 'saturation', 'keystroke', 'fanout', 'join', 'idle'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** The older scenarios' default servers: they drive stock y-websocket providers. */
@@ -24,6 +25,7 @@ export interface Settings {
   providerServers: ServerKind[];
   pairs: PairsOptions;
   crowded: CrowdedOptions;
+  saturation: SaturationOptions;
   runs: number;
   /** Where the pair-rooms results JSON goes. */
   resultsDir: string;
@@ -38,13 +40,35 @@ export interface Settings {
  * runs of 5 servers under 5 minutes; smoke only proves the harness works (part of `npm test`).
  */
 const PRESETS = {
-  full: { rooms: 500, seconds: 10, runs: 3, settleMs: 2_500, crowd: { clients: 100, typists: 10, seconds: 10 } },
-  quick: { rooms: 100, seconds: 5, runs: 3, settleMs: 2_500, crowd: { clients: 100, typists: 10, seconds: 3 } },
+  full: {
+    rooms: 500,
+    seconds: 10,
+    runs: 3,
+    settleMs: 2_500,
+    crowd: { clients: 100, typists: 10, seconds: 10 },
+    climb: { rooms: 100, startCharsPerSecond: 5, growth: 1.5, stepMs: 3_000, maxSteps: 12 },
+  },
+  quick: {
+    rooms: 100,
+    seconds: 5,
+    runs: 3,
+    settleMs: 2_500,
+    crowd: { clients: 100, typists: 10, seconds: 3 },
+    climb: { rooms: 50, startCharsPerSecond: 10, growth: 1.5, stepMs: 1_500, maxSteps: 10 },
+  },
   // Its CPU figures mean nothing anyway: no need to wait for deferred storage work.
-  smoke: { rooms: 3, seconds: 1, runs: 1, settleMs: 200, crowd: { clients: 6, typists: 2, seconds: 1 } },
+  smoke: {
+    rooms: 3,
+    seconds: 1,
+    runs: 1,
+    settleMs: 200,
+    crowd: { clients: 6, typists: 2, seconds: 1 },
+    climb: { rooms: 2, startCharsPerSecond: 5, growth: 2, stepMs: 500, maxSteps: 2 },
+  },
 } as const;
 /** Issue 9's compared scenarios: what --quick and --smoke run. */
-const COMPARED_SCENARIOS: readonly ScenarioName[] = ['pairs', 'crowded'];
+const COMPARED_SCENARIOS: readonly ScenarioName[] = ['pairs', 'crowded', 'saturation'];
+const P99_LIMIT_MS = 100;
 const CHARS_PER_SECOND = 5;
 
 const SETTING_KEYS = ['only', 'servers', 'rooms', 'runs', 'out', 'clients', 'fanoutUpdates', 'seconds'];
@@ -87,12 +111,14 @@ export function parseSettings(argv: readonly string[]): Settings {
       settleMs: preset.settleMs,
     },
     crowded: {
-      ...preset.crowd,
+      clients: preset.crowd.clients,
+      typists: preset.crowd.typists,
       durationMs: (seconds ?? preset.crowd.seconds) * 1000,
       charsPerSecond: CHARS_PER_SECOND,
       settleMs: preset.settleMs,
       lightWatchers: true,
     },
+    saturation: { ...preset.climb, p99LimitMs: P99_LIMIT_MS },
     runs: Math.round(positive('runs', preset.runs)),
     resultsDir: args.get('out') ?? DEFAULT_RESULTS_DIR,
     clients: list('clients', ['2', '16', '64']).map(Number),

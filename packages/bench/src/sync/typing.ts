@@ -31,7 +31,7 @@ export function docTypists(clients: readonly ThinClient[], keystrokes: number): 
 /** Records one latency per keystroke of `senders` that reaches a receiver: now minus its send time. */
 export function recordArrivals(
   senders: readonly Typist[],
-  latencies: SampleBuffer,
+  latencies: Pick<SampleBuffer, 'push'>,
 ): (from: ReadonlyMap<number, number>, to: ReadonlyMap<number, number>) => void {
   const byId = new Map(senders.map((s) => [s.editorId, s]));
   return (from, to) => {

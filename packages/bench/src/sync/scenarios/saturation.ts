@@ -1,0 +1,241 @@
+import { CODE_TEXT } from '@pairwise/protocol';
+import * as Y from 'yjs';
+import type { ComparedScenario, Metric, RunResult } from '../compared-scenario.js';
+import { checkRooms, type RoomClients } from '../rooms.js';
+import type { Scope } from '../scope.js';
+import type { ServerHandle } from '../servers.js';
+import { SampleBuffer, summarize } from '../stats.js';
+import { fmt } from '../table.js';
+import { generatorCpuMeter, randomLetter, recordArrivals, sendCursor, type Typist, typeOnSchedule } from '../typing.js';
+import type { ThinClient } from '../thin-client.js';
+import { seededRandom, waitQuiet, waitUntil } from '../wait.js';
+import { connectPairRooms, firstThenSecond } from './pairs.js';
+
+export interface SaturationOptions {
+  rooms: number;
+  /** Keystrokes per second per typist in the first step; each step multiplies it by `growth`. */
+  startCharsPerSecond: number;
+  growth: number;
+  stepMs: number;
+  maxSteps: number;
+  /** The latency bound: a step whose p99 passes it ends the climb. */
+  p99LimitMs: number;
+}
+
+/** One rate of the climb: the chart's points and the table's source. */
+export interface SaturationStep {
+  charsPerSecond: number;
+  offeredPerSecond: number;
+  deliveredPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  serverCpuPct: number;
+  serverCpuMsPer1000: number;
+  generatorCpuPct: number;
+  /** Every keystroke of the step reached its partner before the next step began. */
+  drained: boolean;
+}
+
+/** What ended the climb: the server's latency, the generator's core, or the last step. */
+export const STOP_REASONS = ['p99', 'generator', 'last step'] as const;
+
+export interface SaturationResult extends RunResult {
+  steps: SaturationStep[];
+  /** Delivered updates/s of the fastest step within the p99 bound with the generator under 80%. */
+  maxSustainedPerSecond: number;
+  cpuMsPer1000AtMax: number;
+  p99AtMaxMs: number;
+  stoppedBy: (typeof STOP_REASONS)[number];
+}
+
+/** A typist that sends updates encoded before the step (from its own scratch doc) instead of editing. */
+interface PreparedTypist extends Typist {
+  scratch: Y.Text;
+  updates: Uint8Array[];
+}
+
+const GENERATOR_LIMIT_PCT = 80;
+const STEP_DRAIN_MS = 2_000;
+const FINAL_DRAIN_MS = 20_000;
+
+const METRICS: readonly Metric<SaturationResult>[] = [
+  { key: 'maxSustainedPerSecond', label: 'max updates/s with p99 <= bound', value: (r) => r.maxSustainedPerSecond, format: fmt.int, better: 'higher' },
+  { key: 'cpuMsPer1000AtMax', label: 'server CPU ms / 1,000 at that rate', value: (r) => r.cpuMsPer1000AtMax, format: fmt.ms, better: 'lower' },
+  { key: 'p99AtMaxMs', label: 'p99 ms at that rate', value: (r) => r.p99AtMaxMs, format: fmt.ms },
+  { key: 'steps', label: 'steps climbed', value: (r) => r.steps.length, format: fmt.int },
+  {
+    key: 'stoppedBy',
+    label: 'climb stopped by',
+    value: (r) => STOP_REASONS.indexOf(r.stoppedBy),
+    format: (v) => STOP_REASONS[Math.round(v)] ?? '-',
+  },
+];
+
+/** Scenario 3 as one of the compared scenarios. */
+export function saturationScenario(options: SaturationOptions): ComparedScenario<SaturationResult> {
+  const first = options.rooms * 2 * options.startCharsPerSecond;
+  return {
+    name: 'saturation',
+    title: `Saturation: ${options.rooms} pair rooms, typing rate x${options.growth} every ${options.stepMs / 1000} s from ${fmt.int(first)} keystrokes/s until p99 > ${options.p99LimitMs} ms`,
+    metrics: METRICS,
+    notes: [
+      'Each step: every typist sends prepared one-character updates (+ a cursor update) on an open-loop schedule; partners time each on arrival and apply them after the run.',
+      `Max updates/s: delivered/s of the fastest step with p99 <= ${options.p99LimitMs} ms, everything delivered, and the generator under ${GENERATOR_LIMIT_PCT}%.`,
+      `"stopped by generator": the load generator ran out of core first, so the max is the generator's bound, not the server's (the run is then marked invalid).`,
+      'Server CPU per step: its CPU time from the step start until every keystroke arrived. Chart: <results>-saturation.svg.',
+    ],
+    run: (server, scope) => runSaturation(server, options, scope),
+  };
+}
+
+/**
+ * Scenario 3, saturation: pair rooms whose typing rate climbs step by step until the p99
+ * propagation passes the bound, a step cannot deliver everything in time, or the generator's core
+ * runs out. Senders and receivers are the cheap kind (prepared updates, kept not applied), so the
+ * server, not this process, should be what gives out first.
+ */
+export async function runSaturation(server: ServerHandle, options: SaturationOptions, scope: Scope): Promise<SaturationResult> {
+  const rooms = await connectPairRooms(server, options.rooms, scope);
+  await waitQuiet(() => server.cpuMs());
+  const rates = Array.from({ length: options.maxSteps }, (_, i) => options.startCharsPerSecond * options.growth ** i);
+  const capacity = rates.reduce((sum, rate) => sum + Math.ceil((rate * options.stepMs) / 1000) + 1, 0);
+  const typists = preparedTypists(firstThenSecond(rooms), capacity, scope);
+  let current = new SampleBuffer();
+  const arrivals = { push: (latency: number) => current.push(latency) };
+  for (let r = 0; r < options.rooms; r++) {
+    const [a, b] = [typists[r], typists[r + options.rooms]];
+    if (a && b) {
+      b.client.keepUpdates(recordArrivals([a], arrivals));
+      a.client.keepUpdates(recordArrivals([b], arrivals));
+    }
+  }
+  const steps: SaturationStep[] = [];
+  let deliveries = 0;
+  let stoppedBy: SaturationResult['stoppedBy'] = 'last step';
+  for (const rate of rates) {
+    current = new SampleBuffer();
+    const step = await climbStep(server, typists, rate, options.stepMs, () => current, scope);
+    deliveries += current.length;
+    steps.push(step);
+    if (step.generatorCpuPct > GENERATOR_LIMIT_PCT) stoppedBy = 'generator';
+    else if (!step.drained || step.p99Ms > options.p99LimitMs) stoppedBy = 'p99';
+    if (stoppedBy !== 'last step') break;
+  }
+  const typed = sentCount(typists);
+  const problems = await finalCheck(server, rooms, typed, () => deliveries + current.length, scope);
+  return summarizeClimb(steps, options, stoppedBy, problems);
+}
+
+function preparedTypists(clients: readonly ThinClient[], capacity: number, scope: Scope): PreparedTypist[] {
+  return clients.map((client, i) => {
+    const scratch = new Y.Doc();
+    const typist: PreparedTypist = {
+      client,
+      editorId: scratch.clientID,
+      sentAt: new Float64Array(capacity).fill(Number.NaN),
+      cursor: 0,
+      random: seededRandom(i + 1),
+      scratch: scratch.getText(CODE_TEXT),
+      updates: [],
+    };
+    scratch.on('update', (update: Uint8Array) => typist.updates.push(update));
+    scope.defer(() => scratch.destroy());
+    return typist;
+  });
+}
+
+/** Encodes `count` more keystrokes per typist, each appended after its previous one. */
+function prepareKeystrokes(typists: readonly PreparedTypist[], count: number): void {
+  for (const typist of typists) {
+    for (let k = 0; k < count; k++) typist.scratch.insert(typist.scratch.length, randomLetter(typist.random));
+  }
+}
+
+/** The typist's next prepared keystroke and, as editors do, its cursor. */
+function sendPrepared(typist: PreparedTypist): void {
+  const clock = typist.cursor;
+  const update = typist.updates[clock];
+  if (!update || clock >= typist.sentAt.length) return;
+  typist.sentAt[clock] = performance.now();
+  typist.client.sendUpdate(update);
+  typist.cursor = clock + 1;
+  sendCursor(typist.client, typist.cursor);
+}
+
+/** One rate: type for `stepMs`, then wait (briefly) for every keystroke to arrive. */
+async function climbStep(
+  server: ServerHandle,
+  typists: readonly PreparedTypist[],
+  charsPerSecond: number,
+  stepMs: number,
+  latencies: () => SampleBuffer,
+  scope: Scope,
+): Promise<SaturationStep> {
+  prepareKeystrokes(typists, Math.ceil((charsPerSecond * stepMs) / 1000) + 1);
+  const sentBefore = sentCount(typists);
+  const serverCpuStart = server.cpuMs();
+  const generatorCpu = generatorCpuMeter();
+  const started = performance.now();
+  await typeOnSchedule(typists.length, charsPerSecond, stepMs, scope, (i) => {
+    const typist = typists[i];
+    if (typist) sendPrepared(typist);
+  });
+  const generatorCpuPct = generatorCpu();
+  const sent = sentCount(typists) - sentBefore;
+  const drained = await waitUntil(() => latencies().length >= sent, 'the step to drain', STEP_DRAIN_MS, 2).then(
+    () => true,
+    () => false,
+  );
+  const elapsedMs = performance.now() - started;
+  const serverCpuMs = server.cpuMs() - serverCpuStart;
+  const received = latencies();
+  const latency = summarize(received.values());
+  return {
+    charsPerSecond,
+    offeredPerSecond: charsPerSecond * typists.length,
+    deliveredPerSecond: (received.length * 1000) / elapsedMs,
+    p50Ms: latency.p50,
+    p99Ms: latency.p99,
+    serverCpuPct: (100 * serverCpuMs) / elapsedMs,
+    serverCpuMsPer1000: (serverCpuMs * 1000) / received.length,
+    generatorCpuPct,
+    drained,
+  };
+}
+
+function sentCount(typists: readonly PreparedTypist[]): number {
+  return typists.reduce((sum, t) => sum + t.cursor, 0);
+}
+
+/** After the climb: everything arrives (given time), every client applies what it kept, rooms converge. */
+async function finalCheck(
+  server: ServerHandle,
+  rooms: readonly RoomClients[],
+  typed: number,
+  deliveries: () => number,
+  scope: Scope,
+): Promise<string[]> {
+  await waitUntil(() => deliveries() >= typed, 'every keystroke to arrive', FINAL_DRAIN_MS, 10).catch(() => {});
+  for (const client of rooms.flatMap((room) => room.clients)) client.applyKeptUpdates();
+  return checkRooms(server, rooms, { typed, expectedDeliveries: typed, deliveries: deliveries() }, scope);
+}
+
+/** The fastest step within every bound; the generator's peak decides whether the run is valid. */
+function summarizeClimb(
+  steps: readonly SaturationStep[],
+  options: SaturationOptions,
+  stoppedBy: SaturationResult['stoppedBy'],
+  problems: string[],
+): SaturationResult {
+  const sustained = steps.filter((s) => s.drained && s.p99Ms <= options.p99LimitMs && s.generatorCpuPct <= GENERATOR_LIMIT_PCT);
+  const best = sustained.reduce<SaturationStep | undefined>((a, s) => (a && a.deliveredPerSecond >= s.deliveredPerSecond ? a : s), undefined);
+  return {
+    steps: [...steps],
+    maxSustainedPerSecond: best?.deliveredPerSecond ?? 0,
+    cpuMsPer1000AtMax: best?.serverCpuMsPer1000 ?? Number.NaN,
+    p99AtMaxMs: best?.p99Ms ?? Number.NaN,
+    stoppedBy,
+    generatorCpuPct: Math.max(0, ...steps.map((s) => s.generatorCpuPct)),
+    problems,
+  };
+}
