@@ -14,10 +14,12 @@ interface Results {
   scenarios: Record<string, { servers: Array<{ kind: string; failedRuns: number; converged: boolean; problems: string[] }> }>;
 }
 
-// Keeps the peer benchmark from rotting: pair rooms at tiny sizes on Pairwise and every peer
-// (separate processes, pinned as in a real run). Speed is not asserted, only that every server
-// ran and every room converged.
-it('`npm run bench -- --smoke` runs pair rooms on every server and every room converges', async () => {
+const SERVERS = ['hocuspocus', 'hocuspocus-sqlite', 'pairwise-sqlite', 'y-websocket-classic', 'y-websocket-server'];
+
+// Keeps the peer benchmark from rotting: the compared scenarios (pair rooms, crowded room,
+// saturation) at tiny sizes on Pairwise and every peer (separate processes, pinned as in a real
+// run). Speed is not asserted, only that every server ran every scenario and every room converged.
+it('`npm run bench -- --smoke` runs every compared scenario on every server, every room converges, the chart is written', async () => {
   const out = await mkdtemp(join(tmpdir(), 'pairwise-bench-smoke-'));
   dirs.push(out);
   const child = spawn(process.execPath, [join(root, 'packages/bench/dist/sync.bench.js'), '--smoke', `out=${out}`], {
@@ -30,20 +32,26 @@ it('`npm run bench -- --smoke` runs pair rooms on every server and every room co
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   expect(code, output).toBe(0);
   const files = await readdir(out);
-  expect(files, output).toHaveLength(1);
-  const results = JSON.parse(await readFile(join(out, files[0] ?? ''), 'utf8')) as Results;
-  const pairs = results.scenarios.pairs;
-  expect(pairs, output).toBeDefined();
-  expect(pairs?.servers.map((s) => s.kind).sort()).toEqual(
-    ['hocuspocus', 'hocuspocus-sqlite', 'pairwise-sqlite', 'y-websocket-classic', 'y-websocket-server'].sort(),
-  );
-  for (const server of pairs?.servers ?? []) {
-    expect({ kind: server.kind, failedRuns: server.failedRuns, converged: server.converged, problems: server.problems }).toEqual({
-      kind: server.kind,
-      failedRuns: 0,
-      converged: true,
-      problems: [],
-    });
+  expect(files, output).toHaveLength(2);
+  const json = files.find((f) => f.endsWith('.json'));
+  const svg = files.find((f) => f.endsWith('.svg'));
+  expect(svg).toBe(json?.replace(/\.json$/, '-saturation.svg'));
+  const chart = await readFile(join(out, svg ?? ''), 'utf8');
+  expect(chart.match(/<polyline /g)).toHaveLength(SERVERS.length);
+  const results = JSON.parse(await readFile(join(out, json ?? ''), 'utf8')) as Results;
+  for (const name of ['pairs', 'crowded', 'saturation']) {
+    const scenario = results.scenarios[name];
+    expect(scenario, `${name}\n${output}`).toBeDefined();
+    expect(scenario?.servers.map((s) => s.kind).sort()).toEqual([...SERVERS].sort());
+    for (const server of scenario?.servers ?? []) {
+      expect({ name, kind: server.kind, failedRuns: server.failedRuns, converged: server.converged, problems: server.problems }).toEqual({
+        name,
+        kind: server.kind,
+        failedRuns: 0,
+        converged: true,
+        problems: [],
+      });
+    }
   }
   expect(output).toContain('server processes left running: 0');
-}, 180_000);
+}, 300_000);

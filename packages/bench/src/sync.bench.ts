@@ -3,26 +3,31 @@
  * @y/websocket-server, Hocuspocus 3 in memory and with SQLite), in the same run, on the same
  * machine. Every server runs in its own child process on 127.0.0.1.
  *
- * Scenario `pairs` (issue 9, scenario 1) drives every server with thin y-protocols clients
- * (thin-client.ts), server pinned to core 0 and this process to core 1, and writes
- * bench/results/<date>.json. The older scenarios (keystroke, fanout, join, idle) use stock
- * y-websocket providers, so they run on the servers that speak plain y-websocket.
+ * The compared scenarios of issue 9 drive every server with thin y-protocols clients
+ * (thin-client.ts), server pinned to core 0 and this process to core 1, and write
+ * bench/results/<date>.json (and <date>-saturation.svg): `pairs` (scenario 1, pair rooms),
+ * `crowded` (scenario 2, one room of 100 clients, 10 typing) and `saturation` (scenario 3, pair
+ * rooms typing faster step by step until p99 passes 100 ms). The older scenarios (keystroke,
+ * fanout, join, idle) use stock y-websocket providers, so they run on the servers that speak
+ * plain y-websocket.
  *
  *   npm run bench                       (from the repository root; builds first: every scenario)
- *   npm run bench -- --quick            (pair rooms only, small sizes, median of 3: under 5 minutes)
- *   node packages/bench/dist/sync.bench.js [--quick|--smoke] [only=pairs,keystroke,fanout,join,idle]
+ *   npm run bench -- --quick            (pairs, crowded, saturation; small sizes, median of 3: under 5 minutes)
+ *   node packages/bench/dist/sync.bench.js [--quick|--smoke] [only=pairs,crowded,saturation,keystroke,fanout,join,idle]
  *        [servers=pairwise-sqlite,...] [rooms=500] [runs=3] [seconds=10] [out=bench/results]
  *        [clients=2,16,64] [fanoutUpdates=1000]
  *   node packages/bench/dist/sync.bench.js only=fanout,keystroke servers=pairwise-sqlite,pairwise-sqlite-slow
  *                                       (fan-out with fast storage and with 200 ms commits, side by side)
  */
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
-import { runComparison } from './sync/compare.js';
+import { writeFile } from 'node:fs/promises';
+import { type Comparison, runComparison } from './sync/compare.js';
 import { comparisonTable, scenarioResults, summarizeServer, writeResults } from './sync/compare-report.js';
 import type { ComparedScenario, RunResult } from './sync/compared-scenario.js';
 import type { ServerKind } from './sync/ipc.js';
 import { attempt, type Outcome } from './sync/outcome.js';
 import { fanoutTable, idleTable, joinTable, keystrokeTable } from './sync/report.js';
+import { latencyChartSvg, saturationSeries } from './sync/saturation-chart.js';
 import { runFanout } from './sync/scenarios/fanout.js';
 import { runIdle } from './sync/scenarios/idle.js';
 import { runJoin } from './sync/scenarios/join.js';
@@ -81,31 +86,39 @@ function withPressure(table: Table, pressure: readonly string[]): Table {
   };
 }
 
-/** Each compared scenario's part of bench/results/<date>.json, filled as they finish. */
-type ResultsByScenario = Record<string, unknown>;
+/** What the compared scenarios leave for the files: their part of bench/results/<date>.json, and charts. */
+interface Output {
+  results: Record<string, unknown>;
+  /** SVG text by the suffix of its file name beside the results JSON (`<date>-<suffix>.svg`). */
+  charts: Map<string, string>;
+}
 
 /** Runs one compared scenario on Pairwise and every peer; keeps its results for the file. */
 async function comparedTable<R extends RunResult>(
   scenario: ComparedScenario<R>,
   settings: Settings,
-  results: ResultsByScenario,
-): Promise<Table> {
+  output: Output,
+): Promise<{ table: Table; comparison: Comparison<R> }> {
   const comparison = await runComparison(scenario, settings.peerServers, settings.runs);
   const summaries = [...comparison.runs].map(([kind, outcomes]) => summarizeServer(scenario, kind, outcomes));
-  results[scenario.name] = scenarioResults(comparison, summaries);
-  return comparisonTable(comparison, summaries);
+  output.results[scenario.name] = scenarioResults(comparison, summaries);
+  return { table: comparisonTable(comparison, summaries), comparison };
 }
 
-async function scenarioTable(name: ScenarioName, settings: Settings, results: ResultsByScenario): Promise<Table> {
+async function scenarioTable(name: ScenarioName, settings: Settings, output: Output): Promise<Table> {
   process.stderr.write(`${name}\n`);
   const columns = settings.providerServers.map((kind) => SERVER_LABELS[kind]);
   switch (name) {
     case 'pairs':
-      return comparedTable(pairsScenario(settings.pairs), settings, results);
+      return (await comparedTable(pairsScenario(settings.pairs), settings, output)).table;
     case 'crowded':
-      return comparedTable(crowdedScenario(settings.crowded), settings, results);
-    case 'saturation':
-      return comparedTable(saturationScenario(settings.saturation), settings, results);
+      return (await comparedTable(crowdedScenario(settings.crowded), settings, output)).table;
+    case 'saturation': {
+      const scenario = saturationScenario(settings.saturation);
+      const { table, comparison } = await comparedTable(scenario, settings, output);
+      output.charts.set('saturation', latencyChartSvg(scenario.title, saturationSeries(comparison), settings.saturation.p99LimitMs));
+      return table;
+    }
     case 'keystroke': {
       const durationMs = settings.keystrokeSeconds * 1000;
       const { outcomes, pressure } = await eachServer(settings, async (server) => {
@@ -166,14 +179,20 @@ async function main(): Promise<void> {
   console.log('  pairs: thin y-protocols clients (a Y.Doc, the sync and awareness messages, nothing else);');
   console.log('  keystroke, fanout, join, idle: stock y-websocket WebsocketProvider (disableBc)');
   let failed = false;
-  const results: ResultsByScenario = {};
+  const output: Output = { results: {}, charts: new Map() };
   for (const name of settings.scenarios) {
-    const table = await scenarioTable(name, settings, results);
+    const table = await scenarioTable(name, settings, output);
     failed ||= table.rows.some((r) => r.some((cell) => /\b(FAIL|WRONG)\b/.test(cell)));
     console.log(formatTable(table));
   }
-  if (Object.keys(results).length > 0) {
-    console.log(`\nresults: ${await writeResults(settings.resultsDir, { machine: machineInfo(), scenarios: results })}`);
+  if (Object.keys(output.results).length > 0) {
+    const path = await writeResults(settings.resultsDir, { machine: machineInfo(), scenarios: output.results });
+    console.log(`\nresults: ${path}`);
+    for (const [suffix, svg] of output.charts) {
+      const chartPath = path.replace(/\.json$/, `-${suffix}.svg`);
+      await writeFile(chartPath, svg);
+      console.log(`chart: ${chartPath}`);
+    }
   }
   const load = loadavg()
     .map((l) => l.toFixed(2))

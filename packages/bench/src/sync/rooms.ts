@@ -22,7 +22,12 @@ const JOIN_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 60_000;
 
 /** Rooms `ids` of `clientsPerRoom` thin clients each, every client synced with the server. */
-export async function connectRooms(server: ServerHandle, ids: readonly string[], clientsPerRoom: number, scope: Scope): Promise<RoomClients[]> {
+export async function connectRooms(
+  server: ServerHandle,
+  ids: readonly string[],
+  clientsPerRoom: number,
+  scope: Scope,
+): Promise<RoomClients[]> {
   await server.createRooms(ids);
   const wire = wireOf(server.kind);
   const rooms = ids.map((id) => ({

@@ -4,7 +4,9 @@ import { parseSettings } from './settings.js';
 describe('parseSettings', () => {
   it('runs every scenario at full size by default, Pairwise against every peer', () => {
     const settings = parseSettings([]);
-    expect(settings.scenarios).toEqual(['pairs', 'keystroke', 'fanout', 'join', 'idle']);
+    expect(settings.scenarios).toEqual(['pairs', 'crowded', 'saturation', 'keystroke', 'fanout', 'join', 'idle']);
+    expect(settings.crowded).toMatchObject({ clients: 100, typists: 10, charsPerSecond: 5, durationMs: 10_000 });
+    expect(settings.saturation).toMatchObject({ p99LimitMs: 100 });
     expect(settings.pairs).toMatchObject({ rooms: 500, charsPerSecond: 5, durationMs: 10_000 });
     expect(settings.runs).toBe(3);
     expect(settings.peerServers).toEqual([
@@ -16,9 +18,11 @@ describe('parseSettings', () => {
     ]);
   });
 
-  it('--quick and --smoke run pair rooms only, smaller', () => {
-    expect(parseSettings(['--quick'])).toMatchObject({ scenarios: ['pairs'], runs: 3, pairs: { rooms: 100, durationMs: 5_000 } });
-    expect(parseSettings(['--smoke', 'out=/tmp/x'])).toMatchObject({ scenarios: ['pairs'], runs: 1, resultsDir: '/tmp/x' });
+  it('--quick and --smoke run the compared scenarios only, smaller', () => {
+    const compared = ['pairs', 'crowded', 'saturation'];
+    expect(parseSettings(['--quick'])).toMatchObject({ scenarios: compared, runs: 3, pairs: { rooms: 100, durationMs: 5_000 } });
+    expect(parseSettings(['--smoke', 'out=/tmp/x'])).toMatchObject({ scenarios: compared, runs: 1, resultsDir: '/tmp/x' });
+    expect(parseSettings(['--smoke', 'only=crowded,saturation'])).toMatchObject({ scenarios: ['crowded', 'saturation'] });
     expect(parseSettings(['--quick', 'rooms=20', 'runs=5', 'seconds=2'])).toMatchObject({
       runs: 5,
       pairs: { rooms: 20, durationMs: 2_000 },

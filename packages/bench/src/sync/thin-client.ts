@@ -94,9 +94,13 @@ export class ThinClient {
     const kept = this.kept ?? [];
     this.kept = null;
     // One transaction, not Y.mergeUpdates: merging is superlinear in the update count (yjs #710).
-    Y.transact(this.doc, () => {
-      for (const update of kept) Y.applyUpdate(this.doc, update, REMOTE);
-    }, REMOTE);
+    Y.transact(
+      this.doc,
+      () => {
+        for (const update of kept) Y.applyUpdate(this.doc, update, REMOTE);
+      },
+      REMOTE,
+    );
   }
 
   /** Sends an update encoded elsewhere (a prepared keystroke); kept with the received ones if keeping. */

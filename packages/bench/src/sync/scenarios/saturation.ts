@@ -4,7 +4,7 @@ import type { ComparedScenario, Metric, RunResult } from '../compared-scenario.j
 import { checkRooms, type RoomClients } from '../rooms.js';
 import type { Scope } from '../scope.js';
 import type { ServerHandle } from '../servers.js';
-import { SampleBuffer, summarize } from '../stats.js';
+import { cpuPressureMeter, SampleBuffer, summarize } from '../stats.js';
 import { fmt } from '../table.js';
 import { generatorCpuMeter, randomLetter, recordArrivals, sendCursor, type Typist, typeOnSchedule } from '../typing.js';
 import type { ThinClient } from '../thin-client.js';
@@ -34,6 +34,13 @@ export interface SaturationStep {
   generatorCpuPct: number;
   /** Every keystroke of the step reached its partner before the next step began. */
   drained: boolean;
+  /** Share of the step's wall time some task on the machine waited for a CPU (PSI). */
+  cpuPressurePct: number;
+}
+
+/** The steps that stand: a failed attempt that the same rate's retry replaced is left out. */
+export function standingSteps(steps: readonly SaturationStep[]): SaturationStep[] {
+  return steps.filter((s, i) => steps[i + 1]?.charsPerSecond !== s.charsPerSecond);
 }
 
 /** What ended the climb: the server's latency, the generator's core, or the last step. */
@@ -59,10 +66,28 @@ const STEP_DRAIN_MS = 2_000;
 const FINAL_DRAIN_MS = 20_000;
 
 const METRICS: readonly Metric<SaturationResult>[] = [
-  { key: 'maxSustainedPerSecond', label: 'max updates/s with p99 <= bound', value: (r) => r.maxSustainedPerSecond, format: fmt.int, better: 'higher' },
-  { key: 'cpuMsPer1000AtMax', label: 'server CPU ms / 1,000 at that rate', value: (r) => r.cpuMsPer1000AtMax, format: fmt.ms, better: 'lower' },
+  {
+    key: 'maxSustainedPerSecond',
+    label: 'max updates/s with p99 <= bound',
+    value: (r) => r.maxSustainedPerSecond,
+    format: fmt.int,
+    better: 'higher',
+  },
+  {
+    key: 'cpuMsPer1000AtMax',
+    label: 'server CPU ms / 1,000 at that rate',
+    value: (r) => r.cpuMsPer1000AtMax,
+    format: fmt.ms,
+    better: 'lower',
+  },
   { key: 'p99AtMaxMs', label: 'p99 ms at that rate', value: (r) => r.p99AtMaxMs, format: fmt.ms },
-  { key: 'steps', label: 'steps climbed', value: (r) => r.steps.length, format: fmt.int },
+  { key: 'steps', label: 'steps climbed', value: (r) => standingSteps(r.steps).length, format: fmt.int },
+  {
+    key: 'cpuPressurePct',
+    label: 'machine CPU pressure (PSI) max',
+    value: (r) => Math.max(0, ...r.steps.map((s) => s.cpuPressurePct)),
+    format: fmt.pct,
+  },
   {
     key: 'stoppedBy',
     label: 'climb stopped by',
@@ -81,6 +106,7 @@ export function saturationScenario(options: SaturationOptions): ComparedScenario
     notes: [
       'Each step: every typist sends prepared one-character updates (+ a cursor update) on an open-loop schedule; partners time each on arrival and apply them after the run.',
       `Max updates/s: delivered/s of the fastest step with p99 <= ${options.p99LimitMs} ms, everything delivered, and the generator under ${GENERATOR_LIMIT_PCT}%.`,
+      'A rate whose p99 passes the bound is tried once more (a stall on a shared machine is not saturation); it stops the climb only if it fails again.',
       `"stopped by generator": the load generator ran out of core first, so the max is the generator's bound, not the server's (the run is then marked invalid).`,
       'Server CPU per step: its CPU time from the step start until every keystroke arrived. Chart: <results>-saturation.svg.',
     ],
@@ -98,7 +124,8 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
   const rooms = await connectPairRooms(server, options.rooms, scope);
   await waitQuiet(() => server.cpuMs());
   const rates = Array.from({ length: options.maxSteps }, (_, i) => options.startCharsPerSecond * options.growth ** i);
-  const capacity = rates.reduce((sum, rate) => sum + Math.ceil((rate * options.stepMs) / 1000) + 1, 0);
+  // Room for every rate twice: a rate that fails is tried once more.
+  const capacity = 2 * rates.reduce((sum, rate) => sum + Math.ceil((rate * options.stepMs) / 1000) + 1, 0);
   const typists = preparedTypists(firstThenSecond(rooms), capacity, scope);
   let current = new SampleBuffer();
   const arrivals = { push: (latency: number) => current.push(latency) };
@@ -112,13 +139,19 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
   const steps: SaturationStep[] = [];
   let deliveries = 0;
   let stoppedBy: SaturationResult['stoppedBy'] = 'last step';
-  for (const rate of rates) {
+  const step = async (rate: number): Promise<SaturationStep> => {
     current = new SampleBuffer();
-    const step = await climbStep(server, typists, rate, options.stepMs, () => current, scope);
+    const result = await climbStep(server, typists, rate, options.stepMs, () => current, scope);
     deliveries += current.length;
-    steps.push(step);
-    if (step.generatorCpuPct > GENERATOR_LIMIT_PCT) stoppedBy = 'generator';
-    else if (!step.drained || step.p99Ms > options.p99LimitMs) stoppedBy = 'p99';
+    steps.push(result);
+    return result;
+  };
+  for (const rate of rates) {
+    let last = await step(rate);
+    // On a shared machine one stall can push a step's p99 over: a rate fails only if it fails twice.
+    if (last.drained && last.p99Ms > options.p99LimitMs && last.generatorCpuPct <= GENERATOR_LIMIT_PCT) last = await step(rate);
+    if (last.generatorCpuPct > GENERATOR_LIMIT_PCT) stoppedBy = 'generator';
+    else if (!last.drained || last.p99Ms > options.p99LimitMs) stoppedBy = 'p99';
     if (stoppedBy !== 'last step') break;
   }
   const typed = sentCount(typists);
@@ -173,6 +206,7 @@ async function climbStep(
 ): Promise<SaturationStep> {
   prepareKeystrokes(typists, Math.ceil((charsPerSecond * stepMs) / 1000) + 1);
   const sentBefore = sentCount(typists);
+  const pressure = cpuPressureMeter();
   const serverCpuStart = server.cpuMs();
   const generatorCpu = generatorCpuMeter();
   const started = performance.now();
@@ -186,7 +220,8 @@ async function climbStep(
     () => true,
     () => false,
   );
-  const elapsedMs = performance.now() - started;
+  // The schedule's last keystroke leaves one gap before the step's end: count the whole step.
+  const elapsedMs = Math.max(stepMs, performance.now() - started);
   const serverCpuMs = server.cpuMs() - serverCpuStart;
   const received = latencies();
   const latency = summarize(received.values());
@@ -200,6 +235,7 @@ async function climbStep(
     serverCpuMsPer1000: (serverCpuMs * 1000) / received.length,
     generatorCpuPct,
     drained,
+    cpuPressurePct: pressure(),
   };
 }
 
@@ -228,7 +264,10 @@ function summarizeClimb(
   problems: string[],
 ): SaturationResult {
   const sustained = steps.filter((s) => s.drained && s.p99Ms <= options.p99LimitMs && s.generatorCpuPct <= GENERATOR_LIMIT_PCT);
-  const best = sustained.reduce<SaturationStep | undefined>((a, s) => (a && a.deliveredPerSecond >= s.deliveredPerSecond ? a : s), undefined);
+  const best = sustained.reduce<SaturationStep | undefined>(
+    (a, s) => (a && a.deliveredPerSecond >= s.deliveredPerSecond ? a : s),
+    undefined,
+  );
   return {
     steps: [...steps],
     maxSustainedPerSecond: best?.deliveredPerSecond ?? 0,

@@ -65,7 +65,11 @@ const DRAIN_TIMEOUT_MS = 20_000;
  * receiver (or the drain timeout), lets the server settle, and measures all of it. The caller
  * connects the clients before and runs the end-of-run check after (with `typed` and `deliveries`).
  */
-export async function measureTyping(server: ServerHandle, window: TypingWindow, scope: Scope): Promise<Omit<TypingResult, 'converged' | 'problems'>> {
+export async function measureTyping(
+  server: ServerHandle,
+  window: TypingWindow,
+  scope: Scope,
+): Promise<Omit<TypingResult, 'converged' | 'problems'>> {
   const { typists, latencies } = window;
   const pressure = cpuPressureMeter();
   const serverCpuStart = server.cpuMs();
