@@ -98,8 +98,9 @@ async function comparedTable<R extends RunResult>(
   scenario: ComparedScenario<R>,
   settings: Settings,
   output: Output,
+  runs = settings.runs,
 ): Promise<{ table: Table; comparison: Comparison<R> }> {
-  const comparison = await runComparison(scenario, settings.peerServers, settings.runs);
+  const comparison = await runComparison(scenario, settings.peerServers, runs);
   const summaries = [...comparison.runs].map(([kind, outcomes]) => summarizeServer(scenario, kind, outcomes));
   output.results[scenario.name] = scenarioResults(comparison, summaries);
   return { table: comparisonTable(comparison, summaries), comparison };
@@ -115,7 +116,7 @@ async function scenarioTable(name: ScenarioName, settings: Settings, output: Out
       return (await comparedTable(crowdedScenario(settings.crowded), settings, output)).table;
     case 'saturation': {
       const scenario = saturationScenario(settings.saturation);
-      const { table, comparison } = await comparedTable(scenario, settings, output);
+      const { table, comparison } = await comparedTable(scenario, settings, output, settings.saturationRuns);
       output.charts.set('saturation', latencyChartSvg(scenario.title, saturationSeries(comparison), settings.saturation.p99LimitMs));
       return table;
     }

@@ -20,11 +20,17 @@ describe('parseSettings', () => {
 
   it('--quick and --smoke run the compared scenarios only, smaller', () => {
     const compared = ['pairs', 'crowded', 'saturation'];
-    expect(parseSettings(['--quick'])).toMatchObject({ scenarios: compared, runs: 3, pairs: { rooms: 100, durationMs: 5_000 } });
+    expect(parseSettings(['--quick'])).toMatchObject({
+      scenarios: compared,
+      runs: 3,
+      saturationRuns: 1,
+      pairs: { rooms: 100, durationMs: 5_000 },
+    });
     expect(parseSettings(['--smoke', 'out=/tmp/x'])).toMatchObject({ scenarios: compared, runs: 1, resultsDir: '/tmp/x' });
     expect(parseSettings(['--smoke', 'only=crowded,saturation'])).toMatchObject({ scenarios: ['crowded', 'saturation'] });
     expect(parseSettings(['--quick', 'rooms=20', 'runs=5', 'seconds=2'])).toMatchObject({
       runs: 5,
+      saturationRuns: 5,
       pairs: { rooms: 20, durationMs: 2_000 },
     });
   });
