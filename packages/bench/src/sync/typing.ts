@@ -30,7 +30,7 @@ export function docTypists(clients: readonly ThinClient[], keystrokes: number): 
 
 /** Records one latency per keystroke of `senders` that reaches a receiver: now minus its send time. */
 export function recordArrivals(
-  senders: readonly Typist[],
+  senders: ReadonlyArray<Pick<Typist, 'editorId' | 'sentAt'>>,
   latencies: Pick<SampleBuffer, 'push'>,
 ): (from: ReadonlyMap<number, number>, to: ReadonlyMap<number, number>) => void {
   const byId = new Map(senders.map((s) => [s.editorId, s]));

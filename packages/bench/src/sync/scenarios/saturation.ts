@@ -127,25 +127,23 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
   // Room for every rate twice: a rate that fails is tried once more.
   const capacity = 2 * rates.reduce((sum, rate) => sum + Math.ceil((rate * options.stepMs) / 1000) + 1, 0);
   const typists = preparedTypists(firstThenSecond(rooms), capacity, scope);
+  // Each step times its own keystrokes; `delivered` counts every arrival for the final check.
   let current = new SampleBuffer();
-  const arrivals = { push: (latency: number) => current.push(latency) };
-  for (let r = 0; r < options.rooms; r++) {
-    const [a, b] = [typists[r], typists[r + options.rooms]];
-    if (a && b) {
-      b.client.keepUpdates(recordArrivals([a], arrivals));
-      a.client.keepUpdates(recordArrivals([b], arrivals));
-    }
-  }
+  let delivered = 0;
+  timePartners(typists, options.rooms, {
+    push: (latency) => {
+      current.push(latency);
+      delivered++;
+    },
+  });
   const steps: SaturationStep[] = [];
-  let deliveries = 0;
-  let stoppedBy: SaturationResult['stoppedBy'] = 'last step';
   const step = async (rate: number): Promise<SaturationStep> => {
     current = new SampleBuffer();
     const result = await climbStep(server, typists, rate, options.stepMs, () => current, scope);
-    deliveries += current.length;
     steps.push(result);
     return result;
   };
+  let stoppedBy: SaturationResult['stoppedBy'] = 'last step';
   for (const rate of rates) {
     let last = await step(rate);
     // On a shared machine one stall can push a step's p99 over: a rate fails only if it fails twice.
@@ -155,7 +153,7 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
     if (stoppedBy !== 'last step') break;
   }
   const typed = sentCount(typists);
-  const problems = await finalCheck(server, rooms, typed, () => deliveries + current.length, scope);
+  const problems = await finalCheck(server, rooms, typed, () => delivered, scope);
   return summarizeClimb(steps, options, stoppedBy, problems);
 }
 
@@ -175,6 +173,17 @@ function preparedTypists(clients: readonly ThinClient[], capacity: number, scope
     scope.defer(() => scratch.destroy());
     return typist;
   });
+}
+
+/** Partners (typist r and r + rooms) receive each other's keystrokes, timed on arrival, kept not applied. */
+function timePartners(typists: readonly PreparedTypist[], rooms: number, latencies: Pick<SampleBuffer, 'push'>): void {
+  for (let r = 0; r < rooms; r++) {
+    const [a, b] = [typists[r], typists[r + rooms]];
+    if (a && b) {
+      b.client.keepUpdates(recordArrivals([a], latencies));
+      a.client.keepUpdates(recordArrivals([b], latencies));
+    }
+  }
 }
 
 /** Encodes `count` more keystrokes per typist, each appended after its previous one. */
