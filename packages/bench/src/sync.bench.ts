@@ -15,7 +15,7 @@
  *   npm run bench -- --quick            (pairs, crowded, saturation; small sizes, median of 3: under 5 minutes)
  *   node packages/bench/dist/sync.bench.js [--quick|--smoke] [only=pairs,crowded,saturation,keystroke,fanout,join,idle]
  *        [servers=pairwise-sqlite,...] [rooms=500] [runs=3] [seconds=10] [out=bench/results]
- *        [clients=2,16,64] [fanoutUpdates=1000]
+ *        [clients=2,16,64] [fanoutUpdates=1000] [watchers=light|full]
  *   node packages/bench/dist/sync.bench.js only=fanout,keystroke servers=pairwise-sqlite,pairwise-sqlite-slow
  *                                       (fan-out with fast storage and with 200 ms commits, side by side)
  */

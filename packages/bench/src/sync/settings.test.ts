@@ -28,6 +28,8 @@ describe('parseSettings', () => {
     });
     expect(parseSettings(['--smoke', 'out=/tmp/x'])).toMatchObject({ scenarios: compared, runs: 1, resultsDir: '/tmp/x' });
     expect(parseSettings(['--smoke', 'only=crowded,saturation'])).toMatchObject({ scenarios: ['crowded', 'saturation'] });
+    expect(parseSettings(['--quick']).crowded).toMatchObject({ clients: 100, typists: 10, durationMs: 2_000, lightWatchers: true });
+    expect(parseSettings(['watchers=full']).crowded.lightWatchers).toBe(false);
     expect(parseSettings(['--quick', 'rooms=20', 'runs=5', 'seconds=2'])).toMatchObject({
       runs: 5,
       saturationRuns: 5,

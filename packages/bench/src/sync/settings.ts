@@ -79,7 +79,7 @@ const COMPARED_SCENARIOS: readonly ScenarioName[] = ['pairs', 'crowded', 'satura
 const P99_LIMIT_MS = 100;
 const CHARS_PER_SECOND = 5;
 
-const SETTING_KEYS = ['only', 'servers', 'rooms', 'runs', 'out', 'clients', 'fanoutUpdates', 'seconds'];
+const SETTING_KEYS = ['only', 'servers', 'rooms', 'runs', 'out', 'clients', 'fanoutUpdates', 'seconds', 'watchers'];
 const FLAGS = ['--quick', '--smoke'];
 
 const DEFAULT_RESULTS_DIR = fileURLToPath(new URL('../../../../bench/results', import.meta.url));
@@ -124,7 +124,7 @@ export function parseSettings(argv: readonly string[]): Settings {
       durationMs: (seconds ?? preset.crowd.seconds) * 1000,
       charsPerSecond: CHARS_PER_SECOND,
       settleMs: preset.settleMs,
-      lightWatchers: true,
+      lightWatchers: list('watchers', ['light', 'full'], ['light'])[0] === 'light',
     },
     saturation: { ...preset.climb, p99LimitMs: P99_LIMIT_MS },
     runs: Math.round(positive('runs', preset.runs)),
