@@ -12,7 +12,7 @@
  * plain y-websocket.
  *
  *   npm run bench                       (from the repository root; builds first: every scenario)
- *   npm run bench -- --quick            (pairs, crowded, saturation; small sizes, median of 3: under 5 minutes)
+ *   npm run bench -- --quick            (pairs and crowded: median of 3; one saturation climb; under 5 minutes)
  *   node packages/bench/dist/sync.bench.js [--quick|--smoke] [only=pairs,crowded,saturation,keystroke,fanout,join,idle]
  *        [servers=pairwise-sqlite,...] [rooms=500] [runs=3] [seconds=10] [out=bench/results]
  *        [clients=2,16,64] [fanoutUpdates=1000] [watchers=light|full]

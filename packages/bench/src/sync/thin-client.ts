@@ -91,8 +91,9 @@ export class ThinClient {
   }
 
   applyKeptUpdates(): void {
-    const kept = this.kept ?? [];
+    const kept = this.kept;
     this.kept = null;
+    if (!kept) return;
     // One transaction, not Y.mergeUpdates: merging is superlinear in the update count (yjs #710).
     Y.transact(
       this.doc,
