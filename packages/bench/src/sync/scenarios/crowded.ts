@@ -63,9 +63,9 @@ export async function runCrowded(server: ServerHandle, options: CrowdedOptions, 
     else observeDoc(watcher.doc, typists, latencies);
   }
 
-  const window = { typists, charsPerSecond: options.charsPerSecond, durationMs: options.durationMs, settleMs: options.settleMs };
+  const typing = { typists, charsPerSecond: options.charsPerSecond, durationMs: options.durationMs, settleMs: options.settleMs };
   const receiversPerKeystroke = options.clients - 1;
-  const measured = await measureTyping(server, { ...window, latencies, receiversPerKeystroke }, scope);
+  const measured = await measureTyping(server, { ...typing, latencies, receiversPerKeystroke }, scope);
   for (const client of clients) client.applyKeptUpdates();
   const tally = { typed: measured.typed, expectedDeliveries: measured.typed * receiversPerKeystroke, deliveries: measured.deliveries };
   const problems = await checkRooms(server, rooms, tally, scope);

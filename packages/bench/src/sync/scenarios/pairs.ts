@@ -58,8 +58,8 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
     }
   }
 
-  const window = { typists, charsPerSecond: options.charsPerSecond, durationMs: options.durationMs, settleMs: options.settleMs };
-  const measured = await measureTyping(server, { ...window, latencies, receiversPerKeystroke: 1 }, scope);
+  const typing = { typists, charsPerSecond: options.charsPerSecond, durationMs: options.durationMs, settleMs: options.settleMs };
+  const measured = await measureTyping(server, { ...typing, latencies, receiversPerKeystroke: 1 }, scope);
   const tally = { typed: measured.typed, expectedDeliveries: measured.typed, deliveries: measured.deliveries };
   const problems = await checkRooms(server, rooms, tally, scope);
   return { ...measured, converged: problems.length === 0, problems };

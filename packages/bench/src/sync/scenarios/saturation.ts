@@ -1,14 +1,12 @@
-import { CODE_TEXT } from '@pairwise/protocol';
-import * as Y from 'yjs';
 import type { ComparedScenario, Metric, RunResult } from '../compared-scenario.js';
 import { checkRooms, type RoomClients } from '../rooms.js';
 import type { Scope } from '../scope.js';
 import type { ServerHandle } from '../servers.js';
 import { cpuPressureMeter, SampleBuffer, summarize } from '../stats.js';
 import { fmt } from '../table.js';
-import { generatorCpuMeter, randomLetter, recordArrivals, sendCursor, type Typist, typeOnSchedule } from '../typing.js';
-import type { ThinClient } from '../thin-client.js';
-import { seededRandom, waitQuiet, waitUntil } from '../wait.js';
+import { generatorCpuMeter, typeOnSchedule } from '../typing.js';
+import { waitQuiet, waitUntil } from '../wait.js';
+import { type PreparedTypist, prepareKeystrokes, preparedTypists, sendPrepared, sentCount, timePartners } from '../prepared-typists.js';
 import { connectPairRooms, firstThenSecond } from './pairs.js';
 
 export interface SaturationOptions {
@@ -55,14 +53,9 @@ export interface SaturationResult extends RunResult {
   stoppedBy: (typeof STOP_REASONS)[number];
 }
 
-/** A typist that sends updates encoded before the step (from its own scratch doc) instead of editing. */
-interface PreparedTypist extends Typist {
-  scratch: Y.Text;
-  updates: Uint8Array[];
-}
-
 const GENERATOR_LIMIT_PCT = 80;
 const STEP_DRAIN_MS = 2_000;
+const WARM_UP_MS = 1_000;
 const FINAL_DRAIN_MS = 20_000;
 
 const METRICS: readonly Metric<SaturationResult>[] = [
@@ -106,7 +99,7 @@ export function saturationScenario(options: SaturationOptions): ComparedScenario
     notes: [
       'Each step: every typist sends prepared one-character updates (+ a cursor update) on an open-loop schedule; partners time each on arrival and apply them after the run.',
       `Max updates/s: delivered/s of the fastest step with p99 <= ${options.p99LimitMs} ms, everything delivered, and the generator under ${GENERATOR_LIMIT_PCT}%.`,
-      'A rate whose p99 passes the bound is tried once more (a stall on a shared machine is not saturation); it stops the climb only if it fails again.',
+      `A warm-up second at the first rate comes before the climb and is not counted. A rate whose p99 passes the bound is tried once more (a stall on a shared machine is not saturation); it stops the climb only if it fails again.`,
       `"stopped by generator": the load generator ran out of core first, so the max is the generator's bound, not the server's (the run is then marked invalid).`,
       'Server CPU per step: its CPU time from the step start until every keystroke arrived. Chart: <results>-saturation.svg.',
     ],
@@ -124,8 +117,10 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
   const rooms = await connectPairRooms(server, options.rooms, scope);
   await waitQuiet(() => server.cpuMs());
   const rates = Array.from({ length: options.maxSteps }, (_, i) => options.startCharsPerSecond * options.growth ** i);
-  // Room for every rate twice: a rate that fails is tried once more.
-  const capacity = 2 * rates.reduce((sum, rate) => sum + Math.ceil((rate * options.stepMs) / 1000) + 1, 0);
+  // Room for the warm-up and every rate twice: a rate that fails is tried once more.
+  const keystrokes = (rate: number, ms: number): number => Math.ceil((rate * ms) / 1000) + 1;
+  const capacity =
+    keystrokes(options.startCharsPerSecond, WARM_UP_MS) + 2 * rates.reduce((sum, rate) => sum + keystrokes(rate, options.stepMs), 0);
   const typists = preparedTypists(firstThenSecond(rooms), capacity, scope);
   // Each step times its own keystrokes; `delivered` counts every arrival for the final check.
   let current = new SampleBuffer();
@@ -136,6 +131,9 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
       delivered++;
     },
   });
+  // Every server's first second under load ran 2-5x slower than the same rate right after it
+  // (JIT, first allocations): that step is warm-up, typed and checked but not counted.
+  await climbStep(server, typists, options.startCharsPerSecond, WARM_UP_MS, () => current, scope);
   const steps: SaturationStep[] = [];
   const step = async (rate: number): Promise<SaturationStep> => {
     current = new SampleBuffer();
@@ -155,53 +153,6 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
   const typed = sentCount(typists);
   const problems = await finalCheck(server, rooms, typed, () => delivered, scope);
   return summarizeClimb(steps, options, stoppedBy, problems);
-}
-
-function preparedTypists(clients: readonly ThinClient[], capacity: number, scope: Scope): PreparedTypist[] {
-  return clients.map((client, i) => {
-    const scratch = new Y.Doc();
-    const typist: PreparedTypist = {
-      client,
-      editorId: scratch.clientID,
-      sentAt: new Float64Array(capacity).fill(Number.NaN),
-      cursor: 0,
-      random: seededRandom(i + 1),
-      scratch: scratch.getText(CODE_TEXT),
-      updates: [],
-    };
-    scratch.on('update', (update: Uint8Array) => typist.updates.push(update));
-    scope.defer(() => scratch.destroy());
-    return typist;
-  });
-}
-
-/** Partners (typist r and r + rooms) receive each other's keystrokes, timed on arrival, kept not applied. */
-function timePartners(typists: readonly PreparedTypist[], rooms: number, latencies: Pick<SampleBuffer, 'push'>): void {
-  for (let r = 0; r < rooms; r++) {
-    const [a, b] = [typists[r], typists[r + rooms]];
-    if (a && b) {
-      b.client.keepUpdates(recordArrivals([a], latencies));
-      a.client.keepUpdates(recordArrivals([b], latencies));
-    }
-  }
-}
-
-/** Encodes `count` more keystrokes per typist, each appended after its previous one. */
-function prepareKeystrokes(typists: readonly PreparedTypist[], count: number): void {
-  for (const typist of typists) {
-    for (let k = 0; k < count; k++) typist.scratch.insert(typist.scratch.length, randomLetter(typist.random));
-  }
-}
-
-/** The typist's next prepared keystroke and, as editors do, its cursor. */
-function sendPrepared(typist: PreparedTypist): void {
-  const clock = typist.cursor;
-  const update = typist.updates[clock];
-  if (!update || clock >= typist.sentAt.length) return;
-  typist.sentAt[clock] = performance.now();
-  typist.client.sendUpdate(update);
-  typist.cursor = clock + 1;
-  sendCursor(typist.client, typist.cursor);
 }
 
 /** One rate: type for `stepMs`, then wait (briefly) for every keystroke to arrive. */
@@ -246,10 +197,6 @@ async function climbStep(
     drained,
     cpuPressurePct: pressure(),
   };
-}
-
-function sentCount(typists: readonly PreparedTypist[]): number {
-  return typists.reduce((sum, t) => sum + t.cursor, 0);
 }
 
 /** After the climb: everything arrives (given time), every client applies what it kept, rooms converge. */
