@@ -13,6 +13,7 @@ export interface Typist {
   editorId: number;
   /** Send time of each of this typist's keystrokes, by Yjs clock (NaN: not sent yet). */
   sentAt: Float64Array;
+  /** Where its next character goes; a prepared typist appends, so this is also how many it sent. */
   cursor: number;
   random: () => number;
 }
