@@ -2,9 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { PEER_COMPARISON_KINDS } from './compare.js';
 import { SERVER_KINDS, type ServerKind, wireOf } from './ipc.js';
 import type { PairsOptions } from './scenarios/pairs.js';
+import type { StorageOptions } from './scenarios/storage.js';
 
-export const SCENARIOS = ['pairs', 'keystroke', 'fanout', 'join', 'idle'] as const;
+export const SCENARIOS = ['pairs', 'storage', 'scale-out', 'keystroke', 'fanout', 'join', 'idle'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+/** What --quick and --smoke run unless `only=` says otherwise: the compared scenarios of issue 9. */
+const COMPARED_SCENARIOS: readonly ScenarioName[] = ['pairs', 'storage', 'scale-out'];
 
 /** The older scenarios' default servers: they drive stock y-websocket providers. */
 const PROVIDER_SCENARIO_KINDS: readonly ServerKind[] = [
@@ -15,13 +18,23 @@ const PROVIDER_SCENARIO_KINDS: readonly ServerKind[] = [
   'ws-relay',
 ];
 
+/** Scenario 6 compares Pairwise's two stores; scenario 7, one to three instances on PostgreSQL + Redis. */
+const STORAGE_KINDS: readonly ServerKind[] = ['pairwise-sqlite', 'pairwise-postgres'];
+const SCALE_OUT_KINDS: readonly ServerKind[] = ['pairwise-cluster-1', 'pairwise-cluster', 'pairwise-cluster-3'];
+
 export interface Settings {
   scenarios: ScenarioName[];
   /** Servers of the pair-rooms comparison. */
   peerServers: ServerKind[];
   /** Servers of the stock-provider scenarios (keystroke, fanout, join, idle). */
   providerServers: ServerKind[];
+  /** Servers of scenario 6 (storage) and 7 (scale-out); `servers=` picks among them too. */
+  storageServers: ServerKind[];
+  scaleOutServers: ServerKind[];
   pairs: PairsOptions;
+  storage: StorageOptions;
+  /** The pair-rooms workload again, on one to three instances. */
+  scaleOut: PairsOptions;
   runs: number;
   /** Where the pair-rooms results JSON goes. */
   resultsDir: string;
@@ -32,14 +45,37 @@ export interface Settings {
 }
 
 /**
- * Pair-rooms sizes. Full is the issue's (500 rooms x 2 x 5 chars/s); quick keeps 3 interleaved
- * runs of 5 servers under 5 minutes; smoke only proves the harness works (part of `npm test`).
+ * Sizes. Full is the issue's (500 rooms x 2 x 5 chars/s); quick keeps 3 interleaved runs of every
+ * compared scenario under 5 minutes; smoke only proves the harness works (part of `npm test`).
+ * Scale-out settles 0.5 s, not 2.5: it runs Pairwise only, which stores within its 100 ms window.
+ * Storage rates rise by about x2 a step until the server stops keeping up (or the last is reached).
  */
 const PRESETS = {
-  full: { rooms: 500, seconds: 10, runs: 3, settleMs: 2_500 },
-  quick: { rooms: 100, seconds: 5, runs: 3, settleMs: 2_500 },
+  full: {
+    rooms: 500,
+    seconds: 10,
+    runs: 3,
+    settleMs: 2_500,
+    scaleOutSettleMs: 500,
+    storage: { rooms: 50, stepMs: 5_000, rates: [1_000, 2_000, 4_000, 8_000, 12_000, 16_000, 24_000, 32_000] },
+  },
+  quick: {
+    rooms: 100,
+    seconds: 5,
+    runs: 3,
+    settleMs: 2_500,
+    scaleOutSettleMs: 500,
+    storage: { rooms: 20, stepMs: 2_000, rates: [1_000, 2_000, 4_000, 8_000, 16_000] },
+  },
   // Its CPU figures mean nothing anyway: no need to wait for deferred storage work.
-  smoke: { rooms: 3, seconds: 1, runs: 1, settleMs: 200 },
+  smoke: {
+    rooms: 3,
+    seconds: 1,
+    runs: 1,
+    settleMs: 200,
+    scaleOutSettleMs: 200,
+    storage: { rooms: 3, stepMs: 500, rates: [100, 200] },
+  },
 } as const;
 const CHARS_PER_SECOND = 5;
 
@@ -69,19 +105,24 @@ export function parseSettings(argv: readonly string[]): Settings {
     if (!(value > 0)) throw new Error(`${key} must be a positive number`);
     return value;
   };
-  const onlyPairs = flags.has('--quick') || flags.has('--smoke');
+  const comparedOnly = flags.has('--quick') || flags.has('--smoke');
   const chosen = args.has('servers') ? (list('servers', SERVER_KINDS) as ServerKind[]) : null;
   const seconds = args.has('seconds') ? positive('seconds', 1) : null;
+  const pairs: PairsOptions = {
+    rooms: Math.round(positive('rooms', preset.rooms)),
+    charsPerSecond: CHARS_PER_SECOND,
+    durationMs: (seconds ?? preset.seconds) * 1000,
+    settleMs: preset.settleMs,
+  };
   return {
-    scenarios: list('only', SCENARIOS, onlyPairs ? ['pairs'] : SCENARIOS) as ScenarioName[],
+    scenarios: list('only', SCENARIOS, comparedOnly ? COMPARED_SCENARIOS : SCENARIOS) as ScenarioName[],
     peerServers: chosen ?? [...PEER_COMPARISON_KINDS],
     providerServers: (chosen ?? PROVIDER_SCENARIO_KINDS).filter((kind) => wireOf(kind) === 'y-websocket'),
-    pairs: {
-      rooms: Math.round(positive('rooms', preset.rooms)),
-      charsPerSecond: CHARS_PER_SECOND,
-      durationMs: (seconds ?? preset.seconds) * 1000,
-      settleMs: preset.settleMs,
-    },
+    storageServers: (chosen ?? STORAGE_KINDS).filter((kind) => STORAGE_KINDS.includes(kind)),
+    scaleOutServers: (chosen ?? SCALE_OUT_KINDS).filter((kind) => SCALE_OUT_KINDS.includes(kind)),
+    pairs,
+    storage: { ...preset.storage, rates: [...preset.storage.rates] },
+    scaleOut: { ...pairs, settleMs: preset.scaleOutSettleMs },
     runs: Math.round(positive('runs', preset.runs)),
     resultsDir: args.get('out') ?? DEFAULT_RESULTS_DIR,
     clients: list('clients', ['2', '16', '64']).map(Number),

@@ -29,6 +29,8 @@ export interface PairsResult {
   /** Server CPU time per 1,000 delivered edits, from the first keystroke until the server settled. */
   serverCpuMsPer1000: number;
   serverCpuPct: number;
+  /** The same window's CPU of each of the server's processes (a cluster's instances and Redis), % of a core. */
+  processCpuPct: Array<{ name: string; pct: number }>;
   /** The load generator's CPU over the typing window, % of its core: above 80% the run is invalid. */
   generatorCpuPct: number;
   /** How late keystrokes left against their schedule (the generator falling behind), p99 ms. */
@@ -92,9 +94,13 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
   const roomIds = Array.from({ length: options.rooms }, (_, i) => `pair-${i}`);
   await server.createRooms(roomIds);
   const wire = wireOf(server.kind);
-  const connect = (room: string): ThinClient => new ThinClient(`${server.wsUrl}/${room}`, room, wire, scope);
-  const first = roomIds.map(connect);
-  const second = roomIds.map(connect);
+  // A cluster's instances take turns, and a room's partners always sit on different instances:
+  // every keystroke then crosses the room bus, which is what this scenario measures for a cluster.
+  const urls = server.wsUrls;
+  const connect = (room: string, instance: number): ThinClient =>
+    new ThinClient(`${urls[instance % urls.length] ?? server.wsUrl}/${room}`, room, wire, scope);
+  const first = roomIds.map((room, r) => connect(room, r));
+  const second = roomIds.map((room, r) => connect(room, r + 1));
   const clients = [...first, ...second];
   await waitUntil(() => clients.every((c) => c.synced), `${clients.length} clients to sync`, CONNECT_TIMEOUT_MS, 10);
   // Joining work (room loads, presence exchange) must not be counted against the typing.
@@ -119,6 +125,7 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
 
   const pressure = cpuPressureMeter();
   const serverCpuStart = server.cpuMs();
+  const processCpuStart = server.cpuMsByProcess();
   const generatorCpuStart = process.cpuUsage();
   const started = performance.now();
   const lag = await typeOnSchedule(typists, options, scope);
@@ -130,6 +137,10 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
   const drainedAt = performance.now();
   await sleep(options.settleMs);
   const serverCpuMs = server.cpuMs() - serverCpuStart;
+  const measuredMs = performance.now() - started;
+  const processCpuPct = server
+    .cpuMsByProcess()
+    .map(({ name, ms }, i) => ({ name, pct: (100 * (ms - (processCpuStart[i]?.ms ?? NaN))) / measuredMs }));
   const cpuPressurePct = pressure();
 
   const problems = await checkRooms(server, first, second, typed, latencies.length, scope);
@@ -139,7 +150,8 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
     latency: summarize(latencies.values()),
     deliveredPerSecond: (latencies.length * 1000) / (drainedAt - started),
     serverCpuMsPer1000: (serverCpuMs * 1000) / latencies.length,
-    serverCpuPct: (100 * serverCpuMs) / (performance.now() - started),
+    serverCpuPct: (100 * serverCpuMs) / measuredMs,
+    processCpuPct,
     generatorCpuPct: (100 * (generatorCpu.user + generatorCpu.system)) / 1000 / typingMs,
     scheduleLagP99Ms: summarize(lag.values()).p99,
     rss: memory.rss,
@@ -225,7 +237,9 @@ async function checkRooms(
   if (differ > 0) problems.push(`${differ} rooms differ`);
   if (length !== typed) problems.push(`texts hold ${length} of ${typed} chars`);
   const sample = first.slice(0, VERIFIED_ROOMS).map((a, r) => ({ a, room: `pair-${r}` }));
-  const joiners = sample.map(({ room }) => new ThinClient(`${server.wsUrl}/${room}`, room, wireOf(server.kind), scope));
+  // On the last instance: with several, not the one the first partner typed on.
+  const joinUrl = server.wsUrls[server.wsUrls.length - 1] ?? server.wsUrl;
+  const joiners = sample.map(({ room }) => new ThinClient(`${joinUrl}/${room}`, room, wireOf(server.kind), scope));
   const joined = await waitUntil(() => joiners.every((j) => j.synced), 'fresh clients to sync', 10_000).then(
     () => true,
     () => false,
