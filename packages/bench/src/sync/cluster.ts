@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { BENCH_DATABASE_URL_ENV, BENCH_REDIS_URL_ENV, clusterSize, type LoopDelay, type MemorySample, type ServerKind } from './ipc.js';
 import { pinProcess } from './pinning.js';
+import { DatabaseBackendCpu } from './postgres-cpu.js';
 import { processCpuMs, processMemory } from './proc-stats.js';
 import type { LaunchOptions, ProcessCpu, ServerHandle } from './servers.js';
 
@@ -50,6 +51,8 @@ export async function launchPostgresBacked(kind: ServerKind, options: LaunchOpti
   try {
     const database = await createScratchDatabase();
     teardown.push(database.drop);
+    const backendCpu = await DatabaseBackendCpu.watch(postgresAdminUrl(), database.name);
+    teardown.push(() => backendCpu.stop());
     const redis = clusterSize(kind) > 0 ? await startRedis(options.cpus) : null;
     if (redis) teardown.push(redis.stop);
     const env = { ...options.env, [BENCH_DATABASE_URL_ENV]: database.url, ...(redis ? { [BENCH_REDIS_URL_ENV]: redis.url } : {}) };
@@ -61,25 +64,36 @@ export async function launchPostgresBacked(kind: ServerKind, options: LaunchOpti
     const first = await launch();
     const others = await Promise.all(Array.from({ length: clusterSize(kind) - 1 }, launch));
     const instances = [first, ...others];
-    return clusterHandle(kind, instances, redis?.pid ?? null, tearDown);
+    return clusterHandle(kind, instances, { redisPid: redis?.pid ?? null, backendCpu }, tearDown);
   } catch (err) {
     await tearDown();
     throw err;
   }
 }
 
-/** The instances as one server: URLs of each, CPU and memory summed (with Redis), stopped together. */
+/** What serves the instances: the cluster's redis-server (none for one process) and the database's backends. */
+interface Helpers {
+  redisPid: number | null;
+  backendCpu: DatabaseBackendCpu;
+}
+
+/**
+ * The instances as one server: URLs of each, stopped together, CPU summed with Redis' and the
+ * PostgreSQL backends' (storage work SQLite does in-process), memory summed with Redis'.
+ */
 function clusterHandle(
   kind: ServerKind,
   instances: readonly ServerHandle[],
-  redisPid: number | null,
+  helpers: Helpers,
   tearDown: () => Promise<void>,
 ): ServerHandle {
   const [first] = instances;
   if (!first) throw new Error('a cluster needs an instance');
+  const { redisPid, backendCpu } = helpers;
   const cpuMsByProcess = (): ProcessCpu[] => [
     ...instances.map((instance, i) => ({ name: `instance ${i + 1}`, ms: instance.cpuMs() })),
     ...(redisPid === null ? [] : [{ name: 'redis', ms: processCpuMs(redisPid) }]),
+    { name: 'postgres', ms: backendCpu.cpuMs() },
   ];
   let stopping: Promise<void> | null = null;
   return {
@@ -133,13 +147,13 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+async function createScratchDatabase(): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   // Generated, never input, so it is safe to splice into DDL (which takes no parameters).
   const name = `pairwise_bench_${randomBytes(6).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name}`);
   const url = new URL(postgresAdminUrl());
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { name, url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** A redis-server of this launch's own on a free port, no persistence, pinned like the instances. */

@@ -39,9 +39,9 @@ export interface ServerHandle {
   memory(): Promise<MemorySample>;
   /** Event-loop delay since the previous call (call once to start a measurement window). */
   loopDelay(): Promise<LoopDelay>;
-  /** CPU time (user + system) the server's processes have used so far, ms (a cluster: every instance and its Redis). */
+  /** CPU time (user + system) the server's processes have used so far, ms (on PostgreSQL: with its backends and Redis). */
   cpuMs(): number;
-  /** The same, per process: one 'server' for a single process; each instance and 'redis' for a cluster. */
+  /** The same, per process: 'server' for one process; each instance, 'redis' and 'postgres' (backends) on PostgreSQL. */
   cpuMsByProcess(): ProcessCpu[];
   /** RSS and peak RSS now (summed over a cluster's processes), read from /proc without disturbing the server (no forced GC). */
   residentMemory(): { rss: number; peakRss: number };

@@ -77,6 +77,7 @@ export function pairsScenario(options: PairsOptions): ComparedScenario<PairsResu
     metrics: METRICS,
     notes: [
       `Propagation: sender inserts -> the partner holds it. CPU: first keystroke to ${options.settleMs / 1000} s after the last delivery.`,
+      'Two instances (PG + Redis): partners on different instances; CPU of both, their redis-server and their PostgreSQL backends.',
       'PSI: % of wall time some task waited for a CPU; near 0 on a quiet machine, where latency means most.',
       'Generator lag: how late keystrokes left against their schedule (the generator falling behind).',
       'Check: both clients of every room and a fresh client of 3 rooms hold identical text, nothing lost.',
