@@ -39,9 +39,8 @@ export function usesPostgres(kind: ServerKind): boolean {
 }
 
 /**
- * A scratch database, the cluster's redis-server, then its first instance (which runs the schema
- * migration on the empty database) and the others together. Whatever was started is torn down if
- * a later step fails.
+ * A scratch database, the cluster's redis-server, then its instances. Whatever was started is torn
+ * down if a later step fails (instances that did start included).
  */
 export async function launchPostgresBacked(kind: ServerKind, options: LaunchOptions, launchChild: LaunchChild): Promise<ServerHandle> {
   const teardown: Array<() => Promise<void>> = [];
@@ -61,9 +60,8 @@ export async function launchPostgresBacked(kind: ServerKind, options: LaunchOpti
       teardown.push(() => instance.stop());
       return instance;
     };
-    const first = await launch();
-    const others = await Promise.all(Array.from({ length: clusterSize(kind) - 1 }, launch));
-    const instances = [first, ...others];
+    // All at once, as a deployment starts them: the schema migration takes an advisory lock.
+    const instances = await Promise.all(Array.from({ length: Math.max(1, clusterSize(kind)) }, launch));
     return clusterHandle(kind, instances, { redisPid: redis?.pid ?? null, backendCpu }, tearDown);
   } catch (err) {
     await tearDown();
