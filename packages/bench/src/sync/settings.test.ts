@@ -22,8 +22,10 @@ describe('parseSettings', () => {
     expect(settings.storageServers).toEqual(['pairwise-sqlite', 'pairwise-postgres']);
     expect(settings.scaleOutServers).toEqual(['pairwise-cluster-1', 'pairwise-cluster', 'pairwise-cluster-3']);
     // Scale-out is the pair-rooms workload, lighter (the cluster shares one core) and settled sooner.
-    expect(settings.scaleOut).toEqual({ ...settings.pairs, rooms: 100, settleMs: 500 });
-    expect(parseSettings(['rooms=7', 'seconds=2']).scaleOut).toMatchObject({ rooms: 7, durationMs: 2_000 });
+    expect(settings.scaleOut.load).toEqual({ ...settings.pairs, rooms: 50, settleMs: 500 });
+    expect(settings.scaleOut.saturationRates.length).toBeGreaterThan(0);
+    expect(parseSettings(['--quick']).scaleOut.saturationRates).toEqual([]);
+    expect(parseSettings(['rooms=7', 'seconds=2']).scaleOut.load).toMatchObject({ rooms: 7, durationMs: 2_000 });
     expect(parseSettings(['servers=pairwise-cluster,hocuspocus'])).toMatchObject({
       storageServers: [],
       scaleOutServers: ['pairwise-cluster'],

@@ -91,8 +91,8 @@ export function pairsScenario(options: PairsOptions): ComparedScenario<PairsResu
  * open-loop schedule (a keystroke leaves at its time whether or not earlier ones arrived), each
  * keystroke followed by a cursor (awareness) update, as editors send them.
  */
-export async function runPairs(server: ServerHandle, options: PairsOptions, scope: Scope): Promise<PairsResult> {
-  const roomIds = Array.from({ length: options.rooms }, (_, i) => `pair-${i}`);
+export async function runPairs(server: ServerHandle, options: PairsOptions, scope: Scope, roomPrefix = 'pair'): Promise<PairsResult> {
+  const roomIds = Array.from({ length: options.rooms }, (_, i) => `${roomPrefix}-${i}`);
   await server.createRooms(roomIds);
   const wire = wireOf(server.kind);
   // A cluster's instances take turns, and a room's partners always sit on different instances:
@@ -144,7 +144,7 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
     .map(({ name, ms }, i) => ({ name, pct: (100 * (ms - (processCpuStart[i]?.ms ?? NaN))) / measuredMs }));
   const cpuPressurePct = pressure();
 
-  const problems = await checkRooms(server, first, second, typed, latencies.length, scope);
+  const problems = await checkRooms(server, roomIds, { first, second }, { typed, deliveries: latencies.length }, scope);
   return {
     typed,
     deliveries: latencies.length,
@@ -218,10 +218,9 @@ function keystroke(typist: Typist): void {
 /** Partners hold the same text with every keystroke; fresh clients of a few rooms get it from the server. */
 async function checkRooms(
   server: ServerHandle,
-  first: readonly ThinClient[],
-  second: readonly ThinClient[],
-  typed: number,
-  deliveries: number,
+  roomIds: readonly string[],
+  { first, second }: { first: readonly ThinClient[]; second: readonly ThinClient[] },
+  { typed, deliveries }: { typed: number; deliveries: number },
   scope: Scope,
 ): Promise<string[]> {
   const problems: string[] = [];
@@ -237,7 +236,7 @@ async function checkRooms(
   });
   if (differ > 0) problems.push(`${differ} rooms differ`);
   if (length !== typed) problems.push(`texts hold ${length} of ${typed} chars`);
-  const sample = first.slice(0, VERIFIED_ROOMS).map((a, r) => ({ a, room: `pair-${r}` }));
+  const sample = first.slice(0, VERIFIED_ROOMS).map((a, r) => ({ a, room: roomIds[r] ?? '' }));
   // On the last instance: with several, not the one the first partner typed on.
   const joinUrl = server.wsUrls[server.wsUrls.length - 1] ?? server.wsUrl;
   const joiners = sample.map(({ room }) => new ThinClient(`${joinUrl}/${room}`, room, wireOf(server.kind), scope));
