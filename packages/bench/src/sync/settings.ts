@@ -69,7 +69,7 @@ const PRESETS = {
     seconds: 5,
     runs: 3,
     settleMs: 2_500,
-    scaleOut: { rooms: 50, seconds: 3, settleMs: 500, saturationRates: [], saturationStepMs: 0 },
+    scaleOut: { rooms: 50, seconds: 2, settleMs: 500, saturationRates: [], saturationStepMs: 0 },
     storage: { rooms: 20, stepMs: 1_000, rates: [2_000, 4_000, 8_000, 16_000] },
   },
   // Its CPU figures mean nothing anyway: no need to wait for deferred storage work.
