@@ -5,12 +5,13 @@
  *
  * Scenario `pairs` (issue 9, scenario 1) drives every server with thin y-protocols clients
  * (thin-client.ts), server pinned to core 0 and this process to core 1, and writes
- * bench/results/<date>.json. The older scenarios (keystroke, fanout, join, idle) use stock
+ * bench/results/<date>.json; so do `storage` (6: Pairwise on SQLite and on PostgreSQL, a rising
+ * typing rate) and `scale-out` (7: pair rooms on 1, 2, 3 instances on PostgreSQL + Redis). The older scenarios (keystroke, fanout, join, idle) use stock
  * y-websocket providers, so they run on the servers that speak plain y-websocket.
  *
  *   npm run bench                       (from the repository root; builds first: every scenario)
- *   npm run bench -- --quick            (pair rooms only, small sizes, median of 3: under 5 minutes)
- *   node packages/bench/dist/sync.bench.js [--quick|--smoke] [only=pairs,keystroke,fanout,join,idle]
+ *   npm run bench -- --quick            (pairs, storage, scale-out; small sizes, median of 3: under 5 minutes)
+ *   node packages/bench/dist/sync.bench.js [--quick|--smoke] [only=pairs,storage,scale-out,keystroke,fanout,join,idle]
  *        [servers=pairwise-sqlite,...] [rooms=500] [runs=3] [seconds=10] [out=bench/results]
  *        [clients=2,16,64] [fanoutUpdates=1000]
  *   node packages/bench/dist/sync.bench.js only=fanout,keystroke servers=pairwise-sqlite,pairwise-sqlite-slow
@@ -28,6 +29,8 @@ import { runIdle } from './sync/scenarios/idle.js';
 import { runJoin } from './sync/scenarios/join.js';
 import { runKeystroke, type KeystrokeResult } from './sync/scenarios/keystroke.js';
 import { pairsScenario } from './sync/scenarios/pairs.js';
+import { scaleOutScenario } from './sync/scenarios/scale-out.js';
+import { storageScenario } from './sync/scenarios/storage.js';
 import { withScope, type Scope } from './sync/scope.js';
 import { buildSeedDocument } from './sync/seed.js';
 import { parseSettings, type ScenarioName, type Settings } from './sync/settings.js';
@@ -85,10 +88,11 @@ type ResultsByScenario = Record<string, unknown>;
 /** Runs one compared scenario on Pairwise and every peer; keeps its results for the file. */
 async function comparedTable<R extends RunResult>(
   scenario: ComparedScenario<R>,
+  servers: readonly ServerKind[],
   settings: Settings,
   results: ResultsByScenario,
 ): Promise<Table> {
-  const comparison = await runComparison(scenario, settings.peerServers, settings.runs);
+  const comparison = await runComparison(scenario, servers, settings.runs);
   const summaries = [...comparison.runs].map(([kind, outcomes]) => summarizeServer(scenario, kind, outcomes));
   results[scenario.name] = scenarioResults(comparison, summaries);
   return comparisonTable(comparison, summaries);
@@ -99,7 +103,11 @@ async function scenarioTable(name: ScenarioName, settings: Settings, results: Re
   const columns = settings.providerServers.map((kind) => SERVER_LABELS[kind]);
   switch (name) {
     case 'pairs':
-      return comparedTable(pairsScenario(settings.pairs), settings, results);
+      return comparedTable(pairsScenario(settings.pairs), settings.peerServers, settings, results);
+    case 'storage':
+      return comparedTable(storageScenario(settings.storage), settings.storageServers, settings, results);
+    case 'scale-out':
+      return comparedTable(scaleOutScenario(settings.scaleOut), settings.scaleOutServers, settings, results);
     case 'keystroke': {
       const durationMs = settings.keystrokeSeconds * 1000;
       const { outcomes, pressure } = await eachServer(settings, async (server) => {
@@ -157,7 +165,7 @@ async function main(): Promise<void> {
   console.log('# Pairwise sync benchmark');
   console.log(machineLine());
   console.log('servers: one child process each, 127.0.0.1; clients in this process:');
-  console.log('  pairs: thin y-protocols clients (a Y.Doc, the sync and awareness messages, nothing else);');
+  console.log('  pairs, storage, scale-out: thin y-protocols clients (a Y.Doc, the sync and awareness messages, nothing else);');
   console.log('  keystroke, fanout, join, idle: stock y-websocket WebsocketProvider (disableBc)');
   let failed = false;
   const results: ResultsByScenario = {};

@@ -4,11 +4,12 @@ import { parseSettings } from './settings.js';
 describe('parseSettings', () => {
   it('runs every scenario at full size by default, Pairwise against every peer', () => {
     const settings = parseSettings([]);
-    expect(settings.scenarios).toEqual(['pairs', 'keystroke', 'fanout', 'join', 'idle']);
+    expect(settings.scenarios).toEqual(['pairs', 'storage', 'scale-out', 'keystroke', 'fanout', 'join', 'idle']);
     expect(settings.pairs).toMatchObject({ rooms: 500, charsPerSecond: 5, durationMs: 10_000 });
     expect(settings.runs).toBe(3);
     expect(settings.peerServers).toEqual([
       'pairwise-sqlite',
+      'pairwise-cluster',
       'y-websocket-classic',
       'y-websocket-server',
       'hocuspocus',
@@ -16,9 +17,25 @@ describe('parseSettings', () => {
     ]);
   });
 
-  it('--quick and --smoke run pair rooms only, smaller', () => {
-    expect(parseSettings(['--quick'])).toMatchObject({ scenarios: ['pairs'], runs: 3, pairs: { rooms: 100, durationMs: 5_000 } });
-    expect(parseSettings(['--smoke', 'out=/tmp/x'])).toMatchObject({ scenarios: ['pairs'], runs: 1, resultsDir: '/tmp/x' });
+  it('runs storage on both stores and scale-out on one to three instances', () => {
+    const settings = parseSettings([]);
+    expect(settings.storageServers).toEqual(['pairwise-sqlite', 'pairwise-postgres']);
+    expect(settings.scaleOutServers).toEqual(['pairwise-cluster-1', 'pairwise-cluster', 'pairwise-cluster-3']);
+    // Scale-out is the pair-rooms workload, lighter (the cluster shares one core) and settled sooner.
+    expect(settings.scaleOut.load).toEqual({ ...settings.pairs, rooms: 50, settleMs: 500 });
+    expect(settings.scaleOut.saturationRates.length).toBeGreaterThan(0);
+    expect(parseSettings(['--quick']).scaleOut.saturationRates).toEqual([]);
+    expect(parseSettings(['rooms=7', 'seconds=2']).scaleOut.load).toMatchObject({ rooms: 7, durationMs: 2_000 });
+    expect(parseSettings(['servers=pairwise-cluster,hocuspocus'])).toMatchObject({
+      storageServers: [],
+      scaleOutServers: ['pairwise-cluster'],
+    });
+  });
+
+  it('--quick and --smoke run the compared scenarios only, smaller', () => {
+    const compared = ['pairs', 'storage', 'scale-out'];
+    expect(parseSettings(['--quick'])).toMatchObject({ scenarios: compared, runs: 3, pairs: { rooms: 100, durationMs: 5_000 } });
+    expect(parseSettings(['--smoke', 'out=/tmp/x'])).toMatchObject({ scenarios: compared, runs: 1, resultsDir: '/tmp/x' });
     expect(parseSettings(['--quick', 'rooms=20', 'runs=5', 'seconds=2'])).toMatchObject({
       runs: 5,
       pairs: { rooms: 20, durationMs: 2_000 },
