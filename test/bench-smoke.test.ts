@@ -14,12 +14,22 @@ interface Results {
   scenarios: Record<string, { servers: Array<{ kind: string; failedRuns: number; converged: boolean; problems: string[] }> }>;
 }
 
-const SERVERS = ['hocuspocus', 'hocuspocus-sqlite', 'pairwise-sqlite', 'y-websocket-classic', 'y-websocket-server'];
+/** Pairwise (one process on SQLite, two instances on PostgreSQL + Redis) and every peer. */
+const PEER_COMPARISON = [
+  'hocuspocus',
+  'hocuspocus-sqlite',
+  'pairwise-cluster',
+  'pairwise-sqlite',
+  'y-websocket-classic',
+  'y-websocket-server',
+];
 
-// Keeps the peer benchmark from rotting: the compared scenarios (pair rooms, crowded room,
-// saturation) at tiny sizes on Pairwise and every peer (separate processes, pinned as in a real
-// run). Speed is not asserted, only that every server ran every scenario and every room converged.
-it('`npm run bench -- --smoke` runs every compared scenario on every server, every room converges, the chart is written', async () => {
+// Keeps the peer benchmark from rotting: the compared scenarios at tiny sizes: pair rooms, the
+// crowded room and saturation on Pairwise and every peer, storage on both stores, scale-out on one
+// to three instances (separate processes, pinned as in a real run). Needs the local PostgreSQL and
+// redis-server, as the server's tests do: without them the clusters fail, and so does this. Speed
+// is not asserted, only that every server ran, every room converged and the chart was written.
+it('`npm run bench -- --smoke` runs every compared scenario on its servers, every room converges, the chart is written', async () => {
   const out = await mkdtemp(join(tmpdir(), 'pairwise-bench-smoke-'));
   dirs.push(out);
   const child = spawn(process.execPath, [join(root, 'packages/bench/dist/sync.bench.js'), '--smoke', `out=${out}`], {
@@ -37,13 +47,14 @@ it('`npm run bench -- --smoke` runs every compared scenario on every server, eve
   const svg = files.find((f) => f.endsWith('.svg'));
   expect(svg).toBe(json?.replace(/\.json$/, '-saturation.svg'));
   const chart = await readFile(join(out, svg ?? ''), 'utf8');
-  expect(chart.match(/<polyline /g)).toHaveLength(SERVERS.length);
+  expect(chart.match(/<polyline /g)).toHaveLength(PEER_COMPARISON.length);
   const results = JSON.parse(await readFile(join(out, json ?? ''), 'utf8')) as Results;
-  for (const name of ['pairs', 'crowded', 'saturation']) {
-    const scenario = results.scenarios[name];
-    expect(scenario, `${name}\n${output}`).toBeDefined();
-    expect(scenario?.servers.map((s) => s.kind).sort()).toEqual([...SERVERS].sort());
-    for (const server of scenario?.servers ?? []) {
+  const serversOf = (scenario: string): string[] | undefined => results.scenarios[scenario]?.servers.map((s) => s.kind).sort();
+  for (const name of ['pairs', 'crowded', 'saturation']) expect(serversOf(name), `${name}\n${output}`).toEqual([...PEER_COMPARISON].sort());
+  expect(serversOf('storage'), output).toEqual(['pairwise-postgres', 'pairwise-sqlite']);
+  expect(serversOf('scale-out'), output).toEqual(['pairwise-cluster', 'pairwise-cluster-1', 'pairwise-cluster-3']);
+  for (const [name, scenario] of Object.entries(results.scenarios)) {
+    for (const server of scenario.servers) {
       expect({ name, kind: server.kind, failedRuns: server.failedRuns, converged: server.converged, problems: server.problems }).toEqual({
         name,
         kind: server.kind,

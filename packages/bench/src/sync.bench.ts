@@ -3,17 +3,19 @@
  * @y/websocket-server, Hocuspocus 3 in memory and with SQLite), in the same run, on the same
  * machine. Every server runs in its own child process on 127.0.0.1.
  *
- * The compared scenarios of issue 9 drive every server with thin y-protocols clients
- * (thin-client.ts), server pinned to core 0 and this process to core 1, and write
- * bench/results/<date>.json (and <date>-saturation.svg): `pairs` (scenario 1, pair rooms),
- * `crowded` (scenario 2, one room of 100 clients, 10 typing) and `saturation` (scenario 3, pair
- * rooms typing faster step by step until p99 passes 100 ms). The older scenarios (keystroke,
- * fanout, join, idle) use stock y-websocket providers, so they run on the servers that speak
- * plain y-websocket.
+ * The compared scenarios of issue 9 drive servers with thin y-protocols clients (thin-client.ts),
+ * server pinned to core 0 and this process to core 1, and write bench/results/<date>.json (and
+ * <date>-saturation.svg): `pairs` (scenario 1, pair rooms), `crowded` (2, one room of 100
+ * clients, 10 typing), `saturation` (3, pair rooms typing faster step by step until p99 passes
+ * 100 ms), `storage` (6: Pairwise on SQLite and on PostgreSQL, a rising typing rate) and
+ * `scale-out` (7: pair rooms on 1, 2, 3 instances on PostgreSQL + Redis). The older scenarios
+ * (keystroke, fanout, join, idle) use stock y-websocket providers, so they run on the servers that
+ * speak plain y-websocket.
  *
  *   npm run bench                       (from the repository root; builds first: every scenario)
- *   npm run bench -- --quick            (pairs and crowded: median of 3; one saturation climb; under 5 minutes)
- *   node packages/bench/dist/sync.bench.js [--quick|--smoke] [only=pairs,crowded,saturation,keystroke,fanout,join,idle]
+ *   npm run bench -- --quick            (the compared scenarios, small sizes; one saturation climb per server)
+ *   node packages/bench/dist/sync.bench.js [--quick|--smoke]
+ *        [only=pairs,crowded,saturation,storage,scale-out,keystroke,fanout,join,idle]
  *        [servers=pairwise-sqlite,...] [rooms=500] [runs=3] [seconds=10] [out=bench/results]
  *        [clients=2,16,64] [fanoutUpdates=1000] [watchers=light|full]
  *   node packages/bench/dist/sync.bench.js only=fanout,keystroke servers=pairwise-sqlite,pairwise-sqlite-slow
@@ -35,6 +37,8 @@ import { runKeystroke, type KeystrokeResult } from './sync/scenarios/keystroke.j
 import { crowdedScenario } from './sync/scenarios/crowded.js';
 import { pairsScenario } from './sync/scenarios/pairs.js';
 import { saturationScenario } from './sync/scenarios/saturation.js';
+import { scaleOutScenario } from './sync/scenarios/scale-out.js';
+import { storageScenario } from './sync/scenarios/storage.js';
 import { withScope, type Scope } from './sync/scope.js';
 import { buildSeedDocument } from './sync/seed.js';
 import { parseSettings, type ScenarioName, type Settings } from './sync/settings.js';
@@ -96,11 +100,12 @@ interface Output {
 /** Runs one compared scenario on Pairwise and every peer; keeps its results for the file. */
 async function comparedTable<R extends RunResult>(
   scenario: ComparedScenario<R>,
+  servers: readonly ServerKind[],
   settings: Settings,
   output: Output,
   runs = settings.runs,
 ): Promise<{ table: Table; comparison: Comparison<R> }> {
-  const comparison = await runComparison(scenario, settings.peerServers, runs);
+  const comparison = await runComparison(scenario, servers, runs);
   const summaries = [...comparison.runs].map(([kind, outcomes]) => summarizeServer(scenario, kind, outcomes));
   output.results[scenario.name] = scenarioResults(comparison, summaries);
   return { table: comparisonTable(comparison, summaries), comparison };
@@ -111,15 +116,19 @@ async function scenarioTable(name: ScenarioName, settings: Settings, output: Out
   const columns = settings.providerServers.map((kind) => SERVER_LABELS[kind]);
   switch (name) {
     case 'pairs':
-      return (await comparedTable(pairsScenario(settings.pairs), settings, output)).table;
+      return (await comparedTable(pairsScenario(settings.pairs), settings.peerServers, settings, output)).table;
     case 'crowded':
-      return (await comparedTable(crowdedScenario(settings.crowded), settings, output)).table;
+      return (await comparedTable(crowdedScenario(settings.crowded), settings.peerServers, settings, output)).table;
     case 'saturation': {
       const scenario = saturationScenario(settings.saturation);
-      const { table, comparison } = await comparedTable(scenario, settings, output, settings.saturationRuns);
+      const { table, comparison } = await comparedTable(scenario, settings.peerServers, settings, output, settings.saturationRuns);
       output.charts.set('saturation', latencyChartSvg(scenario.title, saturationSeries(comparison), settings.saturation.p99LimitMs));
       return table;
     }
+    case 'storage':
+      return (await comparedTable(storageScenario(settings.storage), settings.storageServers, settings, output)).table;
+    case 'scale-out':
+      return (await comparedTable(scaleOutScenario(settings.scaleOut), settings.scaleOutServers, settings, output)).table;
     case 'keystroke': {
       const durationMs = settings.keystrokeSeconds * 1000;
       const { outcomes, pressure } = await eachServer(settings, async (server) => {
@@ -177,7 +186,7 @@ async function main(): Promise<void> {
   console.log('# Pairwise sync benchmark');
   console.log(machineLine());
   console.log('servers: one child process each, 127.0.0.1; clients in this process:');
-  console.log('  pairs: thin y-protocols clients (a Y.Doc, the sync and awareness messages, nothing else);');
+  console.log('  pairs, storage, scale-out: thin y-protocols clients (a Y.Doc, the sync and awareness messages, nothing else);');
   console.log('  keystroke, fanout, join, idle: stock y-websocket WebsocketProvider (disableBc)');
   let failed = false;
   const output: Output = { results: {}, charts: new Map() };

@@ -21,7 +21,12 @@ export interface Tally {
 const JOIN_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 60_000;
 
-/** Rooms `ids` of `clientsPerRoom` thin clients each, every client synced with the server. */
+/**
+ * Rooms `ids` of `clientsPerRoom` thin clients each, every client synced with the server. A
+ * cluster's instances take turns: client j of room r connects to instance r + j, so the clients of
+ * a room sit on different instances and every keystroke crosses the room bus, which is what a
+ * scenario measures for a cluster.
+ */
 export async function connectRooms(
   server: ServerHandle,
   ids: readonly string[],
@@ -30,9 +35,13 @@ export async function connectRooms(
 ): Promise<RoomClients[]> {
   await server.createRooms(ids);
   const wire = wireOf(server.kind);
-  const rooms = ids.map((id) => ({
+  const urls = server.wsUrls;
+  const rooms = ids.map((id, r) => ({
     id,
-    clients: Array.from({ length: clientsPerRoom }, () => new ThinClient(`${server.wsUrl}/${id}`, id, wire, scope)),
+    clients: Array.from(
+      { length: clientsPerRoom },
+      (_, j) => new ThinClient(`${urls[(r + j) % urls.length] ?? server.wsUrl}/${id}`, id, wire, scope),
+    ),
   }));
   const clients = rooms.flatMap((room) => room.clients);
   await waitUntil(() => clients.every((c) => c.synced), `${clients.length} clients to sync`, CONNECT_TIMEOUT_MS, 10);
@@ -63,7 +72,9 @@ export async function checkRooms(
   const length = texts.reduce((sum, room) => sum + (room[0]?.length ?? 0), 0);
   if (length !== tally.typed) problems.push(`texts hold ${length} of ${tally.typed} chars`);
   const sample = rooms.slice(0, verified);
-  const joiners = sample.map((room) => new ThinClient(`${server.wsUrl}/${room.id}`, room.id, wireOf(server.kind), scope));
+  // On the last instance: with several, not the one the first client typed on.
+  const joinUrl = server.wsUrls[server.wsUrls.length - 1] ?? server.wsUrl;
+  const joiners = sample.map((room) => new ThinClient(`${joinUrl}/${room.id}`, room.id, wireOf(server.kind), scope));
   const joined = await waitUntil(() => joiners.every((j) => j.synced), 'fresh clients to sync', JOIN_TIMEOUT_MS).then(
     () => true,
     () => false,

@@ -1,16 +1,21 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killClusterHelpers, launchPostgresBacked, liveClusterHelperCount, usesPostgres } from './cluster.js';
+import { processCpuMs, processMemory } from './proc-stats.js';
 import { SYNC_PATH, type ChildMessage, type LoopDelay, type MemorySample, type ParentMessage, type ServerKind } from './ipc.js';
 
 export const SERVER_LABELS: Record<ServerKind, string> = {
   'pairwise-memory': 'pairwise/mem',
   'pairwise-sqlite': 'pairwise/sqlite',
   'pairwise-sqlite-slow': 'sqlite+200ms',
+  'pairwise-postgres': 'pairwise/pg',
+  'pairwise-cluster': 'pairwise/2x pg+redis',
+  'pairwise-cluster-1': 'pairwise/1x pg+redis',
+  'pairwise-cluster-3': 'pairwise/3x pg+redis',
   'y-websocket-server': 'y-ws-server 0.1.1',
   'y-websocket-classic': 'y-websocket 1.5.4',
   hocuspocus: 'hocuspocus 3.4.4',
@@ -24,25 +29,42 @@ export interface ServerHandle {
   readonly pid: number;
   /** Base URL for `WebsocketProvider`: rooms live at `${wsUrl}/${room}`. */
   readonly wsUrl: string;
+  /** The same, one per instance serving the same rooms: `[wsUrl]` for a single process, more for a cluster. */
+  readonly wsUrls: readonly string[];
+  /** `http://127.0.0.1:<port>` of the (first) instance, e.g. for Pairwise's `/metrics`. */
+  readonly httpUrl: string;
   /** Whether the server keeps the document (answers sync step 1 itself); the relay does not. */
   readonly stateful: boolean;
   createRooms(ids: readonly string[]): Promise<void>;
   memory(): Promise<MemorySample>;
   /** Event-loop delay since the previous call (call once to start a measurement window). */
   loopDelay(): Promise<LoopDelay>;
-  /** CPU time (user + system) the server process has used so far, ms. */
+  /** CPU time (user + system) the server's processes have used so far, ms (on PostgreSQL: with its backends and Redis). */
   cpuMs(): number;
-  /** RSS and peak RSS now, read from /proc without disturbing the server (no forced GC). */
+  /** The same, per process: 'server' for one process; each instance, 'redis' and 'postgres' (backends) on PostgreSQL. */
+  cpuMsByProcess(): ProcessCpu[];
+  /** RSS and peak RSS now (summed over a cluster's processes), read from /proc without disturbing the server (no forced GC). */
   residentMemory(): { rss: number; peakRss: number };
   /** Graceful stop, then SIGKILL if it takes too long; removes the server's temp directory. */
   stop(): Promise<void>;
+}
+
+export interface ProcessCpu {
+  name: string;
+  ms: number;
+}
+
+export interface LaunchOptions {
+  /** Pin the server's processes to these cores (taskset list syntax, e.g. "0"). */
+  cpus?: string;
+  /** Extra environment of the child (e.g. the database a PostgreSQL-backed Pairwise uses). */
+  env?: Record<string, string>;
 }
 
 const LAUNCHER = fileURLToPath(new URL('./server-main.js', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
-const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /** Every child still running and its temp directory, so a crash or Ctrl-C can clean up after them. */
 const liveChildren = new Map<ChildProcess, string>();
@@ -53,16 +75,24 @@ export function killAllServers(): void {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
+  killClusterHelpers();
 }
 
+/** Server processes still running, a cluster's redis-server included. */
 export function liveServerCount(): number {
-  return liveChildren.size;
+  return liveChildren.size + liveClusterHelperCount();
 }
 
-/** `cpus`: pin the server's process to these cores (taskset list syntax, e.g. "0"). */
-export async function launchServer(kind: ServerKind, options: { cpus?: string } = {}): Promise<ServerHandle> {
+/** Starts `kind`: one child process, or (PostgreSQL-backed Pairwise) a database, a Redis and instances around them. */
+export function launchServer(kind: ServerKind, options: LaunchOptions = {}): Promise<ServerHandle> {
+  return usesPostgres(kind) ? launchPostgresBacked(kind, options, launchProcess) : launchProcess(kind, options);
+}
+
+/** One server in one child process. */
+async function launchProcess(kind: ServerKind, options: LaunchOptions): Promise<ServerHandle> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pairwise-sync-bench-'));
   const child = fork(LAUNCHER, [kind, dataDir, ...(options.cpus === undefined ? [] : [options.cpus])], {
+    env: { ...process.env, ...options.env },
     // Extra node flags for the servers only, e.g. SYNC_BENCH_SERVER_NODE_ARGS=--cpu-prof to profile them.
     execArgv: ['--expose-gc', ...(process.env.SYNC_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -109,10 +139,13 @@ function handle(kind: ServerKind, child: ChildProcess, port: number, exited: Pro
   const pid = child.pid ?? -1;
   const request = requester(child);
   let stopping: Promise<void> | null = null;
+  const wsUrl = `ws://127.0.0.1:${port}${SYNC_PATH}`;
   return {
     kind,
     pid,
-    wsUrl: `ws://127.0.0.1:${port}${SYNC_PATH}`,
+    wsUrl,
+    wsUrls: [wsUrl],
+    httpUrl: `http://127.0.0.1:${port}`,
     stateful: kind !== 'ws-relay',
     createRooms: async (roomIds) => void (await request({ type: 'createRooms', roomIds: [...roomIds] })),
     memory: async () => {
@@ -126,6 +159,7 @@ function handle(kind: ServerKind, child: ChildProcess, port: number, exited: Pro
       return reply.loopDelay;
     },
     cpuMs: () => processCpuMs(pid),
+    cpuMsByProcess: () => [{ name: 'server', ms: processCpuMs(pid) }],
     residentMemory: () => processMemory(pid),
     stop: () => {
       stopping ??= (async () => {
@@ -182,27 +216,4 @@ function requester(child: ChildProcess): (message: Request) => Promise<Reply> {
       if (!child.connected) return failed(new Error(`server is gone (${message.type})`));
       child.send({ ...message, id } as ParentMessage, (err) => err && failed(err));
     });
-}
-
-/** utime + stime from /proc/<pid>/stat (fields 14 and 15; the command name may contain spaces). */
-function processCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** VmRSS and VmHWM from /proc/<pid>/status, bytes (NaN if the process is gone). */
-function processMemory(pid: number): { rss: number; peakRss: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
-  } catch {
-    return { rss: Number.NaN, peakRss: Number.NaN };
-  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packRoomWrites, unpackRoomWrites } from './packed-updates.js';
+import { packRoomWrites, transferablesOf, unpackRoomWrites } from './packed-updates.js';
 import type { RoomWrite } from './store.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
@@ -13,7 +13,7 @@ describe('packRoomWrites', () => {
     ];
     const packed = packRoomWrites(writes);
     expect(packed.updates.bytes.byteLength).toBe(6);
-    const unpacked = structuredClone(packed, { transfer: [packed.updates.bytes.buffer, packed.updates.lengths.buffer] });
+    const unpacked = structuredClone(packed, { transfer: transferablesOf(packed.updates) });
     expect(unpackRoomWrites(unpacked)).toEqual(writes);
   });
 });

@@ -28,6 +28,7 @@ export function pairsScenario(options: PairsOptions): ComparedScenario<PairsResu
     metrics: TYPING_METRICS,
     notes: [
       `Propagation: sender inserts -> the partner holds it. CPU: first keystroke to ${options.settleMs / 1000} s after the last delivery.`,
+      'Two instances (PG + Redis): partners on different instances; CPU of both, their redis-server and their PostgreSQL backends.',
       'PSI: % of wall time some task waited for a CPU; near 0 on a quiet machine, where latency means most.',
       'Generator lag: how late keystrokes left against their schedule (the generator falling behind).',
       'Check: both clients of every room and a fresh client of 3 rooms hold identical text, nothing lost.',
@@ -41,8 +42,8 @@ export function pairsScenario(options: PairsOptions): ComparedScenario<PairsResu
  * open-loop schedule (a keystroke leaves at its time whether or not earlier ones arrived), each
  * keystroke followed by a cursor (awareness) update, as editors send them.
  */
-export async function runPairs(server: ServerHandle, options: PairsOptions, scope: Scope): Promise<PairsResult> {
-  const rooms = await connectPairRooms(server, options.rooms, scope);
+export async function runPairs(server: ServerHandle, options: PairsOptions, scope: Scope, roomPrefix = 'pair'): Promise<PairsResult> {
+  const rooms = await connectPairRooms(server, options.rooms, scope, roomPrefix);
   // Joining work (room loads, presence exchange) must not be counted against the typing.
   await waitQuiet(() => server.cpuMs());
 
@@ -65,11 +66,14 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
   return { ...measured, converged: problems.length === 0, problems };
 }
 
-/** `count` rooms `pair-<i>` of two thin clients each, every client synced with the server. */
-export function connectPairRooms(server: ServerHandle, count: number, scope: Scope): Promise<RoomClients[]> {
+/**
+ * `count` rooms `<prefix>-<i>` of two thin clients each, every client synced with the server. On a
+ * cluster a room's partners sit on different instances (see connectRooms).
+ */
+export function connectPairRooms(server: ServerHandle, count: number, scope: Scope, prefix = 'pair'): Promise<RoomClients[]> {
   return connectRooms(
     server,
-    Array.from({ length: count }, (_, i) => `pair-${i}`),
+    Array.from({ length: count }, (_, i) => `${prefix}-${i}`),
     2,
     scope,
   );

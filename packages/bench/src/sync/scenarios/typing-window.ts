@@ -17,6 +17,8 @@ export interface TypingResult {
   /** Server CPU time per 1,000 delivered edits, from the first keystroke until the server settled. */
   serverCpuMsPer1000: number;
   serverCpuPct: number;
+  /** The same window's CPU of each of the server's processes (a cluster's instances and Redis), % of a core. */
+  processCpuPct: Array<{ name: string; pct: number }>;
   /** The load generator's CPU over the typing window, % of its core: above 80% the run is invalid. */
   generatorCpuPct: number;
   /** How late keystrokes left against their schedule (the generator falling behind), p99 ms. */
@@ -73,6 +75,7 @@ export async function measureTyping(
   const { typists, latencies } = window;
   const pressure = cpuPressureMeter();
   const serverCpuStart = server.cpuMs();
+  const processCpuStart = server.cpuMsByProcess();
   const generatorCpu = generatorCpuMeter();
   const started = performance.now();
   const lag = await typeOnSchedule(typists.length, window.charsPerSecond, window.durationMs, scope, (i) => {
@@ -87,13 +90,18 @@ export async function measureTyping(
   const drainedAt = performance.now();
   await sleep(window.settleMs);
   const serverCpuMs = server.cpuMs() - serverCpuStart;
+  const measuredMs = performance.now() - started;
+  const processCpuPct = server
+    .cpuMsByProcess()
+    .map(({ name, ms }, i) => ({ name, pct: (100 * (ms - (processCpuStart[i]?.ms ?? Number.NaN))) / measuredMs }));
   return {
     typed,
     deliveries: latencies.length,
     latency: summarize(latencies.values()),
     deliveredPerSecond: (latencies.length * 1000) / (drainedAt - started),
     serverCpuMsPer1000: (serverCpuMs * 1000) / latencies.length,
-    serverCpuPct: (100 * serverCpuMs) / (performance.now() - started),
+    serverCpuPct: (100 * serverCpuMs) / measuredMs,
+    processCpuPct,
     generatorCpuPct,
     scheduleLagP99Ms: summarize(lag.values()).p99,
     rss: memory.rss,
