@@ -36,6 +36,12 @@ export interface ServerHandle {
   residentMemory(): { rss: number; peakRss: number };
   /** Graceful stop, then SIGKILL if it takes too long; removes the server's temp directory. */
   stop(): Promise<void>;
+  /**
+   * Graceful stop that keeps the data directory, then a fresh process of the same kind (same cores)
+   * on it: what a server with storage loads after a restart. The returned handle owns the directory;
+   * this one's `stop()` is then a no-op.
+   */
+  restart(): Promise<ServerHandle>;
 }
 
 const LAUNCHER = fileURLToPath(new URL('./server-main.js', import.meta.url));
@@ -59,9 +65,15 @@ export function liveServerCount(): number {
   return liveChildren.size;
 }
 
-/** `cpus`: pin the server's process to these cores (taskset list syntax, e.g. "0"). */
-export async function launchServer(kind: ServerKind, options: { cpus?: string } = {}): Promise<ServerHandle> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'pairwise-sync-bench-'));
+export interface LaunchOptions {
+  /** Pin the server's process to these cores (taskset list syntax, e.g. "0"). */
+  cpus?: string;
+  /** Reuse this data directory (a restart) instead of a fresh temp one. */
+  dataDir?: string;
+}
+
+export async function launchServer(kind: ServerKind, options: LaunchOptions = {}): Promise<ServerHandle> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pairwise-sync-bench-')));
   const child = fork(LAUNCHER, [kind, dataDir, ...(options.cpus === undefined ? [] : [options.cpus])], {
     // Extra node flags for the servers only, e.g. SYNC_BENCH_SERVER_NODE_ARGS=--cpu-prof to profile them.
     execArgv: ['--expose-gc', ...(process.env.SYNC_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
@@ -79,7 +91,7 @@ export async function launchServer(kind: ServerKind, options: { cpus?: string } 
   };
   try {
     const port = await waitReady(child);
-    return handle(kind, child, port, exited, dataDir);
+    return handle(kind, child, port, exited, { ...options, dataDir });
   } catch (err) {
     await cleanup();
     throw err;
@@ -105,10 +117,29 @@ function waitReady(child: ChildProcess): Promise<number> {
   });
 }
 
-function handle(kind: ServerKind, child: ChildProcess, port: number, exited: Promise<void>, dataDir: string): ServerHandle {
+function handle(
+  kind: ServerKind,
+  child: ChildProcess,
+  port: number,
+  exited: Promise<void>,
+  options: LaunchOptions & { dataDir: string },
+): ServerHandle {
   const pid = child.pid ?? -1;
   const request = requester(child);
   let stopping: Promise<void> | null = null;
+  const stopChild = (keepData: boolean): Promise<void> => {
+    stopping ??= (async () => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      try {
+        if (child.connected) await request({ type: 'stop' }).catch(() => child.kill('SIGKILL'));
+        await exited;
+      } finally {
+        clearTimeout(timer);
+        if (!keepData) await rm(options.dataDir, { recursive: true, force: true });
+      }
+    })();
+    return stopping;
+  };
   return {
     kind,
     pid,
@@ -127,18 +158,10 @@ function handle(kind: ServerKind, child: ChildProcess, port: number, exited: Pro
     },
     cpuMs: () => processCpuMs(pid),
     residentMemory: () => processMemory(pid),
-    stop: () => {
-      stopping ??= (async () => {
-        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        try {
-          if (child.connected) await request({ type: 'stop' }).catch(() => child.kill('SIGKILL'));
-          await exited;
-        } finally {
-          clearTimeout(timer);
-          await rm(dataDir, { recursive: true, force: true });
-        }
-      })();
-      return stopping;
+    stop: () => stopChild(false),
+    restart: async () => {
+      await stopChild(true);
+      return launchServer(kind, options);
     },
   };
 }

@@ -1,10 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { PEER_COMPARISON_KINDS } from './compare.js';
 import { SERVER_KINDS, type ServerKind, wireOf } from './ipc.js';
+import type { CapacityOptions } from './scenarios/capacity.js';
+import type { ColdLoadOptions } from './scenarios/cold-load.js';
 import type { PairsOptions } from './scenarios/pairs.js';
 
-export const SCENARIOS = ['pairs', 'keystroke', 'fanout', 'join', 'idle'] as const;
+export const SCENARIOS = ['pairs', 'capacity', 'cold-load', 'keystroke', 'fanout'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+/** What --quick and --smoke run: the issue-9 scenarios compared on every server. */
+const COMPARED_SCENARIOS: readonly ScenarioName[] = ['pairs', 'capacity', 'cold-load'];
 
 /** The older scenarios' default servers: they drive stock y-websocket providers. */
 const PROVIDER_SCENARIO_KINDS: readonly ServerKind[] = [
@@ -19,9 +23,11 @@ export interface Settings {
   scenarios: ScenarioName[];
   /** Servers of the pair-rooms comparison. */
   peerServers: ServerKind[];
-  /** Servers of the stock-provider scenarios (keystroke, fanout, join, idle). */
+  /** Servers of the stock-provider scenarios (keystroke, fanout). */
   providerServers: ServerKind[];
   pairs: PairsOptions;
+  capacity: CapacityOptions;
+  coldLoad: ColdLoadOptions;
   runs: number;
   /** Where the pair-rooms results JSON goes. */
   resultsDir: string;
@@ -32,18 +38,27 @@ export interface Settings {
 }
 
 /**
- * Pair-rooms sizes. Full is the issue's (500 rooms x 2 x 5 chars/s); quick keeps 3 interleaved
- * runs of 5 servers under 5 minutes; smoke only proves the harness works (part of `npm test`).
+ * Sizes. Full is the issue's (500 pair rooms x 2 x 5 chars/s; 10,000 idle connections; a
+ * 250,000-op history); quick keeps 3 interleaved runs of 5 servers under 5 minutes; smoke only
+ * proves the harness works (part of `npm test`).
  */
 const PRESETS = {
-  full: { rooms: 500, seconds: 10, runs: 3, settleMs: 2_500 },
-  quick: { rooms: 100, seconds: 5, runs: 3, settleMs: 2_500 },
+  full: { rooms: 500, seconds: 10, runs: 3, settleMs: 2_500, connections: 10_000, ops: 250_000, coldJoins: 3 },
+  quick: { rooms: 100, seconds: 5, runs: 3, settleMs: 2_500, connections: 2_000, ops: 50_000, coldJoins: 1 },
   // Its CPU figures mean nothing anyway: no need to wait for deferred storage work.
-  smoke: { rooms: 3, seconds: 1, runs: 1, settleMs: 200 },
+  smoke: { rooms: 3, seconds: 1, runs: 1, settleMs: 200, connections: 20, ops: 2_000, coldJoins: 1 },
 } as const;
+/** Capacity: clients connecting at once, text per room, pause before reading memory. */
+const CAPACITY = { batch: 250, roomChars: 200, settleMs: 500 } as const;
+/**
+ * Cold load: a paste-sized message of 100 ops keeps a 250,000-op ingest to 2,500 messages. The
+ * settle outlasts Hocuspocus' 2 s store debounce at every size: its `destroy()` does not flush a
+ * pending store, so a restart sooner loses the document.
+ */
+const COLD_LOAD = { opsPerMessage: 100, warmJoins: 5, settleMs: 2_500 } as const;
 const CHARS_PER_SECOND = 5;
 
-const SETTING_KEYS = ['only', 'servers', 'rooms', 'runs', 'out', 'clients', 'fanoutUpdates', 'seconds'];
+const SETTING_KEYS = ['only', 'servers', 'rooms', 'runs', 'out', 'clients', 'fanoutUpdates', 'seconds', 'connections', 'ops'];
 const FLAGS = ['--quick', '--smoke'];
 
 const DEFAULT_RESULTS_DIR = fileURLToPath(new URL('../../../../bench/results', import.meta.url));
@@ -69,11 +84,11 @@ export function parseSettings(argv: readonly string[]): Settings {
     if (!(value > 0)) throw new Error(`${key} must be a positive number`);
     return value;
   };
-  const onlyPairs = flags.has('--quick') || flags.has('--smoke');
+  const comparedOnly = flags.has('--quick') || flags.has('--smoke');
   const chosen = args.has('servers') ? (list('servers', SERVER_KINDS) as ServerKind[]) : null;
   const seconds = args.has('seconds') ? positive('seconds', 1) : null;
   return {
-    scenarios: list('only', SCENARIOS, onlyPairs ? ['pairs'] : SCENARIOS) as ScenarioName[],
+    scenarios: list('only', SCENARIOS, comparedOnly ? COMPARED_SCENARIOS : SCENARIOS) as ScenarioName[],
     peerServers: chosen ?? [...PEER_COMPARISON_KINDS],
     providerServers: (chosen ?? PROVIDER_SCENARIO_KINDS).filter((kind) => wireOf(kind) === 'y-websocket'),
     pairs: {
@@ -81,6 +96,16 @@ export function parseSettings(argv: readonly string[]): Settings {
       charsPerSecond: CHARS_PER_SECOND,
       durationMs: (seconds ?? preset.seconds) * 1000,
       settleMs: preset.settleMs,
+    },
+    capacity: {
+      ...CAPACITY,
+      connections: Math.round(positive('connections', preset.connections)),
+      settleMs: Math.min(CAPACITY.settleMs, preset.settleMs),
+    },
+    coldLoad: {
+      ...COLD_LOAD,
+      ops: Math.round(positive('ops', preset.ops)),
+      coldJoins: preset.coldJoins,
     },
     runs: Math.round(positive('runs', preset.runs)),
     resultsDir: args.get('out') ?? DEFAULT_RESULTS_DIR,

@@ -32,6 +32,8 @@ export class ThinClient {
   awarenessReceived = 0;
   private readonly ws: WebSocket;
   private awarenessClock = 0;
+  /** Resolved at the next sync step 2 this client applies. */
+  private readonly step2Waiters: Array<() => void> = [];
 
   constructor(
     url: string,
@@ -62,6 +64,33 @@ export class ThinClient {
 
   get closed(): boolean {
     return this.ws.readyState === WebSocket.CLOSED;
+  }
+
+  /** Closes the socket and frees the document now rather than when the scope closes. */
+  close(): void {
+    this.ws.terminate();
+    this.doc.destroy();
+  }
+
+  /** Resolves once the server's document has been received and applied (sync step 2). */
+  whenSynced(): Promise<void> {
+    return this.synced ? Promise.resolve() : this.nextStep2();
+  }
+
+  /**
+   * Sends sync step 1 again and resolves at the server's answer. A server handles one connection's
+   * messages in order, so the answer means it has applied everything this client sent before.
+   */
+  resync(): Promise<void> {
+    const answered = this.nextStep2();
+    const encoder = this.encoder(MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.send(encoder);
+    return answered;
+  }
+
+  private nextStep2(): Promise<void> {
+    return new Promise<void>((resolve) => this.step2Waiters.push(resolve));
   }
 
   /** Presence as an editor publishes it on every cursor move: one awareness message. */
@@ -111,7 +140,10 @@ export class ThinClient {
       const reply = this.encoder(MESSAGE_SYNC);
       const headerLength = encoding.length(reply);
       const syncType = syncProtocol.readSyncMessage(decoder, reply, this.doc, REMOTE);
-      if (syncType === syncProtocol.messageYjsSyncStep2) this.synced = true;
+      if (syncType === syncProtocol.messageYjsSyncStep2) {
+        this.synced = true;
+        for (const resolve of this.step2Waiters.splice(0)) resolve();
+      }
       if (encoding.length(reply) > headerLength) this.send(reply);
     } else if (type === MESSAGE_AWARENESS) {
       this.awarenessReceived++;

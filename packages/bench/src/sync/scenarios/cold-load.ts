@@ -1,0 +1,173 @@
+import * as Y from 'yjs';
+import type { ComparedScenario, Metric } from '../compared-scenario.js';
+import { type EditingHistory, editingHistory } from '../editing-history.js';
+import { type ServerKind, wireOf } from '../ipc.js';
+import type { Scope } from '../scope.js';
+import type { ServerHandle } from '../servers.js';
+import { fmt } from '../table.js';
+import { ThinClient } from '../thin-client.js';
+import { sleep, waitQuiet } from '../wait.js';
+
+export interface ColdLoadOptions {
+  /** Edits in the room's history (the automerge-paper trace has 260k). */
+  ops: number;
+  /** Consecutive ops the author's client sends as one update. */
+  opsPerMessage: number;
+  /** Fresh clients timed one after another while the room is loaded. */
+  warmJoins: number;
+  /** Server restarts, each followed by one timed join that loads the room from storage. */
+  coldJoins: number;
+  /** Wait after the ingest before timing joins: longer than Hocuspocus' 2 s store debounce. */
+  settleMs: number;
+}
+
+export interface ColdLoadResult {
+  /** Author's first message to the server's answer to a sync step 1 sent after the last, ms. */
+  ingestMs: number;
+  ingestServerCpuMs: number;
+  /** Median time from opening a fresh client to it holding the whole document, room in memory, ms. */
+  fromMemoryMs: number;
+  /** Same after a server restart (room in storage only); NaN where the server keeps no storage. */
+  fromStorageMs: number;
+  generatorCpuPct: number;
+  problems: string[];
+}
+
+const JOIN_TIMEOUT_MS = 60_000;
+const INGEST_TIMEOUT_MS = 600_000;
+const ROOM = 'cold-load';
+
+/** Servers that keep documents across a restart. */
+export function keepsStorage(kind: ServerKind): boolean {
+  return kind === 'pairwise-sqlite' || kind === 'pairwise-sqlite-slow' || kind === 'hocuspocus-sqlite';
+}
+
+const METRICS: readonly Metric<ColdLoadResult>[] = [
+  { key: 'fromMemoryMs', label: 'sync from memory ms', value: (r) => r.fromMemoryMs, format: fmt.ms, better: 'lower' },
+  { key: 'fromStorageMs', label: 'sync from storage ms', value: (r) => r.fromStorageMs, format: fmt.ms, better: 'lower' },
+  { key: 'ingestMs', label: 'ingest of the history ms', value: (r) => r.ingestMs, format: fmt.int },
+  { key: 'ingestServerCpuMs', label: 'server CPU for the ingest ms', value: (r) => r.ingestServerCpuMs, format: fmt.int },
+];
+
+/** Scenario 5 as one of the compared scenarios. */
+export function coldLoadScenario(options: ColdLoadOptions): ComparedScenario<ColdLoadResult> {
+  const messages = Math.ceil(options.ops / options.opsPerMessage);
+  return {
+    name: 'cold-load',
+    title: `Cold load: a room with a ${options.ops.toLocaleString('en-US')}-op editing history; a fresh thin client joins`,
+    metrics: METRICS,
+    notes: [
+      `History: generated, seeded, shaped like the automerge-paper trace (typing at a moving cursor, ~30% deletions); no npm package ships the trace.`,
+      `Loaded as its author's client sends it: ${messages.toLocaleString('en-US')} update messages of ${options.opsPerMessage} consecutive ops each.`,
+      `Sync: opening a fresh client to its sync step 2 applied (holding the whole text); from memory: median of ${options.warmJoins} joins, author still connected.`,
+      `From storage: after a graceful server restart on the same data directory (median of ${options.coldJoins}); '-': the server keeps no storage.`,
+      'Check: every joiner holds exactly the final text of the history.',
+    ],
+    run: (server, scope) => runColdLoad(server, editingHistory(options.ops, options.opsPerMessage), options, scope),
+  };
+}
+
+/**
+ * Scenario 5: the author's client sends the whole history, then fresh clients join and are timed
+ * until they hold the document: while the room is loaded, and after restarts of servers with storage.
+ */
+export async function runColdLoad(
+  first: ServerHandle,
+  history: EditingHistory,
+  options: ColdLoadOptions,
+  scope: Scope,
+): Promise<ColdLoadResult> {
+  await first.createRooms([ROOM]);
+  const author = new ThinClient(`${first.wsUrl}/${ROOM}`, ROOM, wireOf(first.kind), scope);
+  await withTimeout(author.whenSynced(), JOIN_TIMEOUT_MS, 'the author to sync');
+  const problems: string[] = [];
+  const { ingestMs, ingestServerCpuMs } = await ingest(first, author, history);
+  if (author.text.toString() !== history.text) problems.push("the author's document differs from the history");
+  // Storage a server defers (Hocuspocus' debounce) must not land inside a timed join.
+  await sleep(options.settleMs);
+  await waitQuiet(() => first.cpuMs());
+
+  const joins = new JoinTimer(history.text, problems, scope);
+  const warm: number[] = [];
+  for (let i = 0; i < options.warmJoins; i++) warm.push(await joins.time(first));
+  if (author.closed) problems.push('the author was disconnected');
+
+  const cold: number[] = [];
+  if (keepsStorage(first.kind)) {
+    let server = first;
+    for (let i = 0; i < options.coldJoins; i++) {
+      server = await server.restart();
+      const restarted = server;
+      scope.defer(() => restarted.stop());
+      cold.push(await joins.time(server));
+    }
+  }
+  return {
+    ingestMs,
+    ingestServerCpuMs,
+    fromMemoryMs: median(warm),
+    fromStorageMs: median(cold),
+    generatorCpuPct: joins.generatorCpuPct(),
+    problems: [...new Set(problems)],
+  };
+}
+
+/** Sends every message of the history, then waits for the server's answer to a sync step 1 sent after them. */
+async function ingest(
+  server: ServerHandle,
+  author: ThinClient,
+  history: EditingHistory,
+): Promise<{ ingestMs: number; ingestServerCpuMs: number }> {
+  const cpuBefore = server.cpuMs();
+  const started = performance.now();
+  for (const message of history.messages) Y.applyUpdate(author.doc, message);
+  await withTimeout(author.resync(), INGEST_TIMEOUT_MS, 'the server to take the history');
+  return { ingestMs: performance.now() - started, ingestServerCpuMs: server.cpuMs() - cpuBefore };
+}
+
+/** Times fresh clients from opening to holding the server's document; keeps the generator's CPU over those windows. */
+class JoinTimer {
+  private wallMs = 0;
+  private cpuMs = 0;
+
+  constructor(
+    private readonly expected: string,
+    private readonly problems: string[],
+    private readonly scope: Scope,
+  ) {}
+
+  /** A wrong text is a problem, not a time. */
+  async time(server: ServerHandle): Promise<number> {
+    const cpuStart = process.cpuUsage();
+    const started = performance.now();
+    const joiner = new ThinClient(`${server.wsUrl}/${ROOM}`, ROOM, wireOf(server.kind), this.scope);
+    await withTimeout(joiner.whenSynced(), JOIN_TIMEOUT_MS, 'a fresh client to sync');
+    const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuStart);
+    this.wallMs += ms;
+    this.cpuMs += (cpu.user + cpu.system) / 1000;
+    const text = joiner.text.toString();
+    if (text !== this.expected) this.problems.push(`a joiner got ${text.length} chars, expected ${this.expected.length}`);
+    joiner.close();
+    return ms;
+  }
+
+  generatorCpuPct(): number {
+    return (100 * this.cpuMs) / this.wallMs;
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
