@@ -14,10 +14,14 @@ interface Results {
   scenarios: Record<string, { servers: Array<{ kind: string; failedRuns: number; converged: boolean; problems: string[] }> }>;
 }
 
-// Keeps the peer benchmark from rotting: pair rooms at tiny sizes on Pairwise and every peer
-// (separate processes, pinned as in a real run). Speed is not asserted, only that every server
-// ran and every room converged.
-it('`npm run bench -- --smoke` runs pair rooms on every server and every room converges', async () => {
+const COMPARED_SCENARIOS = ['pairs', 'capacity', 'cold-load'];
+const EVERY_SERVER = ['hocuspocus', 'hocuspocus-sqlite', 'pairwise-sqlite', 'y-websocket-classic', 'y-websocket-server'];
+
+// Keeps the peer benchmark from rotting: every compared scenario at tiny sizes on Pairwise and
+// every peer (separate processes, pinned as in a real run). Speed is not asserted, only that every
+// server ran every scenario and passed its check (rooms converged, connections synced, joiners
+// got the whole history, from storage too).
+it('`npm run bench -- --smoke` runs every compared scenario on every server and every check passes', async () => {
   const out = await mkdtemp(join(tmpdir(), 'pairwise-bench-smoke-'));
   dirs.push(out);
   const child = spawn(process.execPath, [join(root, 'packages/bench/dist/sync.bench.js'), '--smoke', `out=${out}`], {
@@ -32,18 +36,19 @@ it('`npm run bench -- --smoke` runs pair rooms on every server and every room co
   const files = await readdir(out);
   expect(files, output).toHaveLength(1);
   const results = JSON.parse(await readFile(join(out, files[0] ?? ''), 'utf8')) as Results;
-  const pairs = results.scenarios.pairs;
-  expect(pairs, output).toBeDefined();
-  expect(pairs?.servers.map((s) => s.kind).sort()).toEqual(
-    ['hocuspocus', 'hocuspocus-sqlite', 'pairwise-sqlite', 'y-websocket-classic', 'y-websocket-server'].sort(),
-  );
-  for (const server of pairs?.servers ?? []) {
-    expect({ kind: server.kind, failedRuns: server.failedRuns, converged: server.converged, problems: server.problems }).toEqual({
-      kind: server.kind,
-      failedRuns: 0,
-      converged: true,
-      problems: [],
-    });
+  expect(Object.keys(results.scenarios), output).toEqual(expect.arrayContaining(COMPARED_SCENARIOS));
+  for (const name of COMPARED_SCENARIOS) {
+    const servers = results.scenarios[name]?.servers ?? [];
+    expect(servers.map((s) => s.kind).sort(), `${name}\n${output}`).toEqual([...EVERY_SERVER].sort());
+    for (const server of servers) {
+      expect({ name, kind: server.kind, failedRuns: server.failedRuns, converged: server.converged, problems: server.problems }).toEqual({
+        name,
+        kind: server.kind,
+        failedRuns: 0,
+        converged: true,
+        problems: [],
+      });
+    }
   }
   expect(output).toContain('server processes left running: 0');
-}, 180_000);
+}, 300_000);

@@ -29,6 +29,8 @@ export class ThinClient {
   readonly text: Y.Text = this.doc.getText(CODE_TEXT);
   /** The server's document has been received (sync step 2). */
   synced = false;
+  /** Time this process spent decoding and applying the last sync step 2, ms: the client's part of a join. */
+  step2ApplyMs = 0;
   awarenessReceived = 0;
   private readonly ws: WebSocket;
   private awarenessClock = 0;
@@ -139,8 +141,10 @@ export class ThinClient {
     if (type === MESSAGE_SYNC || (this.wire === 'hocuspocus' && type === HOCUSPOCUS_SYNC_REPLY)) {
       const reply = this.encoder(MESSAGE_SYNC);
       const headerLength = encoding.length(reply);
+      const started = performance.now();
       const syncType = syncProtocol.readSyncMessage(decoder, reply, this.doc, REMOTE);
       if (syncType === syncProtocol.messageYjsSyncStep2) {
+        this.step2ApplyMs = performance.now() - started;
         this.synced = true;
         for (const resolve of this.step2Waiters.splice(0)) resolve();
       }
