@@ -28,6 +28,8 @@ export interface ServerHandle {
   readonly stateful: boolean;
   createRooms(ids: readonly string[]): Promise<void>;
   memory(): Promise<MemorySample>;
+  /** Whether the room's document is in memory; null where the server does not say (no storage to unload to). */
+  isLoaded(roomId: string): Promise<boolean | null>;
   /** Event-loop delay since the previous call (call once to start a measurement window). */
   loopDelay(): Promise<LoopDelay>;
   /** CPU time (user + system) the server process has used so far, ms. */
@@ -151,6 +153,7 @@ function handle(
       if (!reply.memory) throw new Error('server sent no memory sample');
       return reply.memory;
     },
+    isLoaded: async (roomId) => (await request({ type: 'isLoaded', roomId })).loaded ?? null,
     loopDelay: async () => {
       const reply = await request({ type: 'loopDelay' });
       if (!reply.loopDelay) throw new Error('server sent no event-loop delay');

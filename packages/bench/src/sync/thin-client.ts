@@ -31,6 +31,8 @@ export class ThinClient {
   synced = false;
   /** Time this process spent decoding and applying the last sync step 2, ms: the client's part of a join. */
   step2ApplyMs = 0;
+  /** Size of the message that carried the last sync step 2, bytes. */
+  step2Bytes = 0;
   awarenessReceived = 0;
   private readonly ws: WebSocket;
   private awarenessClock = 0;
@@ -145,6 +147,7 @@ export class ThinClient {
       const syncType = syncProtocol.readSyncMessage(decoder, reply, this.doc, REMOTE);
       if (syncType === syncProtocol.messageYjsSyncStep2) {
         this.step2ApplyMs = performance.now() - started;
+        this.step2Bytes = data.byteLength;
         this.synced = true;
         for (const resolve of this.step2Waiters.splice(0)) resolve();
       }

@@ -68,6 +68,7 @@ export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: strin
         await store.createRoom({ id, name: id, language: DEFAULT_LANGUAGE, createdAt: now, updatedAt: now }, emptyDocument);
       }
     },
+    isLoaded: (roomId) => server.registry.loaded(roomId) !== undefined,
     async stop() {
       await server.close();
       await store.close();

@@ -15,7 +15,7 @@ export interface ColdLoadOptions {
   opsPerMessage: number;
   /** Fresh clients timed one after another while the room is loaded. */
   warmJoins: number;
-  /** Server restarts, each followed by one timed join that loads the room from storage. */
+  /** Timed joins that load the room from storage, each after the server unloaded it. */
   coldJoins: number;
   /** Wait after the ingest before timing joins: longer than Hocuspocus' 2 s store debounce. */
   settleMs: number;
@@ -27,15 +27,20 @@ export interface ColdLoadResult {
   ingestServerCpuMs: number;
   /** Median time from opening a fresh client to it holding the whole document, room in memory, ms. */
   fromMemoryMs: number;
-  /** Same after a server restart (room in storage only); NaN where the server keeps no storage. */
+  /** Same once the server unloaded the room (in storage only); NaN where the server keeps no storage. */
   fromStorageMs: number;
+  /** Same as the first join after a graceful restart of the server process; NaN without storage. */
+  afterRestartMs: number;
   /** Median time the joiner itself spent applying the document (part of both figures above), ms. */
   joinerApplyMs: number;
+  /** Size of the sync step 2 the last joiner received while the room was in memory, bytes. */
+  step2Bytes: number;
   generatorCpuPct: number;
   problems: string[];
 }
 
 const JOIN_TIMEOUT_MS = 60_000;
+const UNLOAD_TIMEOUT_MS = 15_000;
 const INGEST_TIMEOUT_MS = 600_000;
 const ROOM = 'cold-load';
 
@@ -46,8 +51,10 @@ export function keepsStorage(kind: ServerKind): boolean {
 
 const METRICS: readonly Metric<ColdLoadResult>[] = [
   { key: 'fromMemoryMs', label: 'sync from memory ms', value: (r) => r.fromMemoryMs, format: fmt.ms, better: 'lower' },
-  { key: 'fromStorageMs', label: 'sync from storage ms', value: (r) => r.fromStorageMs, format: fmt.ms, better: 'lower' },
+  { key: 'fromStorageMs', label: 'sync from storage ms (room unloaded)', value: (r) => r.fromStorageMs, format: fmt.ms, better: 'lower' },
+  { key: 'afterRestartMs', label: 'sync after a server restart ms', value: (r) => r.afterRestartMs, format: fmt.ms, better: 'lower' },
   { key: 'joinerApplyMs', label: "joiner's own apply of the document ms", value: (r) => r.joinerApplyMs, format: fmt.ms },
+  { key: 'step2Kb', label: 'sync step 2 size KB (from memory)', value: (r) => r.step2Bytes / 1024, format: fmt.int },
   { key: 'ingestMs', label: 'ingest of the history ms', value: (r) => r.ingestMs, format: fmt.int },
   { key: 'ingestServerCpuMs', label: 'server CPU for the ingest ms', value: (r) => r.ingestServerCpuMs, format: fmt.int },
 ];
@@ -63,7 +70,8 @@ export function coldLoadScenario(options: ColdLoadOptions): ComparedScenario<Col
       `History: generated, seeded, shaped like the automerge-paper trace (typing at a moving cursor, ~30% deletions); no npm package ships the trace.`,
       `Loaded as its author's client sends it: ${messages.toLocaleString('en-US')} update messages of ${options.opsPerMessage} consecutive ops each.`,
       `Sync: opening a fresh client to its sync step 2 applied (holding the whole text); from memory: median of ${options.warmJoins} joins, author still connected.`,
-      `From storage: after a graceful server restart on the same data directory (median of ${options.coldJoins}); '-': the server keeps no storage.`,
+      `From storage: the author gone, the server unloaded the room (asked over IPC, not assumed), then a join: median of ${options.coldJoins}.`,
+      "After a restart: the first join after a graceful restart of the server process on the same data directory (a cold process: its first decode, no JIT warm-up). '-': the server keeps no storage.",
       "The joiner's own decode and apply of the document is part of both sync figures and the same work for every server;",
       "generator CPU here is this process's load while it waits for the server, that apply left out.",
       'Check: every joiner holds exactly the final text of the history.',
@@ -95,24 +103,29 @@ export async function runColdLoad(
   const joins = new JoinTimer(history.text, problems, scope);
   const warm: number[] = [];
   for (let i = 0; i < options.warmJoins; i++) warm.push(await joins.time(first));
+  const step2Bytes = joins.lastStep2Bytes;
   if (author.closed) problems.push('the author was disconnected');
 
   const cold: number[] = [];
+  let afterRestartMs = Number.NaN;
   if (keepsStorage(first.kind)) {
-    let server = first;
+    author.close();
     for (let i = 0; i < options.coldJoins; i++) {
-      server = await server.restart();
-      const restarted = server;
-      scope.defer(() => restarted.stop());
-      cold.push(await joins.time(server));
+      await waitUnloaded(first);
+      cold.push(await joins.time(first));
     }
+    const restarted = await first.restart();
+    scope.defer(() => restarted.stop());
+    afterRestartMs = await joins.time(restarted);
   }
   return {
     ingestMs,
     ingestServerCpuMs,
     fromMemoryMs: median(warm),
     fromStorageMs: median(cold),
+    afterRestartMs,
     joinerApplyMs: median(joins.applyMs),
+    step2Bytes,
     generatorCpuPct: joins.generatorCpuPct(),
     problems: [...new Set(problems)],
   };
@@ -131,9 +144,19 @@ async function ingest(
   return { ingestMs: performance.now() - started, ingestServerCpuMs: server.cpuMs() - cpuBefore };
 }
 
+/** Until the server says the room left memory (Pairwise after its 1 s idle unload, Hocuspocus once stored). */
+async function waitUnloaded(server: ServerHandle): Promise<void> {
+  const deadline = performance.now() + UNLOAD_TIMEOUT_MS;
+  while ((await server.isLoaded(ROOM)) !== false) {
+    if (performance.now() > deadline) throw new Error(`the room was not unloaded within ${UNLOAD_TIMEOUT_MS} ms`);
+    await sleep(50);
+  }
+}
+
 /** Times fresh clients from opening to holding the server's document; keeps the generator's CPU over those windows. */
 class JoinTimer {
   readonly applyMs: number[] = [];
+  lastStep2Bytes = Number.NaN;
   private waitingWallMs = 0;
   private waitingCpuMs = 0;
 
@@ -153,6 +176,7 @@ class JoinTimer {
     const cpu = process.cpuUsage(cpuStart);
     // The apply is CPU-bound work the figure is meant to include; the rest of the window is waiting on the server.
     this.applyMs.push(joiner.step2ApplyMs);
+    this.lastStep2Bytes = joiner.step2Bytes;
     this.waitingWallMs += ms - joiner.step2ApplyMs;
     this.waitingCpuMs += (cpu.user + cpu.system) / 1000 - joiner.step2ApplyMs;
     const text = joiner.text.toString();
