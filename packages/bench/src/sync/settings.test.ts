@@ -23,7 +23,7 @@ describe('parseSettings', () => {
       scenarios: ['pairs', 'capacity', 'cold-load'],
       runs: 3,
       pairs: { rooms: 100, durationMs: 5_000 },
-      capacity: { connections: 2_000 },
+      capacity: { connections: 1_000 },
       coldLoad: { ops: 50_000 },
     });
     expect(parseSettings(['--smoke', 'out=/tmp/x'])).toMatchObject({

@@ -44,7 +44,7 @@ export interface Settings {
  */
 const PRESETS = {
   full: { rooms: 500, seconds: 10, runs: 3, settleMs: 2_500, connections: 10_000, ops: 250_000, coldJoins: 5 },
-  quick: { rooms: 100, seconds: 5, runs: 3, settleMs: 2_500, connections: 2_000, ops: 50_000, coldJoins: 3 },
+  quick: { rooms: 100, seconds: 5, runs: 3, settleMs: 2_500, connections: 1_000, ops: 50_000, coldJoins: 2 },
   // Its CPU figures mean nothing anyway: no need to wait for deferred storage work.
   smoke: { rooms: 3, seconds: 1, runs: 1, settleMs: 200, connections: 20, ops: 2_000, coldJoins: 1 },
 } as const;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ComparedScenario, Metric } from '../compared-scenario.js';
 import { type MemorySample, wireOf } from '../ipc.js';
 import type { Scope } from '../scope.js';
@@ -35,6 +36,8 @@ export interface CapacityResult {
 }
 
 const BATCH_TIMEOUT_MS = 60_000;
+/** Descriptors this process and the server need beside the sockets (modules, SQLite, IPC, stdio). */
+const SPARE_FILE_DESCRIPTORS = 500;
 const KiB = 1024;
 const oneDecimal = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
@@ -77,6 +80,7 @@ function roomCount(options: CapacityOptions): number {
 
 /** Scenario 4: memory of a server holding many idle connections over small rooms, and how fast it takes them. */
 export async function runCapacity(server: ServerHandle, options: CapacityOptions, scope: Scope): Promise<CapacityResult> {
+  checkFileLimit(options.connections);
   const rooms = Array.from({ length: roomCount(options) }, (_, i) => `idle-${i}`);
   await server.createRooms(rooms);
   const text = roomText(options.roomChars);
@@ -133,6 +137,16 @@ class AcceptTimer {
 
   generatorCpuPct(): number {
     return (100 * this.cpuMs) / this.wallMs;
+  }
+}
+
+/** Fails at once, saying what to do, rather than as a batch timing out on EMFILE (the server inherits the limit). */
+function checkFileLimit(connections: number): void {
+  const limit = Number(/^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? Number.POSITIVE_INFINITY);
+  if (limit < connections + SPARE_FILE_DESCRIPTORS) {
+    throw new Error(
+      `open-file limit ${limit} is too low for ${connections} connections: raise it (ulimit -n ${2 * connections}) and run again`,
+    );
   }
 }
 
