@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
+import { MESSAGE_AWARENESS } from '@pairwise/protocol';
+import { frameBuffer, plainBytes, varUintLength, writeVarUintAt } from './frame-bytes.js';
 
 /**
  * Decoding of awareness updates, so the room can check which client ids a socket speaks for
@@ -60,13 +61,32 @@ function parseState(json: string): Record<string, unknown> | null {
   return state as Record<string, unknown> | null;
 }
 
-export function encodeAwarenessEntries(entries: readonly Pick<AwarenessEntry, 'clientId' | 'clock' | 'stateJson'>[]): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, entries.length);
-  for (const entry of entries) {
-    encoding.writeVarUint(encoder, entry.clientId);
-    encoding.writeVarUint(encoder, entry.clock);
-    encoding.writeVarString(encoder, entry.stateJson);
-  }
-  return encoding.toUint8Array(encoder);
+type EncodableEntry = Pick<AwarenessEntry, 'clientId' | 'clock' | 'stateJson'>;
+
+/**
+ * The awareness frame for `entries` (message type, length, update) and the update inside it, in
+ * one allocation: the update is a view into the frame, to apply before the frame is relayed.
+ */
+export function encodeAwarenessFrame(entries: readonly EncodableEntry[]): { frame: Uint8Array; update: Uint8Array } {
+  const jsonBytes = entries.map((entry) => Buffer.byteLength(entry.stateJson));
+  let updateSize = varUintLength(entries.length);
+  entries.forEach((entry, i) => {
+    const bytes = jsonBytes[i] ?? 0;
+    updateSize += varUintLength(entry.clientId) + varUintLength(entry.clock) + varUintLength(bytes) + bytes;
+  });
+  const headerSize = varUintLength(MESSAGE_AWARENESS) + varUintLength(updateSize);
+  const frame = frameBuffer(headerSize + updateSize);
+  let at = writeVarUintAt(frame, writeVarUintAt(frame, 0, MESSAGE_AWARENESS), updateSize);
+  at = writeVarUintAt(frame, at, entries.length);
+  entries.forEach((entry, i) => {
+    at = writeVarUintAt(frame, at, entry.clientId);
+    at = writeVarUintAt(frame, at, entry.clock);
+    at = writeVarUintAt(frame, at, jsonBytes[i] ?? 0);
+    at += frame.write(entry.stateJson, at, 'utf8');
+  });
+  return { frame: plainBytes(frame), update: plainBytes(frame, headerSize) };
+}
+
+export function encodeAwarenessEntries(entries: readonly EncodableEntry[]): Uint8Array {
+  return encodeAwarenessFrame(entries).update;
 }

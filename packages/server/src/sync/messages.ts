@@ -3,6 +3,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
 import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
+import { prefixedFrame } from './frame-bytes.js';
 import type { RoomMessage } from './role-matrix.js';
 
 /** A client's frame, named as the role matrix names it, with its payload (still to be validated). */
@@ -52,16 +53,11 @@ export function syncStep2Message(doc: Y.Doc, stateVector: Uint8Array): Uint8Arra
   return encoding.toUint8Array(encoder);
 }
 
+/** Built without lib0's encoder: one per keystroke, relayed to every socket (frame-bytes.ts). */
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
+  return prefixedFrame([MESSAGE_SYNC, syncProtocol.messageYjsUpdate], update);
 }
 
 export function awarenessMessage(awarenessUpdate: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-  encoding.writeVarUint8Array(encoder, awarenessUpdate);
-  return encoding.toUint8Array(encoder);
+  return prefixedFrame([MESSAGE_AWARENESS], awarenessUpdate);
 }

@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import { presenceUserSchema, type PresenceUser } from '@pairwise/protocol';
 import { principalKey, type ConnectionSession } from '../access/session.js';
 import { AwarenessOwners, type OwnershipLimits } from './awareness-owners.js';
-import { decodeAwarenessUpdate, encodeAwarenessEntries, type AwarenessEntry } from './awareness-update.js';
+import { decodeAwarenessUpdate, encodeAwarenessFrame, type AwarenessEntry } from './awareness-update.js';
 import { awarenessMessage } from './messages.js';
 
 /**
@@ -14,6 +14,8 @@ import { awarenessMessage } from './messages.js';
 export class PresenceRelay<Connection> {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly owners: AwarenessOwners<Connection>;
+  /** The frame made of what a connection sent, while y-protocols applies it: relayed as is when all of it applied. */
+  private incoming: { from: Connection; entries: number; frame: Uint8Array } | null = null;
 
   constructor(
     doc: Y.Doc,
@@ -38,7 +40,13 @@ export class PresenceRelay<Connection> {
     const allowed = this.owners.claim(connection, entries);
     const stamped = entries.filter((entry) => allowed.has(entry.clientId)).map((entry) => withUser(entry, session.presence));
     if (stamped.length === 0) return;
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(stamped), connection);
+    const { frame, update: stampedUpdate } = encodeAwarenessFrame(stamped);
+    this.incoming = { from: connection, entries: stamped.length, frame };
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, stampedUpdate, connection);
+    } finally {
+      this.incoming = null;
+    }
   }
 
   /** Removes the connection's states for everyone at once (no ghost cursors); its ids stay reserved for a while. */
@@ -77,7 +85,14 @@ export class PresenceRelay<Connection> {
     origin: unknown,
   ): void => {
     const changed = [...added, ...updated, ...removed];
-    this.broadcast(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)), origin);
+    // Every entry a connection sent was applied: the stamped frame already says exactly that, so it
+    // is relayed without y-protocols encoding each state to JSON again (a cursor move per keystroke).
+    const { incoming } = this;
+    const frame =
+      incoming !== null && incoming.from === origin && incoming.entries === changed.length
+        ? incoming.frame
+        : awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    this.broadcast(frame, origin);
   };
 }
 

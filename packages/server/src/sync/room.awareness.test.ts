@@ -51,6 +51,24 @@ describe('Room', () => {
       expect(room.awareness.getStates().get(22)).toEqual({ user: { name: 'Mallory', color: '#000000', guest: true } });
     });
 
+    it('relays only the entries y-protocols applied: a stale clock in the same frame is not passed on', () => {
+      const room = newRoom();
+      const [a, b] = joinAll(room, 'a', 'b');
+      room.receive(a!, awarenessFrame(awarenessUpdate([[11, 5, { cursor: { anchor: 1 } }]])));
+      room.receive(
+        a!,
+        awarenessFrame(
+          awarenessUpdate([
+            [11, 4, { cursor: { anchor: 2 } }],
+            [12, 1, { cursor: { anchor: 3 } }],
+          ]),
+        ),
+      );
+      expect(b!.sent).toHaveLength(2);
+      expect(awarenessEntries(b!.sent[1]!)).toEqual(new Map([[12, { user: expect.anything(), cursor: { anchor: 3 } }]]));
+      expect(room.awareness.getStates().get(11)).toMatchObject({ cursor: { anchor: 1 } });
+    });
+
     it('awareness broadcasts are encoded once for every socket', () => {
       const room = newRoom();
       const [a, b, c] = joinAll(room, 'a', 'b', 'c');

@@ -11,6 +11,7 @@ import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-eve
 import type { Admission } from '../sync/access-reviews.js';
 import type { SyncSocket } from '../sync/room.js';
 import type { RoomLease, RoomRegistry } from '../sync/room-registry.js';
+import { TurnCork } from './turn-cork.js';
 import type { UpgradeGuard } from './upgrade-guard.js';
 
 export interface SyncEndpointOptions {
@@ -49,6 +50,8 @@ export class SyncEndpoint {
   private readonly alive = new WeakSet<WebSocket>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly events: ServerEvents;
+  /** Every socket's frames of one event-loop iteration leave in one write. */
+  private readonly cork = new TurnCork();
 
   constructor(private readonly options: SyncEndpointOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
@@ -110,7 +113,7 @@ export class SyncEndpoint {
       socket,
       head,
       log,
-      (ws) => this.connect(ws, lease, admission, session, log),
+      (ws) => this.connect(ws, socket, lease, admission, session, log),
       () => {
         registry.abandon(admission);
         lease.release();
@@ -173,7 +176,8 @@ export class SyncEndpoint {
     });
   }
 
-  private connect(ws: WebSocket, lease: RoomLease, admission: Admission, session: ConnectionSession, log: Logger): void {
+  /** `socket`: the upgraded TCP socket `ws` writes to, corked per iteration (TurnCork). */
+  private connect(ws: WebSocket, socket: Duplex, lease: RoomLease, admission: Admission, session: ConnectionSession, log: Logger): void {
     const { room } = lease;
     log.debug({ roomId: room.id, role: session.role }, 'websocket connected');
     ws.once('close', (code: number) => log.debug({ roomId: room.id, code }, 'websocket closed'));
@@ -181,7 +185,7 @@ export class SyncEndpoint {
     // True while the room handles this socket's own frame: what it sends back then is a reply.
     let receiving = false;
     const onSent = (message: Uint8Array): void => rate.noteSent(message, receiving, performance.now());
-    const peer = this.toSyncSocket(ws, () => detach(), onSent);
+    const peer = this.toSyncSocket(ws, socket, () => detach(), onSent);
     // Set once the room took the socket in; detach runs on every way out, but closes the connection once.
     let joined = false;
     const detach = (): void => {
@@ -219,7 +223,7 @@ export class SyncEndpoint {
     if (joined) this.events.connectionOpened();
   }
 
-  private toSyncSocket(ws: WebSocket, onStalled: () => void, onSent: (message: Uint8Array) => void): SyncSocket {
+  private toSyncSocket(ws: WebSocket, socket: Duplex, onStalled: () => void, onSent: (message: Uint8Array) => void): SyncSocket {
     const { maxBufferedBytes, unsentBytes } = this.options;
     const sink = this.countUnsentBytes(ws, onStalled);
     return {
@@ -232,6 +236,7 @@ export class SyncEndpoint {
           onStalled();
           return;
         }
+        this.cork.hold(socket);
         ws.send(message);
         onSent(message);
         unsentBytes.noteSent(sink);
