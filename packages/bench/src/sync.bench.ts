@@ -3,16 +3,20 @@
  * @y/websocket-server, Hocuspocus 3 in memory and with SQLite), in the same run, on the same
  * machine. Every server runs in its own child process on 127.0.0.1.
  *
- * The compared scenarios of issue 9 (`pairs`: 1, `capacity`: 4, `cold-load`: 5) drive every
- * server with thin y-protocols clients (thin-client.ts), server pinned to core 0 and this process
- * to core 1, and write bench/results/<date>.json. The older scenarios (keystroke, fanout) use
- * stock y-websocket providers, so they run on the servers that speak plain y-websocket.
+ * The compared scenarios of issue 9 drive every server with thin y-protocols clients
+ * (thin-client.ts), server pinned to core 0 and this process to core 1, and write
+ * bench/results/<date>.json: `pairs` (1), `capacity` (4: idle connections), `cold-load` (5: a
+ * long history), `storage` (6: Pairwise on SQLite and on PostgreSQL, a rising typing rate) and
+ * `scale-out` (7: pair rooms on 1, 2, 3 instances on PostgreSQL + Redis). The older scenarios
+ * (keystroke, fanout) use stock y-websocket providers, so they run on the servers that speak plain
+ * y-websocket.
  *
  *   npm run bench                       (from the repository root; builds first: every scenario)
- *   npm run bench -- --quick            (compared scenarios only, small sizes, median of 3: under 5 minutes)
- *   node packages/bench/dist/sync.bench.js [--quick|--smoke] [only=pairs,capacity,cold-load,keystroke,fanout]
- *        [servers=pairwise-sqlite,...] [rooms=500] [connections=10000] [ops=250000] [runs=3] [seconds=10]
- *        [out=bench/results] [clients=2,16,64] [fanoutUpdates=1000]
+ *   npm run bench -- --quick            (the compared scenarios; small sizes, median of 3)
+ *   node packages/bench/dist/sync.bench.js [--quick|--smoke]
+ *        [only=pairs,capacity,cold-load,storage,scale-out,keystroke,fanout] [servers=pairwise-sqlite,...]
+ *        [rooms=500] [connections=10000] [ops=250000] [runs=3] [seconds=10] [out=bench/results]
+ *        [clients=2,16,64] [fanoutUpdates=1000]
  *   node packages/bench/dist/sync.bench.js only=fanout,keystroke servers=pairwise-sqlite,pairwise-sqlite-slow
  *                                       (fan-out with fast storage and with 200 ms commits, side by side)
  */
@@ -28,6 +32,8 @@ import { coldLoadScenario } from './sync/scenarios/cold-load.js';
 import { runFanout } from './sync/scenarios/fanout.js';
 import { runKeystroke, type KeystrokeResult } from './sync/scenarios/keystroke.js';
 import { pairsScenario } from './sync/scenarios/pairs.js';
+import { scaleOutScenario } from './sync/scenarios/scale-out.js';
+import { storageScenario } from './sync/scenarios/storage.js';
 import { withScope, type Scope } from './sync/scope.js';
 import { parseSettings, type ScenarioName, type Settings } from './sync/settings.js';
 import { killAllServers, launchServer, liveServerCount, SERVER_LABELS, type ServerHandle } from './sync/servers.js';
@@ -82,10 +88,11 @@ type ResultsByScenario = Record<string, unknown>;
 /** Runs one compared scenario on Pairwise and every peer; keeps its results for the file. */
 async function comparedTable<R extends RunResult>(
   scenario: ComparedScenario<R>,
+  servers: readonly ServerKind[],
   settings: Settings,
   results: ResultsByScenario,
 ): Promise<Table> {
-  const comparison = await runComparison(scenario, settings.peerServers, settings.runs);
+  const comparison = await runComparison(scenario, servers, settings.runs);
   const summaries = [...comparison.runs].map(([kind, outcomes]) => summarizeServer(scenario, kind, outcomes));
   results[scenario.name] = scenarioResults(comparison, summaries);
   return comparisonTable(comparison, summaries);
@@ -96,11 +103,15 @@ async function scenarioTable(name: ScenarioName, settings: Settings, results: Re
   const columns = settings.providerServers.map((kind) => SERVER_LABELS[kind]);
   switch (name) {
     case 'pairs':
-      return comparedTable(pairsScenario(settings.pairs), settings, results);
+      return comparedTable(pairsScenario(settings.pairs), settings.peerServers, settings, results);
     case 'capacity':
-      return comparedTable(capacityScenario(settings.capacity), settings, results);
+      return comparedTable(capacityScenario(settings.capacity), settings.peerServers, settings, results);
     case 'cold-load':
-      return comparedTable(coldLoadScenario(settings.coldLoad), settings, results);
+      return comparedTable(coldLoadScenario(settings.coldLoad), settings.peerServers, settings, results);
+    case 'storage':
+      return comparedTable(storageScenario(settings.storage), settings.storageServers, settings, results);
+    case 'scale-out':
+      return comparedTable(scaleOutScenario(settings.scaleOut), settings.scaleOutServers, settings, results);
     case 'keystroke': {
       const durationMs = settings.keystrokeSeconds * 1000;
       const { outcomes, pressure } = await eachServer(settings, async (server) => {
@@ -149,7 +160,9 @@ async function main(): Promise<void> {
   console.log('# Pairwise sync benchmark');
   console.log(machineLine());
   console.log('servers: one child process each, 127.0.0.1; clients in this process:');
-  console.log('  pairs, capacity, cold-load: thin y-protocols clients (a Y.Doc, the sync and awareness messages, nothing else);');
+  console.log(
+    '  pairs, capacity, cold-load, storage, scale-out: thin y-protocols clients (a Y.Doc, the sync and awareness messages, nothing else);',
+  );
   console.log('  keystroke, fanout: stock y-websocket WebsocketProvider (disableBc)');
   let failed = false;
   const results: ResultsByScenario = {};

@@ -15,6 +15,7 @@ function run(p99: number, cpu: number, generatorCpuPct = 30, converged = true): 
       deliveredPerSecond: 1000,
       serverCpuMsPer1000: cpu,
       serverCpuPct: 20,
+      processCpuPct: [{ name: 'server', pct: 20 }],
       generatorCpuPct,
       scheduleLagP99Ms: 1,
       rss: 64 * 2 ** 20,

@@ -5,9 +5,13 @@ import { withScope } from './scope.js';
 import type { ServerKind } from './ipc.js';
 import { launchServer, SERVER_LABELS } from './servers.js';
 
-/** The servers scenario 1 compares by default: Pairwise with durable storage against every peer. */
+/**
+ * The servers scenario 1 compares by default: Pairwise with durable storage (one process on SQLite,
+ * and two instances on PostgreSQL + Redis) against every peer. Pairwise / best peer uses the first.
+ */
 export const PEER_COMPARISON_KINDS: readonly ServerKind[] = [
   'pairwise-sqlite',
+  'pairwise-cluster',
   'y-websocket-classic',
   'y-websocket-server',
   'hocuspocus',

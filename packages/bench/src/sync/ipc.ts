@@ -2,12 +2,18 @@
 
 /**
  * `pairwise-sqlite-slow`: every SQLite commit takes 200 ms more (a slow fsync), to show it never delays fan-out.
+ * `pairwise-postgres`: one process on a fresh PostgreSQL database. `pairwise-cluster`: two such processes on
+ * one database and a private redis-server (the room bus); `-1` and `-3` are the same with one and three.
  * `y-websocket-classic` is y-websocket@1.5.4's `bin/utils` server; `hocuspocus*` is @hocuspocus/server 3.
  */
 export const SERVER_KINDS = [
   'pairwise-memory',
   'pairwise-sqlite',
   'pairwise-sqlite-slow',
+  'pairwise-postgres',
+  'pairwise-cluster',
+  'pairwise-cluster-1',
+  'pairwise-cluster-3',
   'y-websocket-server',
   'y-websocket-classic',
   'hocuspocus',
@@ -27,9 +33,27 @@ export function wireOf(kind: ServerKind): Wire {
   return kind === 'hocuspocus' || kind === 'hocuspocus-sqlite' ? 'hocuspocus' : 'y-websocket';
 }
 
+/** How many Pairwise instances a cluster kind runs (PostgreSQL + Redis); 0 for every other server. */
+export function clusterSize(kind: ServerKind): number {
+  switch (kind) {
+    case 'pairwise-cluster-1':
+      return 1;
+    case 'pairwise-cluster':
+      return 2;
+    case 'pairwise-cluster-3':
+      return 3;
+    default:
+      return 0;
+  }
+}
+
 export function isServerKind(value: string): value is ServerKind {
   return (SERVER_KINDS as readonly string[]).includes(value);
 }
+
+/** The environment a PostgreSQL-backed Pairwise child reads its database (and room bus) from. */
+export const BENCH_DATABASE_URL_ENV = 'PAIRWISE_BENCH_DATABASE_URL';
+export const BENCH_REDIS_URL_ENV = 'PAIRWISE_BENCH_REDIS_URL';
 
 /** Every server is reached at `ws://127.0.0.1:<port>${SYNC_PATH}/<room>`, Pairwise's own URL scheme. */
 export const SYNC_PATH = '/ws';

@@ -5,7 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { isServerKind, type ChildMessage, type LoopDelay, type MemorySample, type ParentMessage, type ServerKind } from './ipc.js';
+import {
+  BENCH_DATABASE_URL_ENV,
+  BENCH_REDIS_URL_ENV,
+  isServerKind,
+  type ChildMessage,
+  type LoopDelay,
+  type MemorySample,
+  type ParentMessage,
+  type ServerKind,
+} from './ipc.js';
 import type { BenchServer } from './peers/bench-server.js';
 import { pinProcess } from './pinning.js';
 
@@ -25,6 +34,16 @@ async function start(kind: ServerKind, dataDir: string): Promise<BenchServer> {
       return (await import('./peers/pairwise.js')).startPairwise('sqlite', dataDir);
     case 'pairwise-sqlite-slow':
       return (await import('./peers/pairwise.js')).startPairwise('sqlite', dataDir, SLOW_COMMIT_MS);
+    case 'pairwise-postgres':
+    case 'pairwise-cluster':
+    case 'pairwise-cluster-1':
+    case 'pairwise-cluster-3': {
+      // servers.ts made the database (and the cluster's redis-server) and passes them in the environment.
+      const databaseUrl = process.env[BENCH_DATABASE_URL_ENV];
+      if (!databaseUrl) throw new Error(`${kind} needs ${BENCH_DATABASE_URL_ENV}`);
+      const redisUrl = process.env[BENCH_REDIS_URL_ENV] ?? null;
+      return (await import('./peers/pairwise.js')).startPairwiseOnPostgres(databaseUrl, redisUrl, dataDir);
+    }
     case 'y-websocket-server':
       return (await import('./peers/reference.js')).startReference();
     case 'y-websocket-classic':

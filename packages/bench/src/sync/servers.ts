@@ -1,16 +1,21 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killClusterHelpers, launchPostgresBacked, liveClusterHelperCount, usesPostgres } from './cluster.js';
+import { processCpuMs, processMemory } from './proc-stats.js';
 import { SYNC_PATH, type ChildMessage, type LoopDelay, type MemorySample, type ParentMessage, type ServerKind } from './ipc.js';
 
 export const SERVER_LABELS: Record<ServerKind, string> = {
   'pairwise-memory': 'pairwise/mem',
   'pairwise-sqlite': 'pairwise/sqlite',
   'pairwise-sqlite-slow': 'sqlite+200ms',
+  'pairwise-postgres': 'pairwise/pg',
+  'pairwise-cluster': 'pairwise/2x pg+redis',
+  'pairwise-cluster-1': 'pairwise/1x pg+redis',
+  'pairwise-cluster-3': 'pairwise/3x pg+redis',
   'y-websocket-server': 'y-ws-server 0.1.1',
   'y-websocket-classic': 'y-websocket 1.5.4',
   hocuspocus: 'hocuspocus 3.4.4',
@@ -24,33 +29,53 @@ export interface ServerHandle {
   readonly pid: number;
   /** Base URL for `WebsocketProvider`: rooms live at `${wsUrl}/${room}`. */
   readonly wsUrl: string;
+  /** The same, one per instance serving the same rooms: `[wsUrl]` for a single process, more for a cluster. */
+  readonly wsUrls: readonly string[];
+  /** `http://127.0.0.1:<port>` of the (first) instance, e.g. for Pairwise's `/metrics`. */
+  readonly httpUrl: string;
   /** Whether the server keeps the document (answers sync step 1 itself); the relay does not. */
   readonly stateful: boolean;
   createRooms(ids: readonly string[]): Promise<void>;
   memory(): Promise<MemorySample>;
-  /** Whether the room's document is in memory; null where the server does not say (no storage to unload to). */
+  /** Whether the room's document is in memory (on any instance); null where the server does not say (no storage to unload to). */
   isLoaded(roomId: string): Promise<boolean | null>;
   /** Event-loop delay since the previous call (call once to start a measurement window). */
   loopDelay(): Promise<LoopDelay>;
-  /** CPU time (user + system) the server process has used so far, ms. */
+  /** CPU time (user + system) the server's processes have used so far, ms (on PostgreSQL: with its backends and Redis). */
   cpuMs(): number;
-  /** RSS and peak RSS now, read from /proc without disturbing the server (no forced GC). */
+  /** The same, per process: 'server' for one process; each instance, 'redis' and 'postgres' (backends) on PostgreSQL. */
+  cpuMsByProcess(): ProcessCpu[];
+  /** RSS and peak RSS now (summed over a cluster's processes), read from /proc without disturbing the server (no forced GC). */
   residentMemory(): { rss: number; peakRss: number };
   /** Graceful stop, then SIGKILL if it takes too long; removes the server's temp directory. */
   stop(): Promise<void>;
   /**
-   * Graceful stop that keeps the data directory, then a fresh process of the same kind (same cores)
-   * on it: what a server with storage loads after a restart. The returned handle owns the directory;
-   * this one's `stop()` is then a no-op.
+   * Graceful stop that keeps the data directory, then a fresh process of the same kind (same cores
+   * and environment) on it: what a server with storage loads after a restart. The returned handle
+   * owns the directory; this one's `stop()` is then a no-op. Absent for PostgreSQL-backed kinds,
+   * whose scratch database belongs to the launch.
    */
-  restart(): Promise<ServerHandle>;
+  restart?(): Promise<ServerHandle>;
+}
+
+export interface ProcessCpu {
+  name: string;
+  ms: number;
+}
+
+export interface LaunchOptions {
+  /** Pin the server's processes to these cores (taskset list syntax, e.g. "0"). */
+  cpus?: string;
+  /** Extra environment of the child (e.g. the database a PostgreSQL-backed Pairwise uses). */
+  env?: Record<string, string>;
+  /** Reuse this data directory (a restart) instead of a fresh temp one. */
+  dataDir?: string;
 }
 
 const LAUNCHER = fileURLToPath(new URL('./server-main.js', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
-const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /** Every child still running and its temp directory, so a crash or Ctrl-C can clean up after them. */
 const liveChildren = new Map<ChildProcess, string>();
@@ -61,22 +86,24 @@ export function killAllServers(): void {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
+  killClusterHelpers();
 }
 
+/** Server processes still running, a cluster's redis-server included. */
 export function liveServerCount(): number {
-  return liveChildren.size;
+  return liveChildren.size + liveClusterHelperCount();
 }
 
-export interface LaunchOptions {
-  /** Pin the server's process to these cores (taskset list syntax, e.g. "0"). */
-  cpus?: string;
-  /** Reuse this data directory (a restart) instead of a fresh temp one. */
-  dataDir?: string;
+/** Starts `kind`: one child process, or (PostgreSQL-backed Pairwise) a database, a Redis and instances around them. */
+export function launchServer(kind: ServerKind, options: LaunchOptions = {}): Promise<ServerHandle> {
+  return usesPostgres(kind) ? launchPostgresBacked(kind, options, launchProcess) : launchProcess(kind, options);
 }
 
-export async function launchServer(kind: ServerKind, options: LaunchOptions = {}): Promise<ServerHandle> {
+/** One server in one child process. */
+async function launchProcess(kind: ServerKind, options: LaunchOptions): Promise<ServerHandle> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pairwise-sync-bench-')));
   const child = fork(LAUNCHER, [kind, dataDir, ...(options.cpus === undefined ? [] : [options.cpus])], {
+    env: { ...process.env, ...options.env },
     // Extra node flags for the servers only, e.g. SYNC_BENCH_SERVER_NODE_ARGS=--cpu-prof to profile them.
     execArgv: ['--expose-gc', ...(process.env.SYNC_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -142,10 +169,13 @@ function handle(
     })();
     return stopping;
   };
+  const wsUrl = `ws://127.0.0.1:${port}${SYNC_PATH}`;
   return {
     kind,
     pid,
-    wsUrl: `ws://127.0.0.1:${port}${SYNC_PATH}`,
+    wsUrl,
+    wsUrls: [wsUrl],
+    httpUrl: `http://127.0.0.1:${port}`,
     stateful: kind !== 'ws-relay',
     createRooms: async (roomIds) => void (await request({ type: 'createRooms', roomIds: [...roomIds] })),
     memory: async () => {
@@ -160,11 +190,12 @@ function handle(
       return reply.loopDelay;
     },
     cpuMs: () => processCpuMs(pid),
+    cpuMsByProcess: () => [{ name: 'server', ms: processCpuMs(pid) }],
     residentMemory: () => processMemory(pid),
     stop: () => stopChild(false),
     restart: async () => {
       await stopChild(true);
-      return launchServer(kind, options);
+      return launchProcess(kind, options);
     },
   };
 }
@@ -208,27 +239,4 @@ function requester(child: ChildProcess): (message: Request) => Promise<Reply> {
       if (!child.connected) return failed(new Error(`server is gone (${message.type})`));
       child.send({ ...message, id } as ParentMessage, (err) => err && failed(err));
     });
-}
-
-/** utime + stime from /proc/<pid>/stat (fields 14 and 15; the command name may contain spaces). */
-function processCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** VmRSS and VmHWM from /proc/<pid>/status, bytes (NaN if the process is gone). */
-function processMemory(pid: number): { rss: number; peakRss: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
-  } catch {
-    return { rss: Number.NaN, peakRss: Number.NaN };
-  }
 }

@@ -4,13 +4,14 @@ import { parseSettings } from './settings.js';
 describe('parseSettings', () => {
   it('runs every scenario at full size by default, Pairwise against every peer', () => {
     const settings = parseSettings([]);
-    expect(settings.scenarios).toEqual(['pairs', 'capacity', 'cold-load', 'keystroke', 'fanout']);
+    expect(settings.scenarios).toEqual(['pairs', 'capacity', 'cold-load', 'storage', 'scale-out', 'keystroke', 'fanout']);
     expect(settings.pairs).toMatchObject({ rooms: 500, charsPerSecond: 5, durationMs: 10_000 });
     expect(settings.capacity).toMatchObject({ connections: 10_000 });
     expect(settings.coldLoad).toMatchObject({ ops: 250_000 });
     expect(settings.runs).toBe(3);
     expect(settings.peerServers).toEqual([
       'pairwise-sqlite',
+      'pairwise-cluster',
       'y-websocket-classic',
       'y-websocket-server',
       'hocuspocus',
@@ -18,19 +19,31 @@ describe('parseSettings', () => {
     ]);
   });
 
+  it('runs storage on both stores and scale-out on one to three instances', () => {
+    const settings = parseSettings([]);
+    expect(settings.storageServers).toEqual(['pairwise-sqlite', 'pairwise-postgres']);
+    expect(settings.scaleOutServers).toEqual(['pairwise-cluster-1', 'pairwise-cluster', 'pairwise-cluster-3']);
+    // Scale-out is the pair-rooms workload, lighter (the cluster shares one core) and settled sooner.
+    expect(settings.scaleOut.load).toEqual({ ...settings.pairs, rooms: 50, settleMs: 500 });
+    expect(settings.scaleOut.saturationRates.length).toBeGreaterThan(0);
+    expect(parseSettings(['--quick']).scaleOut.saturationRates).toEqual([]);
+    expect(parseSettings(['rooms=7', 'seconds=2']).scaleOut.load).toMatchObject({ rooms: 7, durationMs: 2_000 });
+    expect(parseSettings(['servers=pairwise-cluster,hocuspocus'])).toMatchObject({
+      storageServers: [],
+      scaleOutServers: ['pairwise-cluster'],
+    });
+  });
+
   it('--quick and --smoke run the compared scenarios only, smaller', () => {
+    const compared = ['pairs', 'capacity', 'cold-load', 'storage', 'scale-out'];
     expect(parseSettings(['--quick'])).toMatchObject({
-      scenarios: ['pairs', 'capacity', 'cold-load'],
+      scenarios: compared,
       runs: 3,
       pairs: { rooms: 100, durationMs: 5_000 },
       capacity: { connections: 1_000 },
       coldLoad: { ops: 50_000 },
     });
-    expect(parseSettings(['--smoke', 'out=/tmp/x'])).toMatchObject({
-      scenarios: ['pairs', 'capacity', 'cold-load'],
-      runs: 1,
-      resultsDir: '/tmp/x',
-    });
+    expect(parseSettings(['--smoke', 'out=/tmp/x'])).toMatchObject({ scenarios: compared, runs: 1, resultsDir: '/tmp/x' });
     expect(parseSettings(['only=capacity,cold-load', 'connections=400', 'ops=1000'])).toMatchObject({
       scenarios: ['capacity', 'cold-load'],
       capacity: { connections: 400 },

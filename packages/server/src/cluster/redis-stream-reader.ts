@@ -25,6 +25,8 @@ export interface StreamReaderOptions {
   batchSize: number;
   /** Pause after a failed read (Redis down) before the next attempt. */
   retryMs: number;
+  /** Pause after a read that returned entries, so the next read collects more at once. */
+  coalesceMs: number;
   onError: RoomBusErrorListener;
 }
 
@@ -89,7 +91,9 @@ export class StreamReader {
         continue;
       }
       try {
-        this.dispatch(await this.readOnce());
+        const reply = await this.readOnce();
+        this.dispatch(reply);
+        if (reply !== null && !this.stopped) await sleep(this.options.coalesceMs);
       } catch (error) {
         if (this.stopped) return;
         this.options.onError(error, null);

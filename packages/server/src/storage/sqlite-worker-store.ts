@@ -1,6 +1,7 @@
 import type { RoomRole } from '@pairwise/protocol';
 import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessInit, RoomOfUser } from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
+import { packRoomWrites, transferablesOf } from './packed-updates.js';
 import type { SqliteWorkerData } from './sqlite-worker.js';
 import { workerEntry, WorkerClient } from './worker-client.js';
 import type { ListPage, RoomCursor, RoomRecord, RoomWrite, Store, StoredDocument, UnopenedRoom } from './store.js';
@@ -53,7 +54,8 @@ export class SqliteWorkerStore implements Store {
   }
 
   writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {
-    return this.worker.call('writeRooms', [writes, updatedAt]);
+    const packed = packRoomWrites(writes);
+    return this.worker.call('writePackedRooms', [packed, updatedAt], transferablesOf(packed.updates));
   }
 
   loadDocument(id: string): Promise<StoredDocument | null> {

@@ -5,6 +5,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { SqliteAccess } from './sqlite-access.js';
+import { type PackedRoomWrites, unpackRoomWrites } from './packed-updates.js';
 import { SqliteAccounts } from './sqlite-accounts.js';
 import { openSqliteDatabase } from './sqlite-schema.js';
 import { SqliteRoomStore } from './sqlite-store.js';
@@ -64,5 +65,10 @@ await serveCalls(async () => {
   const db = openSqliteDatabase(filePath);
   const rooms = new SqliteRoomStore(db);
   const methods = { ...methodsOf(rooms), ...methodsOf(new SqliteAccounts(db)), ...methodsOf(new SqliteAccess(db)) };
-  return { methods, close: () => rooms.close() };
+  const { writeRooms } = methods;
+  if (!writeRooms) throw new Error('SqliteRoomStore has no writeRooms');
+  // Group commits arrive packed (packed-updates.ts): one buffer instead of a clone per update.
+  const writePackedRooms = (packed: PackedRoomWrites, updatedAt: number) =>
+    (writeRooms as (...args: unknown[]) => unknown)(unpackRoomWrites(packed), updatedAt);
+  return { methods: { ...methods, writePackedRooms }, close: () => rooms.close() };
 });

@@ -13,6 +13,7 @@ import type { SyncSocket } from '../sync/room.js';
 import type { RoomLease, RoomRegistry } from '../sync/room-registry.js';
 import { TurnCork } from './turn-cork.js';
 import type { UpgradeGuard } from './upgrade-guard.js';
+import { WireFrames } from './wire-frames.js';
 
 export interface SyncEndpointOptions {
   registry: RoomRegistry;
@@ -52,6 +53,8 @@ export class SyncEndpoint {
   private readonly events: ServerEvents;
   /** Every socket's frames of one event-loop iteration leave in one write. */
   private readonly cork = new TurnCork();
+  /** A message broadcast to a room is framed once for all its sockets. */
+  private readonly frames = new WireFrames();
 
   constructor(private readonly options: SyncEndpointOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
@@ -237,7 +240,9 @@ export class SyncEndpoint {
           return;
         }
         this.cork.hold(socket);
-        ws.send(message);
+        // The socket `ws` writes its own frames (pings, close) to; with compression off they are
+        // whole frames too, so frames written here and there never interleave mid-frame.
+        socket.write(this.frames.of(message));
         onSent(message);
         unsentBytes.noteSent(sink);
       },

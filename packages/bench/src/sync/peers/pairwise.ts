@@ -8,6 +8,8 @@ import {
   loadConfig,
   LocalCompletionProvider,
   MemoryRoomStore,
+  PostgresRoomStore,
+  RedisRoomBus,
   SqliteWorkerStore,
   type Store,
 } from '@pairwise/server';
@@ -31,6 +33,19 @@ export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: strin
     storage === 'memory'
       ? new MemoryRoomStore()
       : await SqliteWorkerStore.open(join(dataDir, 'pairwise.sqlite'), { simulatedCommitDelayMs });
+  return serve(store, dataDir, null);
+}
+
+/**
+ * One Pairwise instance on PostgreSQL, as `main.ts` runs it with DATABASE_URL; with `redisUrl` it
+ * joins the other instances on that Redis (REDIS_URL), which serve the same rooms.
+ */
+export async function startPairwiseOnPostgres(databaseUrl: string, redisUrl: string | null, dataDir: string): Promise<BenchServer> {
+  const store = await PostgresRoomStore.open(databaseUrl, { onError: () => {} });
+  return serve(store, dataDir, redisUrl === null ? null : new RedisRoomBus({ url: redisUrl, onError: () => {} }));
+}
+
+async function serve(store: Store, dataDir: string, bus: RedisRoomBus | null): Promise<BenchServer> {
   const server = await createPairwiseServer({
     store,
     log: pino({ level: 'silent' }),
@@ -56,6 +71,7 @@ export async function startPairwise(storage: 'memory' | 'sqlite', dataDir: strin
     trustProxy: false,
     roomLimits: { maxConnections: 1_000 },
     auth: loadConfig({}, dataDir, dataDir).auth,
+    ...(bus === null ? {} : { bus }),
   });
   const { port } = await server.listen(0, '127.0.0.1');
   // Empty rooms, like the other servers' on-demand documents (the rooms API would add a starter snippet).

@@ -120,9 +120,11 @@ export async function runColdLoad(
       await waitUnloaded(first);
       cold.push(await joins.time(first));
     }
-    const restarted = await first.restart();
-    scope.defer(() => restarted.stop());
-    afterRestartMs = (await joins.time(restarted)).ms;
+    const restarted = await first.restart?.();
+    if (restarted) {
+      scope.defer(() => restarted.stop());
+      afterRestartMs = (await joins.time(restarted)).ms;
+    }
   }
   return {
     ingestMs,

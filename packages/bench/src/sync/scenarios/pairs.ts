@@ -29,6 +29,8 @@ export interface PairsResult {
   /** Server CPU time per 1,000 delivered edits, from the first keystroke until the server settled. */
   serverCpuMsPer1000: number;
   serverCpuPct: number;
+  /** The same window's CPU of each of the server's processes (a cluster's instances and Redis), % of a core. */
+  processCpuPct: Array<{ name: string; pct: number }>;
   /** The load generator's CPU over the typing window, % of its core: above 80% the run is invalid. */
   generatorCpuPct: number;
   /** How late keystrokes left against their schedule (the generator falling behind), p99 ms. */
@@ -75,6 +77,7 @@ export function pairsScenario(options: PairsOptions): ComparedScenario<PairsResu
     metrics: METRICS,
     notes: [
       `Propagation: sender inserts -> the partner holds it. CPU: first keystroke to ${options.settleMs / 1000} s after the last delivery.`,
+      'Two instances (PG + Redis): partners on different instances; CPU of both, their redis-server and their PostgreSQL backends.',
       'PSI: % of wall time some task waited for a CPU; near 0 on a quiet machine, where latency means most.',
       'Generator lag: how late keystrokes left against their schedule (the generator falling behind).',
       'Check: both clients of every room and a fresh client of 3 rooms hold identical text, nothing lost.',
@@ -88,13 +91,17 @@ export function pairsScenario(options: PairsOptions): ComparedScenario<PairsResu
  * open-loop schedule (a keystroke leaves at its time whether or not earlier ones arrived), each
  * keystroke followed by a cursor (awareness) update, as editors send them.
  */
-export async function runPairs(server: ServerHandle, options: PairsOptions, scope: Scope): Promise<PairsResult> {
-  const roomIds = Array.from({ length: options.rooms }, (_, i) => `pair-${i}`);
+export async function runPairs(server: ServerHandle, options: PairsOptions, scope: Scope, roomPrefix = 'pair'): Promise<PairsResult> {
+  const roomIds = Array.from({ length: options.rooms }, (_, i) => `${roomPrefix}-${i}`);
   await server.createRooms(roomIds);
   const wire = wireOf(server.kind);
-  const connect = (room: string): ThinClient => new ThinClient(`${server.wsUrl}/${room}`, room, wire, scope);
-  const first = roomIds.map(connect);
-  const second = roomIds.map(connect);
+  // A cluster's instances take turns, and a room's partners always sit on different instances:
+  // every keystroke then crosses the room bus, which is what this scenario measures for a cluster.
+  const urls = server.wsUrls;
+  const connect = (room: string, instance: number): ThinClient =>
+    new ThinClient(`${urls[instance % urls.length] ?? server.wsUrl}/${room}`, room, wire, scope);
+  const first = roomIds.map((room, r) => connect(room, r));
+  const second = roomIds.map((room, r) => connect(room, r + 1));
   const clients = [...first, ...second];
   await waitUntil(() => clients.every((c) => c.synced), `${clients.length} clients to sync`, CONNECT_TIMEOUT_MS, 10);
   // Joining work (room loads, presence exchange) must not be counted against the typing.
@@ -119,6 +126,7 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
 
   const pressure = cpuPressureMeter();
   const serverCpuStart = server.cpuMs();
+  const processCpuStart = server.cpuMsByProcess();
   const generatorCpuStart = process.cpuUsage();
   const started = performance.now();
   const lag = await typeOnSchedule(typists, options, scope);
@@ -130,16 +138,21 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
   const drainedAt = performance.now();
   await sleep(options.settleMs);
   const serverCpuMs = server.cpuMs() - serverCpuStart;
+  const measuredMs = performance.now() - started;
+  const processCpuPct = server
+    .cpuMsByProcess()
+    .map(({ name, ms }, i) => ({ name, pct: (100 * (ms - (processCpuStart[i]?.ms ?? NaN))) / measuredMs }));
   const cpuPressurePct = pressure();
 
-  const problems = await checkRooms(server, first, second, typed, latencies.length, scope);
+  const problems = await checkRooms(server, roomIds, { first, second }, { typed, deliveries: latencies.length }, scope);
   return {
     typed,
     deliveries: latencies.length,
     latency: summarize(latencies.values()),
     deliveredPerSecond: (latencies.length * 1000) / (drainedAt - started),
     serverCpuMsPer1000: (serverCpuMs * 1000) / latencies.length,
-    serverCpuPct: (100 * serverCpuMs) / (performance.now() - started),
+    serverCpuPct: (100 * serverCpuMs) / measuredMs,
+    processCpuPct,
     generatorCpuPct: (100 * (generatorCpu.user + generatorCpu.system)) / 1000 / typingMs,
     scheduleLagP99Ms: summarize(lag.values()).p99,
     rss: memory.rss,
@@ -205,10 +218,9 @@ function keystroke(typist: Typist): void {
 /** Partners hold the same text with every keystroke; fresh clients of a few rooms get it from the server. */
 async function checkRooms(
   server: ServerHandle,
-  first: readonly ThinClient[],
-  second: readonly ThinClient[],
-  typed: number,
-  deliveries: number,
+  roomIds: readonly string[],
+  { first, second }: { first: readonly ThinClient[]; second: readonly ThinClient[] },
+  { typed, deliveries }: { typed: number; deliveries: number },
   scope: Scope,
 ): Promise<string[]> {
   const problems: string[] = [];
@@ -224,8 +236,10 @@ async function checkRooms(
   });
   if (differ > 0) problems.push(`${differ} rooms differ`);
   if (length !== typed) problems.push(`texts hold ${length} of ${typed} chars`);
-  const sample = first.slice(0, VERIFIED_ROOMS).map((a, r) => ({ a, room: `pair-${r}` }));
-  const joiners = sample.map(({ room }) => new ThinClient(`${server.wsUrl}/${room}`, room, wireOf(server.kind), scope));
+  const sample = first.slice(0, VERIFIED_ROOMS).map((a, r) => ({ a, room: roomIds[r] ?? '' }));
+  // On the last instance: with several, not the one the first partner typed on.
+  const joinUrl = server.wsUrls[server.wsUrls.length - 1] ?? server.wsUrl;
+  const joiners = sample.map(({ room }) => new ThinClient(`${joinUrl}/${room}`, room, wireOf(server.kind), scope));
   const joined = await waitUntil(() => joiners.every((j) => j.synced), 'fresh clients to sync', 10_000).then(
     () => true,
     () => false,
