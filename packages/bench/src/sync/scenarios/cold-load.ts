@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { ComparedScenario, Metric } from '../compared-scenario.js';
+import { usesPostgres } from '../cluster.js';
 import { type EditingHistory, editingHistory } from '../editing-history.js';
 import { type ServerKind, wireOf } from '../ipc.js';
 import type { Scope } from '../scope.js';
@@ -48,9 +49,9 @@ const UNLOAD_TIMEOUT_MS = 15_000;
 const INGEST_TIMEOUT_MS = 600_000;
 const ROOM = 'cold-load';
 
-/** Servers that keep documents across a restart. */
+/** Servers that unload a room to durable storage (those on SQLite are also restarted: see ServerHandle.restart). */
 export function keepsStorage(kind: ServerKind): boolean {
-  return kind === 'pairwise-sqlite' || kind === 'pairwise-sqlite-slow' || kind === 'hocuspocus-sqlite';
+  return kind === 'pairwise-sqlite' || kind === 'pairwise-sqlite-slow' || kind === 'hocuspocus-sqlite' || usesPostgres(kind);
 }
 
 const METRICS: readonly Metric<ColdLoadResult>[] = [
@@ -77,7 +78,8 @@ export function coldLoadScenario(options: ColdLoadOptions): ComparedScenario<Col
       `Loaded as its author's client sends it: ${messages.toLocaleString('en-US')} update messages of ${options.opsPerMessage} consecutive ops each.`,
       `Sync: opening a fresh client to its sync step 2 applied (holding the whole text); from memory: median of ${options.warmJoins} joins, author still connected.`,
       `From storage: the author gone, the server unloaded the room (asked over IPC, not assumed), then a join: median of ${options.coldJoins}.`,
-      "After a restart: the first join after a graceful restart of the server process on the same data directory (a cold process: its first decode, no JIT warm-up). '-': the server keeps no storage.",
+      'After a restart: the first join after a graceful restart of the server process on the same data directory (a cold process: its first decode, no JIT warm-up); SQLite servers only.',
+      "'-': the server keeps no storage (or, after a restart, is PostgreSQL-backed: its scratch database belongs to the launch).",
       "The joiner's own decode and apply of the document is part of every sync figure and the same work for every server;",
       "the 'less that apply' rows are the server's part. Generator CPU: this process's load while it waits for the server (apply left out).",
       'Check: every joiner holds exactly the final text of the history.',
