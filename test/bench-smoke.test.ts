@@ -66,4 +66,4 @@ it('`npm run bench -- --smoke` runs every compared scenario on its servers and e
     }
   }
   expect(output).toContain('server processes left running: 0');
-}, 300_000);
+}, 420_000);
