@@ -4,8 +4,10 @@ import { parseSettings } from './settings.js';
 describe('parseSettings', () => {
   it('runs every scenario at full size by default, Pairwise against every peer', () => {
     const settings = parseSettings([]);
-    expect(settings.scenarios).toEqual(['pairs', 'storage', 'scale-out', 'keystroke', 'fanout', 'join', 'idle']);
+    expect(settings.scenarios).toEqual(['pairs', 'capacity', 'cold-load', 'storage', 'scale-out', 'keystroke', 'fanout']);
     expect(settings.pairs).toMatchObject({ rooms: 500, charsPerSecond: 5, durationMs: 10_000 });
+    expect(settings.capacity).toMatchObject({ connections: 10_000 });
+    expect(settings.coldLoad).toMatchObject({ ops: 250_000 });
     expect(settings.runs).toBe(3);
     expect(settings.peerServers).toEqual([
       'pairwise-sqlite',
@@ -33,9 +35,20 @@ describe('parseSettings', () => {
   });
 
   it('--quick and --smoke run the compared scenarios only, smaller', () => {
-    const compared = ['pairs', 'storage', 'scale-out'];
-    expect(parseSettings(['--quick'])).toMatchObject({ scenarios: compared, runs: 3, pairs: { rooms: 100, durationMs: 5_000 } });
+    const compared = ['pairs', 'capacity', 'cold-load', 'storage', 'scale-out'];
+    expect(parseSettings(['--quick'])).toMatchObject({
+      scenarios: compared,
+      runs: 3,
+      pairs: { rooms: 100, durationMs: 5_000 },
+      capacity: { connections: 1_000 },
+      coldLoad: { ops: 50_000 },
+    });
     expect(parseSettings(['--smoke', 'out=/tmp/x'])).toMatchObject({ scenarios: compared, runs: 1, resultsDir: '/tmp/x' });
+    expect(parseSettings(['only=capacity,cold-load', 'connections=400', 'ops=1000'])).toMatchObject({
+      scenarios: ['capacity', 'cold-load'],
+      capacity: { connections: 400 },
+      coldLoad: { ops: 1_000 },
+    });
     expect(parseSettings(['--quick', 'rooms=20', 'runs=5', 'seconds=2'])).toMatchObject({
       runs: 5,
       pairs: { rooms: 20, durationMs: 2_000 },
