@@ -5,19 +5,19 @@
  *
  * The compared scenarios of issue 9 drive servers with thin y-protocols clients (thin-client.ts),
  * server pinned to core 0 and this process to core 1, and write bench/results/<date>.json (and
- * <date>-saturation.svg): `pairs` (scenario 1, pair rooms), `crowded` (2, one room of 100
- * clients, 10 typing), `saturation` (3, pair rooms typing faster step by step until p99 passes
- * 100 ms), `storage` (6: Pairwise on SQLite and on PostgreSQL, a rising typing rate) and
- * `scale-out` (7: pair rooms on 1, 2, 3 instances on PostgreSQL + Redis). The older scenarios
- * (keystroke, fanout, join, idle) use stock y-websocket providers, so they run on the servers that
- * speak plain y-websocket.
+ * <date>-saturation.svg): `pairs` (1), `crowded` (2: one room of 100 clients, 10 typing),
+ * `saturation` (3: pair rooms typing faster step by step until p99 passes 100 ms), `capacity`
+ * (4: idle connections), `cold-load` (5: a long history), `storage` (6: Pairwise on SQLite and on
+ * PostgreSQL, a rising typing rate) and `scale-out` (7: pair rooms on 1, 2, 3 instances on
+ * PostgreSQL + Redis). The older scenarios (keystroke, fanout) use stock y-websocket providers, so
+ * they run on the servers that speak plain y-websocket.
  *
  *   npm run bench                       (from the repository root; builds first: every scenario)
- *   npm run bench -- --quick            (the compared scenarios, small sizes; one saturation climb per server)
+ *   npm run bench -- --quick            (the compared scenarios; small sizes; one saturation climb per server)
  *   node packages/bench/dist/sync.bench.js [--quick|--smoke]
- *        [only=pairs,crowded,saturation,storage,scale-out,keystroke,fanout,join,idle]
- *        [servers=pairwise-sqlite,...] [rooms=500] [runs=3] [seconds=10] [out=bench/results]
- *        [clients=2,16,64] [fanoutUpdates=1000] [watchers=light|full]
+ *        [only=pairs,crowded,saturation,capacity,cold-load,storage,scale-out,keystroke,fanout]
+ *        [servers=pairwise-sqlite,...] [rooms=500] [connections=10000] [ops=250000] [runs=3]
+ *        [seconds=10] [out=bench/results] [clients=2,16,64] [fanoutUpdates=1000] [watchers=light|full]
  *   node packages/bench/dist/sync.bench.js only=fanout,keystroke servers=pairwise-sqlite,pairwise-sqlite-slow
  *                                       (fan-out with fast storage and with 200 ms commits, side by side)
  */
@@ -28,11 +28,11 @@ import { comparisonTable, scenarioResults, summarizeServer, writeResults } from 
 import type { ComparedScenario, RunResult } from './sync/compared-scenario.js';
 import type { ServerKind } from './sync/ipc.js';
 import { attempt, type Outcome } from './sync/outcome.js';
-import { fanoutTable, idleTable, joinTable, keystrokeTable } from './sync/report.js';
+import { fanoutTable, keystrokeTable } from './sync/report.js';
 import { latencyChartSvg, saturationSeries } from './sync/saturation-chart.js';
+import { capacityScenario } from './sync/scenarios/capacity.js';
+import { coldLoadScenario } from './sync/scenarios/cold-load.js';
 import { runFanout } from './sync/scenarios/fanout.js';
-import { runIdle } from './sync/scenarios/idle.js';
-import { runJoin } from './sync/scenarios/join.js';
 import { runKeystroke, type KeystrokeResult } from './sync/scenarios/keystroke.js';
 import { crowdedScenario } from './sync/scenarios/crowded.js';
 import { pairsScenario } from './sync/scenarios/pairs.js';
@@ -40,7 +40,6 @@ import { saturationScenario } from './sync/scenarios/saturation.js';
 import { scaleOutScenario } from './sync/scenarios/scale-out.js';
 import { storageScenario } from './sync/scenarios/storage.js';
 import { withScope, type Scope } from './sync/scope.js';
-import { buildSeedDocument } from './sync/seed.js';
 import { parseSettings, type ScenarioName, type Settings } from './sync/settings.js';
 import { killAllServers, launchServer, liveServerCount, SERVER_LABELS, type ServerHandle } from './sync/servers.js';
 import { cpuPressureMeter } from './sync/stats.js';
@@ -48,8 +47,6 @@ import { fmt, formatTable, type Table } from './sync/table.js';
 
 const KEYSTROKE = { ratePerClient: 10 } as const;
 const FANOUT = { readers: 200, window: 100, verifiedReaders: 20 } as const;
-const JOIN = { edits: 20_000, joins: 5, coldAfterMs: 1_500 } as const;
-const IDLE = { rooms: 50, clientsPerRoom: 10, batch: 50, settleMs: 500 } as const;
 
 /** Start `kind` in a fresh process, run `fn` against it, and always stop it and close what `fn` opened. */
 function onServer<T>(kind: ServerKind, fn: (server: ServerHandle, scope: Scope) => Promise<T>): Promise<Outcome<T>> {
@@ -125,6 +122,10 @@ async function scenarioTable(name: ScenarioName, settings: Settings, output: Out
       output.charts.set('saturation', latencyChartSvg(scenario.title, saturationSeries(comparison), settings.saturation.p99LimitMs));
       return table;
     }
+    case 'capacity':
+      return (await comparedTable(capacityScenario(settings.capacity), settings.peerServers, settings, output)).table;
+    case 'cold-load':
+      return (await comparedTable(coldLoadScenario(settings.coldLoad), settings.peerServers, settings, output)).table;
     case 'storage':
       return (await comparedTable(storageScenario(settings.storage), settings.storageServers, settings, output)).table;
     case 'scale-out':
@@ -149,15 +150,6 @@ async function scenarioTable(name: ScenarioName, settings: Settings, output: Out
       const { outcomes, pressure } = await eachServer(settings, (server, scope) => runFanout(server, options, scope));
       return withPressure(fanoutTable(columns, outcomes, FANOUT.readers, options.updates, FANOUT.window), pressure);
     }
-    case 'join': {
-      const seed = buildSeedDocument(JOIN.edits);
-      const { outcomes, pressure } = await eachServer(settings, (server, scope) => runJoin(server, seed, JOIN, scope));
-      return withPressure(joinTable(columns, outcomes, JOIN.edits, seed.text.length, seed.encodedBytes, JOIN.joins), pressure);
-    }
-    case 'idle': {
-      const { outcomes, pressure } = await eachServer(settings, (server, scope) => runIdle(server, IDLE, scope));
-      return withPressure(idleTable(columns, outcomes, IDLE.rooms, IDLE.clientsPerRoom), pressure);
-    }
   }
 }
 
@@ -181,13 +173,15 @@ function machineLine(): string {
 async function main(): Promise<void> {
   const settings = parseSettings(process.argv.slice(2));
   // Every y-websocket provider adds a process 'exit' listener; hundreds of them are expected here.
-  process.setMaxListeners(IDLE.rooms * IDLE.clientsPerRoom + FANOUT.readers + 100);
+  process.setMaxListeners(Math.max(...settings.clients) + FANOUT.readers + 100);
   const started = performance.now();
   console.log('# Pairwise sync benchmark');
   console.log(machineLine());
   console.log('servers: one child process each, 127.0.0.1; clients in this process:');
-  console.log('  pairs, storage, scale-out: thin y-protocols clients (a Y.Doc, the sync and awareness messages, nothing else);');
-  console.log('  keystroke, fanout, join, idle: stock y-websocket WebsocketProvider (disableBc)');
+  console.log(
+    '  pairs, capacity, cold-load, storage, scale-out: thin y-protocols clients (a Y.Doc, the sync and awareness messages, nothing else);',
+  );
+  console.log('  keystroke, fanout: stock y-websocket WebsocketProvider (disableBc)');
   let failed = false;
   const output: Output = { results: {}, charts: new Map() };
   for (const name of settings.scenarios) {

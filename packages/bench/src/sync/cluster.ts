@@ -104,6 +104,10 @@ function clusterHandle(
     // One database behind every instance: rooms made through one exist for all.
     createRooms: (ids) => first.createRooms(ids),
     memory: async () => sumMemory(await Promise.all(instances.map((instance) => instance.memory()))),
+    isLoaded: async (roomId) => {
+      const answers = await Promise.all(instances.map((instance) => instance.isLoaded(roomId)));
+      return answers.includes(true) ? true : answers.includes(false) ? false : null;
+    },
     loopDelay: async () => worstDelay(await Promise.all(instances.map((instance) => instance.loopDelay()))),
     cpuMs: () => cpuMsByProcess().reduce((sum, p) => sum + p.ms, 0),
     cpuMsByProcess,

@@ -85,6 +85,17 @@ describe('pairwiseOverBestPeer', () => {
     expect(ratios.rate).toBeCloseTo(2000 / 3000);
   });
 
+  it('gives no ratio for a figure no peer has (NaN: e.g. a load from storage on servers without storage)', () => {
+    const noPeerP99 = (outcome: Outcome<PairsResult>): Outcome<PairsResult> =>
+      outcome.ok ? { ok: true, value: { ...outcome.value, latency: { ...outcome.value.latency, p99: Number.NaN } } } : outcome;
+    const ratios = pairwiseOverBestPeer(pairs, [
+      summarizeServer(pairs, 'pairwise-sqlite', [run(10, 60)]),
+      summarizeServer(pairs, 'hocuspocus', [noPeerP99(run(8, 120))]),
+    ]);
+    expect(ratios).not.toHaveProperty('p99Ms');
+    expect(ratios.cpuMsPer1000).toBeCloseTo(60 / 120);
+  });
+
   it('has nothing to say without Pairwise or without a peer', () => {
     expect(pairwiseOverBestPeer(pairs, [summarizeServer(pairs, 'hocuspocus', [run(8, 120)])])).toEqual({});
   });

@@ -80,6 +80,8 @@ export function pairwiseOverBestPeer<R extends RunResult>(
   for (const { key, better } of scenario.metrics) {
     if (!better) continue;
     const medians = peers.map((p) => p.metrics[key]?.median ?? NaN).filter(Number.isFinite);
+    // No peer measured this figure (e.g. from storage, with no storage peer among the servers): no ratio.
+    if (medians.length === 0) continue;
     const ours = pairwise.metrics[key]?.median ?? NaN;
     ratios[key] = better === 'lower' ? ours / Math.min(...medians) : Math.max(...medians) / ours;
   }

@@ -1,7 +1,5 @@
 import type { Outcome } from './outcome.js';
 import type { FanoutResult } from './scenarios/fanout.js';
-import type { IdleResult } from './scenarios/idle.js';
-import type { JoinResult } from './scenarios/join.js';
 import type { KeystrokeResult } from './scenarios/keystroke.js';
 import { fmt, type Table } from './table.js';
 
@@ -90,59 +88,6 @@ export function fanoutTable(
     ],
     notes: [
       'RSS read in the server process after a forced GC; peak is VmHWM of a process started for this scenario.',
-      ...failureNotes(columns, outcomes),
-    ],
-  };
-}
-
-export function joinTable(
-  columns: readonly string[],
-  outcomes: readonly Outcome<JoinResult>[],
-  edits: number,
-  chars: number,
-  encodedBytes: number,
-  joins: number,
-): Table {
-  return {
-    title: `Join: a ${chars.toLocaleString('en-US')}-char document made of ${edits.toLocaleString('en-US')} edits (${fmt.kb(encodedBytes)} KB encoded)`,
-    columns,
-    rows: [
-      row('ingest all edits s', outcomes, (r) => (r.ingestMs / 1000).toFixed(2)),
-      row('ingest edits/s', outcomes, (r) => fmt.int((edits * 1000) / r.ingestMs)),
-      row('ingest server CPU s', outcomes, (r) => (r.ingestServerCpuMs / 1000).toFixed(2)),
-      row('server loop delay p99/max ms', outcomes, (r) => `${fmt.ms(r.ingestLoopDelay.p99Ms)} / ${fmt.ms(r.ingestLoopDelay.maxMs)}`),
-      row(`warm join p50 ms (${joins} joins)`, outcomes, (r) => fmt.ms(r.warm.p50)),
-      row('warm join max ms', outcomes, (r) => fmt.ms(r.warm.max)),
-      row('cold join ms (room unloaded)', outcomes, (r) => (r.coldMs === null ? 'n/a' : fmt.ms(r.coldMs))),
-      row('check', outcomes, (r) => flag(r.correct, [])),
-    ],
-    notes: [
-      'Ingest: one client sends every edit as its own update; timed until a second client holds them all.',
-      'Relay: joins are answered by the still-connected seeder and probe clients, not the server.',
-      'Cold: Pairwise only (the reference keeps documents in memory for good; the relay keeps none).',
-      ...failureNotes(columns, outcomes),
-    ],
-  };
-}
-
-export function idleTable(columns: readonly string[], outcomes: readonly Outcome<IdleResult>[], rooms: number, perRoom: number): Table {
-  return {
-    title: `Idle connections: ${rooms * perRoom} stock clients across ${rooms} rooms`,
-    columns,
-    rows: [
-      row('server RSS, rooms created MB', outcomes, (r) => fmt.mb(r.empty.rss)),
-      row(`RSS with 1 client/room MB`, outcomes, (r) => fmt.mb(r.oneEach.rss)),
-      row(`RSS with ${perRoom} clients/room MB`, outcomes, (r) => fmt.mb(r.full.rss)),
-      row('RSS per loaded room KB', outcomes, (r) => fmt.kb(r.rssPerRoom)),
-      row('RSS per idle connection KB', outcomes, (r) => fmt.kb(r.rssPerConnection)),
-      row('JS heap per idle connection KB', outcomes, (r) => fmt.kb(r.heapPerConnection)),
-      row('check', outcomes, (r) =>
-        flag(r.correct, r.disconnects > 0 ? [`${r.disconnects} disconnects`] : r.correct ? [] : ['rooms did not sync']),
-      ),
-    ],
-    notes: [
-      'Per-connection figures exclude room cost: (RSS at 10/room - RSS at 1/room) / connections added.',
-      'RSS moves by a few MB on its own (allocator, GC): per-room figures are noise-level; the heap figure is exact.',
       ...failureNotes(columns, outcomes),
     ],
   };

@@ -87,6 +87,8 @@ async function handle(server: BenchServer, message: ParentMessage): Promise<void
         return send({ type: 'reply', id: message.id, memory: memorySample() });
       case 'loopDelay':
         return send({ type: 'reply', id: message.id, loopDelay: loopDelaySample() });
+      case 'isLoaded':
+        return send({ type: 'reply', id: message.id, loaded: server.isLoaded?.(message.roomId) });
       case 'stop':
         loopDelay.disable();
         await server.stop();

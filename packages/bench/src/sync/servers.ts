@@ -37,6 +37,8 @@ export interface ServerHandle {
   readonly stateful: boolean;
   createRooms(ids: readonly string[]): Promise<void>;
   memory(): Promise<MemorySample>;
+  /** Whether the room's document is in memory (on any instance); null where the server does not say (no storage to unload to). */
+  isLoaded(roomId: string): Promise<boolean | null>;
   /** Event-loop delay since the previous call (call once to start a measurement window). */
   loopDelay(): Promise<LoopDelay>;
   /** CPU time (user + system) the server's processes have used so far, ms (on PostgreSQL: with its backends and Redis). */
@@ -47,6 +49,13 @@ export interface ServerHandle {
   residentMemory(): { rss: number; peakRss: number };
   /** Graceful stop, then SIGKILL if it takes too long; removes the server's temp directory. */
   stop(): Promise<void>;
+  /**
+   * Graceful stop that keeps the data directory, then a fresh process of the same kind (same cores
+   * and environment) on it: what a server with storage loads after a restart. The returned handle
+   * owns the directory; this one's `stop()` is then a no-op. Absent for PostgreSQL-backed kinds,
+   * whose scratch database belongs to the launch.
+   */
+  restart?(): Promise<ServerHandle>;
 }
 
 export interface ProcessCpu {
@@ -59,6 +68,8 @@ export interface LaunchOptions {
   cpus?: string;
   /** Extra environment of the child (e.g. the database a PostgreSQL-backed Pairwise uses). */
   env?: Record<string, string>;
+  /** Reuse this data directory (a restart) instead of a fresh temp one. */
+  dataDir?: string;
 }
 
 const LAUNCHER = fileURLToPath(new URL('./server-main.js', import.meta.url));
@@ -90,7 +101,7 @@ export function launchServer(kind: ServerKind, options: LaunchOptions = {}): Pro
 
 /** One server in one child process. */
 async function launchProcess(kind: ServerKind, options: LaunchOptions): Promise<ServerHandle> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'pairwise-sync-bench-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pairwise-sync-bench-')));
   const child = fork(LAUNCHER, [kind, dataDir, ...(options.cpus === undefined ? [] : [options.cpus])], {
     env: { ...process.env, ...options.env },
     // Extra node flags for the servers only, e.g. SYNC_BENCH_SERVER_NODE_ARGS=--cpu-prof to profile them.
@@ -109,7 +120,7 @@ async function launchProcess(kind: ServerKind, options: LaunchOptions): Promise<
   };
   try {
     const port = await waitReady(child);
-    return handle(kind, child, port, exited, dataDir);
+    return handle(kind, child, port, exited, { ...options, dataDir });
   } catch (err) {
     await cleanup();
     throw err;
@@ -135,10 +146,29 @@ function waitReady(child: ChildProcess): Promise<number> {
   });
 }
 
-function handle(kind: ServerKind, child: ChildProcess, port: number, exited: Promise<void>, dataDir: string): ServerHandle {
+function handle(
+  kind: ServerKind,
+  child: ChildProcess,
+  port: number,
+  exited: Promise<void>,
+  options: LaunchOptions & { dataDir: string },
+): ServerHandle {
   const pid = child.pid ?? -1;
   const request = requester(child);
   let stopping: Promise<void> | null = null;
+  const stopChild = (keepData: boolean): Promise<void> => {
+    stopping ??= (async () => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      try {
+        if (child.connected) await request({ type: 'stop' }).catch(() => child.kill('SIGKILL'));
+        await exited;
+      } finally {
+        clearTimeout(timer);
+        if (!keepData) await rm(options.dataDir, { recursive: true, force: true });
+      }
+    })();
+    return stopping;
+  };
   const wsUrl = `ws://127.0.0.1:${port}${SYNC_PATH}`;
   return {
     kind,
@@ -153,6 +183,7 @@ function handle(kind: ServerKind, child: ChildProcess, port: number, exited: Pro
       if (!reply.memory) throw new Error('server sent no memory sample');
       return reply.memory;
     },
+    isLoaded: async (roomId) => (await request({ type: 'isLoaded', roomId })).loaded ?? null,
     loopDelay: async () => {
       const reply = await request({ type: 'loopDelay' });
       if (!reply.loopDelay) throw new Error('server sent no event-loop delay');
@@ -161,18 +192,10 @@ function handle(kind: ServerKind, child: ChildProcess, port: number, exited: Pro
     cpuMs: () => processCpuMs(pid),
     cpuMsByProcess: () => [{ name: 'server', ms: processCpuMs(pid) }],
     residentMemory: () => processMemory(pid),
-    stop: () => {
-      stopping ??= (async () => {
-        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        try {
-          if (child.connected) await request({ type: 'stop' }).catch(() => child.kill('SIGKILL'));
-          await exited;
-        } finally {
-          clearTimeout(timer);
-          await rm(dataDir, { recursive: true, force: true });
-        }
-      })();
-      return stopping;
+    stop: () => stopChild(false),
+    restart: async () => {
+      await stopChild(true);
+      return launchProcess(kind, options);
     },
   };
 }

@@ -4,10 +4,22 @@ import { parseSettings } from './settings.js';
 describe('parseSettings', () => {
   it('runs every scenario at full size by default, Pairwise against every peer', () => {
     const settings = parseSettings([]);
-    expect(settings.scenarios).toEqual(['pairs', 'crowded', 'saturation', 'storage', 'scale-out', 'keystroke', 'fanout', 'join', 'idle']);
+    expect(settings.scenarios).toEqual([
+      'pairs',
+      'crowded',
+      'saturation',
+      'capacity',
+      'cold-load',
+      'storage',
+      'scale-out',
+      'keystroke',
+      'fanout',
+    ]);
     expect(settings.crowded).toMatchObject({ clients: 100, typists: 10, charsPerSecond: 5, durationMs: 10_000 });
     expect(settings.saturation).toMatchObject({ p99LimitMs: 100 });
     expect(settings.pairs).toMatchObject({ rooms: 500, charsPerSecond: 5, durationMs: 10_000 });
+    expect(settings.capacity).toMatchObject({ connections: 10_000 });
+    expect(settings.coldLoad).toMatchObject({ ops: 250_000 });
     expect(settings.runs).toBe(3);
     expect(settings.peerServers).toEqual([
       'pairwise-sqlite',
@@ -35,14 +47,21 @@ describe('parseSettings', () => {
   });
 
   it('--quick and --smoke run the compared scenarios only, smaller', () => {
-    const compared = ['pairs', 'crowded', 'saturation', 'storage', 'scale-out'];
+    const compared = ['pairs', 'crowded', 'saturation', 'capacity', 'cold-load', 'storage', 'scale-out'];
     expect(parseSettings(['--quick'])).toMatchObject({
       scenarios: compared,
       runs: 3,
       saturationRuns: 1,
       pairs: { rooms: 100, durationMs: 5_000 },
+      capacity: { connections: 1_000 },
+      coldLoad: { ops: 50_000 },
     });
     expect(parseSettings(['--smoke', 'out=/tmp/x'])).toMatchObject({ scenarios: compared, runs: 1, resultsDir: '/tmp/x' });
+    expect(parseSettings(['only=capacity,cold-load', 'connections=400', 'ops=1000'])).toMatchObject({
+      scenarios: ['capacity', 'cold-load'],
+      capacity: { connections: 400 },
+      coldLoad: { ops: 1_000 },
+    });
     expect(parseSettings(['--smoke', 'only=crowded,saturation'])).toMatchObject({ scenarios: ['crowded', 'saturation'] });
     expect(parseSettings(['--quick']).crowded).toMatchObject({ clients: 100, typists: 10, durationMs: 2_000, lightWatchers: true });
     expect(parseSettings(['watchers=full']).crowded.lightWatchers).toBe(false);

@@ -1,16 +1,28 @@
 import { fileURLToPath } from 'node:url';
 import { PEER_COMPARISON_KINDS } from './compare.js';
 import { SERVER_KINDS, type ServerKind, wireOf } from './ipc.js';
+import type { CapacityOptions } from './scenarios/capacity.js';
+import type { ColdLoadOptions } from './scenarios/cold-load.js';
 import type { CrowdedOptions } from './scenarios/crowded.js';
 import type { PairsOptions } from './scenarios/pairs.js';
 import type { SaturationOptions } from './scenarios/saturation.js';
 import type { ScaleOutOptions } from './scenarios/scale-out.js';
 import type { StorageOptions } from './scenarios/storage.js';
 
-export const SCENARIOS = ['pairs', 'crowded', 'saturation', 'storage', 'scale-out', 'keystroke', 'fanout', 'join', 'idle'] as const;
+export const SCENARIOS = [
+  'pairs',
+  'crowded',
+  'saturation',
+  'capacity',
+  'cold-load',
+  'storage',
+  'scale-out',
+  'keystroke',
+  'fanout',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** What --quick and --smoke run unless `only=` says otherwise: the compared scenarios of issue 9. */
-const COMPARED_SCENARIOS: readonly ScenarioName[] = ['pairs', 'crowded', 'saturation', 'storage', 'scale-out'];
+const COMPARED_SCENARIOS: readonly ScenarioName[] = ['pairs', 'crowded', 'saturation', 'capacity', 'cold-load', 'storage', 'scale-out'];
 
 /** The older scenarios' default servers: they drive stock y-websocket providers. */
 const PROVIDER_SCENARIO_KINDS: readonly ServerKind[] = [
@@ -29,7 +41,7 @@ export interface Settings {
   scenarios: ScenarioName[];
   /** Servers of the pair-rooms comparison. */
   peerServers: ServerKind[];
-  /** Servers of the stock-provider scenarios (keystroke, fanout, join, idle). */
+  /** Servers of the stock-provider scenarios (keystroke, fanout). */
   providerServers: ServerKind[];
   /** Servers of scenario 6 (storage) and 7 (scale-out); `servers=` picks among them too. */
   storageServers: ServerKind[];
@@ -37,6 +49,8 @@ export interface Settings {
   pairs: PairsOptions;
   crowded: CrowdedOptions;
   saturation: SaturationOptions;
+  capacity: CapacityOptions;
+  coldLoad: ColdLoadOptions;
   storage: StorageOptions;
   /** The pair-rooms workload again, on one to three instances, and a saturation ramp at full size. */
   scaleOut: ScaleOutOptions;
@@ -53,9 +67,10 @@ export interface Settings {
 
 /**
  * Sizes. Full is the issue's (500 pair rooms x 2 x 5 chars/s; a room of 100 with 10 typists;
- * saturation climbing from 1,000 keystrokes/s in 3 s steps). Quick shortens every compared
- * scenario (3 interleaved runs; one saturation climb per server, 1 s steps from 1,500/s); smoke
- * only proves the harness works (part of `npm test`).
+ * saturation climbing from 1,000 keystrokes/s in 3 s steps; 10,000 idle connections; a
+ * 250,000-op history). Quick shortens every compared scenario (3 interleaved runs; one
+ * saturation climb per server, 1 s steps from 1,500/s); smoke only proves the harness works (part
+ * of `npm test`).
  * Scale-out runs the pair-rooms workload lighter (500 keystrokes/s): the whole cluster shares the
  * server's one core, and two instances spend about that core at 1,000 updates/s (measured: 0.8-1 s
  * of CPU per 1,000), where a saturated run says nothing about the extra hop's latency; its
@@ -72,6 +87,8 @@ const PRESETS = {
     crowd: { clients: 100, typists: 10, seconds: 10 },
     climb: { rooms: 100, startCharsPerSecond: 5, growth: 1.5, stepMs: 3_000, maxSteps: 12 },
     climbRuns: 3,
+    capacity: { connections: 10_000 },
+    coldLoad: { ops: 250_000, coldJoins: 5 },
     scaleOut: { rooms: 50, seconds: 10, settleMs: 500, saturationRates: [2, 4, 6, 8, 12, 16], saturationStepMs: 3_000 },
     storage: { rooms: 50, stepMs: 5_000, rates: [1_000, 2_000, 4_000, 8_000, 12_000, 16_000, 24_000, 32_000] },
   },
@@ -83,6 +100,8 @@ const PRESETS = {
     crowd: { clients: 100, typists: 10, seconds: 2 },
     climb: { rooms: 50, startCharsPerSecond: 15, growth: 1.6, stepMs: 1_000, maxSteps: 8 },
     climbRuns: 1,
+    capacity: { connections: 1_000 },
+    coldLoad: { ops: 50_000, coldJoins: 2 },
     scaleOut: { rooms: 50, seconds: 2, settleMs: 500, saturationRates: [], saturationStepMs: 0 },
     storage: { rooms: 20, stepMs: 1_000, rates: [2_000, 4_000, 8_000, 16_000] },
   },
@@ -95,14 +114,24 @@ const PRESETS = {
     crowd: { clients: 6, typists: 2, seconds: 1 },
     climb: { rooms: 2, startCharsPerSecond: 5, growth: 2, stepMs: 500, maxSteps: 2 },
     climbRuns: 1,
+    capacity: { connections: 20 },
+    coldLoad: { ops: 2_000, coldJoins: 1 },
     scaleOut: { rooms: 3, seconds: 1, settleMs: 200, saturationRates: [10], saturationStepMs: 500 },
     storage: { rooms: 3, stepMs: 500, rates: [100, 200] },
   },
 } as const;
 const P99_LIMIT_MS = 100;
+/** Capacity: clients connecting at once, text per room, pause before reading memory. */
+const CAPACITY = { batch: 250, roomChars: 200, settleMs: 500 } as const;
+/**
+ * Cold load: a paste-sized message of 100 ops keeps a 250,000-op ingest to 2,500 messages. The
+ * settle outlasts Hocuspocus' 2 s store debounce at every size: a graceful `destroy()` within it
+ * sometimes lost the document in our runs.
+ */
+const COLD_LOAD = { opsPerMessage: 100, warmJoins: 5, settleMs: 2_500 } as const;
 const CHARS_PER_SECOND = 5;
 
-const SETTING_KEYS = ['only', 'servers', 'rooms', 'runs', 'out', 'clients', 'fanoutUpdates', 'seconds', 'watchers'];
+const SETTING_KEYS = ['only', 'servers', 'rooms', 'runs', 'out', 'clients', 'fanoutUpdates', 'seconds', 'connections', 'ops', 'watchers'];
 const FLAGS = ['--quick', '--smoke'];
 
 const DEFAULT_RESULTS_DIR = fileURLToPath(new URL('../../../../bench/results', import.meta.url));
@@ -145,6 +174,12 @@ export function parseSettings(argv: readonly string[]): Settings {
     storageServers: (chosen ?? STORAGE_KINDS).filter((kind) => STORAGE_KINDS.includes(kind)),
     scaleOutServers: (chosen ?? SCALE_OUT_KINDS).filter((kind) => SCALE_OUT_KINDS.includes(kind)),
     pairs: pairRooms(preset),
+    capacity: {
+      ...CAPACITY,
+      connections: Math.round(positive('connections', preset.capacity.connections)),
+      settleMs: Math.min(CAPACITY.settleMs, preset.settleMs),
+    },
+    coldLoad: { ...COLD_LOAD, ops: Math.round(positive('ops', preset.coldLoad.ops)), coldJoins: preset.coldLoad.coldJoins },
     storage: { ...preset.storage, rates: [...preset.storage.rates] },
     scaleOut: {
       load: pairRooms(preset.scaleOut),

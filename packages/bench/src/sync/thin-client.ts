@@ -29,12 +29,18 @@ export class ThinClient {
   readonly text: Y.Text = this.doc.getText(CODE_TEXT);
   /** The server's document has been received (sync step 2). */
   synced = false;
+  /** Time this process spent decoding and applying the last sync step 2, ms: the client's part of a join. */
+  step2ApplyMs = 0;
+  /** Size of the message that carried the last sync step 2, bytes. */
+  step2Bytes = 0;
   awarenessReceived = 0;
   private readonly ws: WebSocket;
   private awarenessClock = 0;
   /** Updates kept instead of applied (see keepUpdates), received and sent, in order. */
   private kept: Uint8Array[] | null = null;
   private onKept: (from: Map<number, number>, to: Map<number, number>) => void = () => {};
+  /** Resolved at the next sync step 2 this client applies. */
+  private readonly step2Waiters: Array<() => void> = [];
 
   constructor(
     url: string,
@@ -65,6 +71,33 @@ export class ThinClient {
 
   get closed(): boolean {
     return this.ws.readyState === WebSocket.CLOSED;
+  }
+
+  /** Closes the socket and frees the document now rather than when the scope closes. */
+  close(): void {
+    this.ws.terminate();
+    this.doc.destroy();
+  }
+
+  /** Resolves once the server's document has been received and applied (sync step 2). */
+  whenSynced(): Promise<void> {
+    return this.synced ? Promise.resolve() : this.nextStep2();
+  }
+
+  /**
+   * Sends sync step 1 again and resolves at the server's answer. A server handles one connection's
+   * messages in order, so the answer means it has applied everything this client sent before.
+   */
+  resync(): Promise<void> {
+    const answered = this.nextStep2();
+    const encoder = this.encoder(MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.send(encoder);
+    return answered;
+  }
+
+  private nextStep2(): Promise<void> {
+    return new Promise<void>((resolve) => this.step2Waiters.push(resolve));
   }
 
   /** Presence as an editor publishes it on every cursor move: one awareness message. */
@@ -147,8 +180,14 @@ export class ThinClient {
     if (type === MESSAGE_SYNC || (this.wire === 'hocuspocus' && type === HOCUSPOCUS_SYNC_REPLY)) {
       const reply = this.encoder(MESSAGE_SYNC);
       const headerLength = encoding.length(reply);
+      const started = performance.now();
       const syncType = syncProtocol.readSyncMessage(decoder, reply, this.doc, REMOTE);
-      if (syncType === syncProtocol.messageYjsSyncStep2) this.synced = true;
+      if (syncType === syncProtocol.messageYjsSyncStep2) {
+        this.step2ApplyMs = performance.now() - started;
+        this.step2Bytes = data.byteLength;
+        this.synced = true;
+        for (const resolve of this.step2Waiters.splice(0)) resolve();
+      }
       if (encoding.length(reply) > headerLength) this.send(reply);
     } else if (type === MESSAGE_AWARENESS) {
       this.awarenessReceived++;

@@ -7,6 +7,8 @@ export interface BenchServer {
   readonly port: number;
   /** Rooms must exist before clients join (Pairwise refuses unknown rooms); a no-op for the others. */
   createRooms(ids: readonly string[]): Promise<void>;
+  /** Whether the room's document is in memory; only servers that unload rooms to storage say. */
+  isLoaded?(roomId: string): boolean;
   stop(): Promise<void>;
 }
 

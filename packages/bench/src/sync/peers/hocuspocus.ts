@@ -21,6 +21,7 @@ export async function startHocuspocus(storage: 'memory' | 'sqlite', dataDir: str
   return {
     port: server.address.port,
     createRooms: () => Promise.resolve(),
+    isLoaded: (roomId) => server.hocuspocus.documents.has(roomId),
     stop: () => server.destroy(),
   };
 }

@@ -19,10 +19,11 @@ const MiB = 1024 * 1024;
 
 /**
  * Pairwise as `main.ts` runs it (production defaults from config.ts), except `idleUnloadMs`:
- * 1 s instead of 10 s so the join scenario can measure a cold load without a long wait; the
- * per-address limits: every benchmark client connects from 127.0.0.1; the per-connection message
- * and byte rates (200 messages/s by default), which the join scenario's 20,000-edit ingest and any
- * saturation run exceed on purpose, and which none of the peers has; and the connections a room
+ * 1 s instead of 10 s so rooms a scenario left unload without a long wait; the per-address
+ * limits: every benchmark client connects from 127.0.0.1 (the capacity scenario opens 10,000); the
+ * per-connection message and byte rates (200 messages/s by default), which the cold-load
+ * scenario's ingest of a 250,000-op history and any saturation run exceed on purpose, and which
+ * none of the peers has; and the connections a room
  * takes: the fan-out scenario puts a writer and 200 readers in one room (the production default,
  * MAX_CONNECTIONS_PER_ROOM, is 200).
  * `simulatedCommitDelayMs` slows every SQLite commit inside the storage worker, as a slow disk would.
@@ -83,6 +84,7 @@ async function serve(store: Store, dataDir: string, bus: RedisRoomBus | null): P
         await store.createRoom({ id, name: id, language: DEFAULT_LANGUAGE, createdAt: now, updatedAt: now }, emptyDocument);
       }
     },
+    isLoaded: (roomId) => server.registry.loaded(roomId) !== undefined,
     async stop() {
       await server.close();
       await store.close();
