@@ -46,13 +46,17 @@ describe('parseSettings', () => {
     });
   });
 
-  it('--quick and --smoke run the compared scenarios only, smaller', () => {
+  it('--quick runs the latency and throughput comparisons on one-process servers; --smoke every compared scenario', () => {
     const compared = ['pairs', 'crowded', 'saturation', 'capacity', 'cold-load', 'storage', 'scale-out'];
     expect(parseSettings(['--quick'])).toMatchObject({
-      scenarios: compared,
+      scenarios: ['pairs', 'crowded', 'saturation'],
       runs: 3,
       saturationRuns: 1,
-      pairs: { rooms: 100, durationMs: 5_000 },
+      pairs: { rooms: 100, durationMs: 3_000 },
+    });
+    expect(parseSettings(['--quick']).peerServers).not.toContain('pairwise-cluster');
+    expect(parseSettings(['--smoke']).peerServers).toContain('pairwise-cluster');
+    expect(parseSettings(['--quick', 'only=capacity,cold-load'])).toMatchObject({
       capacity: { connections: 1_000 },
       coldLoad: { ops: 50_000 },
     });
@@ -63,7 +67,7 @@ describe('parseSettings', () => {
       coldLoad: { ops: 1_000 },
     });
     expect(parseSettings(['--smoke', 'only=crowded,saturation'])).toMatchObject({ scenarios: ['crowded', 'saturation'] });
-    expect(parseSettings(['--quick']).crowded).toMatchObject({ clients: 100, typists: 10, durationMs: 2_000, lightWatchers: true });
+    expect(parseSettings(['--quick']).crowded).toMatchObject({ clients: 50, typists: 5, durationMs: 2_000, lightWatchers: true });
     expect(parseSettings(['watchers=full']).crowded.lightWatchers).toBe(false);
     expect(parseSettings(['--quick', 'rooms=20', 'runs=5', 'seconds=2'])).toMatchObject({
       runs: 5,

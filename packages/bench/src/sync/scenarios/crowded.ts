@@ -5,7 +5,7 @@ import type { ServerHandle } from '../servers.js';
 import { SampleBuffer } from '../stats.js';
 import { docTypists, observeDoc, recordArrivals } from '../typing.js';
 import { waitQuiet } from '../wait.js';
-import { measureTyping, TYPING_METRICS, type TypingResult } from './typing-window.js';
+import { keystrokesPerTypist, measureTyping, TYPING_METRICS, type TypingResult } from './typing-window.js';
 
 export interface CrowdedOptions {
   clients: number;
@@ -54,7 +54,7 @@ export async function runCrowded(server: ServerHandle, options: CrowdedOptions, 
   // Joining work (the room's load, 100 presence states to everyone) must not be counted.
   await waitQuiet(() => server.cpuMs());
 
-  const perClient = Math.ceil((options.durationMs / 1000) * options.charsPerSecond) + 1;
+  const perClient = keystrokesPerTypist(options.charsPerSecond, options.durationMs);
   const typists = docTypists(clients.slice(0, options.typists), perClient);
   const latencies = new SampleBuffer();
   for (const typist of typists) observeDoc(typist.client.doc, typists, latencies);

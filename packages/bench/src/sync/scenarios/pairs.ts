@@ -6,7 +6,7 @@ import { SampleBuffer } from '../stats.js';
 import type { ThinClient } from '../thin-client.js';
 import { docTypists, observeDoc } from '../typing.js';
 import { waitQuiet } from '../wait.js';
-import { measureTyping, TYPING_METRICS, type TypingResult } from './typing-window.js';
+import { keystrokesPerTypist, measureTyping, TYPING_METRICS, type TypingResult } from './typing-window.js';
 
 export interface PairsOptions {
   rooms: number;
@@ -47,7 +47,7 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
   // Joining work (room loads, presence exchange) must not be counted against the typing.
   await waitQuiet(() => server.cpuMs());
 
-  const perClient = Math.ceil((options.durationMs / 1000) * options.charsPerSecond) + 1;
+  const perClient = keystrokesPerTypist(options.charsPerSecond, options.durationMs);
   // First typists of every room, then the second ones: partners type half a period apart.
   const typists = docTypists(firstThenSecond(rooms), perClient);
   const latencies = new SampleBuffer();
