@@ -6,6 +6,7 @@ import type { Scope } from '../scope.js';
 import type { ServerHandle } from '../servers.js';
 import { fmt } from '../table.js';
 import { ThinClient } from '../thin-client.js';
+import { randomLetter, typeOnSchedule } from '../typing.js';
 import { seededRandom, sleep, waitQuiet, waitUntil } from '../wait.js';
 
 export interface StorageOptions {
@@ -182,28 +183,21 @@ function describeStep(s: StorageStep): string {
   );
 }
 
-/**
- * Keystrokes at fixed times, the writers taking turns; one timer wakes for whatever is due, so a
- * slow turn makes the next one send more, not later. Returns how many were typed.
- */
-function typeAtRate(writers: readonly ThinClient[], rate: number, durationMs: number, random: () => number, scope: Scope): Promise<number> {
-  const gapMs = 1000 / rate;
-  const total = Math.floor(durationMs / gapMs);
-  const start = performance.now();
-  let next = 0;
-  let timer: NodeJS.Timeout | undefined;
-  scope.defer(() => clearTimeout(timer));
-  return new Promise<number>((resolve) => {
-    const tick = (): void => {
-      for (const now = performance.now(); next < total && start + next * gapMs <= now; next++) {
-        const writer = writers[next % writers.length];
-        writer?.text.insert(writer.text.length, String.fromCharCode(97 + Math.floor(random() * 26)));
-      }
-      if (next >= total) resolve(total);
-      else timer = setTimeout(tick, Math.max(0, start + next * gapMs - performance.now()));
-    };
-    tick();
+/** Keystrokes at `rate` in all on typing.ts's open-loop schedule, the writers taking turns; returns how many were typed. */
+async function typeAtRate(
+  writers: readonly ThinClient[],
+  rate: number,
+  durationMs: number,
+  random: () => number,
+  scope: Scope,
+): Promise<number> {
+  let typed = 0;
+  await typeOnSchedule(writers.length, rate / writers.length, durationMs, scope, (i) => {
+    const writer = writers[i];
+    writer?.text.insert(writer.text.length, randomLetter(random));
+    typed++;
   });
+  return typed;
 }
 
 /** Every typed keystroke was stored (the server's own count), and the store gives a fresh client the text. */
