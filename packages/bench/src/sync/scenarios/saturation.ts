@@ -1,3 +1,4 @@
+import { GENERATOR_CPU_LIMIT_PCT } from '../compare-report.js';
 import type { ComparedScenario, Metric, RunResult } from '../compared-scenario.js';
 import { checkRooms, type RoomClients } from '../rooms.js';
 import type { Scope } from '../scope.js';
@@ -8,6 +9,7 @@ import { generatorCpuMeter, typeOnSchedule } from '../typing.js';
 import { waitQuiet, waitUntil } from '../wait.js';
 import { type PreparedTypist, prepareKeystrokes, preparedTypists, sendPrepared, sentCount, timePartners } from '../prepared-typists.js';
 import { connectPairRooms, firstThenSecond } from './pairs.js';
+import { WARM_UP_MS } from './typing-window.js';
 
 export interface SaturationOptions {
   rooms: number;
@@ -53,9 +55,7 @@ export interface SaturationResult extends RunResult {
   stoppedBy: (typeof STOP_REASONS)[number];
 }
 
-const GENERATOR_LIMIT_PCT = 80;
 const STEP_DRAIN_MS = 2_000;
-const WARM_UP_MS = 1_000;
 const FINAL_DRAIN_MS = 20_000;
 
 const METRICS: readonly Metric<SaturationResult>[] = [
@@ -98,7 +98,7 @@ export function saturationScenario(options: SaturationOptions): ComparedScenario
     metrics: METRICS,
     notes: [
       'Each step: every typist sends prepared one-character updates (+ a cursor update) on an open-loop schedule; partners time each on arrival and apply them after the run.',
-      `Max updates/s: delivered/s of the fastest step with p99 <= ${options.p99LimitMs} ms, everything delivered, and the generator under ${GENERATOR_LIMIT_PCT}%.`,
+      `Max updates/s: delivered/s of the fastest step with p99 <= ${options.p99LimitMs} ms, everything delivered, and the generator under ${GENERATOR_CPU_LIMIT_PCT}%.`,
       `A warm-up second at the first rate comes before the climb and is not counted. A rate whose p99 passes the bound is tried once more (a stall on a shared machine is not saturation); it stops the climb only if it fails again.`,
       `"stopped by generator": the load generator ran out of core first, so the max is the generator's bound, not the server's (the run is then marked invalid).`,
       'Server CPU per step: its CPU time from the step start until every keystroke arrived. Chart: <results>-saturation.svg.',
@@ -131,8 +131,7 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
       delivered++;
     },
   });
-  // Every server's first second under load cost 1.2-1.6x the CPU and 2-40x the p99 of the same
-  // rate right after it (JIT, first allocations): that second is warm-up, typed and checked, not counted.
+  // The warm-up every typing window has (typing-window.ts): typed and checked, not counted.
   await climbStep(server, typists, options.startCharsPerSecond, WARM_UP_MS, () => current, scope);
   const steps: SaturationStep[] = [];
   const step = async (rate: number): Promise<SaturationStep> => {
@@ -145,8 +144,8 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
   for (const rate of rates) {
     let last = await step(rate);
     // On a shared machine one stall can push a step's p99 over: a rate fails only if it fails twice.
-    if (last.drained && last.p99Ms > options.p99LimitMs && last.generatorCpuPct <= GENERATOR_LIMIT_PCT) last = await step(rate);
-    if (last.generatorCpuPct > GENERATOR_LIMIT_PCT) stoppedBy = 'generator';
+    if (last.drained && last.p99Ms > options.p99LimitMs && last.generatorCpuPct <= GENERATOR_CPU_LIMIT_PCT) last = await step(rate);
+    if (last.generatorCpuPct > GENERATOR_CPU_LIMIT_PCT) stoppedBy = 'generator';
     else if (!last.drained || last.p99Ms > options.p99LimitMs) stoppedBy = 'p99';
     if (stoppedBy !== 'last step') break;
   }
@@ -219,7 +218,7 @@ function summarizeClimb(
   stoppedBy: SaturationResult['stoppedBy'],
   problems: string[],
 ): SaturationResult {
-  const sustained = steps.filter((s) => s.drained && s.p99Ms <= options.p99LimitMs && s.generatorCpuPct <= GENERATOR_LIMIT_PCT);
+  const sustained = steps.filter((s) => s.drained && s.p99Ms <= options.p99LimitMs && s.generatorCpuPct <= GENERATOR_CPU_LIMIT_PCT);
   const best = sustained.reduce<SaturationStep | undefined>(
     (a, s) => (a && a.deliveredPerSecond >= s.deliveredPerSecond ? a : s),
     undefined,
