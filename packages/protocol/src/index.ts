@@ -5,3 +5,5 @@ export * from './presence.js';
 export * from './completion.js';
 export * from './access.js';
 export * from './auth.js';
+export * from './extensions.js';
+export * from './history.js';

@@ -2,14 +2,14 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
-import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
+import { MESSAGE_AWARENESS, MESSAGE_PAIRWISE_HELLO, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
 import { prefixedFrame } from './frame-bytes.js';
 import type { RoomMessage } from './role-matrix.js';
 
 /** A client's frame, named as the role matrix names it, with its payload (still to be validated). */
 export type IncomingFrame =
-  | { message: Exclude<RoomMessage, 'awarenessQuery' | 'chat' | 'run'>; payload: Uint8Array }
-  | { message: 'awarenessQuery' };
+  | { message: Exclude<RoomMessage, 'awarenessQuery' | 'hello' | 'chat' | 'run'>; payload: Uint8Array }
+  | { message: 'awarenessQuery' | 'hello' };
 
 const SYNC_STEPS = new Map<number, 'syncStep1' | 'syncStep2' | 'update'>([
   [syncProtocol.messageYjsSyncStep1, 'syncStep1'],
@@ -32,6 +32,8 @@ export function readIncoming(frame: Uint8Array): IncomingFrame {
       return { message: 'awareness', payload: decoding.readVarUint8Array(decoder) };
     case MESSAGE_QUERY_AWARENESS:
       return { message: 'awarenessQuery' };
+    case MESSAGE_PAIRWISE_HELLO:
+      return { message: 'hello' };
     default:
       throw new Error(`unknown message type ${type}`);
   }

@@ -6,7 +6,7 @@ import { ROOM_ROLES, type RoomRole } from '@pairwise/protocol';
  * through updates, so both are ignored for viewers (jupyverse #546). Ignored frames are counted and
  * dropped; the connection stays open, so a viewer keeps receiving edits and showing its cursor.
  */
-export const ROOM_MESSAGES = ['syncStep1', 'syncStep2', 'update', 'awareness', 'awarenessQuery', 'chat', 'run'] as const;
+export const ROOM_MESSAGES = ['syncStep1', 'syncStep2', 'update', 'awareness', 'awarenessQuery', 'hello', 'chat', 'run'] as const;
 export type RoomMessage = (typeof ROOM_MESSAGES)[number];
 
 /** `allowed`: handled; `ignored`: dropped and counted; `reserved`: no such message yet (a frame of an unknown type closes with 1007). */
@@ -29,6 +29,7 @@ export const ROLE_MATRIX: Record<RoomMessage, MatrixRow> = {
   update: { label: 'update (an edit)', verdicts: { viewer: 'ignored', editor: 'allowed', owner: 'allowed' } },
   awareness: { label: 'awareness (cursor, selection; `user` set by the server)', verdicts: everyone('allowed') },
   awarenessQuery: { label: 'awareness query', verdicts: everyone('allowed') },
+  hello: { label: 'Pairwise hello (the web app opts in to saved-state and chat messages)', verdicts: everyone('allowed') },
   chat: { label: 'chat (not yet)', verdicts: everyone('reserved') },
   run: { label: 'run code (not yet)', verdicts: everyone('reserved') },
 };

@@ -31,6 +31,8 @@ export interface RoomHooks {
   onMetaChange(meta: RoomMeta): void;
   /** False while storage cannot keep up (its backlog for this room is full): clients' new edits are refused. */
   acceptsEdits(): boolean;
+  /** The socket sent the Pairwise hello; from now on it also gets `Room.sendToSubscribers` messages. */
+  onSubscribed?(socket: SyncSocket): void;
   /** A frame the sender's role may not send was dropped (role matrix); `count` is that connection's total. */
   onIgnoredFrame?(session: ConnectionSession, message: RoomMessage, count: number): void;
 }

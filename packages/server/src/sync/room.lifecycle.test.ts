@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CLOSE_CODES, CODE_TEXT, META_KEYS, META_MAP } from '@pairwise/protocol';
+import { CLOSE_CODES, CODE_TEXT, MESSAGE_PAIRWISE_HELLO, META_KEYS, META_MAP } from '@pairwise/protocol';
 import { Room, SERVER_ORIGIN } from './room.js';
 import {
   INITIAL_UPDATE,
@@ -12,6 +12,7 @@ import {
   metaChanges,
   newRoom,
   setUpRoomTests,
+  protocolErrors,
   stored,
   updateFrame,
 } from './room.testkit.js';
@@ -21,6 +22,18 @@ import {
 setUpRoomTests();
 
 describe('Room', () => {
+  describe("Pairwise's own messages", () => {
+    it('reach only the connections that sent the hello, so stock clients never see an unknown type', () => {
+      const room = newRoom();
+      const [a, b] = joinAll(room, 'a', 'b');
+      room.receive(a!, Uint8Array.from([MESSAGE_PAIRWISE_HELLO]));
+      room.sendToSubscribers(Uint8Array.from([101, 0]));
+      expect(a!.take()).toEqual([Uint8Array.from([101, 0])]);
+      expect(b!.take()).toEqual([]);
+      expect(protocolErrors).toEqual([]);
+    });
+  });
+
   describe('meta', () => {
     it('a client changing the meta map calls onMetaChange with the new settings', () => {
       const room = newRoom();

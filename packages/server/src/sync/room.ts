@@ -13,6 +13,7 @@ import { RoomSize } from './room-size.js';
 import { readServerOnlyMeta, restoreServerOnlyKeys, serverOnlyKeysChanged } from './server-only-meta.js';
 import { DEFAULT_UNRESOLVED_LIMITS, UnresolvedUpdates, type WaitingPart } from './unresolved-updates.js';
 import { carriesNewStructs, overlapsStateVector, type StateVector } from './state-vectors.js';
+import { ECHO_TO_SENDER, HOOK_FAILURE, runHook, takeOver } from './transaction-marks.js';
 import { assertValidUpdate } from './update-guard.js';
 import {
   RefusedChange,
@@ -32,11 +33,9 @@ export { SERVER_ORIGIN, ServerFailure, type ProtocolErrorHandler, type RoomHooks
 interface Connection {
   readonly session: ConnectionSession;
   ignoredFrames: number;
+  /** Sent the Pairwise hello: it also receives Pairwise's own messages (saved state, chat). */
+  subscribed: boolean;
 }
-
-/** Transaction meta keys: a hook's failure, and a change whose sender must receive it too. */
-const HOOK_FAILURE = Symbol('hook-failure');
-const ECHO_TO_SENDER = Symbol('echo-to-sender');
 
 /** One room's document, presence and connected sockets: the transport-free sync engine. */
 export class Room {
@@ -125,7 +124,7 @@ export class Room {
       socket.close(CLOSE_CODES.rateLimited, 'too many connections in this room');
       return false;
     }
-    this.sockets.set(socket, { session, ignoredFrames: 0 });
+    this.sockets.set(socket, { session, ignoredFrames: 0, subscribed: false });
     this.people.join(socket, session);
     socket.send(syncStep1Message(this.doc));
     if (this.awareness.getStates().size > 0) socket.send(this.people.everyoneMessage());
@@ -220,6 +219,10 @@ export class Room {
         return;
       case 'awarenessQuery':
         socket.send(this.people.everyoneMessage());
+        return;
+      case 'hello':
+        connection.subscribed = true;
+        this.hooks.onSubscribed?.(socket);
         return;
     }
   }
@@ -368,29 +371,17 @@ export class Room {
     if (transaction.origin !== SERVER_ORIGIN) runHook(transaction, () => this.hooks.onMetaChange(this.meta()));
   };
 
+  /** Sends one of Pairwise's own messages to every connection that sent the hello (stock clients never get them). */
+  sendToSubscribers(message: Uint8Array): void {
+    for (const [socket, connection] of this.sockets) {
+      if (connection.subscribed) socket.send(message);
+    }
+  }
+
   /** Encodes once, sends the same buffer to every socket but the one it came from (none when `except` is null). */
   private broadcast(message: Uint8Array, except: unknown): void {
     for (const socket of this.sockets.keys()) {
       if (socket !== except) socket.send(message);
     }
-  }
-}
-
-/**
- * The server writes into a client's transaction (a fix the whole room must see). Applying a client's
- * update marked it remote; left so, Yjs would take the server's own insert in it for another client
- * using the server's id, and change that id each time. The sender must receive the fix too.
- */
-function takeOver(transaction: Y.Transaction): void {
-  transaction.local = true;
-  transaction.meta.set(ECHO_TO_SENDER, true);
-}
-
-/** Runs a hook inside a Yjs listener; its failure is kept on the transaction for transactAndReport. */
-function runHook(transaction: Y.Transaction, hook: () => void): void {
-  try {
-    hook();
-  } catch (err) {
-    if (!transaction.meta.has(HOOK_FAILURE)) transaction.meta.set(HOOK_FAILURE, err);
   }
 }
