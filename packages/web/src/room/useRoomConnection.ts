@@ -159,7 +159,8 @@ export function useRoomConnection(
     };
     const onOffline = () => publish({ online: false });
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      if (current.unsavedEdits > 0) {
+      // Bytes still in the socket's buffer also count: an edit that only deletes moves no clock.
+      if (current.unsavedEdits > 0 || (provider.ws?.bufferedAmount ?? 0) > 0) {
         event.preventDefault();
         // Older browsers only prompt when returnValue is set.
         event.returnValue = '';
