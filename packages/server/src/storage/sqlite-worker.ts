@@ -1,12 +1,13 @@
 /**
  * Worker-thread entry of SqliteWorkerStore: owns the one SQLite connection (synchronous
- * better-sqlite3) and the three parts of the store that use it, so their commits, fsyncs and
+ * better-sqlite3) and the four parts of the store that use it, so their commits, fsyncs and
  * busy waits block this thread, never the event loop that fans edits out.
  */
 import { workerData } from 'node:worker_threads';
 import { SqliteAccess } from './sqlite-access.js';
 import { type PackedRoomWrites, unpackRoomWrites } from './packed-updates.js';
 import { SqliteAccounts } from './sqlite-accounts.js';
+import { SqliteHistory } from './sqlite-history.js';
 import { openSqliteDatabase } from './sqlite-schema.js';
 import { SqliteRoomStore } from './sqlite-store.js';
 import type { Store } from './store.js';
@@ -24,7 +25,10 @@ const WRITES = new Set<string>([
   'deleteRoom',
   'writeRooms',
   'touchRooms',
-  'compactDocument',
+  'storeCheckpoint',
+  'addVersion',
+  'thinHistory',
+  'deleteAutoVersionsBefore',
   'createUser',
   'createSession',
   'revokeSession',
@@ -64,7 +68,12 @@ function methodsOf(part: object): CallHandler['methods'] {
 await serveCalls(async () => {
   const db = openSqliteDatabase(filePath);
   const rooms = new SqliteRoomStore(db);
-  const methods = { ...methodsOf(rooms), ...methodsOf(new SqliteAccounts(db)), ...methodsOf(new SqliteAccess(db)) };
+  const methods = {
+    ...methodsOf(rooms),
+    ...methodsOf(new SqliteAccounts(db)),
+    ...methodsOf(new SqliteAccess(db)),
+    ...methodsOf(new SqliteHistory(db)),
+  };
   const { writeRooms } = methods;
   if (!writeRooms) throw new Error('SqliteRoomStore has no writeRooms');
   // Group commits arrive packed (packed-updates.ts): one buffer instead of a clone per update.
