@@ -49,8 +49,8 @@ function connectStock(wsUrl: string, roomId: string): TestClient & { types: Set<
   const { provider } = client;
   provider.on('status', ({ status }) => {
     if (status !== 'connected') return;
-    provider.ws?.addEventListener('message', (event: MessageEvent<ArrayBuffer>) => {
-      client.types.add(decoding.readVarUint(decoding.createDecoder(new Uint8Array(event.data))));
+    provider.ws?.addEventListener('message', (event) => {
+      client.types.add(decoding.readVarUint(decoding.createDecoder(new Uint8Array(event.data as ArrayBuffer))));
     });
   });
   provider.on('connection-close', () => void client.closes++);
