@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { RoomAccessControl } from '../access/room-access.js';
 import type { RoomSharing } from '../access/sharing.js';
+import type { RoomHistory } from '../history/room-history.js';
 import type { RoomService } from '../rooms/room-service.js';
 import { registerApiDocs } from './api-docs.js';
 import { registerApiTimeout } from './api-timeout.js';
@@ -14,6 +15,7 @@ import { registerAuthRoutes, type AuthRoutesOptions } from './auth-routes.js';
 import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './autocomplete-route.js';
 import { inlineScriptHashes } from './csp.js';
 import { apiError, handleError } from './errors.js';
+import { registerHistoryRoutes } from './history-routes.js';
 import { registerHardening, type HttpHardeningOptions } from './hardening.js';
 import { type Readiness, registerProbeRoutes } from './readiness.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from './metrics-route.js';
@@ -22,6 +24,7 @@ import { registerSharingRoutes } from './sharing-routes.js';
 
 export interface HttpAppOptions {
   rooms: RoomService;
+  history: RoomHistory;
   sharing: RoomSharing;
   access: RoomAccessControl;
   auth: HttpAuthOptions & AuthRoutesOptions;
@@ -74,6 +77,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await registerAuthHooks(app, options.auth);
   registerAuthRoutes(app, options.auth);
   registerRoomRoutes(app, options.rooms, options.access);
+  registerHistoryRoutes(app, options.history, options.access);
   registerSharingRoutes(app, options.sharing, options.access);
   registerAutocompleteRoute(app, options.autocomplete);
 

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { CODE_TEXT } from '@pairwise/protocol';
 import type { RoomStore } from './store.js';
 
 /** Folds a stored document's updates into one snapshot; OffThreadSnapshotEncoder does it off the event loop. */
@@ -39,6 +40,22 @@ export function encodeUpdatesAsSnapshot(updates: readonly Uint8Array[]): Uint8Ar
   try {
     applyStoredUpdates(doc, updates);
     return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** A document's code text and full state after `updates` (a version, a moment of the timeline). */
+export interface DocumentReading {
+  code: string;
+  state: Uint8Array;
+}
+
+export function readUpdatesAsDocument(updates: readonly Uint8Array[]): DocumentReading {
+  const doc = new Y.Doc();
+  try {
+    applyStoredUpdates(doc, updates);
+    return { code: doc.getText(CODE_TEXT).toString(), state: Y.encodeStateAsUpdate(doc) };
   } finally {
     doc.destroy();
   }

@@ -1,9 +1,12 @@
 /** Worker-thread entry of OffThreadSnapshotEncoder: rebuilds stored documents into snapshots. */
-import { encodeUpdatesAsSnapshot } from './compaction.js';
+import { encodeUpdatesAsSnapshot, readUpdatesAsDocument } from './compaction.js';
 import { unpackUpdates, type PackedUpdates } from './packed-updates.js';
 import { serveCalls } from './worker-host.js';
 
 await serveCalls(async () => ({
-  methods: { encodeUpdatesAsSnapshot: (packed: PackedUpdates) => encodeUpdatesAsSnapshot(unpackUpdates(packed)) },
+  methods: {
+    encodeUpdatesAsSnapshot: (packed: PackedUpdates) => encodeUpdatesAsSnapshot(unpackUpdates(packed)),
+    readUpdatesAsDocument: (packed: PackedUpdates) => readUpdatesAsDocument(unpackUpdates(packed)),
+  },
   close: () => undefined,
 }));
