@@ -37,7 +37,10 @@ export class OffThreadSnapshotEncoder {
   }
 
   private stopSoon(worker: Promise<WorkerClient>): void {
-    if (this.lingerMs === 0) return this.stop(worker);
+    if (this.lingerMs === 0) {
+      this.stop(worker);
+      return;
+    }
     this.stopTimer = setTimeout(() => this.stop(worker), this.lingerMs);
     this.stopTimer.unref();
   }
