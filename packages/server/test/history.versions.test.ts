@@ -106,7 +106,8 @@ await describeEachStore('history versions', (openStore) => {
     const roomId = await s.createRoom({ language: 'python' });
     const ada = await join(roomId, 'Ada');
     ada.text.insert(0, '# typed\n');
-    const versions = async () => ((await api(s, 'GET', `/api/rooms/${roomId}/versions`, undefined, s.asOwner(roomId))).body as VersionList).versions;
+    const versions = async () =>
+      ((await api(s, 'GET', `/api/rooms/${roomId}/versions`, undefined, s.asOwner(roomId))).body as VersionList).versions;
     await waitFor(async () => (await versions()).length === 1, 'an automatic version after the pause');
     const [auto] = await versions();
     expect(auto).toMatchObject({ auto: true, name: 'After a pause', authors: [{ name: 'Ada' }] });
