@@ -67,6 +67,19 @@ describe.skipIf(!chromiumAvailable())('the Saved badge in Chromium, with slow st
     expect(store.finished.some((write) => write.roomIds.includes(roomId))).toBe(true);
   }, 60_000);
 
+  it('an edit that only deletes is Saving… too until it is stored (it adds no struct, but it is a frame)', async () => {
+    const { page, roomId } = await savedRoom('Dee Deleter');
+    await page.keyboard.type('xy');
+    await expect.poll(() => label(page), POLL).toBe('Saved');
+    release = store.hold();
+    const startedBefore = store.started.length;
+    await page.keyboard.press('Backspace');
+    await expect.poll(() => store.started.slice(startedBefore).some((write) => write.roomIds.includes(roomId)), POLL).toBe(true);
+    expect(await label(page)).toBe('Saving…');
+    release();
+    await expect.poll(() => label(page), POLL).toBe('Saved');
+  }, 60_000);
+
   it('offline, counts the edits waiting, and says Saved once they are stored after coming back', async () => {
     const { page } = await savedRoom('Olga Offline');
     release = store.hold();

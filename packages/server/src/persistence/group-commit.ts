@@ -113,6 +113,11 @@ export class GroupCommitter {
     return new Promise((resolve) => this.backlogs.whenStored(roomId, resolve));
   }
 
+  /** True while the room has edits queued or being written: false means everything it accepted is stored. */
+  holds(roomId: string): boolean {
+    return this.backlogs.holds(roomId);
+  }
+
   /** Forget what a deleted room had queued; returns its unstored updates. */
   discard(roomId: string): Uint8Array[] {
     const discarded = this.backlogs.discard(roomId);

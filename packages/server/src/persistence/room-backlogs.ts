@@ -116,6 +116,12 @@ export class RoomBacklogs {
     }
   }
 
+  /** Whether the room has content queued or being written. */
+  holds(roomId: string): boolean {
+    const backlog = this.backlogs.get(roomId);
+    return (backlog !== undefined && (backlog.updates.length > 0 || backlog.meta !== null)) || this.writing.has(roomId);
+  }
+
   /** Forget a room's backlog (the room was deleted); returns the updates it held. */
   discard(roomId: string): Uint8Array[] {
     const backlog = this.backlogs.get(roomId);

@@ -17,6 +17,17 @@ export interface SyncSocket {
   close(code: number, reason: string): void;
 }
 
+/** One connected socket's standing in a room: its session (role reviewed while it is open) and what it sent. */
+export interface RoomConnection {
+  readonly session: ConnectionSession;
+  /** Frames its role may not send, dropped. */
+  ignoredFrames: number;
+  /** Sync step 2 and update frames taken in: the web app's "Saved" compares it with the frames it sent. */
+  editFrames: number;
+  /** Sent the Pairwise hello: it also receives Pairwise's own messages (saved state, chat). */
+  subscribed: boolean;
+}
+
 export interface RoomMeta {
   name?: string;
   language?: string;
@@ -31,6 +42,8 @@ export interface RoomHooks {
   onMetaChange(meta: RoomMeta): void;
   /** False while storage cannot keep up (its backlog for this room is full): clients' new edits are refused. */
   acceptsEdits(): boolean;
+  /** A sync step 2 or update frame from a socket that sent the hello was taken in (applied, its changes queued for storage). */
+  onEditFrame?(socket: SyncSocket): void;
   /** The socket sent the Pairwise hello; from now on it also gets `Room.sendToSubscribers` messages. */
   onSubscribed?(socket: SyncSocket): void;
   /** A frame the sender's role may not send was dropped (role matrix); `count` is that connection's total. */

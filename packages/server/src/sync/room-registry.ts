@@ -71,13 +71,14 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
   private readonly reviews: AccessReviews;
   private readonly events: ServerEvents;
   private readonly cluster: ClusterBridge | null;
-  private readonly storedStates = new StoredStates();
+  private readonly storedStates: StoredStates;
 
   constructor(private readonly options: RoomRegistryOptions) {
     this.reviews = new AccessReviews(options.sessions ?? OPEN_ACCESS, this, options.log);
     this.events = options.events ?? NO_SERVER_EVENTS;
     this.cluster = options.bus ? this.bridge(options.bus) : null;
     options.compaction.observe(this);
+    this.storedStates = new StoredStates((roomId) => options.commits.holds(roomId));
     options.commits.observe(this.storedStates);
   }
 
@@ -275,6 +276,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
         onMetaChange: (meta) => this.storeMeta(roomId, incarnation, meta),
         acceptsEdits: () => this.options.commits.accepts(roomId),
         onSubscribed: (socket) => this.storedStates.subscribed(room, socket),
+        onEditFrame: (socket) => this.storedStates.editFrame(room, socket),
         onIgnoredFrame: (session, message, count) =>
           this.options.log.debug({ roomId, message, count, role: session.role }, 'ignored a frame the role may not send'),
       },

@@ -22,6 +22,7 @@ import {
   SERVER_ORIGIN,
   ServerFailure,
   type ProtocolErrorHandler,
+  type RoomConnection as Connection,
   type RoomHooks,
   type RoomMeta,
   type RoomOptions,
@@ -29,14 +30,6 @@ import {
 } from './room-contract.js';
 
 export { SERVER_ORIGIN, ServerFailure, type ProtocolErrorHandler, type RoomHooks, type RoomMeta, type RoomOptions, type SyncSocket };
-
-/** One connected socket's standing: its session (role reviewed while it is open) and what it sent in vain. */
-interface Connection {
-  readonly session: ConnectionSession;
-  ignoredFrames: number;
-  /** Sent the Pairwise hello: it also receives Pairwise's own messages (saved state, chat). */
-  subscribed: boolean;
-}
 
 /** One room's document, presence and connected sockets: the transport-free sync engine. */
 export class Room {
@@ -130,7 +123,7 @@ export class Room {
       socket.close(CLOSE_CODES.rateLimited, 'too many connections in this room');
       return false;
     }
-    this.sockets.set(socket, { session, ignoredFrames: 0, subscribed: false });
+    this.sockets.set(socket, { session, ignoredFrames: 0, editFrames: 0, subscribed: false });
     this.people.join(socket, session);
     socket.send(syncStep1Message(this.doc));
     if (this.awareness.getStates().size > 0) socket.send(this.people.everyoneMessage());
@@ -223,7 +216,9 @@ export class Room {
         return;
       case 'syncStep2':
       case 'update':
+        connection.editFrames++;
         this.applyClientUpdate(socket, incoming.payload);
+        if (connection.subscribed) this.hooks.onEditFrame?.(socket);
         return;
       case 'awareness':
         this.people.receive(socket, connection.session, incoming.payload);
@@ -382,11 +377,16 @@ export class Room {
     if (transaction.origin !== SERVER_ORIGIN) runHook(transaction, () => this.hooks.onMetaChange(this.meta()));
   };
 
-  /** Sends one of Pairwise's own messages to every connection that sent the hello (stock clients never get them). */
-  sendToSubscribers(message: Uint8Array): void {
+  /** Sends one of Pairwise's own messages, the same or one per socket, to every connection that sent the hello (stock clients never get them). */
+  sendToSubscribers(message: Uint8Array | ((socket: SyncSocket) => Uint8Array)): void {
     for (const [socket, connection] of this.sockets) {
-      if (connection.subscribed) socket.send(message);
+      if (connection.subscribed) socket.send(typeof message === 'function' ? message(socket) : message);
     }
+  }
+
+  /** Sync step 2 and update frames the room has taken from each open connection so far. */
+  editFrames(): Map<SyncSocket, number> {
+    return new Map([...this.sockets].map(([socket, connection]) => [socket, connection.editFrames]));
   }
 
   /** Encodes once, sends the same buffer to every socket but the one it came from (none when `except` is null). */

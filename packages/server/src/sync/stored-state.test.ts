@@ -8,19 +8,28 @@ import { StoredStates } from './stored-state.js';
 
 setUpRoomTests();
 
-/** The state vectors of the MESSAGE_STORED_STATE frames a socket got since the last call. */
-function storedVectors(socket: FakeSocket): Map<number, number>[] {
+/** The MESSAGE_STORED_STATE frames a socket got since the last call: state vector and stored edit frames. */
+function storedPoints(socket: FakeSocket): { vector: Map<number, number>; frames: number }[] {
   return socket.take().map((frame) => {
     const decoder = decoding.createDecoder(frame);
     expect(decoding.readVarUint(decoder)).toBe(MESSAGE_STORED_STATE);
-    return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+    const vector = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+    return { vector, frames: decoding.readVarUint(decoder) };
   });
 }
 
+function storedVectors(socket: FakeSocket): Map<number, number>[] {
+  return storedPoints(socket).map((point) => point.vector);
+}
+
+/** Whether the room has edits queued or being written, as the group commit would say. */
+let holding = true;
+
 /** A room with a tracker, one socket that sent the hello (told at once) and one stock socket. */
 function trackedRoom(): { room: Room; states: StoredStates; hello: FakeSocket; stock: FakeSocket } {
+  holding = true;
   const room = newRoom();
-  const states = new StoredStates();
+  const states = new StoredStates(() => holding);
   states.loaded(room);
   const [hello, stock] = joinAll(room, 'hello', 'stock');
   room.receive(hello!, Uint8Array.of(MESSAGE_PAIRWISE_HELLO));
@@ -74,6 +83,39 @@ describe('StoredStates', () => {
     const [late] = joinAll(room, 'late');
     states.subscribed(room, late!);
     expect(storedVectors(late!).map((v) => v.get(client))).toEqual([5]);
+  });
+
+  it('counts each connection’s edit frames in the write, so an edit that only deletes is told stored too', () => {
+    const { room, states, hello } = trackedRoom();
+    hello.take();
+    const doc = clientOf(room, 1001);
+    typeInto(room, hello, doc, 'abc');
+    states.writing([room.id]);
+    states.stored([room.id]);
+    hello.take();
+    // A deletion adds no struct: the vector cannot show it, the frame count can.
+    room.receive(hello, updateFrame(editOn(doc, (d) => d.getText(CODE_TEXT).delete(0, 1))));
+    hello.take();
+    states.writing([room.id]);
+    states.stored([room.id]);
+    expect(storedPoints(hello).map((p) => p.frames)).toEqual([2]);
+  });
+
+  it('a frame that changed nothing, with nothing queued, is told stored at once; with a write in flight, when it ends', () => {
+    const { room, states, hello } = trackedRoom();
+    hello.take();
+    holding = false;
+    room.receive(hello, updateFrame(Y.encodeStateAsUpdate(new Y.Doc())));
+    states.editFrame(room, hello);
+    expect(storedPoints(hello).map((p) => p.frames)).toEqual([1]);
+    holding = true;
+    states.writing([room.id]);
+    room.receive(hello, updateFrame(Y.encodeStateAsUpdate(new Y.Doc())));
+    states.editFrame(room, hello);
+    expect(hello.take()).toEqual([]);
+    holding = false;
+    states.stored([room.id]);
+    expect(storedPoints(hello).map((p) => p.frames)).toEqual([2]);
   });
 
   it('ignores rooms it does not hold and copies that were unloaded', () => {

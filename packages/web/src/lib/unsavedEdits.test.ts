@@ -1,45 +1,64 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { UnsavedEdits, storedClockOf } from './unsavedEdits';
+import { isEditFrame, storedFramesOf, UnsavedEdits } from './unsavedEdits';
 
 describe('UnsavedEdits', () => {
-  it('counts local transactions until a stored clock covers them', () => {
+  it('counts local transactions until the last frame that carried one is stored', () => {
     const unsaved = new UnsavedEdits();
+    unsaved.connected();
+    unsaved.frameSent(); // the sync step 2 on connect: nothing of ours waiting
+    unsaved.stored(0);
     expect(unsaved.count).toBe(0);
-    unsaved.edited(3);
-    unsaved.edited(5);
-    unsaved.edited(9);
-    expect(unsaved.count).toBe(3);
-    unsaved.stored(5);
-    expect(unsaved.count).toBe(1);
-    unsaved.stored(9);
+    unsaved.edited();
+    unsaved.frameSent();
+    unsaved.edited();
+    unsaved.frameSent();
+    expect(unsaved.count).toBe(2);
+    unsaved.stored(2);
+    expect(unsaved.count).toBe(2);
+    unsaved.stored(3);
     expect(unsaved.count).toBe(0);
   });
 
-  it('never goes back: an older or lower stored clock (another server, a late message) changes nothing', () => {
+  it('an edit that only deletes is as unsaved as any other until its frame is stored', () => {
     const unsaved = new UnsavedEdits();
-    unsaved.stored(10);
-    unsaved.edited(12);
-    unsaved.stored(4);
+    unsaved.connected();
+    unsaved.frameSent();
+    unsaved.stored(1);
+    unsaved.edited(); // a backspace: no new struct, but a frame
+    unsaved.frameSent();
+    unsaved.stored(1);
     expect(unsaved.count).toBe(1);
-    // An edit at or below what is stored (a deletion adds no struct) is saved at once.
-    unsaved.edited(10);
-    expect(unsaved.count).toBe(1);
+    unsaved.stored(2);
+    expect(unsaved.count).toBe(0);
   });
 
-  it('reads our clock from a stored-state payload, 0 when it does not name us, null when malformed', () => {
-    const doc = new Y.Doc();
-    doc.getText('t').insert(0, 'hello');
-    const payload = (vector: Uint8Array) => {
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint8Array(encoder, vector);
-      return decoding.createDecoder(encoding.toUint8Array(encoder));
-    };
-    expect(storedClockOf(payload(Y.encodeStateVector(doc)), doc.clientID)).toBe(5);
-    expect(storedClockOf(payload(Y.encodeStateVector(doc)), doc.clientID + 1)).toBe(0);
-    expect(storedClockOf(decoding.createDecoder(Uint8Array.of(5, 1)), doc.clientID)).toBeNull();
-    doc.destroy();
+  it('edits made offline wait for the next socket’s sync step 2 to be stored, never for an older socket’s count', () => {
+    const unsaved = new UnsavedEdits();
+    unsaved.connected();
+    unsaved.edited();
+    unsaved.edited();
+    expect(unsaved.count).toBe(2);
+    // The hello's answer on the new socket comes before its sync step 2 is stored.
+    unsaved.connected();
+    unsaved.stored(0);
+    expect(unsaved.count).toBe(2);
+    unsaved.frameSent();
+    unsaved.stored(1);
+    expect(unsaved.count).toBe(0);
+  });
+
+  it('tells edit frames from the rest, and reads the stored count after the state vector', () => {
+    expect(isEditFrame(Uint8Array.of(0, 2, 1, 0))).toBe(true);
+    expect(isEditFrame(Uint8Array.of(0, 1, 1, 0))).toBe(true);
+    expect(isEditFrame(Uint8Array.of(0, 0, 1, 0))).toBe(false);
+    expect(isEditFrame(Uint8Array.of(1, 5))).toBe(false);
+    expect(isEditFrame('text')).toBe(false);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint8Array(encoder, Uint8Array.of(1, 7, 3));
+    encoding.writeVarUint(encoder, 300);
+    expect(storedFramesOf(decoding.createDecoder(encoding.toUint8Array(encoder)))).toBe(300);
+    expect(storedFramesOf(decoding.createDecoder(Uint8Array.of(5, 1)))).toBeNull();
   });
 });

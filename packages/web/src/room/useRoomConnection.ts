@@ -5,7 +5,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { CODE_TEXT, MESSAGE_PAIRWISE_HELLO, MESSAGE_STORED_STATE, META_MAP } from '@pairwise/protocol';
 import type { PresenceState } from '@pairwise/protocol';
 import { closeKind, rateLimitDelayMs, type SocketStatus } from '../lib/connectionStatus';
-import { storedClockOf, UnsavedEdits } from '../lib/unsavedEdits';
+import { isEditFrame, storedFramesOf, UnsavedEdits } from '../lib/unsavedEdits';
 
 export interface RoomConnection {
   doc: Y.Doc;
@@ -95,6 +95,11 @@ export function useRoomConnection(
 
   useEffect(() => {
     const doc = new Y.Doc();
+    const unsaved = new UnsavedEdits();
+    // Subscribed before the provider is: a local edit is counted before y-websocket sends its frame.
+    doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      if (!(origin instanceof WebsocketProvider)) unsaved.edited();
+    });
     // connect: false so no status event fires before the listeners below are attached.
     const provider = new WebsocketProvider(`${websocketBase(window.location)}/ws`, roomId, doc, {
       connect: false,
@@ -108,7 +113,6 @@ export function useRoomConnection(
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     /** 4429s in a row since the last sync, for the back-off. */
     let rateLimitedInARow = 0;
-    const unsaved = new UnsavedEdits();
     const publish = (patch: Partial<ConnectionState>) => {
       const next = { ...current, ...patch };
       if (sameState(next, current)) return;
@@ -117,14 +121,25 @@ export function useRoomConnection(
     };
 
     provider.messageHandlers[MESSAGE_STORED_STATE] = (_reply, decoder) => {
-      const clock = storedClockOf(decoder, doc.clientID);
-      if (clock === null) return;
-      unsaved.stored(clock);
+      const frames = storedFramesOf(decoder);
+      if (frames === null) return;
+      unsaved.stored(frames);
       publish({ unsavedEdits: unsaved.count });
     };
     const onStatus = ({ status }: { status: SocketStatus }) => {
       // Emitted from the socket's open event, before y-websocket's own first message.
-      if (status === 'connected') provider.ws?.send(Uint8Array.of(MESSAGE_PAIRWISE_HELLO));
+      const ws = provider.ws;
+      if (status === 'connected' && ws) {
+        unsaved.connected();
+        // The server says how many of this socket's edit frames it stored; y-websocket has no hook
+        // for frames it sends, so they are counted on their way out.
+        const send = ws.send.bind(ws);
+        ws.send = (frame) => {
+          if (isEditFrame(frame)) unsaved.frameSent();
+          send(frame);
+        };
+        send(Uint8Array.of(MESSAGE_PAIRWISE_HELLO));
+      }
       publish({ socket: status, synced: provider.synced });
     };
     const onSync = (synced: boolean) => {
@@ -148,9 +163,7 @@ export function useRoomConnection(
       if (kind === 'role-changed') onRoleChangedRef.current();
     };
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
-      if (origin === provider) return;
-      unsaved.edited(Y.getState(doc.store, doc.clientID));
-      publish({ unsavedEdits: unsaved.count });
+      if (origin !== provider) publish({ unsavedEdits: unsaved.count });
     };
     const onOnline = () => {
       publish({ online: true });
@@ -159,8 +172,7 @@ export function useRoomConnection(
     };
     const onOffline = () => publish({ online: false });
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      // Bytes still in the socket's buffer also count: an edit that only deletes moves no clock.
-      if (current.unsavedEdits > 0 || (provider.ws?.bufferedAmount ?? 0) > 0) {
+      if (current.unsavedEdits > 0) {
         event.preventDefault();
         // Older browsers only prompt when returnValue is set.
         event.returnValue = '';
