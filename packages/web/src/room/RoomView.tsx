@@ -37,6 +37,8 @@ export function preloadEditor(): void {
 /** Throttle for the `typingAt` awareness field; well under the 2 s "typing…" window. */
 const TYPING_THROTTLE_MS = 600;
 
+const NARROW_SCREEN = '(max-width: 760px)';
+
 /** What the editor pane shows instead of the editor while someone looks at history. */
 type HistoryScreen = { kind: 'diff'; comparison: Comparison } | { kind: 'playback' } | null;
 
@@ -113,6 +115,12 @@ export function RoomView({
   const [sharing, setSharing] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [historyScreen, setHistoryScreen] = useState<HistoryScreen>(null);
+
+  const showHistory = (screen: HistoryScreen) => {
+    setHistoryScreen(screen);
+    // A phone has no room for the panel beside what it opened.
+    if (window.matchMedia(NARROW_SCREEN).matches) setHistoryOpen(false);
+  };
 
   // The owner made history owners-only (or our role dropped): what was open closes.
   useEffect(() => {
@@ -232,8 +240,8 @@ export function RoomView({
             roomId={details.id}
             credentials={credentials}
             canEdit={canEdit}
-            onCompare={(comparison) => setHistoryScreen({ kind: 'diff', comparison })}
-            onReplay={() => setHistoryScreen({ kind: 'playback' })}
+            onCompare={(comparison) => showHistory({ kind: 'diff', comparison })}
+            onReplay={() => showHistory({ kind: 'playback' })}
             onRestored={() => setHistoryScreen(null)}
             onClose={() => setHistoryOpen(false)}
           />

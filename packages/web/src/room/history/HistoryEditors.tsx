@@ -21,6 +21,8 @@ function baseOptions(narrow: boolean): monaco.editor.IEditorOptions {
     padding: { top: 12, bottom: 12 },
     renderLineHighlight: 'none',
     overviewRulerBorder: false,
+    // The moment's change is scrolled into view; a sticky header would cover the lines above it.
+    stickyScroll: { enabled: false },
   };
 }
 

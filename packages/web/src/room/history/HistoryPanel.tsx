@@ -89,7 +89,7 @@ export function HistoryPanel({
           <input
             className="input"
             aria-label="Version name"
-            placeholder="Name this version, e.g. before refactor"
+            placeholder="e.g. before refactor"
             maxLength={VERSION_NAME_MAX}
             value={name}
             onChange={(event) => setName(event.target.value)}
