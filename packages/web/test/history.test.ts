@@ -116,7 +116,7 @@ describe.skipIf(!chromiumAvailable())('history in Chromium against the real serv
     const lane = page.getByTestId('lane');
     expect(await lane.getAttribute('data-author')).toBe('Grace');
     expect(await lane.locator('.lane__mark--paste').count()).toBe(1);
-    expect(await page.getByTestId('playback-moment').innerText()).toContain('Grace');
+    expect(await page.getByTestId('playback-moment').textContent()).toContain('Grace');
 
     // Jump back to the moment after "xy".
     await page.getByLabel('Moment in the timeline').fill(String(seqs[1]));
@@ -130,5 +130,26 @@ describe.skipIf(!chromiumAvailable())('history in Chromium against the real serv
 
     await page.getByRole('button', { name: 'Back to editor' }).click();
     await expect.poll(() => editorText(page), POLL).toContain('pasted in one go');
+  }, 90_000);
+
+  it('the owner makes history owners-only: an editor no longer gets the History button, the owner still does', async () => {
+    const room = await createRoom(base(), { name: 'Interview', language: 'python' });
+    const owner = await newPage();
+    await giveOwnerKey(owner, base(), room);
+    await joinRoom(owner, base(), room.id, 'Olive');
+    await owner.getByTestId('share-button').click();
+    const setting = owner.getByTestId('share-history-access');
+    expect(await setting.getByRole('radio', { name: /Everyone who can edit/ }).isChecked()).toBe(true);
+    await setting.getByRole('radio', { name: /Owners only/ }).click();
+    await expect.poll(() => setting.getByRole('radio', { name: /Owners only/ }).isChecked(), POLL).toBe(true);
+    await owner.getByTestId('share-dialog').getByRole('button', { name: 'Close' }).click();
+    expect((await getRoom(base(), room.id)).historyAccess).toBe('owners');
+
+    const candidate = await newPage();
+    await joinRoom(candidate, base(), room.id, 'Casey');
+    expect(await candidate.getByTestId('room').getAttribute('data-role')).toBe('editor');
+    expect(await candidate.getByTestId('history-button').count()).toBe(0);
+    await owner.getByTestId('history-button').click();
+    await owner.getByTestId('history-panel').waitFor();
   }, 90_000);
 });
