@@ -36,6 +36,12 @@ const EXPECTED_OPERATIONS = [
   'POST /api/rooms/{id}/links',
   'GET /api/rooms/{id}/links',
   'DELETE /api/rooms/{id}/links/{linkId}',
+  'GET /api/rooms/{id}/versions',
+  'POST /api/rooms/{id}/versions',
+  'GET /api/rooms/{id}/versions/{v}',
+  'POST /api/rooms/{id}/versions/{v}/restore',
+  'GET /api/rooms/{id}/timeline',
+  'GET /api/rooms/{id}/timeline/{seq}',
   'POST /api/autocomplete',
 ];
 

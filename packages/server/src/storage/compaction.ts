@@ -61,6 +61,26 @@ export function readUpdatesAsDocument(updates: readonly Uint8Array[]): DocumentR
   }
 }
 
+/** The full state after each update whose index is in `marks` (checkpoints for history retention). */
+export function statesAfter(updates: readonly Uint8Array[], marks: readonly number[]): Uint8Array[] {
+  const doc = new Y.Doc();
+  try {
+    const wanted = new Set(marks);
+    const states = new Map<number, Uint8Array>();
+    updates.forEach((update, i) => {
+      Y.applyUpdate(doc, update);
+      if (wanted.has(i)) states.set(i, Y.encodeStateAsUpdate(doc));
+    });
+    return marks.map((i) => {
+      const state = states.get(i);
+      if (!state) throw new RangeError(`no update at index ${i}`);
+      return state;
+    });
+  } finally {
+    doc.destroy();
+  }
+}
+
 /**
  * Replace a room's stored snapshot and log with one snapshot.
  *

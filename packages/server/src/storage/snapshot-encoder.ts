@@ -21,7 +21,11 @@ export class OffThreadSnapshotEncoder {
   /** The code and full state after `updates` (history: versions, moments of the timeline). */
   readonly read = (updates: readonly Uint8Array[]): Promise<DocumentReading> => this.call('readUpdatesAsDocument', updates);
 
-  private async call<T>(method: string, updates: readonly Uint8Array[]): Promise<T> {
+  /** The full state after each update whose index is in `marks` (history retention's checkpoints). */
+  readonly statesAfter = (updates: readonly Uint8Array[], marks: readonly number[]): Promise<Uint8Array[]> =>
+    this.call('statesAfter', updates, [marks]);
+
+  private async call<T>(method: string, updates: readonly Uint8Array[], more: unknown[] = []): Promise<T> {
     this.waiting++;
     if (this.stopTimer) clearTimeout(this.stopTimer);
     this.stopTimer = null;
@@ -30,7 +34,7 @@ export class OffThreadSnapshotEncoder {
     try {
       const packed = packUpdates(updates);
       const transfer = [packed.bytes.buffer as ArrayBuffer, packed.lengths.buffer as ArrayBuffer];
-      return await (await worker).call<T>(method, [packed], transfer);
+      return await (await worker).call<T>(method, [packed, ...more], transfer);
     } finally {
       if (--this.waiting === 0) this.stopSoon(worker);
     }

@@ -16,6 +16,7 @@ import { mergeStateVectors, stateVectorOfUpdates, type StateVector } from './sta
 import { authorOfOrigin } from './history-authors.js';
 import { Room, type RoomMeta, type SyncSocket } from './room.js';
 import type { RoomLimits } from './room-limits.js';
+import { StoredStates } from './stored-state.js';
 
 export interface RoomRegistryOptions {
   store: RoomStore;
@@ -70,17 +71,36 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
   private readonly reviews: AccessReviews;
   private readonly events: ServerEvents;
   private readonly cluster: ClusterBridge | null;
+  private readonly storedStates = new StoredStates();
 
   constructor(private readonly options: RoomRegistryOptions) {
     this.reviews = new AccessReviews(options.sessions ?? OPEN_ACCESS, this, options.log);
     this.events = options.events ?? NO_SERVER_EVENTS;
     this.cluster = options.bus ? this.bridge(options.bus) : null;
     options.compaction.observe(this);
+    options.commits.observe(this.storedStates);
   }
 
   /** The room if it is in memory now; never loads. */
   loaded(roomId: string): Room | undefined {
     return this.entries.get(roomId)?.room ?? undefined;
+  }
+
+  /**
+   * Stores what this instance holds of the room: its own queued edits, and those other instances
+   * sent it, once they confirm storing them (waiting at most `waitMs`: while someone types on
+   * another instance, new ones keep coming). Versions call it so they include every edit seen here.
+   */
+  async storeHeldEdits(roomId: string, waitMs: number): Promise<void> {
+    const room = this.loaded(roomId);
+    if (room && this.cluster) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, waitMs);
+      });
+      await Promise.race([this.cluster.peerEditsStored(room), waited]).finally(() => clearTimeout(timer));
+    }
+    await this.options.commits.flushRoom(roomId);
   }
 
   /** Every room in memory now. */
@@ -254,6 +274,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
         },
         onMetaChange: (meta) => this.storeMeta(roomId, incarnation, meta),
         acceptsEdits: () => this.options.commits.accepts(roomId),
+        onSubscribed: (socket) => this.storedStates.subscribed(room, socket),
         onIgnoredFrame: (session, message, count) =>
           this.options.log.debug({ roomId, message, count, role: session.role }, 'ignored a frame the role may not send'),
       },
@@ -264,9 +285,12 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
         events: this.events,
       },
     );
+    // Before the link: edits heard from other instances are not in this instance's storage yet.
+    this.storedStates.loaded(room);
     try {
       link = (await this.cluster?.link(room, incarnation)) ?? null;
     } catch (err) {
+      this.storedStates.unloaded(room);
       room.destroy();
       throw err;
     }
@@ -302,6 +326,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
 
   private unload(room: Room, { deleted } = { deleted: false }): void {
     this.cluster?.unlink(room, { keepCopies: !deleted });
+    this.storedStates.unloaded(room);
     room.destroy();
     this.events.roomUnloaded();
     // Also at unload, so a room held open for weeks does not look idle.
