@@ -15,7 +15,7 @@ function typedRoom(steps: readonly string[], gapsMs: readonly number[] = []) {
   const states: string[] = [];
   let at = START;
   steps.forEach((step, i) => {
-    let update = new Uint8Array();
+    let update: Uint8Array = new Uint8Array();
     const grab = (u: Uint8Array) => {
       update = u;
     };
