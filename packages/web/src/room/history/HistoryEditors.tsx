@@ -21,6 +21,8 @@ function baseOptions(narrow: boolean): monaco.editor.IEditorOptions {
     padding: { top: 12, bottom: 12 },
     renderLineHighlight: 'none',
     overviewRulerBorder: false,
+    overviewRulerLanes: 0,
+    hideCursorInOverviewRuler: true,
     // The moment's change is scrolled into view; a sticky header would cover the lines above it.
     stickyScroll: { enabled: false },
   };
@@ -62,6 +64,8 @@ export function DiffEditor({
       theme: MONACO_THEMES[initial.current.theme],
       originalEditable: false,
       renderSideBySide: !narrow,
+      // Its grey strip of change markers takes room a short snippet does not need.
+      renderOverviewRuler: false,
       ignoreTrimWhitespace: false,
       ariaLabel: 'Differences',
     });

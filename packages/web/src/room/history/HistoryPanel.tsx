@@ -89,7 +89,7 @@ export function HistoryPanel({
           <input
             className="input"
             aria-label="Version name"
-            placeholder="e.g. before refactor"
+            placeholder="Version name"
             maxLength={VERSION_NAME_MAX}
             value={name}
             onChange={(event) => setName(event.target.value)}
