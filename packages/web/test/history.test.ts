@@ -72,6 +72,19 @@ describe.skipIf(!chromiumAvailable())('history in Chromium against the real serv
     expect(await page.locator('[data-testid="diff-editor"] .editor.modified .char-insert').count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Back to editor' }).click();
 
+    // Two versions compared with each other: the older one on the left.
+    await page.getByLabel('Version name').fill('after');
+    await page.getByRole('button', { name: 'Save version' }).click();
+    const after = page.getByTestId('version').filter({ hasText: 'after' }).filter({ hasNotText: 'before' });
+    await expect.poll(() => after.count(), POLL).toBe(1);
+    await after.getByRole('checkbox').check();
+    await version.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Compare selected' }).click();
+    await expect.poll(() => diff.getAttribute('data-changes'), POLL).toBe('1');
+    await expect.poll(() => textIn(page, '[data-testid="diff-editor"] .editor.modified'), POLL).toContain('later_change');
+    expect(await textIn(page, '[data-testid="diff-editor"] .editor.original')).not.toContain('later_change');
+    await page.getByRole('button', { name: 'Back to editor' }).click();
+
     await version.getByRole('button', { name: 'Restore…' }).click();
     await page.getByTestId('confirm-restore').getByRole('button', { name: 'Restore' }).click();
     await expect.poll(() => editorText(page), POLL).not.toContain('later_change');

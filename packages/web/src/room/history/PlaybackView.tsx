@@ -50,7 +50,7 @@ export function PlaybackView({
     setScrub(seq);
     clearTimeout(settle.current ?? undefined);
     settle.current = setTimeout(() => {
-      void player.seek(seq).then(() => setScrub(null));
+      void player?.seek(seq).then(() => setScrub(null));
     }, SCRUB_SETTLE_MS);
   };
   const authorOf = (p: PlayablePoint | null): HistoryAuthor =>
@@ -107,7 +107,7 @@ export function PlaybackView({
             type="button"
             className="btn btn--primary btn--icon"
             aria-label={playing ? 'Pause' : 'Play'}
-            onClick={() => (playing ? player.pause() : player.play())}
+            onClick={() => (playing ? player?.pause() : player?.play())}
             disabled={point === null}
           >
             {playing ? <PauseIcon /> : <PlayIcon />}
@@ -117,7 +117,7 @@ export function PlaybackView({
             className="btn btn--secondary btn--icon"
             aria-label="Next change"
             title="Next change"
-            onClick={() => void player.step()}
+            onClick={() => void player?.step()}
             disabled={point === null || state.atEnd || playing}
           >
             <StepIcon />
@@ -125,7 +125,7 @@ export function PlaybackView({
           <fieldset className="segmented" aria-label="Speed">
             {PLAYBACK_SPEEDS.map((s) => (
               <label key={s} className="segmented__option" data-checked={s === speed}>
-                <input type="radio" name={`speed-${roomId}`} checked={s === speed} onChange={() => player.setSpeed(s)} />
+                <input type="radio" name={`speed-${roomId}`} checked={s === speed} onChange={() => player?.setSpeed(s)} />
                 {s}×
               </label>
             ))}

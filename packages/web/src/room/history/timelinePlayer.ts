@@ -35,6 +35,19 @@ export interface PlayerState {
   authors: ReadonlyMap<string, HistoryAuthor>;
 }
 
+export const INITIAL_PLAYER_STATE: PlayerState = {
+  loading: true,
+  error: null,
+  playing: false,
+  speed: 1,
+  firstSeq: 0,
+  lastSeq: 0,
+  point: null,
+  code: '',
+  atEnd: false,
+  authors: new Map(),
+};
+
 /** The wait before showing `next` after `current`: real time, capped, scaled by the speed. */
 export function waitBetween(current: TimelinePoint, next: TimelinePoint, speed: PlaybackSpeed): number {
   const gap = Math.max(0, Date.parse(next.at) - Date.parse(current.at));
@@ -62,18 +75,7 @@ export class TimelinePlayer {
   /** Bumped by every jump and by dispose: answers for an older position are dropped. */
   private generation = 0;
   private readonly listeners = new Set<() => void>();
-  private current: PlayerState = {
-    loading: true,
-    error: null,
-    playing: false,
-    speed: 1,
-    firstSeq: 0,
-    lastSeq: 0,
-    point: null,
-    code: '',
-    atEnd: false,
-    authors: new Map(),
-  };
+  private current: PlayerState = INITIAL_PLAYER_STATE;
 
   constructor(private readonly source: TimelineSource) {}
 

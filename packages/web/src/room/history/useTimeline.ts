@@ -1,33 +1,32 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { HistoryAuthor } from '@pairwise/protocol';
 import { TIMELINE_PAGE_MAX } from '@pairwise/protocol';
 import { useApi } from '../../app/api';
 import type { RoomCredentials } from '../../lib/roomCredentials';
 import { type Lane, LaneMarks } from './laneMarks';
-import { TimelinePlayer } from './timelinePlayer';
+import { INITIAL_PLAYER_STATE, TimelinePlayer } from './timelinePlayer';
 
 /** Points per playback page: each carries its update, so smaller than the lanes' pages. */
 const PLAYBACK_PAGE = 500;
 
-/** A player for the room's timeline, opened on mount and disposed on unmount. */
+/**
+ * A player for the room's timeline, created and opened by the effect and disposed by its cleanup
+ * (so a remount, as StrictMode does, gets a fresh one); null until then.
+ */
 export function useTimelinePlayer(roomId: string, credentials: RoomCredentials) {
   const api = useApi();
-  const player = useMemo(
-    () =>
-      new TimelinePlayer({
-        page: (after) => api.timeline(roomId, { after, limit: PLAYBACK_PAGE, updates: true }, { credentials }),
-        moment: (seq) => api.timelineMoment(roomId, seq, { credentials }),
-      }),
-    [api, roomId, credentials],
-  );
+  const [player, setPlayer] = useState<TimelinePlayer | null>(null);
   useEffect(() => {
-    void player.open();
-    return () => player.dispose();
-  }, [player]);
-  const state = useSyncExternalStore(
-    (listener) => player.subscribe(listener),
-    () => player.state,
-  );
+    const created = new TimelinePlayer({
+      page: (after) => api.timeline(roomId, { after, limit: PLAYBACK_PAGE, updates: true }, { credentials }),
+      moment: (seq) => api.timelineMoment(roomId, seq, { credentials }),
+    });
+    setPlayer(created);
+    void created.open();
+    return () => created.dispose();
+  }, [api, roomId, credentials]);
+  const subscribe = useCallback((listener: () => void) => player?.subscribe(listener) ?? (() => undefined), [player]);
+  const state = useSyncExternalStore(subscribe, () => player?.state ?? INITIAL_PLAYER_STATE);
   return { player, state };
 }
 
