@@ -125,6 +125,33 @@ describe('TimelinePlayer', () => {
     player.dispose();
   });
 
+  it('holds only the pages ahead of it in a room of 100,000 changes', async () => {
+    const TOTAL = 100_000;
+    const PAGE = 500;
+    const requested: number[] = [];
+    const player = new TimelinePlayer({
+      async page(after) {
+        requested.push(after);
+        const points = Array.from({ length: Math.max(0, Math.min(PAGE, TOTAL - after)) }, (_, i) => ({
+          seq: after + i + 1,
+          at: new Date(START + after + i).toISOString(),
+          author: 'a',
+          inserted: 1,
+          deleted: 0,
+          paste: false,
+        }));
+        return { points, authors: [], firstSeq: 1, lastSeq: TOTAL, nextAfter: after + PAGE < TOTAL ? after + PAGE : null };
+      },
+      moment: () => Promise.reject(new Error('unused')),
+    });
+    await player.open();
+    for (let i = 0; i < 1_200; i++) await player.step();
+    expect(player.state.point?.seq).toBe(1_201);
+    // Three pages read for 1,201 points (the next one fetched ahead), not two hundred.
+    expect(requested).toEqual([0, 500, 1_000]);
+    player.dispose();
+  });
+
   it('reports a failed page instead of throwing', async () => {
     const player = new TimelinePlayer({
       page: () => Promise.reject(new Error('history is for owners')),
