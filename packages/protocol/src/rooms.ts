@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type RoomRole, type Visibility, visibilitySchema } from './access.js';
+import { type HistoryAccess, historyAccessSchema } from './history.js';
 import { LANGUAGE_IDS } from './languages.js';
 
 /** Ids a caller may choose. Server-generated ids match this too. */
@@ -26,8 +27,9 @@ export const updateRoomBodySchema = z
     language: languageSchema.optional(),
     visibility: visibilitySchema.optional(),
     aiCompletions: z.boolean().optional(),
+    historyAccess: historyAccessSchema.optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give name, language, visibility or aiCompletions');
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give name, language, visibility, aiCompletions or historyAccess');
 export type UpdateRoomBody = z.infer<typeof updateRoomBodySchema>;
 
 export const LIST_LIMIT_DEFAULT = 20;
@@ -54,6 +56,8 @@ export interface RoomSummary {
   visibility: Visibility;
   /** The owner's room-wide suggestions switch. */
   aiCompletions: boolean;
+  /** Who may see the room's history: its owners only, or everyone who can edit. */
+  historyAccess: HistoryAccess;
   /** The caller's role in this room. */
   role: RoomRole;
 }

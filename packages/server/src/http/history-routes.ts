@@ -118,13 +118,16 @@ export function registerHistoryRoutes(fastify: FastifyInstance, history: RoomHis
 }
 
 /**
- * The caller may see the room's history: editors and owners (a viewer watching an interview does
- * not see the candidate's drafts), and `also` when a change needs more.
+ * The caller may see the room's history: the room's `historyAccess` says whether that is its owners
+ * only or everyone who can edit (never viewers: a viewer watching an interview does not see the
+ * candidate's drafts). `also` is the role a change needs on top of that.
  */
 async function historyReader(access: RoomAccessControl, request: FastifyRequest, roomId: string, also?: 'editor'): Promise<RoomMember> {
   const member = await requireRole(access, request, roomId, 'viewer');
-  const needed = also ?? 'editor';
-  if (!roleAtLeast(member.role, needed)) throw new HttpError(403, 'forbidden', `the history of this room is for the ${needed} role and up`);
+  const readers = member.access.historyAccess === 'owners' ? 'owner' : 'editor';
+  if (!roleAtLeast(member.role, readers))
+    throw new HttpError(403, 'forbidden', `the history of this room is for the ${readers} role and up`);
+  if (also && !roleAtLeast(member.role, also)) throw new HttpError(403, 'forbidden', `changing history needs the ${also} role`);
   return member;
 }
 

@@ -183,6 +183,7 @@ describe('initialDocument', () => {
         language: 'python',
         visibility: 'public-edit',
         aiCompletions: true,
+        historyAccess: 'editors',
         role: 'owner',
       });
       expect((await rooms.get(plain.id, owner))?.code).toBe(starterSnippet('python'));
@@ -199,6 +200,7 @@ describe('initialDocument', () => {
         ownerUserId: null,
         ownerKeyHash: createHash('sha256').update(created.ownerKey!).digest('hex'),
         aiCompletions: true,
+        historyAccess: 'editors',
       });
     });
 

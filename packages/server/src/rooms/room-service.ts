@@ -116,13 +116,13 @@ export class RoomService {
 
   /**
    * Settings go through the document, so connected users see them, and are stored with the room's
-   * edits, in order, before this answers; visibility and the suggestions switch are also stored
-   * in the room's access. Null if the room is gone.
+   * edits, in order, before this answers; visibility, the suggestions switch and who may see
+   * history are also stored in the room's access (history access only there). Null if the room is gone.
    */
   async update(id: string, change: UpdateRoomBody, standing: RoomMember): Promise<RoomSummary | null> {
-    const { name, language, visibility, aiCompletions } = change;
-    if ((visibility !== undefined || aiCompletions !== undefined) && !(await this.store.updateAccess(id, { visibility, aiCompletions })))
-      return null;
+    const { name, language, visibility, aiCompletions, historyAccess } = change;
+    const accessChange = { visibility, aiCompletions, historyAccess };
+    if (Object.values(accessChange).some((v) => v !== undefined) && !(await this.store.updateAccess(id, accessChange))) return null;
     if (visibility !== undefined) this.options.events.accessChanged(id);
     if (
       (name !== undefined || language !== undefined || aiCompletions !== undefined) &&
@@ -189,6 +189,7 @@ function toSummary(r: RoomRecord, access: RoomAccess, role: RoomRole): RoomSumma
     updatedAt: new Date(r.updatedAt).toISOString(),
     visibility: access.visibility,
     aiCompletions: access.aiCompletions,
+    historyAccess: access.historyAccess,
     role,
   };
 }

@@ -27,7 +27,7 @@ export function describeAccessStoreContract(name: string, open: () => Promise<Op
       expect(await store.getAccess('guest')).toEqual(DEFAULT_ROOM_ACCESS);
       const chosen = { visibility: 'private', ownerUserId: 'alice-id', ownerKeyHash: null } as const;
       await store.createRoom(room('owned', 1_000), INITIAL, chosen);
-      expect(await store.getAccess('owned')).toEqual({ ...chosen, aiCompletions: true });
+      expect(await store.getAccess('owned')).toEqual({ ...chosen, aiCompletions: true, historyAccess: 'editors' });
       await store.createRoom(room('keyed', 1_000), INITIAL, {
         visibility: 'public-view',
         ownerUserId: null,
@@ -44,6 +44,12 @@ export function describeAccessStoreContract(name: string, open: () => Promise<Op
       expect(await store.getAccess('r')).toEqual({ ...DEFAULT_ROOM_ACCESS, visibility: 'public-view', aiCompletions: false });
       expect(await store.updateAccess('r', { aiCompletions: true })).toBe(true);
       expect((await store.getAccess('r'))?.aiCompletions).toBe(true);
+      expect(await store.updateAccess('r', { historyAccess: 'owners' })).toBe(true);
+      expect(await store.getAccess('r')).toEqual({ ...DEFAULT_ROOM_ACCESS, visibility: 'public-view', historyAccess: 'owners' });
+      expect(await store.updateAccess('r', { visibility: 'private' })).toBe(true);
+      expect((await store.getAccess('r'))?.historyAccess).toBe('owners');
+      expect(await store.updateAccess('r', { historyAccess: 'editors' })).toBe(true);
+      expect((await store.getAccess('r'))?.historyAccess).toBe('editors');
       expect(await store.updateAccess('missing', { visibility: 'private' })).toBe(false);
     });
 
@@ -158,17 +164,27 @@ export function describeAccessStoreContract(name: string, open: () => Promise<Op
       await store.setMember('member', 'alice-id', 'editor', 1);
       await store.setMember('member', 'bob-id', 'viewer', 1);
       await store.setMember('both', 'alice-id', 'owner', 1);
-      await store.updateAccess('both', { aiCompletions: false });
+      await store.updateAccess('both', { aiCompletions: false, historyAccess: 'owners' });
 
       const { rooms } = await store.listRoomsOf('alice-id', 10, null);
       expect(rooms).toEqual([
-        { ...room('both', 30), access: { ...owned, ownerUserId: 'bob-id', aiCompletions: false }, memberRole: 'owner' },
+        {
+          ...room('both', 30),
+          access: { ...owned, ownerUserId: 'bob-id', aiCompletions: false, historyAccess: 'owners' },
+          memberRole: 'owner',
+        },
         {
           ...room('member', 20),
-          access: { visibility: 'public-view', ownerUserId: null, ownerKeyHash: 'ab'.repeat(32), aiCompletions: true },
+          access: {
+            visibility: 'public-view',
+            ownerUserId: null,
+            ownerKeyHash: 'ab'.repeat(32),
+            aiCompletions: true,
+            historyAccess: 'editors',
+          },
           memberRole: 'editor',
         },
-        { ...room('owned', 10), access: { ...owned, aiCompletions: true }, memberRole: null },
+        { ...room('owned', 10), access: { ...owned, aiCompletions: true, historyAccess: 'editors' }, memberRole: null },
       ]);
       expect((await store.listRoomsOf('bob-id', 10, null)).rooms.map((r) => [r.id, r.memberRole])).toEqual([
         ['both', null],

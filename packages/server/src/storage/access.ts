@@ -1,4 +1,4 @@
-import type { RoomRole, Visibility } from '@pairwise/protocol';
+import type { HistoryAccess, RoomRole, Visibility } from '@pairwise/protocol';
 import type { ListPage, RoomCursor, RoomRecord } from './store.js';
 
 /** Who owns a room and who gets in with its link; kept with the room, deleted with it. */
@@ -10,12 +10,23 @@ export interface RoomAccess {
   ownerKeyHash: string | null;
   /** The owner's room-wide suggestions switch. */
   aiCompletions: boolean;
+  /** Who may see the room's history (versions, timeline, playback). */
+  historyAccess: HistoryAccess;
 }
+
+/** The settings an owner changes; fields left undefined stay as they are. */
+export type RoomAccessChange = Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions' | 'historyAccess'>>;
 
 /** Access of a new room; `createRoom` stores it with the room, atomically. */
 export type RoomAccessInit = Pick<RoomAccess, 'visibility' | 'ownerUserId' | 'ownerKeyHash'>;
 
-export const DEFAULT_ROOM_ACCESS: RoomAccess = { visibility: 'public-edit', ownerUserId: null, ownerKeyHash: null, aiCompletions: true };
+export const DEFAULT_ROOM_ACCESS: RoomAccess = {
+  visibility: 'public-edit',
+  ownerUserId: null,
+  ownerKeyHash: null,
+  aiCompletions: true,
+  historyAccess: 'editors',
+};
 
 /** A room in a user's list, with what their role in it is decided from (listing needs no query per room). */
 export interface RoomOfUser extends RoomRecord {
@@ -47,7 +58,7 @@ export interface AccessStore {
   /** Null if the room does not exist. */
   getAccess(roomId: string): Promise<RoomAccess | null>;
   /** False if the room does not exist. */
-  updateAccess(roomId: string, change: Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions'>>): Promise<boolean>;
+  updateAccess(roomId: string, change: RoomAccessChange): Promise<boolean>;
   memberRole(roomId: string, userId: string): Promise<RoomRole | null>;
   /** Members with their usernames, in the order they were added. */
   listMembers(roomId: string): Promise<MemberRecord[]>;

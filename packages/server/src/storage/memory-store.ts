@@ -5,6 +5,7 @@ import {
   type LinkRecord,
   type MemberRecord,
   type RoomAccess,
+  type RoomAccessChange,
   type RoomAccessInit,
   type RoomOfUser,
 } from './access.js';
@@ -186,7 +187,7 @@ export class MemoryRoomStore implements Store {
     return room ? { ...room.access } : null;
   }
 
-  async updateAccess(roomId: string, change: Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions'>>): Promise<boolean> {
+  async updateAccess(roomId: string, change: RoomAccessChange): Promise<boolean> {
     this.assertOpen();
     const room = this.rooms.get(roomId);
     if (!room) return false;

@@ -141,6 +141,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX room_versions_by_room ON room_versions (room_id, created_at DESC);
   `,
+  `
+  -- Who may see a room's history: its owners only, or everyone who can edit (the default, as before).
+  ALTER TABLE room_access ADD COLUMN history_access text NOT NULL DEFAULT 'editors'
+    CHECK (history_access IN ('owners', 'editors'));
+  `,
 ];
 
 /** Bring the schema up to date; safe when several instances start at once. */

@@ -6,6 +6,7 @@ import {
   type LinkRecord,
   type MemberRecord,
   type RoomAccess,
+  type RoomAccessChange,
   type RoomAccessInit,
   type RoomOfUser,
 } from './access.js';
@@ -274,7 +275,7 @@ export class PostgresRoomStore implements Store {
     return this.access.getAccess(roomId);
   }
 
-  updateAccess(roomId: string, change: Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions'>>): Promise<boolean> {
+  updateAccess(roomId: string, change: RoomAccessChange): Promise<boolean> {
     return this.access.updateAccess(roomId, change);
   }
 

@@ -1,6 +1,6 @@
-import type { RoomRole, Visibility } from '@pairwise/protocol';
+import type { HistoryAccess, RoomRole, Visibility } from '@pairwise/protocol';
 import type Database from 'better-sqlite3';
-import type { AccessStore, LinkRecord, MemberRecord, RoomAccess, RoomOfUser } from './access.js';
+import type { AccessStore, LinkRecord, MemberRecord, RoomAccess, RoomAccessChange, RoomOfUser } from './access.js';
 import { assertListLimit, pageOfRows } from './list-page.js';
 import type { ListPage, RoomCursor, RoomRecord } from './store.js';
 
@@ -9,7 +9,7 @@ const LINK_COLUMNS = `id, room_id AS roomId, token_hash AS tokenHash, role, crea
   expires_at AS expiresAt, revoked_at AS revokedAt`;
 // Rooms the user owns or is a member of, with their access and the user's membership; both branches have an index on the user.
 const ROOMS_OF_COLUMNS = `${ROOM_COLUMNS}, a.visibility, a.owner_user_id AS ownerUserId, a.owner_key_hash AS ownerKeyHash,
-  a.ai_completions AS aiCompletions, m.role AS memberRole`;
+  a.ai_completions AS aiCompletions, a.history_access AS historyAccess, m.role AS memberRole`;
 const ROOMS_OF = `FROM rooms r JOIN room_access a ON a.room_id = r.id
   LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = @userId
   WHERE r.id IN (
@@ -17,10 +17,11 @@ const ROOMS_OF = `FROM rooms r JOIN room_access a ON a.room_id = r.id
     UNION SELECT room_id FROM room_members WHERE user_id = @userId)`;
 
 const SQL = {
-  getAccess: `SELECT visibility, owner_user_id AS ownerUserId, owner_key_hash AS ownerKeyHash, ai_completions AS aiCompletions
-    FROM room_access WHERE room_id = ?`,
+  getAccess: `SELECT visibility, owner_user_id AS ownerUserId, owner_key_hash AS ownerKeyHash, ai_completions AS aiCompletions,
+    history_access AS historyAccess FROM room_access WHERE room_id = ?`,
   updateAccess: `UPDATE room_access SET visibility = coalesce(@visibility, visibility),
-    ai_completions = coalesce(@aiCompletions, ai_completions) WHERE room_id = @roomId`,
+    ai_completions = coalesce(@aiCompletions, ai_completions), history_access = coalesce(@historyAccess, history_access)
+    WHERE room_id = @roomId`,
   memberRole: 'SELECT role FROM room_members WHERE room_id = ? AND user_id = ?',
   listMembers: `SELECT m.user_id AS userId, u.username, m.role, m.added_at AS addedAt
     FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = ? ORDER BY m.rowid`,
@@ -49,6 +50,7 @@ interface AccessRow {
   ownerUserId: string | null;
   ownerKeyHash: string | null;
   aiCompletions: 0 | 1;
+  historyAccess: HistoryAccess;
 }
 
 type RoomOfUserRow = RoomRecord & AccessRow & { memberRole: RoomRole | null };
@@ -66,9 +68,10 @@ export class SqliteAccess implements AccessStore {
     return row ? toAccess(row) : null;
   }
 
-  async updateAccess(roomId: string, change: Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions'>>): Promise<boolean> {
+  async updateAccess(roomId: string, change: RoomAccessChange): Promise<boolean> {
     const aiCompletions = change.aiCompletions === undefined ? null : Number(change.aiCompletions);
-    return this.stmt.updateAccess.run({ roomId, visibility: change.visibility ?? null, aiCompletions }).changes > 0;
+    const { visibility = null, historyAccess = null } = change;
+    return this.stmt.updateAccess.run({ roomId, visibility, aiCompletions, historyAccess }).changes > 0;
   }
 
   async memberRole(roomId: string, userId: string): Promise<RoomRole | null> {
@@ -119,8 +122,8 @@ export class SqliteAccess implements AccessStore {
 }
 
 function toAccess(row: AccessRow): RoomAccess {
-  const { visibility, ownerUserId, ownerKeyHash, aiCompletions } = row;
-  return { visibility, ownerUserId, ownerKeyHash, aiCompletions: aiCompletions === 1 };
+  const { visibility, ownerUserId, ownerKeyHash, aiCompletions, historyAccess } = row;
+  return { visibility, ownerUserId, ownerKeyHash, aiCompletions: aiCompletions === 1, historyAccess };
 }
 
 function toRoomOfUser(row: RoomOfUserRow): RoomOfUser {

@@ -139,6 +139,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX room_versions_by_room ON room_versions (room_id, created_at DESC);
   `,
+  `
+  -- Who may see a room's history: its owners only, or everyone who can edit (the default, as before).
+  ALTER TABLE room_access ADD COLUMN history_access TEXT NOT NULL DEFAULT 'editors'
+    CHECK (history_access IN ('owners', 'editors'));
+  `,
 ];
 
 /** Open (creating if needed) the database file, configure the connection and bring its schema up to date. */

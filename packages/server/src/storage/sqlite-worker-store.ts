@@ -1,6 +1,6 @@
 import type { HistoryAuthor, RoomRole } from '@pairwise/protocol';
 import type { Checkpoint, HistoryBounds, HistoryEntry, HistoryThinning, VersionRecord, VersionSummaryRecord } from './history.js';
-import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessInit, RoomOfUser } from './access.js';
+import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessChange, RoomAccessInit, RoomOfUser } from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
 import { packRoomWrites, transferablesOf } from './packed-updates.js';
 import type { SqliteWorkerData } from './sqlite-worker.js';
@@ -124,7 +124,7 @@ export class SqliteWorkerStore implements Store {
     return this.worker.call('getAccess', [roomId]);
   }
 
-  updateAccess(roomId: string, change: Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions'>>): Promise<boolean> {
+  updateAccess(roomId: string, change: RoomAccessChange): Promise<boolean> {
     return this.worker.call('updateAccess', [roomId, change]);
   }
 

@@ -5,9 +5,15 @@ const NOW = Date.parse('2026-03-10T12:00:00Z');
 
 describe('roomPermissions', () => {
   it('lets editors and owners type, and only owners manage', () => {
-    expect(roomPermissions('viewer')).toEqual({ canEdit: false, isOwner: false });
-    expect(roomPermissions('editor')).toEqual({ canEdit: true, isOwner: false });
-    expect(roomPermissions('owner')).toEqual({ canEdit: true, isOwner: true });
+    expect(roomPermissions('viewer', 'editors')).toEqual({ canEdit: false, isOwner: false, canReadHistory: false });
+    expect(roomPermissions('editor', 'editors')).toEqual({ canEdit: true, isOwner: false, canReadHistory: true });
+    expect(roomPermissions('owner', 'editors')).toEqual({ canEdit: true, isOwner: true, canReadHistory: true });
+  });
+
+  it('shows history to the roles the room allows: owners only, or everyone who can edit', () => {
+    expect(roomPermissions('editor', 'owners').canReadHistory).toBe(false);
+    expect(roomPermissions('owner', 'owners').canReadHistory).toBe(true);
+    expect(roomPermissions('viewer', 'owners').canReadHistory).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { CREDENTIALS, roleAtLeast } from '@pairwise/protocol';
-import type { RoomRole, ShareLinkInfo, Visibility } from '@pairwise/protocol';
+import type { HistoryAccess, RoomRole, ShareLinkInfo, Visibility } from '@pairwise/protocol';
 import { formatRelativeTime } from './time';
 
 export const ROLE_LABELS: Record<RoomRole, string> = { viewer: 'Viewer', editor: 'Editor', owner: 'Owner' };
@@ -27,11 +27,19 @@ export interface RoomPermissions {
   canEdit: boolean;
   /** Share, change visibility and the room-wide switches. */
   isOwner: boolean;
+  /** See versions, compare them and replay the timeline (the room's `historyAccess`). */
+  canReadHistory: boolean;
 }
 
-export function roomPermissions(role: RoomRole): RoomPermissions {
-  return { canEdit: roleAtLeast(role, 'editor'), isOwner: role === 'owner' };
+export function roomPermissions(role: RoomRole, historyAccess: HistoryAccess): RoomPermissions {
+  const historyReaders = historyAccess === 'owners' ? 'owner' : 'editor';
+  return { canEdit: roleAtLeast(role, 'editor'), isOwner: role === 'owner', canReadHistory: roleAtLeast(role, historyReaders) };
 }
+
+export const HISTORY_ACCESS_CHOICES: readonly { value: HistoryAccess; label: string; hint: string }[] = [
+  { value: 'editors', label: 'Everyone who can edit', hint: 'Editors and owners see versions and replay the typing.' },
+  { value: 'owners', label: 'Owners only', hint: "E.g. an interview: a candidate's drafts stay with the owners." },
+];
 
 /** Lifetimes offered when creating a share link; null lasts until revoked. */
 export const LINK_LIFETIMES: readonly { label: string; seconds: number | null }[] = [

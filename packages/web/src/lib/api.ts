@@ -13,7 +13,12 @@ import type {
   RoomRole,
   RoomSummary,
   ShareLinkInfo,
+  TimelinePage,
+  TimelineText,
   UpdateRoomBody,
+  VersionDetails,
+  VersionList,
+  VersionSummary,
 } from '@pairwise/protocol';
 import { credentialHeaders } from './roomCredentials';
 import type { RoomCredentials } from './roomCredentials';
@@ -64,6 +69,15 @@ export interface ApiClient {
   listLinks(id: string, options?: RoomCallOptions): Promise<ShareLinkInfo[]>;
   createLink(id: string, body: CreateLinkBody, options?: RoomCallOptions): Promise<CreatedShareLink>;
   revokeLink(id: string, linkId: string, options?: RoomCallOptions): Promise<void>;
+
+  listVersions(id: string, options?: RoomCallOptions): Promise<VersionList>;
+  createVersion(id: string, name: string, options?: RoomCallOptions): Promise<VersionSummary>;
+  getVersion(id: string, versionId: string, options?: RoomCallOptions): Promise<VersionDetails>;
+  restoreVersion(id: string, versionId: string, options?: RoomCallOptions): Promise<VersionDetails>;
+  /** Points after `after`, oldest first; with `updates`, each carries its Yjs update (for playback). */
+  timeline(id: string, query: { after: number; limit: number; updates: boolean }, options?: RoomCallOptions): Promise<TimelinePage>;
+  /** The code right after point `seq`, with the full Yjs state to play on from. */
+  timelineMoment(id: string, seq: number, options?: RoomCallOptions): Promise<TimelineText>;
 }
 
 function isApiError(value: unknown): value is ApiError {
@@ -116,6 +130,7 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
   const roomPath = (id: string) => `/api/rooms/${encodeURIComponent(id)}`;
   const memberPath = (id: string, username: string) => `${roomPath(id)}/members/${encodeURIComponent(username)}`;
   const linkPath = (id: string, linkId: string) => `${roomPath(id)}/links/${encodeURIComponent(linkId)}`;
+  const versionPath = (id: string, versionId: string) => `${roomPath(id)}/versions/${encodeURIComponent(versionId)}`;
 
   return {
     createRoom: (body) => request<CreatedRoom>('POST', '/api/rooms', { body }),
@@ -143,5 +158,13 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     listLinks: async (id, opts) => (await request<{ links: ShareLinkInfo[] }>('GET', `${roomPath(id)}/links`, opts)).links,
     createLink: (id, body, opts) => request<CreatedShareLink>('POST', `${roomPath(id)}/links`, { ...opts, body }),
     revokeLink: (id, linkId, opts) => request<void>('DELETE', linkPath(id, linkId), opts),
+
+    listVersions: (id, opts) => request<VersionList>('GET', `${roomPath(id)}/versions`, opts),
+    createVersion: (id, name, opts) => request<VersionSummary>('POST', `${roomPath(id)}/versions`, { ...opts, body: { name } }),
+    getVersion: (id, versionId, opts) => request<VersionDetails>('GET', versionPath(id, versionId), opts),
+    restoreVersion: (id, versionId, opts) => request<VersionDetails>('POST', `${versionPath(id, versionId)}/restore`, opts),
+    timeline: (id, { after, limit, updates }, opts) =>
+      request<TimelinePage>('GET', `${roomPath(id)}/timeline?after=${after}&limit=${limit}&updates=${updates ? 1 : 0}`, opts),
+    timelineMoment: (id, seq, opts) => request<TimelineText>('GET', `${roomPath(id)}/timeline/${seq}?state=1`, opts),
   };
 }

@@ -5,7 +5,7 @@ import type { ConnectionPhase } from '../lib/connectionStatus';
 import { Brand } from '../ui/Brand';
 import { LanguageSelect } from '../ui/LanguageSelect';
 import { ThemeToggle } from '../ui/ThemeToggle';
-import { CloseIcon, MenuIcon, ShareIcon } from '../ui/icons';
+import { CloseIcon, HistoryIcon, MenuIcon, ShareIcon } from '../ui/icons';
 import { ConnectionBadge } from './ConnectionBadge';
 import { CopyLinkButton } from './CopyLinkButton';
 import { RoomTitle } from './RoomTitle';
@@ -22,6 +22,8 @@ export function RoomHeader({
   onRename,
   suggestions,
   onShare,
+  onHistory,
+  historyOpen,
 }: {
   name: string;
   language: LanguageId;
@@ -35,6 +37,9 @@ export function RoomHeader({
   suggestions: SuggestionsToggleProps | null;
   /** Owners only: opens the share dialog. */
   onShare: (() => void) | null;
+  /** Null for those the room's history is not for; otherwise opens or closes the history panel. */
+  onHistory: (() => void) | null;
+  historyOpen: boolean;
 }) {
   // On narrow screens the actions fold into a menu; on wide ones CSS always shows them.
   const [menuOpen, setMenuOpen] = useState(false);
@@ -70,6 +75,21 @@ export function RoomHeader({
           className="select select--compact"
         />
         {suggestions && <SuggestionsToggle {...suggestions} />}
+        {onHistory && (
+          <button
+            type="button"
+            className="btn btn--secondary"
+            aria-pressed={historyOpen}
+            onClick={() => {
+              setMenuOpen(false);
+              onHistory();
+            }}
+            data-testid="history-button"
+          >
+            <HistoryIcon />
+            History
+          </button>
+        )}
         {onShare && (
           <button
             type="button"

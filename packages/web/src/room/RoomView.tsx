@@ -12,6 +12,9 @@ import { browserStore } from '../lib/storage';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
 import { PresenceList } from './PresenceList';
 import { ConnectionBanner, RoleChangedBanner, ViewerBanner } from './RoomBanners';
+import { type Comparison, DiffView } from './history/DiffView';
+import { HistoryPanel } from './history/HistoryPanel';
+import { PlaybackView } from './history/PlaybackView';
 import { RoomHeader } from './RoomHeader';
 import { ShareDialog } from './share/ShareDialog';
 import { usePresence } from './usePresence';
@@ -33,6 +36,11 @@ export function preloadEditor(): void {
 
 /** Throttle for the `typingAt` awareness field; well under the 2 s "typing…" window. */
 const TYPING_THROTTLE_MS = 600;
+
+const NARROW_SCREEN = '(max-width: 760px)';
+
+/** What the editor pane shows instead of the editor while someone looks at history. */
+type HistoryScreen = { kind: 'diff'; comparison: Comparison } | { kind: 'playback' } | null;
 
 const LOADING_MESSAGE = 'The room is still loading; you can type as soon as it has synced.';
 const VIEWER_MESSAGE = 'You are viewing — only editors can change the code.';
@@ -87,7 +95,7 @@ export function RoomView({
   roleNotice: { role: RoomRole; onDismiss: () => void } | null;
 }) {
   const { theme } = useTheme();
-  const { canEdit, isOwner } = roomPermissions(details.role);
+  const { canEdit, isOwner, canReadHistory } = roomPermissions(details.role, details.historyAccess);
   const params = useMemo(
     () => ({ ...credentialParams(credentials), ...(guestName !== null && { name: guestName, color: user.color }) }),
     [credentials, guestName, user.color],
@@ -105,6 +113,21 @@ export function RoomView({
   const phase = connectionPhase(state);
   const lastTypingSent = useRef(0);
   const [sharing, setSharing] = useState(false);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const [historyScreen, setHistoryScreen] = useState<HistoryScreen>(null);
+
+  const showHistory = (screen: HistoryScreen) => {
+    setHistoryScreen(screen);
+    // A phone has no room for the panel beside what it opened.
+    if (window.matchMedia(NARROW_SCREEN).matches) setHistoryOpen(false);
+  };
+
+  // The owner made history owners-only (or our role dropped): what was open closes.
+  useEffect(() => {
+    if (canReadHistory) return;
+    setHistoryOpen(false);
+    setHistoryScreen(null);
+  }, [canReadHistory]);
 
   useEffect(() => {
     if (state.closed) onClosed(state.closed.code, state.everSynced);
@@ -160,6 +183,8 @@ export function RoomView({
             : null
         }
         onShare={isOwner ? () => setSharing(true) : null}
+        onHistory={canReadHistory ? () => setHistoryOpen((open) => !open) : null}
+        historyOpen={historyOpen}
       />
       <ConnectionBanner phase={phase} unsaved={state.unsavedEdits > 0} retryAt={state.retryAt} />
       {roleNotice && <RoleChangedBanner role={roleNotice.role} onDismiss={roleNotice.onDismiss} />}
@@ -168,7 +193,25 @@ export function RoomView({
         <main className="editor-pane">
           <ErrorBoundary fallback={() => <EditorPlaceholder message="The editor failed to load. Reload the page to try again." />}>
             <Suspense fallback={<EditorPlaceholder message="Loading editor…" />}>
-              {connection ? (
+              {historyScreen?.kind === 'playback' ? (
+                <PlaybackView
+                  roomId={details.id}
+                  credentials={credentials}
+                  language={languageInfo(meta.language).monacoId}
+                  theme={theme}
+                  onClose={() => setHistoryScreen(null)}
+                />
+              ) : historyScreen?.kind === 'diff' && connection ? (
+                <DiffView
+                  roomId={details.id}
+                  credentials={credentials}
+                  comparison={historyScreen.comparison}
+                  liveText={connection.text}
+                  language={languageInfo(meta.language).monacoId}
+                  theme={theme}
+                  onClose={() => setHistoryScreen(null)}
+                />
+              ) : connection ? (
                 <CollabEditor
                   text={connection.text}
                   awareness={connection.awareness}
@@ -192,6 +235,17 @@ export function RoomView({
             </Suspense>
           </ErrorBoundary>
         </main>
+        {historyOpen && (
+          <HistoryPanel
+            roomId={details.id}
+            credentials={credentials}
+            canEdit={canEdit}
+            onCompare={(comparison) => showHistory({ kind: 'diff', comparison })}
+            onReplay={() => showHistory({ kind: 'playback' })}
+            onRestored={() => setHistoryScreen(null)}
+            onClose={() => setHistoryOpen(false)}
+          />
+        )}
         <aside className="sidebar">
           <PresenceList people={people} onRename={onEditName} />
         </aside>
@@ -202,6 +256,7 @@ export function RoomView({
           roomName={meta.name}
           credentials={credentials}
           visibility={details.visibility}
+          historyAccess={details.historyAccess}
           onSummary={onSummary}
           onClose={() => setSharing(false)}
         />

@@ -22,7 +22,7 @@ const LOAD_TIMEOUT_MS = 15_000;
 
 /** The parts of a room's summary that can change under an open room: who may do what. */
 function sameAccess(a: RoomSummary, b: RoomSummary): boolean {
-  return a.role === b.role && a.visibility === b.visibility && a.aiCompletions === b.aiCompletions;
+  return a.role === b.role && a.visibility === b.visibility && a.aiCompletions === b.aiCompletions && a.historyAccess === b.historyAccess;
 }
 
 /**
@@ -73,8 +73,8 @@ export function useRoomDetails(
   const applySummary = useCallback((summary: RoomSummary) => {
     setLoad((prev) => {
       if (prev.kind !== 'ready' || sameAccess(prev.details, summary)) return prev;
-      const { role, visibility, aiCompletions } = summary;
-      return { kind: 'ready', details: { ...prev.details, role, visibility, aiCompletions } };
+      const { role, visibility, aiCompletions, historyAccess } = summary;
+      return { kind: 'ready', details: { ...prev.details, role, visibility, aiCompletions, historyAccess } };
     });
   }, []);
 

@@ -1,19 +1,21 @@
 import { useId } from 'react';
-import type { RoomSummary, Visibility } from '@pairwise/protocol';
+import type { HistoryAccess, RoomSummary, Visibility } from '@pairwise/protocol';
 import type { RoomCredentials } from '../../lib/roomCredentials';
 import { CloseIcon } from '../../ui/icons';
 import { useEscapeKey } from '../../ui/useEscapeKey';
+import { HistoryAccessSection } from './HistoryAccessSection';
 import { LinksSection } from './LinksSection';
 import { MembersSection } from './MembersSection';
 import { VisibilitySection } from './VisibilitySection';
 import '../../styles/share.css';
 
-/** The owner's sharing controls: visibility, share links, members. Every change goes through the API. */
+/** The owner's sharing controls: visibility, share links, members, who sees history. Every change goes through the API. */
 export function ShareDialog({
   roomId,
   roomName,
   credentials,
   visibility,
+  historyAccess,
   onSummary,
   onClose,
 }: {
@@ -21,6 +23,7 @@ export function ShareDialog({
   roomName: string;
   credentials: RoomCredentials;
   visibility: Visibility;
+  historyAccess: HistoryAccess;
   onSummary: (summary: RoomSummary) => void;
   onClose: () => void;
 }) {
@@ -42,6 +45,7 @@ export function ShareDialog({
         <VisibilitySection roomId={roomId} credentials={credentials} visibility={visibility} onSummary={onSummary} />
         <LinksSection roomId={roomId} credentials={credentials} />
         <MembersSection roomId={roomId} credentials={credentials} />
+        <HistoryAccessSection roomId={roomId} credentials={credentials} historyAccess={historyAccess} onSummary={onSummary} />
       </div>
     </div>
   );
