@@ -1,4 +1,5 @@
 import { describeAccessStoreContract } from './access.contract.js';
+import { describeChatStoreContract } from './chat.contract.js';
 import { describeLastOpenedContract } from './last-opened.contract.js';
 import { describeAccountStoreContract } from './accounts.contract.js';
 import { MemoryRoomStore } from './memory-store.js';
@@ -13,3 +14,4 @@ describeRoomStoreContract('MemoryRoomStore', openMemoryStore);
 describeLastOpenedContract('MemoryRoomStore', openMemoryStore);
 describeAccountStoreContract('MemoryRoomStore', openMemoryStore);
 describeAccessStoreContract('MemoryRoomStore', openMemoryStore);
+describeChatStoreContract('MemoryRoomStore', openMemoryStore);

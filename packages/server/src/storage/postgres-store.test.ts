@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../../test/support/postgres.js';
 import { describeAccessStoreContract } from './access.contract.js';
+import { describeChatStoreContract } from './chat.contract.js';
 import { DEFAULT_ROOM_ACCESS } from './access.js';
 import { describeLastOpenedContract } from './last-opened.contract.js';
 import { describeAccountStoreContract, type OpenedFullStore } from './accounts.contract.js';
@@ -34,6 +35,7 @@ await describeWithPostgres('PostgresRoomStore', () => {
   describeLastOpenedContract('PostgresRoomStore', openPostgresStore);
   describeAccountStoreContract('PostgresRoomStore', openPostgresStore);
   describeAccessStoreContract('PostgresRoomStore', openPostgresStore);
+  describeChatStoreContract('PostgresRoomStore', openPostgresStore);
 
   describe('PostgresRoomStore schema', () => {
     let db: TestDatabase;

@@ -1,12 +1,13 @@
 /**
  * Worker-thread entry of SqliteWorkerStore: owns the one SQLite connection (synchronous
- * better-sqlite3) and the three parts of the store that use it, so their commits, fsyncs and
+ * better-sqlite3) and the parts of the store that use it, so their commits, fsyncs and
  * busy waits block this thread, never the event loop that fans edits out.
  */
 import { workerData } from 'node:worker_threads';
 import { SqliteAccess } from './sqlite-access.js';
 import { type PackedRoomWrites, unpackRoomWrites } from './packed-updates.js';
 import { SqliteAccounts } from './sqlite-accounts.js';
+import { SqliteChat } from './sqlite-chat.js';
 import { openSqliteDatabase } from './sqlite-schema.js';
 import { SqliteRoomStore } from './sqlite-store.js';
 import type { Store } from './store.js';
@@ -34,6 +35,7 @@ const WRITES = new Set<string>([
   'removeMember',
   'createLink',
   'revokeLink',
+  'appendChat',
 ] satisfies (keyof Store)[]);
 
 const { filePath, simulatedCommitDelayMs } = workerData as SqliteWorkerData;
@@ -64,7 +66,12 @@ function methodsOf(part: object): CallHandler['methods'] {
 await serveCalls(async () => {
   const db = openSqliteDatabase(filePath);
   const rooms = new SqliteRoomStore(db);
-  const methods = { ...methodsOf(rooms), ...methodsOf(new SqliteAccounts(db)), ...methodsOf(new SqliteAccess(db)) };
+  const methods = {
+    ...methodsOf(rooms),
+    ...methodsOf(new SqliteAccounts(db)),
+    ...methodsOf(new SqliteAccess(db)),
+    ...methodsOf(new SqliteChat(db)),
+  };
   const { writeRooms } = methods;
   if (!writeRooms) throw new Error('SqliteRoomStore has no writeRooms');
   // Group commits arrive packed (packed-updates.ts): one buffer instead of a clone per update.

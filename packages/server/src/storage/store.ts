@@ -1,5 +1,6 @@
 import type { AccessStore, RoomAccessInit } from './access.js';
 import type { AccountStore } from './accounts.js';
+import type { ChatStore } from './chat.js';
 
 /**
  * Durable storage for rooms: a small index of room records (for listing without loading documents)
@@ -154,5 +155,5 @@ export interface RoomStore {
   close(): Promise<void>;
 }
 
-/** Everything the server keeps: rooms, accounts and who may do what in each room, in one database. */
-export type Store = RoomStore & AccountStore & AccessStore;
+/** Everything the server keeps: rooms, accounts, who may do what in each room and its chat, in one database. */
+export type Store = RoomStore & AccountStore & AccessStore & ChatStore;
