@@ -12,6 +12,7 @@ import { registerApiTimeout } from './api-timeout.js';
 import { registerAuthHooks, type HttpAuthOptions } from './auth-hooks.js';
 import { registerAuthRoutes, type AuthRoutesOptions } from './auth-routes.js';
 import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './autocomplete-route.js';
+import { type ChatRoutesOptions, registerChatRoutes } from './chat-routes.js';
 import { inlineScriptHashes } from './csp.js';
 import { apiError, handleError } from './errors.js';
 import { registerHardening, type HttpHardeningOptions } from './hardening.js';
@@ -23,6 +24,7 @@ import { registerSharingRoutes } from './sharing-routes.js';
 export interface HttpAppOptions {
   rooms: RoomService;
   sharing: RoomSharing;
+  chat: ChatRoutesOptions;
   access: RoomAccessControl;
   auth: HttpAuthOptions & AuthRoutesOptions;
   /** Answers `GET /ready`; while it drains, every request but the probes is refused with 503. */
@@ -75,6 +77,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   registerAuthRoutes(app, options.auth);
   registerRoomRoutes(app, options.rooms, options.access);
   registerSharingRoutes(app, options.sharing, options.access);
+  registerChatRoutes(app, options.chat, options.access);
   registerAutocompleteRoute(app, options.autocomplete);
 
   // Files are looked up per request (wildcard), so a rebuild of the web app is served without a restart.
