@@ -60,6 +60,6 @@ export async function compactStoredDocument(
   const stored = await store.loadDocument(roomId);
   if (stored === null || stored.logLength === 0) return null;
   const snapshot = await encode(stored.updates);
-  await store.compactDocument(roomId, snapshot, stored.lastSeq);
+  await store.storeCheckpoint(roomId, snapshot, stored.lastSeq);
   return { updatesBefore: stored.updates.length, bytesAfter: snapshot.byteLength };
 }

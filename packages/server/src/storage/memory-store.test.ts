@@ -1,5 +1,6 @@
 import { describeAccessStoreContract } from './access.contract.js';
 import { describeChatStoreContract } from './chat.contract.js';
+import { describeHistoryStoreContract } from './history.contract.js';
 import { describeLastOpenedContract } from './last-opened.contract.js';
 import { describeAccountStoreContract } from './accounts.contract.js';
 import { MemoryRoomStore } from './memory-store.js';
@@ -15,3 +16,4 @@ describeLastOpenedContract('MemoryRoomStore', openMemoryStore);
 describeAccountStoreContract('MemoryRoomStore', openMemoryStore);
 describeAccessStoreContract('MemoryRoomStore', openMemoryStore);
 describeChatStoreContract('MemoryRoomStore', openMemoryStore);
+describeHistoryStoreContract('MemoryRoomStore', openMemoryStore);

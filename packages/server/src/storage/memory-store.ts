@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RoomRole } from '@pairwise/protocol';
+import type { HistoryAuthor, RoomRole } from '@pairwise/protocol';
 import {
   DEFAULT_ROOM_ACCESS,
   type LinkRecord,
@@ -10,8 +10,10 @@ import {
 } from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
 import type { NewChatMessage, StoredChatMessage, StoredChatPage } from './chat.js';
+import type { Checkpoint, HistoryBounds, HistoryEntry, HistoryThinning, VersionRecord, VersionSummaryRecord } from './history.js';
 import { MemoryAccounts } from './memory-accounts.js';
 import { MemoryChat } from './memory-chat.js';
+import { MemoryRoomHistory } from './memory-history.js';
 import {
   RoomExistsError,
   type ListPage,
@@ -24,11 +26,6 @@ import {
   type UnopenedRoom,
 } from './store.js';
 
-interface LoggedUpdate {
-  seq: number;
-  data: Uint8Array;
-}
-
 interface MemoryRoom {
   record: RoomRecord;
   lastOpenedAt: number;
@@ -36,8 +33,7 @@ interface MemoryRoom {
   access: RoomAccess;
   members: Map<string, { role: RoomRole; addedAt: number }>;
   links: LinkRecord[];
-  log: LoggedUpdate[];
-  snapshot: { throughSeq: number; data: Uint8Array } | null;
+  history: MemoryRoomHistory;
 }
 
 /**
@@ -57,6 +53,8 @@ export class MemoryRoomStore implements Store {
   async createRoom(room: RoomRecord, initialUpdate: Uint8Array, access?: RoomAccessInit): Promise<void> {
     this.assertOpen();
     if (this.rooms.has(room.id)) throw new RoomExistsError(room.id);
+    const history = new MemoryRoomHistory();
+    history.append(this.nextSeq(), initialUpdate, room.createdAt, null);
     this.rooms.set(room.id, {
       record: { ...room },
       lastOpenedAt: room.createdAt,
@@ -64,8 +62,7 @@ export class MemoryRoomStore implements Store {
       access: { ...DEFAULT_ROOM_ACCESS, ...access },
       members: new Map(),
       links: [],
-      log: [{ seq: this.nextSeq(), data: initialUpdate.slice() }],
-      snapshot: null,
+      history,
     });
   }
 
@@ -112,10 +109,11 @@ export class MemoryRoomStore implements Store {
 
   async writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {
     this.assertOpen();
-    for (const { roomId, incarnation, updates, meta } of writes) {
+    for (const write of writes) {
+      const { roomId, incarnation, updates, meta } = write;
       const room = this.rooms.get(roomId);
       if (room?.incarnation !== incarnation || (updates.length === 0 && !meta)) continue;
-      for (const update of updates) room.log.push({ seq: this.nextSeq(), data: update.slice() });
+      room.history.appendWrite(write, updatedAt, () => this.nextSeq());
       if (meta) applyMeta(room.record, meta);
       bumpUpdatedAt(room.record, updatedAt);
     }
@@ -125,21 +123,65 @@ export class MemoryRoomStore implements Store {
     this.assertOpen();
     const room = this.rooms.get(id);
     if (!room) return null;
-    const throughSeq = room.snapshot?.throughSeq ?? 0;
-    const log = room.log.filter((entry) => entry.seq > throughSeq);
-    const updates = log.map((entry) => entry.data.slice());
-    if (room.snapshot) updates.unshift(room.snapshot.data.slice());
-    const lastSeq = log[log.length - 1]?.seq ?? throughSeq;
     const retiredStateVectors = (this.retired.get(id) ?? []).map((sv) => sv.slice());
-    return { incarnation: room.incarnation, retiredStateVectors, updates, lastSeq, logLength: log.length };
+    return { incarnation: room.incarnation, retiredStateVectors, ...room.history.document() };
   }
 
-  async compactDocument(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+  async storeCheckpoint(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     this.assertOpen();
-    const room = this.rooms.get(id);
-    if (!room || (room.snapshot !== null && room.snapshot.throughSeq >= throughSeq)) return;
-    room.snapshot = { throughSeq, data: snapshot.slice() };
-    room.log = room.log.filter((entry) => entry.seq > throughSeq);
+    this.rooms.get(id)?.history.storeCheckpoint(snapshot, throughSeq);
+  }
+
+  async readHistory(roomId: string, after: number, limit: number): Promise<HistoryEntry[]> {
+    assertLimit(limit);
+    return this.historyOf(roomId)?.read(after, limit) ?? [];
+  }
+
+  async checkpointAtOrBefore(roomId: string, seq: number): Promise<Checkpoint | null> {
+    return this.historyOf(roomId)?.checkpointAtOrBefore(seq) ?? null;
+  }
+
+  async historyBounds(roomId: string): Promise<HistoryBounds | null> {
+    return this.historyOf(roomId)?.bounds() ?? null;
+  }
+
+  async roomAuthors(roomId: string, ids?: readonly string[]): Promise<HistoryAuthor[]> {
+    return this.historyOf(roomId)?.namedAuthors(ids) ?? [];
+  }
+
+  async authorsBetween(roomId: string, afterSeq: number, throughSeq: number): Promise<string[]> {
+    return this.historyOf(roomId)?.authorsBetween(afterSeq, throughSeq) ?? [];
+  }
+
+  async addVersion(version: VersionRecord): Promise<void> {
+    this.historyOf(version.roomId)?.addVersion(version);
+  }
+
+  async listVersions(roomId: string): Promise<VersionSummaryRecord[]> {
+    return this.historyOf(roomId)?.listVersions() ?? [];
+  }
+
+  async getVersion(roomId: string, id: string): Promise<VersionRecord | null> {
+    return this.historyOf(roomId)?.getVersion(id) ?? null;
+  }
+
+  async thinHistory(roomId: string, change: HistoryThinning): Promise<void> {
+    this.historyOf(roomId)?.thin(change);
+  }
+
+  async deleteAutoVersionsBefore(roomId: string, before: number): Promise<number> {
+    return this.historyOf(roomId)?.deleteAutoVersionsBefore(before) ?? 0;
+  }
+
+  async roomsWithLogBefore(before: number, limit: number): Promise<string[]> {
+    this.assertOpen();
+    assertLimit(limit);
+    return [...this.rooms.keys()].filter((id) => this.rooms.get(id)?.history.hasLogBefore(before)).slice(0, limit);
+  }
+
+  private historyOf(roomId: string): MemoryRoomHistory | undefined {
+    this.assertOpen();
+    return this.rooms.get(roomId)?.history;
   }
 
   async getAccess(roomId: string): Promise<RoomAccess | null> {

@@ -102,6 +102,46 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX rooms_by_last_opened ON rooms (last_opened_at, id);
   `,
   `
+  -- History: each logged update keeps when it was accepted and who sent it (author NULL: unknown).
+  -- Updates stored before history was kept count as accepted when their room last changed.
+  -- Compaction now adds checkpoints and keeps the log; retention thins both.
+  ALTER TABLE room_updates ADD COLUMN accepted_at bigint;
+  ALTER TABLE room_updates ADD COLUMN author_id text;
+  UPDATE room_updates u SET accepted_at = r.updated_at FROM rooms r WHERE r.id = u.room_id;
+  ALTER TABLE room_updates ALTER COLUMN accepted_at SET NOT NULL;
+  CREATE INDEX room_updates_by_accepted ON room_updates (accepted_at);
+  CREATE TABLE room_checkpoints (
+    room_id text COLLATE "C" NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    through_seq bigint NOT NULL,
+    at bigint NOT NULL,
+    data bytea NOT NULL,
+    PRIMARY KEY (room_id, through_seq)
+  );
+  INSERT INTO room_checkpoints (room_id, through_seq, at, data)
+    SELECT s.room_id, s.through_seq, r.updated_at, s.data FROM room_snapshots s JOIN rooms r ON r.id = s.room_id;
+  DROP TABLE room_snapshots;
+  -- The name and colour each author had in the room, for history (one row per person and room).
+  CREATE TABLE room_authors (
+    room_id text COLLATE "C" NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    author_id text COLLATE "C" NOT NULL,
+    name text NOT NULL,
+    color text NOT NULL,
+    PRIMARY KEY (room_id, author_id)
+  );
+  CREATE TABLE room_versions (
+    id text PRIMARY KEY,
+    room_id text COLLATE "C" NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    name text NOT NULL,
+    auto boolean NOT NULL,
+    created_at bigint NOT NULL,
+    seq bigint NOT NULL,
+    author_ids text[] NOT NULL,
+    code text NOT NULL,
+    state bytea NOT NULL
+  );
+  CREATE INDEX room_versions_by_room ON room_versions (room_id, created_at DESC);
+  `,
+  `
   -- The room's chat, gone with the room. The author is copied from the poster's session at the
   -- time (a guest has no account row to refer to).
   CREATE TABLE room_chat (

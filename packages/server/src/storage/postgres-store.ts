@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RoomRole } from '@pairwise/protocol';
+import type { HistoryAuthor, RoomRole } from '@pairwise/protocol';
 import { Pool, type QueryResultRow } from 'pg';
 import {
   DEFAULT_ROOM_ACCESS,
@@ -13,8 +13,10 @@ import type { SessionRecord, UserRecord } from './accounts.js';
 import type { NewChatMessage, StoredChatMessage, StoredChatPage } from './chat.js';
 import { assertListLimit, pageOfRows } from './list-page.js';
 import { PostgresAccess } from './postgres-access.js';
+import type { Checkpoint, HistoryBounds, HistoryEntry, HistoryThinning, VersionRecord, VersionSummaryRecord } from './history.js';
 import { PostgresAccounts } from './postgres-accounts.js';
 import { PostgresChat } from './postgres-chat.js';
+import { PostgresHistory } from './postgres-history.js';
 import { inTransaction, type Queryable, type RoomRow, runNamed, toRoomRecord } from './postgres-query.js';
 import { migratePostgres } from './postgres-schema.js';
 import {
@@ -35,7 +37,7 @@ const SQL = {
     VALUES ($1, $2, $3, $4, $5, $4, $6) ON CONFLICT (id) DO NOTHING`,
   insertAccess: `INSERT INTO room_access (room_id, visibility, owner_user_id, owner_key_hash, ai_completions)
     VALUES ($1, $2, $3, $4, $5)`,
-  insertUpdate: 'INSERT INTO room_updates (room_id, data) VALUES ($1, $2)',
+  insertUpdate: 'INSERT INTO room_updates (room_id, data, accepted_at) VALUES ($1, $2, $3)',
   getRoom: `SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = $1`,
   listFirst: `SELECT ${ROOM_COLUMNS} FROM rooms ORDER BY updated_at DESC, id DESC LIMIT $1`,
   listAfter: `SELECT ${ROOM_COLUMNS} FROM rooms WHERE (updated_at, id) < ($1, $2)
@@ -57,23 +59,30 @@ const SQL = {
   writeMeta: `UPDATE rooms SET name = COALESCE(w.name, rooms.name), language = COALESCE(w.language, rooms.language),
     updated_at = GREATEST(rooms.updated_at, $4)
     FROM unnest($1::text[], $2::text[], $3::text[]) AS w (id, name, language) WHERE rooms.id = w.id`,
-  appendLog: `INSERT INTO room_updates (room_id, data)
-    SELECT u.room_id, u.data FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u (room_id, data, ord)
+  appendLog: `INSERT INTO room_updates (room_id, data, accepted_at, author_id)
+    SELECT u.room_id, u.data, u.accepted_at, u.author_id
+    FROM unnest($1::text[], $2::bytea[], $3::bigint[], $4::text[]) WITH ORDINALITY AS u (room_id, data, accepted_at, author_id, ord)
     ORDER BY u.ord`,
+  // Sorted and distinct (see writeRooms), so concurrent commits lock author rows in one order.
+  upsertAuthors: `INSERT INTO room_authors (room_id, author_id, name, color)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+    ON CONFLICT (room_id, author_id) DO UPDATE SET name = EXCLUDED.name, color = EXCLUDED.color
+    WHERE (room_authors.name, room_authors.color) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.color)`,
   // One statement, so snapshot and log come from one MVCC snapshot even if a compaction
   // commits in between. kind -1 is the room row (existence), 0 the snapshot, 1 the log.
   // kind 2 is a retired state vector; the room row's incarnation travels in `data`.
-  loadDocument: `WITH snap AS (SELECT through_seq, data FROM room_snapshots WHERE room_id = $1)
+  loadDocument: `WITH snap AS (SELECT through_seq, data FROM room_checkpoints WHERE room_id = $1
+      ORDER BY through_seq DESC LIMIT 1)
     SELECT -1 AS kind, 0::bigint AS seq, convert_to(incarnation, 'UTF8') AS data FROM rooms WHERE id = $1
     UNION ALL SELECT 2, seq, state_vector FROM retired_rooms WHERE room_id = $1
     UNION ALL SELECT 0, through_seq, data FROM snap
     UNION ALL SELECT 1, seq, data FROM room_updates
       WHERE room_id = $1 AND seq > COALESCE((SELECT through_seq FROM snap), 0)
     ORDER BY kind, seq`,
-  upsertSnapshot: `INSERT INTO room_snapshots (room_id, through_seq, data) VALUES ($1, $2, $3)
-    ON CONFLICT (room_id) DO UPDATE SET through_seq = EXCLUDED.through_seq, data = EXCLUDED.data
-    WHERE room_snapshots.through_seq < EXCLUDED.through_seq`,
-  deleteLogThrough: 'DELETE FROM room_updates WHERE room_id = $1 AND seq <= $2',
+  // Only past the newest checkpoint: loads never move backwards when two compactions race.
+  insertCheckpoint: `INSERT INTO room_checkpoints (room_id, through_seq, at, data)
+    SELECT $1, $2, COALESCE((SELECT accepted_at FROM room_updates WHERE seq = $2), $4), $3
+    WHERE $2 > COALESCE((SELECT max(through_seq) FROM room_checkpoints WHERE room_id = $1), 0)`,
   ping: 'SELECT 1',
 } as const;
 
@@ -95,16 +104,18 @@ export interface PostgresStoreOptions {
   onError?: (error: Error) => void;
 }
 
-/** The PostgreSQL store: rooms here; accounts, access and chat in PostgresAccounts, PostgresAccess and PostgresChat, on one pool. */
+/** The PostgreSQL store: rooms here; accounts, access, history and chat in PostgresAccounts, PostgresAccess, PostgresHistory and PostgresChat, on one pool. */
 export class PostgresRoomStore implements Store {
   private readonly accounts: PostgresAccounts;
   private readonly access: PostgresAccess;
   private readonly chat: PostgresChat;
+  private readonly history: PostgresHistory;
 
   private constructor(private readonly pool: Pool) {
     this.accounts = new PostgresAccounts(pool);
     this.access = new PostgresAccess(pool);
     this.chat = new PostgresChat(pool);
+    this.history = new PostgresHistory(pool);
   }
 
   /** Connect and bring the schema up to date; safe when several instances start at once. */
@@ -127,7 +138,7 @@ export class PostgresRoomStore implements Store {
       const inserted = await run(client, 'insertRoom', values);
       if (inserted.rowCount === 0) throw new RoomExistsError(room.id);
       await run(client, 'insertAccess', [room.id, visibility, ownerUserId, ownerKeyHash, aiCompletions]);
-      await run(client, 'insertUpdate', [room.id, initialUpdate]);
+      await run(client, 'insertUpdate', [room.id, initialUpdate, room.createdAt]);
     });
   }
 
@@ -175,8 +186,12 @@ export class PostgresRoomStore implements Store {
       if (kept.length === 0) return;
       const metaColumns = [kept.map((w) => w.roomId), kept.map((w) => w.meta?.name ?? null), kept.map((w) => w.meta?.language ?? null)];
       await run(client, 'writeMeta', [...metaColumns, updatedAt]);
-      const logged = kept.flatMap((w) => w.updates.map((update) => [w.roomId, update] as const));
-      if (logged.length > 0) await run(client, 'appendLog', [logged.map(([id]) => id), logged.map(([, data]) => data)]);
+      const logged = kept.flatMap((w) =>
+        w.updates.map((update, i) => [w.roomId, update, w.acceptedAt?.[i] ?? updatedAt, w.authorIds?.[i] ?? null] as const),
+      );
+      if (logged.length > 0) await run(client, 'appendLog', columnsOf(logged, 4));
+      const authors = authorRows(kept);
+      if (authors.length > 0) await run(client, 'upsertAuthors', columnsOf(authors, 4));
     });
   }
 
@@ -202,20 +217,61 @@ export class PostgresRoomStore implements Store {
     return { incarnation, retiredStateVectors, updates, lastSeq, logLength };
   }
 
-  async compactDocument(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+  async storeCheckpoint(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       // The room row lock serialises racing compactions (and a concurrent delete) of one room.
       const room = await run(client, 'lockRoom', [id]);
       if (room.rowCount === 0) return;
-      const saved = await run(client, 'upsertSnapshot', [id, throughSeq, snapshot]);
-      // Not saved means a later snapshot is already stored: the log must stay as it is too.
-      if (saved.rowCount === 0) return;
-      await run(client, 'deleteLogThrough', [id, throughSeq]);
+      await run(client, 'insertCheckpoint', [id, throughSeq, snapshot, Date.now()]);
     });
   }
 
   async ping(): Promise<void> {
     await run(this.pool, 'ping', []);
+  }
+
+  readHistory(roomId: string, after: number, limit: number): Promise<HistoryEntry[]> {
+    return this.history.readHistory(roomId, after, limit);
+  }
+
+  checkpointAtOrBefore(roomId: string, seq: number): Promise<Checkpoint | null> {
+    return this.history.checkpointAtOrBefore(roomId, seq);
+  }
+
+  historyBounds(roomId: string): Promise<HistoryBounds | null> {
+    return this.history.historyBounds(roomId);
+  }
+
+  roomAuthors(roomId: string, ids?: readonly string[]): Promise<HistoryAuthor[]> {
+    return this.history.roomAuthors(roomId, ids);
+  }
+
+  authorsBetween(roomId: string, afterSeq: number, throughSeq: number): Promise<string[]> {
+    return this.history.authorsBetween(roomId, afterSeq, throughSeq);
+  }
+
+  addVersion(version: VersionRecord): Promise<void> {
+    return this.history.addVersion(version);
+  }
+
+  listVersions(roomId: string): Promise<VersionSummaryRecord[]> {
+    return this.history.listVersions(roomId);
+  }
+
+  getVersion(roomId: string, id: string): Promise<VersionRecord | null> {
+    return this.history.getVersion(roomId, id);
+  }
+
+  thinHistory(roomId: string, change: HistoryThinning): Promise<void> {
+    return this.history.thinHistory(roomId, change);
+  }
+
+  deleteAutoVersionsBefore(roomId: string, before: number): Promise<number> {
+    return this.history.deleteAutoVersionsBefore(roomId, before);
+  }
+
+  roomsWithLogBefore(before: number, limit: number): Promise<string[]> {
+    return this.history.roomsWithLogBefore(before, limit);
   }
 
   getAccess(roomId: string): Promise<RoomAccess | null> {
@@ -309,6 +365,18 @@ export class PostgresRoomStore implements Store {
 
 function run<Row extends QueryResultRow = QueryResultRow>(db: Queryable, name: QueryName, values: unknown[]) {
   return runNamed<Row>(db, name, SQL[name], values);
+}
+
+/** Rows as the column arrays `unnest` takes. */
+function columnsOf(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
+  return Array.from({ length: width }, (_, column) => rows.map((row) => row[column]));
+}
+
+/** Each (room, author) once, in key order: two commits upserting the same authors lock them alike. */
+function authorRows(writes: readonly RoomWrite[]): [string, string, string, string][] {
+  const rows = new Map<string, [string, string, string, string]>();
+  for (const w of writes) for (const a of w.authors ?? []) rows.set(`${w.roomId}\u0000${a.id}`, [w.roomId, a.id, a.name, a.color]);
+  return [...rows.keys()].sort().map((key) => rows.get(key) as [string, string, string, string]);
 }
 
 /** A plain Uint8Array view (no copy): callers get the type the contract names, not a Buffer. */

@@ -101,6 +101,45 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX rooms_by_last_opened ON rooms (last_opened_at, id);
   `,
   `
+  -- History: each logged update keeps when it was accepted and who sent it (author NULL: unknown).
+  -- Updates stored before history was kept count as accepted when their room last changed.
+  -- Compaction now adds checkpoints and keeps the log; retention thins both.
+  ALTER TABLE room_updates ADD COLUMN accepted_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE room_updates ADD COLUMN author_id TEXT;
+  UPDATE room_updates SET accepted_at = (SELECT updated_at FROM rooms WHERE rooms.id = room_updates.room_id);
+  CREATE INDEX room_updates_by_accepted ON room_updates (accepted_at);
+  CREATE TABLE room_checkpoints (
+    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    through_seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (room_id, through_seq)
+  ) WITHOUT ROWID;
+  INSERT INTO room_checkpoints (room_id, through_seq, at, data)
+    SELECT s.room_id, s.through_seq, r.updated_at, s.data FROM room_snapshots s JOIN rooms r ON r.id = s.room_id;
+  DROP TABLE room_snapshots;
+  -- The name and colour each author had in the room, for history (one row per person and room).
+  CREATE TABLE room_authors (
+    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    author_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    color TEXT NOT NULL,
+    PRIMARY KEY (room_id, author_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE room_versions (
+    id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    auto INTEGER NOT NULL CHECK (auto IN (0, 1)),
+    created_at INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    author_ids TEXT NOT NULL,
+    code TEXT NOT NULL,
+    state BLOB NOT NULL
+  );
+  CREATE INDEX room_versions_by_room ON room_versions (room_id, created_at DESC);
+  `,
+  `
   -- The room's chat, gone with the room. AUTOINCREMENT: a seq is never reused, so a page cursor
   -- never points into a room re-created under the same id. The author is copied from the poster's
   -- session at the time (a guest has no account row to refer to).

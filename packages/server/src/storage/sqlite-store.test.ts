@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeAccessStoreContract } from './access.contract.js';
 import { describeChatStoreContract } from './chat.contract.js';
+import { describeHistoryStoreContract } from './history.contract.js';
 import { DEFAULT_ROOM_ACCESS } from './access.js';
 import { describeLastOpenedContract } from './last-opened.contract.js';
 import { describeAccountStoreContract, type OpenedFullStore } from './accounts.contract.js';
@@ -42,6 +43,7 @@ describeLastOpenedContract('SqliteWorkerStore', openSqliteStore);
 describeAccountStoreContract('SqliteWorkerStore', openSqliteStore);
 describeAccessStoreContract('SqliteWorkerStore', openSqliteStore);
 describeChatStoreContract('SqliteWorkerStore', openSqliteStore);
+describeHistoryStoreContract('SqliteWorkerStore', openSqliteStore);
 
 describe('SqliteWorkerStore on disk', () => {
   let dir: string;
@@ -60,7 +62,7 @@ describe('SqliteWorkerStore on disk', () => {
     const first = await SqliteWorkerStore.open(file);
     await first.createRoom(record, new Uint8Array([1]));
     await append(first, 'r', 3, new Uint8Array([2]));
-    await first.compactDocument('r', new Uint8Array([9]), (await first.loadDocument('r'))?.lastSeq ?? 0);
+    await first.storeCheckpoint('r', new Uint8Array([9]), (await first.loadDocument('r'))?.lastSeq ?? 0);
     await append(first, 'r', 4, new Uint8Array([3]));
     const before = await first.loadDocument('r');
     await first.close();
@@ -88,7 +90,7 @@ describe('SqliteWorkerStore on disk', () => {
     const store = await SqliteWorkerStore.open(join(dir, 'rooms.db'));
     await store.createRoom(record, new Uint8Array([1]));
     const stored = await store.loadDocument('r');
-    await store.compactDocument('r', new Uint8Array([9]), stored?.lastSeq ?? 0);
+    await store.storeCheckpoint('r', new Uint8Array([9]), stored?.lastSeq ?? 0);
     await append(store, 'r', 5, new Uint8Array([2]));
     expect((await store.loadDocument('r'))?.updates).toEqual([new Uint8Array([9]), new Uint8Array([2])]);
     await store.close();

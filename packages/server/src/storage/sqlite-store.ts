@@ -33,19 +33,22 @@ const SQL = {
   getRetired: 'SELECT state_vector AS stateVector FROM retired_rooms WHERE room_id = ? ORDER BY rowid',
   insertAccess: `INSERT INTO room_access (room_id, visibility, owner_user_id, owner_key_hash, ai_completions)
     VALUES (@roomId, @visibility, @ownerUserId, @ownerKeyHash, @aiCompletions)`,
-  insertUpdate: 'INSERT INTO room_updates (room_id, data) VALUES (?, ?)',
-  getSnapshot: 'SELECT through_seq AS throughSeq, data FROM room_snapshots WHERE room_id = ?',
+  insertUpdate: 'INSERT INTO room_updates (room_id, data, accepted_at, author_id) VALUES (?, ?, ?, ?)',
+  upsertAuthor: `INSERT INTO room_authors (room_id, author_id, name, color) VALUES (?, ?, ?, ?)
+    ON CONFLICT (room_id, author_id) DO UPDATE SET name = excluded.name, color = excluded.color`,
+  newestCheckpoint: `SELECT through_seq AS throughSeq, data FROM room_checkpoints WHERE room_id = ?
+    ORDER BY through_seq DESC LIMIT 1`,
   logAfter: 'SELECT seq, data FROM room_updates WHERE room_id = ? AND seq > ? ORDER BY seq',
-  upsertSnapshot: `INSERT INTO room_snapshots (room_id, through_seq, data) VALUES (?, ?, ?)
-    ON CONFLICT (room_id) DO UPDATE SET through_seq = excluded.through_seq, data = excluded.data
-    WHERE excluded.through_seq > room_snapshots.through_seq`,
-  deleteLogThrough: 'DELETE FROM room_updates WHERE room_id = ? AND seq <= ?',
+  // Only past the newest checkpoint: loads never move backwards when two compactions race.
+  insertCheckpoint: `INSERT INTO room_checkpoints (room_id, through_seq, at, data)
+    SELECT @id, @throughSeq, coalesce((SELECT accepted_at FROM room_updates WHERE seq = @throughSeq), @now), @data
+    WHERE @throughSeq > coalesce((SELECT max(through_seq) FROM room_checkpoints WHERE room_id = @id), 0)`,
   ping: 'SELECT 1',
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
 
-interface SnapshotRow {
+interface CheckpointRow {
   throughSeq: number;
   data: Buffer;
 }
@@ -74,7 +77,7 @@ export class SqliteRoomStore implements RoomStore {
       .transaction(() => {
         if (this.stmt.insertRoom.run({ ...room, incarnation: randomUUID() }).changes === 0) throw new RoomExistsError(room.id);
         this.stmt.insertAccess.run({ roomId: room.id, visibility, ownerUserId, ownerKeyHash, aiCompletions: aiCompletions ? 1 : 0 });
-        this.stmt.insertUpdate.run(room.id, initialUpdate);
+        this.stmt.insertUpdate.run(room.id, initialUpdate, room.createdAt, null);
       })
       .immediate();
   }
@@ -119,29 +122,32 @@ export class SqliteRoomStore implements RoomStore {
     if (writes.length === 0) return;
     this.db
       .transaction(() => {
-        for (const { roomId, incarnation, updates, meta } of writes) {
+        for (const { roomId, incarnation, updates, meta, acceptedAt, authorIds, authors } of writes) {
           if (updates.length === 0 && !meta) continue;
           const params = { id: roomId, incarnation, name: meta?.name ?? null, language: meta?.language ?? null, updatedAt };
           // No row in this incarnation: the room was deleted (perhaps re-created) since; drop its writes.
           if (this.stmt.writeRoom.run(params).changes === 0) continue;
-          for (const update of updates) this.stmt.insertUpdate.run(roomId, update);
+          updates.forEach((update, i) => {
+            this.stmt.insertUpdate.run(roomId, update, acceptedAt?.[i] ?? updatedAt, authorIds?.[i] ?? null);
+          });
+          for (const author of authors ?? []) this.stmt.upsertAuthor.run(roomId, author.id, author.name, author.color);
         }
       })
       .immediate();
   }
 
   async loadDocument(id: string): Promise<StoredDocument | null> {
-    // A read transaction keeps snapshot and log consistent if another process compacts meanwhile.
+    // A read transaction keeps checkpoint and log consistent if another process compacts meanwhile.
     return this.db
       .transaction((): StoredDocument | null => {
         const room = this.stmt.getIncarnation.get(id) as { incarnation: string } | undefined;
         if (room === undefined) return null;
         const retired = this.stmt.getRetired.all(id) as { stateVector: Buffer }[];
-        const snapshot = this.stmt.getSnapshot.get(id) as SnapshotRow | undefined;
-        const throughSeq = snapshot?.throughSeq ?? 0;
+        const checkpoint = this.stmt.newestCheckpoint.get(id) as CheckpointRow | undefined;
+        const throughSeq = checkpoint?.throughSeq ?? 0;
         const log = this.stmt.logAfter.all(id, throughSeq) as LogRow[];
         const updates = log.map((row) => view(row.data));
-        if (snapshot) updates.unshift(view(snapshot.data));
+        if (checkpoint) updates.unshift(view(checkpoint.data));
         const lastSeq = log[log.length - 1]?.seq ?? throughSeq;
         return {
           incarnation: room.incarnation,
@@ -154,13 +160,11 @@ export class SqliteRoomStore implements RoomStore {
       .deferred();
   }
 
-  async compactDocument(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+  async storeCheckpoint(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     this.db
       .transaction(() => {
         if (this.stmt.getRoom.get(id) === undefined) return;
-        // The upsert's WHERE refuses to move the snapshot backwards; then the log must stay too.
-        if (this.stmt.upsertSnapshot.run(id, throughSeq, snapshot).changes === 0) return;
-        this.stmt.deleteLogThrough.run(id, throughSeq);
+        this.stmt.insertCheckpoint.run({ id, throughSeq, data: snapshot, now: Date.now() });
       })
       .immediate();
   }
@@ -185,6 +189,6 @@ export class SqliteRoomStore implements RoomStore {
 }
 
 /** A plain Uint8Array view (no copy): callers get the type the contract names, not a Buffer. */
-function view(data: Buffer): Uint8Array {
+export function view(data: Buffer): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

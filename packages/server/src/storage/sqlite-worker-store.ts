@@ -1,4 +1,5 @@
-import type { RoomRole } from '@pairwise/protocol';
+import type { HistoryAuthor, RoomRole } from '@pairwise/protocol';
+import type { Checkpoint, HistoryBounds, HistoryEntry, HistoryThinning, VersionRecord, VersionSummaryRecord } from './history.js';
 import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessInit, RoomOfUser } from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
 import type { NewChatMessage, StoredChatMessage, StoredChatPage } from './chat.js';
@@ -16,7 +17,7 @@ export interface SqliteWorkerStoreOptions {
 }
 
 /**
- * The SQLite store the server uses: SqliteRoomStore, SqliteAccounts, SqliteAccess and SqliteChat in a worker
+ * The SQLite store the server uses: SqliteRoomStore, SqliteAccounts, SqliteAccess, SqliteHistory and SqliteChat in a worker
  * thread, so a slow commit (fsync under disk load, `busy_timeout` waits) delays only storage, never fan-out.
  * Each method forwards its call to the worker; calls are answered in the order they are made,
  * over one connection. A worker that fails to open or crashes rejects the calls, never hangs them.
@@ -63,12 +64,56 @@ export class SqliteWorkerStore implements Store {
     return this.worker.call('loadDocument', [id]);
   }
 
-  compactDocument(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
-    return this.worker.call('compactDocument', [id, snapshot, throughSeq]);
+  storeCheckpoint(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    return this.worker.call('storeCheckpoint', [id, snapshot, throughSeq]);
   }
 
   ping(): Promise<void> {
     return this.worker.call('ping');
+  }
+
+  readHistory(roomId: string, after: number, limit: number): Promise<HistoryEntry[]> {
+    return this.worker.call('readHistory', [roomId, after, limit]);
+  }
+
+  checkpointAtOrBefore(roomId: string, seq: number): Promise<Checkpoint | null> {
+    return this.worker.call('checkpointAtOrBefore', [roomId, seq]);
+  }
+
+  historyBounds(roomId: string): Promise<HistoryBounds | null> {
+    return this.worker.call('historyBounds', [roomId]);
+  }
+
+  roomAuthors(roomId: string, ids?: readonly string[]): Promise<HistoryAuthor[]> {
+    return this.worker.call('roomAuthors', [roomId, ids]);
+  }
+
+  authorsBetween(roomId: string, afterSeq: number, throughSeq: number): Promise<string[]> {
+    return this.worker.call('authorsBetween', [roomId, afterSeq, throughSeq]);
+  }
+
+  addVersion(version: VersionRecord): Promise<void> {
+    return this.worker.call('addVersion', [version]);
+  }
+
+  listVersions(roomId: string): Promise<VersionSummaryRecord[]> {
+    return this.worker.call('listVersions', [roomId]);
+  }
+
+  getVersion(roomId: string, id: string): Promise<VersionRecord | null> {
+    return this.worker.call('getVersion', [roomId, id]);
+  }
+
+  thinHistory(roomId: string, change: HistoryThinning): Promise<void> {
+    return this.worker.call('thinHistory', [roomId, change]);
+  }
+
+  deleteAutoVersionsBefore(roomId: string, before: number): Promise<number> {
+    return this.worker.call('deleteAutoVersionsBefore', [roomId, before]);
+  }
+
+  roomsWithLogBefore(before: number, limit: number): Promise<string[]> {
+    return this.worker.call('roomsWithLogBefore', [before, limit]);
   }
 
   /** See SqliteRoomStore.capPageCount: simulates a full disk in fault tests. */

@@ -8,6 +8,7 @@ import { SqliteAccess } from './sqlite-access.js';
 import { type PackedRoomWrites, unpackRoomWrites } from './packed-updates.js';
 import { SqliteAccounts } from './sqlite-accounts.js';
 import { SqliteChat } from './sqlite-chat.js';
+import { SqliteHistory } from './sqlite-history.js';
 import { openSqliteDatabase } from './sqlite-schema.js';
 import { SqliteRoomStore } from './sqlite-store.js';
 import type { Store } from './store.js';
@@ -25,7 +26,10 @@ const WRITES = new Set<string>([
   'deleteRoom',
   'writeRooms',
   'touchRooms',
-  'compactDocument',
+  'storeCheckpoint',
+  'addVersion',
+  'thinHistory',
+  'deleteAutoVersionsBefore',
   'createUser',
   'createSession',
   'revokeSession',
@@ -71,6 +75,7 @@ await serveCalls(async () => {
     ...methodsOf(new SqliteAccounts(db)),
     ...methodsOf(new SqliteAccess(db)),
     ...methodsOf(new SqliteChat(db)),
+    ...methodsOf(new SqliteHistory(db)),
   };
   const { writeRooms } = methods;
   if (!writeRooms) throw new Error('SqliteRoomStore has no writeRooms');

@@ -86,7 +86,7 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
       await store.createRoom(room('del', 1_000), bytes(1));
       await append(store, 'del', 2_000, bytes(2));
       const stored = await loadOrFail(store, 'del');
-      await store.compactDocument('del', bytes(9), stored.lastSeq);
+      await store.storeCheckpoint('del', bytes(9), stored.lastSeq);
       await append(store, 'del', 3_000, bytes(3));
 
       expect(await store.deleteRoom('del', bytes(0xd1))).toBe(true);
@@ -209,7 +209,7 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
       await append(store, 'k', 2_000, bytes(2));
       const read = await loadOrFail(store, 'k');
       await append(store, 'k', 3_000, bytes(3));
-      await store.compactDocument('k', bytes(0x51), read.lastSeq);
+      await store.storeCheckpoint('k', bytes(0x51), read.lastSeq);
       expect(await loadOrFail(store, 'k')).toMatchObject({ updates: bytesList(0x51, 3), logLength: 1 });
     });
 
@@ -219,13 +219,13 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
       const older = await loadOrFail(store, 'o');
       await append(store, 'o', 3_000, bytes(3));
       const newer = await loadOrFail(store, 'o');
-      await store.compactDocument('o', bytes(0x52), newer.lastSeq);
+      await store.storeCheckpoint('o', bytes(0x52), newer.lastSeq);
       await append(store, 'o', 4_000, bytes(4));
 
-      await store.compactDocument('o', bytes(0x51), older.lastSeq);
-      await store.compactDocument('o', bytes(0x53), newer.lastSeq);
+      await store.storeCheckpoint('o', bytes(0x51), older.lastSeq);
+      await store.storeCheckpoint('o', bytes(0x53), newer.lastSeq);
       expect(await loadOrFail(store, 'o')).toMatchObject({ updates: bytesList(0x52, 4), logLength: 1 });
-      await store.compactDocument('missing', bytes(1), newer.lastSeq);
+      await store.storeCheckpoint('missing', bytes(1), newer.lastSeq);
     });
 
     it('does not alias stored bytes to caller buffers', async () => {
@@ -240,7 +240,7 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
       for (const update of loaded.updates) update.fill(7);
 
       const snapshot = bytes(5, 5);
-      await store.compactDocument('alias', snapshot, loaded.lastSeq);
+      await store.storeCheckpoint('alias', snapshot, loaded.lastSeq);
       snapshot.fill(0);
       expect((await loadOrFail(store, 'alias')).updates).toEqual([bytes(5, 5)]);
 

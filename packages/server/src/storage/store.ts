@@ -1,10 +1,15 @@
+import type { HistoryAuthor } from '@pairwise/protocol';
 import type { AccessStore, RoomAccessInit } from './access.js';
 import type { AccountStore } from './accounts.js';
 import type { ChatStore } from './chat.js';
+import type { HistoryStore } from './history.js';
 
 /**
  * Durable storage for rooms: a small index of room records (for listing without loading documents)
- * and, per room, a Yjs document kept as an append-only update log plus one compacted snapshot.
+ * and, per room, a Yjs document kept as an append-only update log (the room's history: each entry
+ * with when it was accepted and who sent it) plus checkpoints, full states every so many entries, so
+ * the document loads from the newest checkpoint and any moment is reachable without replaying from
+ * the start. History retention (history-retention.ts) thins old entries and checkpoints.
  *
  * Implementations: SQLite (embedded default), PostgreSQL, and an in-memory one for tests.
  * Every implementation runs the contract suite in `store.contract.ts`.
@@ -39,6 +44,12 @@ export interface RoomWrite {
   incarnation: string;
   /** Updates to append to the room's log, in the order they were accepted. */
   updates: readonly Uint8Array[];
+  /** Parallel to `updates`: when the server accepted each (epoch ms). Missing: the commit's `updatedAt`. */
+  acceptedAt?: readonly number[];
+  /** Parallel to `updates`: who sent each (a `HistoryAuthor.id` from `authors`), null when unknown. Missing: all unknown. */
+  authorIds?: readonly (string | null)[];
+  /** Name and colour of the people in `authorIds`, as the room showed them; kept with the room for history. */
+  authors?: readonly HistoryAuthor[];
   /** Settings to index (undefined fields stay), written in the same transaction as the updates. */
   meta?: RoomMetaChange;
 }
@@ -54,11 +65,11 @@ export interface StoredDocument {
    * cover belong to a deleted room and must never enter this one.
    */
   retiredStateVectors: Uint8Array[];
-  /** The snapshot (if any) followed by every logged update after it, in log order. Apply in order. */
+  /** The newest checkpoint (if any) followed by every logged update after it, in log order. Apply in order. */
   updates: Uint8Array[];
   /** Sequence number of the last logged update included in `updates`; 0 when the log is empty. */
   lastSeq: number;
-  /** How many log entries follow the snapshot (a compaction hint). */
+  /** How many log entries follow the newest checkpoint (a compaction hint). */
   logLength: number;
 }
 
@@ -113,7 +124,7 @@ export interface RoomStore {
    */
   listRooms(limit: number, after: RoomCursor | null): Promise<ListPage>;
   /**
-   * Remove the room, its log and its snapshot, and remember `retiredStateVector` (an encoded Yjs
+   * Remove the room, its log, checkpoints and history, and remember `retiredStateVector` (an encoded Yjs
    * state vector covering everything the room held) for any room later created under the same id.
    * Returns false if it did not exist.
    */
@@ -143,17 +154,17 @@ export interface RoomStore {
    */
   loadDocument(id: string): Promise<StoredDocument | null>;
   /**
-   * Replace the snapshot with one that covers every log entry up to and including `throughSeq`,
-   * and delete those entries (never later ones). Ignored unless `throughSeq` is later than the
-   * stored snapshot's (so two compactions racing can never move the snapshot backwards), and
-   * ignored for a missing room. `compactStoredDocument` in `compaction.ts` is the usual caller.
+   * Store a checkpoint: the full state after every log entry up to and including `throughSeq`. The
+   * entries stay (they are the history). Ignored unless `throughSeq` is later than the newest stored
+   * checkpoint's (two compactions racing never move loads backwards), and for a missing room.
+   * `compactStoredDocument` in `compaction.ts` is the usual caller.
    */
-  compactDocument(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+  storeCheckpoint(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
 
   /** Resolves when the store answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Everything the server keeps: rooms, accounts, who may do what in each room and its chat, in one database. */
-export type Store = RoomStore & AccountStore & AccessStore & ChatStore;
+/** Everything the server keeps: rooms, their history and chat, accounts and who may do what in each room, in one database. */
+export type Store = RoomStore & AccountStore & AccessStore & HistoryStore & ChatStore;
