@@ -1,6 +1,8 @@
 import type {
   ApiError,
   AuthAnswer,
+  ChatMessage,
+  ChatPage,
   CreateLinkBody,
   CreateRoomBody,
   CreatedRoom,
@@ -64,6 +66,10 @@ export interface ApiClient {
   listLinks(id: string, options?: RoomCallOptions): Promise<ShareLinkInfo[]>;
   createLink(id: string, body: CreateLinkBody, options?: RoomCallOptions): Promise<CreatedShareLink>;
   revokeLink(id: string, linkId: string, options?: RoomCallOptions): Promise<void>;
+
+  /** The newest page of the room's chat, or the one before `before` (a ChatPage's `nextBefore`). */
+  listChat(id: string, before: number | null, options?: RoomCallOptions): Promise<ChatPage>;
+  postChat(id: string, text: string, options?: RoomCallOptions): Promise<ChatMessage>;
 }
 
 function isApiError(value: unknown): value is ApiError {
@@ -143,5 +149,9 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     listLinks: async (id, opts) => (await request<{ links: ShareLinkInfo[] }>('GET', `${roomPath(id)}/links`, opts)).links,
     createLink: (id, body, opts) => request<CreatedShareLink>('POST', `${roomPath(id)}/links`, { ...opts, body }),
     revokeLink: (id, linkId, opts) => request<void>('DELETE', linkPath(id, linkId), opts),
+
+    listChat: (id, before, opts) =>
+      request<ChatPage>('GET', before === null ? `${roomPath(id)}/chat` : `${roomPath(id)}/chat?before=${before}`, opts),
+    postChat: (id, text, opts) => request<ChatMessage>('POST', `${roomPath(id)}/chat`, { ...opts, body: { text } }),
   };
 }

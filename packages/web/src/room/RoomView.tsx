@@ -10,15 +10,18 @@ import { credentialHeaders, credentialParams } from '../lib/roomCredentials';
 import type { RoomCredentials } from '../lib/roomCredentials';
 import { browserStore } from '../lib/storage';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
+import { ChatPanel } from './ChatPanel';
 import { PresenceList } from './PresenceList';
 import { ConnectionBanner, RoleChangedBanner, ViewerBanner } from './RoomBanners';
 import { RoomHeader } from './RoomHeader';
 import { ShareDialog } from './share/ShareDialog';
+import { useChat } from './useChat';
 import { usePresence } from './usePresence';
 import { useRoomConnection } from './useRoomConnection';
 import { useRoomMeta } from './useRoomMeta';
 import { useRoomSuggestionsSwitch } from './useRoomSuggestionsSwitch';
 import '../styles/room.css';
+import '../styles/chat.css';
 
 // Monaco is most of the bundle: the home page should not pay for it.
 const loadEditor = () => import('./CollabEditor');
@@ -45,6 +48,9 @@ function EditorPlaceholder({ message }: { message: string }) {
     </div>
   );
 }
+
+/** The chat starts collapsed where it would take room from the editor (the phone layout in room.css). */
+const NARROW_SCREEN = '(max-width: 760px)';
 
 /** At most one access check per this long while a viewer keeps trying to type. */
 const ACCESS_CHECK_THROTTLE_MS = 3_000;
@@ -105,6 +111,9 @@ export function RoomView({
   const phase = connectionPhase(state);
   const lastTypingSent = useRef(0);
   const [sharing, setSharing] = useState(false);
+  const [chatOpen, setChatOpen] = useState(() => !window.matchMedia(NARROW_SCREEN).matches);
+  // Every role chats: viewers ask questions too.
+  const chat = useChat(details.id, connection?.provider, state.synced, credentials, chatOpen);
 
   useEffect(() => {
     if (state.closed) onClosed(state.closed.code, state.everSynced);
@@ -194,6 +203,12 @@ export function RoomView({
         </main>
         <aside className="sidebar">
           <PresenceList people={people} onRename={onEditName} />
+          <ChatPanel
+            chat={chat}
+            open={chatOpen}
+            onToggle={() => setChatOpen((open) => !open)}
+            roomLanguage={languageInfo(meta.language).monacoId}
+          />
         </aside>
       </div>
       {sharing && (

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
-import { CODE_TEXT, META_MAP } from '@pairwise/protocol';
+import { CODE_TEXT, MESSAGE_PAIRWISE_HELLO, META_MAP } from '@pairwise/protocol';
 import type { PresenceState } from '@pairwise/protocol';
 import { closeKind, rateLimitDelayMs, type SocketStatus } from '../lib/connectionStatus';
 
@@ -71,7 +71,8 @@ function sameParams(a: Record<string, string>, b: Record<string, string>): boole
  * The user's identity goes into awareness as soon as the socket opens. `params` go on the socket
  * URL (credentials, a guest's name); the server reads them once per connection, so a change
  * reconnects. `onRoleChanged` runs when the server closes the socket because our role was lowered
- * (4100); the provider reconnects by itself.
+ * (4100); the provider reconnects by itself. On every connect it sends the Pairwise hello, so the
+ * server sends it Pairwise's own messages (chat).
  */
 export function useRoomConnection(
   roomId: string,
@@ -125,6 +126,8 @@ export function useRoomConnection(
 
     const onStatus = ({ status }: { status: SocketStatus }) => {
       if (status === 'connected') editedOnSocket = false;
+      // Emitted from the socket's open event: opts this connection in to Pairwise's messages (chat).
+      if (status === 'connected') provider.ws?.send(Uint8Array.of(MESSAGE_PAIRWISE_HELLO));
       publish({ socket: status, synced: provider.synced });
     };
     const onSync = (synced: boolean) => {
