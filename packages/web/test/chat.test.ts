@@ -67,6 +67,7 @@ describe.skipIf(!chromiumAvailable())('chat beside the code, in Chromium against
     await say(b, '```py\nfor i in range(3):\n    print(i)\n```');
     const block = a.locator('.chat-code--block');
     await expect.poll(() => block.getAttribute('data-highlighted'), POLL).toBe('true');
+    // biome-ignore lint/performance/useDomNodeTextContent: the lines are <br/>-separated; only the rendered text has the newlines.
     expect(await block.innerText()).toBe('for i in range(3):\n    print(i)');
   }, 90_000);
 
