@@ -174,6 +174,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         store,
         loaded: (roomId) => registry.loaded(roomId),
         deliver: (roomId, message) => registry.chatPosted(roomId, message),
+        burst: options.limits.chatMessageBurst,
         ...(options.clock ? { now: options.clock } : {}),
       }),
       limitEvents: metrics,

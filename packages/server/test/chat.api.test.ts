@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHAT_TEXT_MAX, type ChatMessage, type ChatPage, type CreatedRoom, CREDENTIALS, MESSAGE_PAIRWISE_HELLO } from '@pairwise/protocol';
-import { CHAT_RATE_BURST } from '../src/chat/chat-service.js';
+import { DEFAULT_LIMITS } from '../src/limits/config.js';
 import { signUp, type SignedIn } from './support/accounts.js';
 import { waitFor } from './support/clients.js';
 import { api, apiError } from './support/http-api.js';
@@ -9,6 +9,8 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 import { within } from './support/within.js';
 
 /** `GET/POST /api/rooms/:id/chat`: who may read and post, paging, the rate limit, the length cap and bad input. */
+
+const CHAT_MESSAGE_BURST = DEFAULT_LIMITS.chatMessageBurst;
 
 describe('chat API', () => {
   let s: TestServer;
@@ -95,13 +97,13 @@ describe('chat API', () => {
     expect((await post(watched.id, { text: 'why a Map?' })).status).toBe(201);
   });
 
-  it(`refuses a person's message past ${CHAT_RATE_BURST} in a burst with 429 and Retry-After, per room`, async () => {
+  it(`refuses a person's message past ${CHAT_MESSAGE_BURST} in a burst with 429 and Retry-After, per room`, async () => {
     s = await startTestServer();
     const ada = await signUp(s, 'ada');
     const grace = await signUp(s, 'grace');
     const roomId = await s.createRoom();
     const other = await s.createRoom();
-    for (let i = 0; i < CHAT_RATE_BURST; i++) expect((await post(roomId, { text: `spam ${i}` }, ada.bearer)).status).toBe(201);
+    for (let i = 0; i < CHAT_MESSAGE_BURST; i++) expect((await post(roomId, { text: `spam ${i}` }, ada.bearer)).status).toBe(201);
 
     const response = await fetch(`${s.url}/api/rooms/${roomId}/chat`, {
       method: 'POST',
@@ -114,7 +116,7 @@ describe('chat API', () => {
     // Somebody else in the room, and the same person in another room, are not limited.
     expect((await post(roomId, { text: 'my turn' }, grace.bearer)).status).toBe(201);
     expect((await post(other, { text: 'elsewhere' }, ada.bearer)).status).toBe(201);
-    expect(((await read(roomId, '?limit=100')).body as ChatPage).messages).toHaveLength(CHAT_RATE_BURST + 1);
+    expect(((await read(roomId, '?limit=100')).body as ChatPage).messages).toHaveLength(CHAT_MESSAGE_BURST + 1);
   });
 
   it('caps the length and refuses bad input with 400, storing nothing', async () => {

@@ -6,8 +6,7 @@ import { KeyedRate, type RateDecision } from '../limits/keyed-rate.js';
 import type { ChatStore, StoredChatMessage } from '../storage/chat.js';
 import type { Room } from '../sync/room.js';
 
-/** A person may post this many messages in a burst per room, refilled evenly over CHAT_RATE_WINDOW_MS. */
-export const CHAT_RATE_BURST = 20;
+/** A person's allowance of chat messages in a room (CHAT_MESSAGE_BURST) refills evenly over this long. */
 export const CHAT_RATE_WINDOW_MS = 10_000;
 
 export interface ChatServiceOptions {
@@ -18,8 +17,8 @@ export interface ChatServiceOptions {
   deliver: (roomId: string, message: ChatMessage) => void;
   /** Epoch milliseconds; Date.now when omitted. */
   now?: () => number;
-  /** CHAT_RATE_BURST per CHAT_RATE_WINDOW_MS when omitted. */
-  rate?: { burst: number; windowMs: number };
+  /** Messages one person may post in one room in a burst (CHAT_MESSAGE_BURST), refilled over CHAT_RATE_WINDOW_MS. */
+  burst: number;
 }
 
 /** Why a message was not stored. */
@@ -34,8 +33,7 @@ export class ChatService {
   private readonly now: () => number;
 
   constructor(private readonly options: ChatServiceOptions) {
-    const { burst, windowMs } = options.rate ?? { burst: CHAT_RATE_BURST, windowMs: CHAT_RATE_WINDOW_MS };
-    this.posts = new KeyedRate(burst, windowMs);
+    this.posts = new KeyedRate(options.burst, CHAT_RATE_WINDOW_MS);
     this.now = options.now ?? (() => Date.now());
   }
 
