@@ -36,6 +36,8 @@ const EXPECTED_OPERATIONS = [
   'POST /api/rooms/{id}/links',
   'GET /api/rooms/{id}/links',
   'DELETE /api/rooms/{id}/links/{linkId}',
+  'GET /api/rooms/{id}/chat',
+  'POST /api/rooms/{id}/chat',
   'POST /api/autocomplete',
 ];
 
