@@ -19,6 +19,8 @@ import { GroupCommitter } from './persistence/group-commit.js';
 import { LastOpenedRecorder } from './persistence/last-opened.js';
 import { RoomRetention } from './rooms/retention.js';
 import { RoomService } from './rooms/room-service.js';
+import { RoomHistory } from './history/room-history.js';
+import { OffThreadSnapshotEncoder } from './storage/snapshot-encoder.js';
 import type { Store } from './storage/store.js';
 import type { RoomLinkTiming } from './cluster/room-link.js';
 import { RoomRegistry } from './sync/room-registry.js';
@@ -85,6 +87,8 @@ export interface PairwiseServer {
 }
 
 const HTTP_DRAIN_MS = 2_000;
+/** Scrubbing a timeline reads many moments in a row: the thread that rebuilds them stays that long. */
+const HISTORY_READER_LINGER_MS = 5_000;
 
 /** Wires the sync engine, storage pipeline and HTTP app into one server on one port. */
 export async function createPairwiseServer(options: PairwiseServerOptions): Promise<PairwiseServer> {
@@ -166,8 +170,17 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         ...(options.clock ? { now: options.clock } : {}),
       })
     : null;
+  const historyReader = new OffThreadSnapshotEncoder(HISTORY_READER_LINGER_MS);
+  const history = new RoomHistory({
+    store,
+    flushRoom: (roomId) => commits.flushRoom(roomId),
+    read: historyReader.read,
+    withRoom: (roomId, change) => registry.withRoom(roomId, change),
+    ...(options.clock ? { now: options.clock } : {}),
+  });
   const app = await buildHttpApp({
     rooms,
+    history,
     sharing: new RoomSharing({ store, events }),
     chat: {
       chat: new ChatService({

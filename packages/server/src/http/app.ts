@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { RoomAccessControl } from '../access/room-access.js';
 import type { RoomSharing } from '../access/sharing.js';
+import type { RoomHistory } from '../history/room-history.js';
 import type { RoomService } from '../rooms/room-service.js';
 import { registerApiDocs } from './api-docs.js';
 import { registerApiTimeout } from './api-timeout.js';
@@ -15,6 +16,7 @@ import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './auto
 import { type ChatRoutesOptions, registerChatRoutes } from './chat-routes.js';
 import { inlineScriptHashes } from './csp.js';
 import { apiError, handleError } from './errors.js';
+import { registerHistoryRoutes } from './history-routes.js';
 import { registerHardening, type HttpHardeningOptions } from './hardening.js';
 import { type Readiness, registerProbeRoutes } from './readiness.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from './metrics-route.js';
@@ -23,6 +25,7 @@ import { registerSharingRoutes } from './sharing-routes.js';
 
 export interface HttpAppOptions {
   rooms: RoomService;
+  history: RoomHistory;
   sharing: RoomSharing;
   chat: ChatRoutesOptions;
   access: RoomAccessControl;
@@ -76,6 +79,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await registerAuthHooks(app, options.auth);
   registerAuthRoutes(app, options.auth);
   registerRoomRoutes(app, options.rooms, options.access);
+  registerHistoryRoutes(app, options.history, options.access);
   registerSharingRoutes(app, options.sharing, options.access);
   registerChatRoutes(app, options.chat, options.access);
   registerAutocompleteRoute(app, options.autocomplete);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import type { RoomMetaChange, RoomStore } from '../storage/store.js';
-import { RoomBacklogs, type TakenWrite, type UnstoredRoom } from './room-backlogs.js';
+import { RoomBacklogs, type TakenWrite, type UnstoredRoom, type UpdateOrigin } from './room-backlogs.js';
 
 export interface GroupCommitOptions {
   store: RoomStore;
@@ -75,9 +75,10 @@ export class GroupCommitter {
     return !(backlog.failures > 0 && this.backlogs.bytes >= this.options.maxBacklogBytes);
   }
 
-  enqueueUpdate(roomId: string, incarnation: string, update: Uint8Array): void {
+  /** Queues an accepted update; `origin` (when and who) goes into the history, unknown author when omitted. */
+  enqueueUpdate(roomId: string, incarnation: string, update: Uint8Array, origin: UpdateOrigin = { at: this.now(), author: null }): void {
     this.assertOpen();
-    this.backlogs.addUpdate(this.backlogs.open(roomId, incarnation), update);
+    this.backlogs.addUpdate(this.backlogs.open(roomId, incarnation), update, origin);
     this.reportQueue();
     this.scheduleWindow();
   }

@@ -1,9 +1,23 @@
+import type { HistoryAuthor } from '@pairwise/protocol';
 import type { RoomMetaChange, RoomWrite } from '../storage/store.js';
+
+/** Where an accepted update came from, kept with it in the history. */
+export interface UpdateOrigin {
+  /** Epoch milliseconds the server accepted it. */
+  at: number;
+  /** Who sent it, from their session; null when not known (e.g. another instance's edits stored for it). */
+  author: HistoryAuthor | null;
+}
 
 /** What one room has accepted but not yet stored, and how its recent writes went. */
 export interface Backlog {
   readonly incarnation: string;
   updates: Uint8Array[];
+  /** Parallel to `updates` (RoomWrite.acceptedAt, RoomWrite.authorIds). */
+  acceptedAt: number[];
+  authorIds: (string | null)[];
+  /** The people in `authorIds`, as they were shown when their last update was queued. */
+  authors: Map<string, HistoryAuthor>;
   bytes: number;
   /** Latest settings change not yet stored (later changes overwrite earlier fields). */
   meta: RoomMetaChange | null;
@@ -62,13 +76,27 @@ export class RoomBacklogs {
     const existing = this.backlogs.get(roomId);
     if (existing?.incarnation === incarnation) return existing;
     if (existing) this.discard(roomId);
-    const backlog: Backlog = { incarnation, updates: [], bytes: 0, meta: null, failures: 0, retryAt: 0, waiters: [] };
+    const backlog: Backlog = {
+      incarnation,
+      updates: [],
+      acceptedAt: [],
+      authorIds: [],
+      authors: new Map(),
+      bytes: 0,
+      meta: null,
+      failures: 0,
+      retryAt: 0,
+      waiters: [],
+    };
     this.backlogs.set(roomId, backlog);
     return backlog;
   }
 
-  addUpdate(backlog: Backlog, update: Uint8Array): void {
+  addUpdate(backlog: Backlog, update: Uint8Array, origin: UpdateOrigin): void {
     backlog.updates.push(update);
+    backlog.acceptedAt.push(origin.at);
+    backlog.authorIds.push(origin.author?.id ?? null);
+    if (origin.author) backlog.authors.set(origin.author.id, origin.author);
     backlog.bytes += update.byteLength;
     this.totalBytes += update.byteLength;
     this.totalUpdates += 1;
@@ -136,6 +164,9 @@ export class RoomBacklogs {
       roomId,
       incarnation: backlog.incarnation,
       updates: backlog.updates,
+      acceptedAt: backlog.acceptedAt,
+      authorIds: backlog.authorIds,
+      authors: [...backlog.authors.values()],
       ...(backlog.meta ? { meta: backlog.meta } : {}),
     };
     const taken: TakenWrite = { backlog, write, bytes: backlog.bytes, waiters: backlog.waiters };
@@ -144,6 +175,9 @@ export class RoomBacklogs {
     this.totalBytes -= backlog.bytes;
     this.totalUpdates -= backlog.updates.length;
     backlog.updates = [];
+    backlog.acceptedAt = [];
+    backlog.authorIds = [];
+    backlog.authors = new Map();
     backlog.bytes = 0;
     backlog.meta = null;
     return taken;
@@ -171,6 +205,10 @@ export class RoomBacklogs {
     backlog.retryAt = retryAt(backlog.failures);
     if (this.backlogs.get(write.roomId) !== backlog) return backlog.failures;
     backlog.updates = [...write.updates, ...backlog.updates];
+    backlog.acceptedAt = [...(write.acceptedAt ?? []), ...backlog.acceptedAt];
+    backlog.authorIds = [...(write.authorIds ?? []), ...backlog.authorIds];
+    // Names queued since are newer than the failed write's.
+    backlog.authors = new Map([...(write.authors ?? []).map((a) => [a.id, a] as const), ...backlog.authors]);
     backlog.waiters = [...taken.waiters, ...backlog.waiters];
     backlog.bytes += bytes;
     this.totalBytes += bytes;

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { CODE_TEXT } from '@pairwise/protocol';
 import type { RoomStore } from './store.js';
 
 /** Folds a stored document's updates into one snapshot; OffThreadSnapshotEncoder does it off the event loop. */
@@ -39,6 +40,42 @@ export function encodeUpdatesAsSnapshot(updates: readonly Uint8Array[]): Uint8Ar
   try {
     applyStoredUpdates(doc, updates);
     return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** A document's code text and full state after `updates` (a version, a moment of the timeline). */
+export interface DocumentReading {
+  code: string;
+  state: Uint8Array;
+}
+
+export function readUpdatesAsDocument(updates: readonly Uint8Array[]): DocumentReading {
+  const doc = new Y.Doc();
+  try {
+    applyStoredUpdates(doc, updates);
+    return { code: doc.getText(CODE_TEXT).toString(), state: Y.encodeStateAsUpdate(doc) };
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** The full state after each update whose index is in `marks` (checkpoints for history retention). */
+export function statesAfter(updates: readonly Uint8Array[], marks: readonly number[]): Uint8Array[] {
+  const doc = new Y.Doc();
+  try {
+    const wanted = new Set(marks);
+    const states = new Map<number, Uint8Array>();
+    updates.forEach((update, i) => {
+      Y.applyUpdate(doc, update);
+      if (wanted.has(i)) states.set(i, Y.encodeStateAsUpdate(doc));
+    });
+    return marks.map((i) => {
+      const state = states.get(i);
+      if (!state) throw new RangeError(`no update at index ${i}`);
+      return state;
+    });
   } finally {
     doc.destroy();
   }

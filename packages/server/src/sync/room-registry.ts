@@ -14,6 +14,7 @@ import type { RoomOpenObserver } from '../persistence/last-opened.js';
 import type { RoomMetaChange, RoomStore } from '../storage/store.js';
 import { AccessReviews, type Admission } from './access-reviews.js';
 import { mergeStateVectors, stateVectorOfUpdates, type StateVector } from './state-vectors.js';
+import { authorOfOrigin } from './history-authors.js';
 import { Room, type RoomMeta, type SyncSocket } from './room.js';
 import type { RoomLimits } from './room-limits.js';
 
@@ -254,7 +255,8 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
         onUpdate: (update, origin) => {
           // The instance that accepted an update stores and publishes it; one heard on the bus, neither.
           if (origin === BUS_ORIGIN) return;
-          this.options.commits.enqueueUpdate(roomId, incarnation, update);
+          const author = authorOfOrigin(origin, (socket) => room.sessionOf(socket));
+          this.options.commits.enqueueUpdate(roomId, incarnation, update, { at: Date.now(), author });
           link?.publishUpdate(update);
         },
         onMetaChange: (meta) => this.storeMeta(roomId, incarnation, meta),

@@ -4,6 +4,7 @@ import { CLOSE_CODES, CODE_TEXT, META_KEYS, META_MAP, type PresenceUser, type Ro
 import type { ConnectionSession } from '../access/session.js';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import { applyStoredUpdates } from '../storage/compaction.js';
+import type { OnBehalfOf } from './history-authors.js';
 import { carriageReturnItemsAddedIn, mayCarryCarriageReturn, normaliseLineEndings } from './line-endings.js';
 import { readIncoming, syncStep1Message, syncStep2Message, syncUpdateMessage } from './messages.js';
 import { PresenceRelay } from './presence-relay.js';
@@ -112,6 +113,11 @@ export class Room {
     return this.people.users();
   }
 
+  /** The session of an open connection; undefined for a socket not in the room. */
+  sessionOf(socket: unknown): ConnectionSession | undefined {
+    return this.sockets.get(socket as SyncSocket)?.session;
+  }
+
   /** Every open connection with its session, e.g. to review roles after access changed. */
   connections(): [SyncSocket, ConnectionSession][] {
     return [...this.sockets].map(([socket, { session }]) => [socket, session]);
@@ -187,6 +193,11 @@ export class Room {
       if (change.language !== undefined) map.set(META_KEYS.language, change.language);
       if (change.aiCompletions !== undefined) map.set(META_KEYS.aiCompletions, change.aiCompletions);
     });
+  }
+
+  /** Changes the code for someone (restoring a version): stored under their name and broadcast like any edit. */
+  editTextFor(origin: OnBehalfOf, edit: (text: Y.Text) => void): void {
+    this.transactAndReport(origin, () => edit(this.text));
   }
 
   /** Holds server-only meta keys to the values the document has now: another instance's server changed them. */

@@ -1,0 +1,30 @@
+import type { HistoryAuthor } from '@pairwise/protocol';
+import { type ConnectionSession, principalKey } from '../access/session.js';
+import { SERVER_ORIGIN } from './room-contract.js';
+
+/** Changes the server makes on its own (line endings fixed at load, settings from the rooms API). */
+export const SERVER_AUTHOR: HistoryAuthor = { id: 'server', name: 'Pairwise', color: '#6b7280' };
+
+/**
+ * Transaction origin of a change the server makes on someone's behalf (restoring a version): the
+ * history names that person, taken from their session like a socket's edits.
+ */
+export class OnBehalfOf {
+  constructor(readonly author: HistoryAuthor) {}
+}
+
+/** Who a session is in the history: stable per person, named and coloured as the room shows them. */
+export function authorOfSession(session: ConnectionSession): HistoryAuthor {
+  return { id: principalKey(session.principal), name: session.presence.name, color: session.presence.color };
+}
+
+/**
+ * The author of a change from its transaction origin: a socket's session, the person a server change
+ * was made for, or the server. Null for an origin the room does not know (a socket already gone).
+ */
+export function authorOfOrigin(origin: unknown, sessionOf: (socket: unknown) => ConnectionSession | undefined): HistoryAuthor | null {
+  if (origin === SERVER_ORIGIN) return SERVER_AUTHOR;
+  if (origin instanceof OnBehalfOf) return origin.author;
+  const session = sessionOf(origin);
+  return session ? authorOfSession(session) : null;
+}
