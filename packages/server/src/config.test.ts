@@ -338,4 +338,23 @@ describe('loadConfig', () => {
       });
     }
   });
+
+  describe('history', () => {
+    it('takes automatic versions after 30 s of quiet and every 10 minutes, keeps every update a week, minute points 30 days', () => {
+      expect(load({}).history).toEqual({
+        autoVersions: { pauseMs: 30_000, everyMs: 600_000 },
+        retention: { keepAllMs: 7 * 86_400_000, minutePointsMs: 30 * 86_400_000 },
+      });
+      const set = load({ AUTO_VERSION_PAUSE_MS: '5000', HISTORY_KEEP_ALL_DAYS: '2', HISTORY_MINUTE_POINTS_DAYS: '2' }).history;
+      expect(set).toMatchObject({
+        autoVersions: { pauseMs: 5_000 },
+        retention: { keepAllMs: 2 * 86_400_000, minutePointsMs: 2 * 86_400_000 },
+      });
+    });
+
+    it('refuses minute points kept for less time than every update', () => {
+      expect(configError({ HISTORY_KEEP_ALL_DAYS: '10', HISTORY_MINUTE_POINTS_DAYS: '5' }).message).toContain('HISTORY_MINUTE_POINTS_DAYS');
+      expect(configError({ AUTO_VERSION_EVERY_MS: '1000' }).message).toContain('AUTO_VERSION_EVERY_MS');
+    });
+  });
 });

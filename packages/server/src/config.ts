@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { hardeningConfig, limitsEnvShape, refineLimitsEnv, type HardeningConfig } from './limits/config.js';
 import type { RoomLinkTiming } from './cluster/room-link.js';
 import type { RoomLimits } from './sync/room-limits.js';
+import type { HistoryConfig } from './history/history-config.js';
+import { DAY_MS } from './history/history-thinning.js';
 
 /** Everything the server reads from its environment, read once by the composition root. */
 export interface Config extends HardeningConfig {
@@ -40,6 +42,7 @@ export interface Config extends HardeningConfig {
   linkTiming: RoomLinkTiming;
   /** Rooms nobody opened for this many days are deleted; null (the default): rooms are kept forever. */
   roomRetentionDays: number | null;
+  history: HistoryConfig;
 }
 
 /** Accounts, sign-in sessions and the limits around them. */
@@ -109,6 +112,10 @@ const coreEnvSchema = z.object({
   CLUSTER_CHECK_MS: int(1_000, 3600_000).default(30_000),
   CLUSTER_PEER_STORE_MS: int(500, 3600_000).default(10_000),
   ROOM_RETENTION_DAYS: int(1, 36_500).optional(),
+  AUTO_VERSION_PAUSE_MS: int(1_000, 24 * 3600_000).default(30_000),
+  AUTO_VERSION_EVERY_MS: int(60_000, 7 * 24 * 3600_000).default(600_000),
+  HISTORY_KEEP_ALL_DAYS: int(1, 36_500).default(7),
+  HISTORY_MINUTE_POINTS_DAYS: int(1, 36_500).default(30),
 });
 /** The abuse limits and HTTP hardening variables live beside their code (limits/config.ts). */
 const envSchema = coreEnvSchema.extend(limitsEnvShape).superRefine(refineLimitsEnv);
@@ -134,6 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
     throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
+  if (e.HISTORY_MINUTE_POINTS_DAYS < e.HISTORY_KEEP_ALL_DAYS) {
+    throw new ConfigError('invalid configuration: HISTORY_MINUTE_POINTS_DAYS: must be at least HISTORY_KEEP_ALL_DAYS');
+  }
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   return {
     port: e.PORT,
@@ -175,6 +185,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
       confirmIntervalMs: Math.min(1_000, Math.round(e.CLUSTER_PEER_STORE_MS / 10)),
     },
     roomRetentionDays: e.ROOM_RETENTION_DAYS ?? null,
+    history: {
+      autoVersions: { pauseMs: e.AUTO_VERSION_PAUSE_MS, everyMs: e.AUTO_VERSION_EVERY_MS },
+      retention: { keepAllMs: e.HISTORY_KEEP_ALL_DAYS * DAY_MS, minutePointsMs: e.HISTORY_MINUTE_POINTS_DAYS * DAY_MS },
+    },
     ...hardeningConfig(e),
   };
 }

@@ -19,6 +19,9 @@ import { GroupCommitter } from './persistence/group-commit.js';
 import { LastOpenedRecorder } from './persistence/last-opened.js';
 import { RoomRetention } from './rooms/retention.js';
 import { RoomService } from './rooms/room-service.js';
+import { AutoVersions } from './history/auto-versions.js';
+import { DEFAULT_HISTORY_CONFIG, type HistoryConfig } from './history/history-config.js';
+import { HistoryRetention } from './history/history-retention.js';
 import { RoomHistory } from './history/room-history.js';
 import { OffThreadSnapshotEncoder } from './storage/snapshot-encoder.js';
 import type { Store } from './storage/store.js';
@@ -65,6 +68,10 @@ export interface PairwiseServerOptions extends HardeningConfig {
   roomRetentionDays?: number | null;
   /** Tests: how often the retention sweep runs and how many rooms each run looks at (hourly, 100). */
   retentionSweep?: { intervalMs?: number; batchSize?: number };
+  /** Automatic versions and history retention; DEFAULT_HISTORY_CONFIG when omitted. */
+  history?: HistoryConfig;
+  /** Tests: how often the history retention sweep runs (hourly). */
+  historySweepMs?: number;
   /** Epoch milliseconds for when rooms were created and last opened and for the retention sweep; Date.now when omitted. Tests move it. */
   clock?: () => number;
 }
@@ -97,6 +104,15 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
   // One registry per server, so servers sharing a process (tests) count only their own.
   const metrics = new PromServerEvents();
   const compaction = new CompactionScheduler(store, options.compactionThreshold, log);
+  const historyConfig = options.history ?? DEFAULT_HISTORY_CONFIG;
+  const historyReader = new OffThreadSnapshotEncoder(HISTORY_READER_LINGER_MS);
+  // Takes versions of what is stored; `history` (below) is made once the registry exists.
+  const autoVersions = new AutoVersions({
+    timing: historyConfig.autoVersions,
+    take: (roomId, name) => history.createVersion(roomId, { name, auto: true }),
+    log,
+    ...(options.clock ? { now: options.clock } : {}),
+  });
   const commits = new GroupCommitter({
     store,
     windowMs: options.flushWindowMs,
@@ -106,7 +122,10 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     log,
     events: metrics,
     onCommitted: (counts) => {
-      for (const [roomId, n] of counts) compaction.noteLogGrowth(roomId, n);
+      for (const [roomId, n] of counts) {
+        compaction.noteLogGrowth(roomId, n);
+        autoVersions.noteStored(roomId);
+      }
     },
   });
   const sessions = options.sessions ?? layer.sessions;
@@ -170,12 +189,19 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         ...(options.clock ? { now: options.clock } : {}),
       })
     : null;
-  const historyReader = new OffThreadSnapshotEncoder(HISTORY_READER_LINGER_MS);
   const history = new RoomHistory({
     store,
     flushRoom: (roomId) => commits.flushRoom(roomId),
     read: historyReader.read,
     withRoom: (roomId, change) => registry.withRoom(roomId, change),
+    ...(options.clock ? { now: options.clock } : {}),
+  });
+  const historyRetention = new HistoryRetention({
+    store,
+    policy: historyConfig.retention,
+    statesAfter: historyReader.statesAfter,
+    log,
+    ...(options.historySweepMs ? { intervalMs: options.historySweepMs } : {}),
     ...(options.clock ? { now: options.clock } : {}),
   });
   const app = await buildHttpApp({
@@ -237,6 +263,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     async listen(port, host) {
       await app.listen({ port, host });
       retention?.start();
+      historyRetention.start();
       return app.server.address() as AddressInfo;
     },
     close() {
@@ -245,7 +272,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         // requests get 503 from now on. The listener stays open until the end so /ready can say so.
         readiness.drain();
         // A sweep under way finishes its current deletion first: it uses the rooms closed below.
-        await retention?.close();
+        await Promise.all([retention?.close(), historyRetention.close()]);
         await endpoint.close();
         // In-flight requests get a grace period; then their connections are cut, so a stalled client
         // cannot hold up storing the edits. Waiting for them first keeps their changes from arriving
@@ -255,6 +282,8 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         try {
           await registry.close();
           try {
+            // Versions being taken finish (they flush their room) before the committer stops.
+            await autoVersions.close();
             await commits.close();
           } finally {
             // Unloading every room above recorded it as opened; that write goes before the store closes.

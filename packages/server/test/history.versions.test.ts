@@ -100,6 +100,21 @@ await describeEachStore('history versions', (openStore) => {
     await waitFor(() => all.every((c) => c.text.toString() === ada!.text.toString()), 'everyone converges again');
   });
 
+  it('takes an automatic version after a pause in typing, naming who typed, and only one for one pause', async () => {
+    const history = { autoVersions: { pauseMs: 300, everyMs: 60_000 }, retention: { keepAllMs: 86_400_000, minutePointsMs: 86_400_000 } };
+    s = await startTestServer({ store: await openStore(), history });
+    const roomId = await s.createRoom({ language: 'python' });
+    const ada = await join(roomId, 'Ada');
+    ada.text.insert(0, '# typed\n');
+    const versions = async () =>
+      ((await api(s, 'GET', `/api/rooms/${roomId}/versions`, undefined, s.asOwner(roomId))).body as VersionList).versions;
+    await waitFor(async () => (await versions()).length === 1, 'an automatic version after the pause');
+    const [auto] = await versions();
+    expect(auto).toMatchObject({ auto: true, name: 'After a pause', authors: [{ name: 'Ada' }] });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await versions()).toHaveLength(1);
+  });
+
   it('history is for editors and owners: viewers get 403, outsiders 404', async () => {
     s = await startTestServer({ store: await openStore() });
     const owner = await signUp(s, 'owner');

@@ -113,7 +113,7 @@ describe.skipIf(!chromiumAvailable())('web app in Chromium against the real serv
     await placeCaret(page, 'end');
     await page.keyboard.type(' persisted_42');
     await expect.poll(async () => (await getRoom(base(), room.id)).code, POLL).toContain('persisted_42');
-    await expect.poll(() => page.getAttribute('[data-testid="connection-badge"]', 'data-unsynced'), POLL).toBe('false');
+    await expect.poll(() => page.getAttribute('[data-testid="connection-badge"]', 'data-unsaved-edits'), POLL).toBe('0');
 
     await page.reload();
     // The name is remembered: no prompt this time.

@@ -23,6 +23,14 @@ export interface GroupCommitOptions {
 
 const MAX_RETRY_DELAY_MS = 5_000;
 
+/** Told around each write (the room registry, which tells clients what is stored). Writes never overlap. */
+export interface CommitObserver {
+  /** These rooms' queues were just taken for one write, which starts now. */
+  writing(roomIds: readonly string[]): void;
+  /** That write succeeded. After a failure nothing is said; the retry takes the rooms again. */
+  stored(roomIds: readonly string[]): void;
+}
+
 /** A write the caller waits for (flush) failed: storage is down or refusing writes; the edits stay queued. */
 export class StorageUnavailableError extends Error {
   constructor(readonly roomIds: readonly string[]) {
@@ -52,8 +60,14 @@ export class GroupCommitter {
   /** The last write started; the next one starts after it settles. */
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private observer: CommitObserver | null = null;
 
   constructor(private readonly options: GroupCommitOptions) {}
+
+  /** The one observer of writes. */
+  observe(observer: CommitObserver): void {
+    this.observer = observer;
+  }
 
   get pendingCount(): number {
     return this.backlogs.updateCount;
@@ -165,6 +179,8 @@ export class GroupCommitter {
   private async writeRooms(roomIds: readonly string[]): Promise<boolean> {
     const taken = roomIds.map((id) => this.backlogs.take(id)).filter((t): t is TakenWrite => t !== null);
     if (taken.length === 0) return false;
+    const roomIdsTaken = taken.map((t) => t.write.roomId);
+    this.observer?.writing(roomIdsTaken);
     const started = performance.now();
     try {
       await this.options.store.writeRooms(
@@ -182,6 +198,7 @@ export class GroupCommitter {
     }
     const ms = performance.now() - started;
     for (const t of taken) this.backlogs.stored(t);
+    this.observer?.stored(roomIdsTaken);
     const counts = new Map(taken.map((t) => [t.write.roomId, t.write.updates.length]));
     this.events.storeCommitted(
       ms / 1000,

@@ -17,6 +17,7 @@ import { mergeStateVectors, stateVectorOfUpdates, type StateVector } from './sta
 import { authorOfOrigin } from './history-authors.js';
 import { Room, type RoomMeta, type SyncSocket } from './room.js';
 import type { RoomLimits } from './room-limits.js';
+import { StoredStates } from './stored-state.js';
 
 export interface RoomRegistryOptions {
   store: RoomStore;
@@ -71,12 +72,14 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
   private readonly reviews: AccessReviews;
   private readonly events: ServerEvents;
   private readonly cluster: ClusterBridge | null;
+  private readonly storedStates = new StoredStates();
 
   constructor(private readonly options: RoomRegistryOptions) {
     this.reviews = new AccessReviews(options.sessions ?? OPEN_ACCESS, this, options.log);
     this.events = options.events ?? NO_SERVER_EVENTS;
     this.cluster = options.bus ? this.bridge(options.bus) : null;
     options.compaction.observe(this);
+    options.commits.observe(this.storedStates);
   }
 
   /** The room if it is in memory now; never loads. */
@@ -261,6 +264,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
         },
         onMetaChange: (meta) => this.storeMeta(roomId, incarnation, meta),
         acceptsEdits: () => this.options.commits.accepts(roomId),
+        onSubscribed: (socket) => this.storedStates.subscribed(room, socket),
         onIgnoredFrame: (session, message, count) =>
           this.options.log.debug({ roomId, message, count, role: session.role }, 'ignored a frame the role may not send'),
       },
@@ -271,9 +275,12 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
         events: this.events,
       },
     );
+    // Before the link: edits heard from other instances are not in this instance's storage yet.
+    this.storedStates.loaded(room);
     try {
       link = (await this.cluster?.link(room, incarnation)) ?? null;
     } catch (err) {
+      this.storedStates.unloaded(room);
       room.destroy();
       throw err;
     }
@@ -309,6 +316,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
 
   private unload(room: Room, { deleted } = { deleted: false }): void {
     this.cluster?.unlink(room, { keepCopies: !deleted });
+    this.storedStates.unloaded(room);
     room.destroy();
     this.events.roomUnloaded();
     // Also at unload, so a room held open for weeks does not look idle.

@@ -36,23 +36,27 @@ describe('connectionPhase', () => {
     expect(connectionPhase({ ...down, everSynced: false })).toBe('cannot-save');
   });
 
-  it('mentions unsynced edits', () => {
-    expect(connectionLabel('reconnecting', true)).toMatch(/unsynced/);
-    expect(connectionLabel('offline', true)).toMatch(/unsynced/);
-    expect(connectionLabel('connected', false)).toBe('Connected');
+  it('says Saved only when no edit of ours waits to be stored, and how many wait while away', () => {
+    expect(connectionLabel('connected', 0)).toBe('Saved');
+    expect(connectionLabel('connected', 2)).toBe('Saving…');
+    expect(connectionLabel('offline', 1)).toBe('Offline — 1 edit waiting');
+    expect(connectionLabel('offline', 3)).toBe('Offline — 3 edits waiting');
+    expect(connectionLabel('offline', 0)).toBe('Offline');
+    expect(connectionLabel('reconnecting', 4)).toBe('Reconnecting — 4 edits waiting');
+    expect(connectionHint('connected', 0)).toMatch(/stored on the server/);
   });
 
   it('tells the user their edits are kept when the server cannot save', () => {
-    expect(connectionLabel('cannot-save', false)).toBe("Can't save right now");
-    expect(connectionLabel('cannot-save', true)).toMatch(/kept/);
-    expect(connectionHint('cannot-save', true)).toMatch(/can't save.*kept in this tab.*when the server recovers/);
+    expect(connectionLabel('cannot-save', 0)).toBe("Can't save right now");
+    expect(connectionLabel('cannot-save', 2)).toBe("Can't save — 2 edits waiting");
+    expect(connectionHint('cannot-save', 2)).toMatch(/can't save.*kept in this tab.*when the server recovers/);
   });
 
   it('says the connection is paused while waiting out a 4429', () => {
     const limited = { ...base, socket: 'disconnected' as const, synced: false, retryAt: 1_000 };
     expect(connectionPhase(limited)).toBe('rate-limited');
     expect(connectionPhase({ ...limited, online: false })).toBe('offline');
-    expect(connectionLabel('rate-limited', true)).toMatch(/unsynced/);
+    expect(connectionLabel('rate-limited', 5)).toBe('Paused — 5 edits waiting');
     expect(rateLimitedMessage(8, false)).toMatch(/Too many requests.*Retrying in 8 s\.$/);
     expect(rateLimitedMessage(0, true)).toMatch(/Retrying now.*edits are kept/);
   });

@@ -73,44 +73,55 @@ export function connectionPhase(facts: ConnectionFacts): ConnectionPhase {
   return facts.everSynced ? 'reconnecting' : 'connecting';
 }
 
-export function connectionLabel(phase: ConnectionPhase, unsynced: boolean): string {
+/** "1 edit waiting", "3 edits waiting". */
+export function editsWaiting(unsavedEdits: number): string {
+  return `${unsavedEdits} ${unsavedEdits === 1 ? 'edit' : 'edits'} waiting`;
+}
+
+/**
+ * The badge's words. `unsavedEdits`: this tab's edits the server has not yet said are stored;
+ * "Saved" only once it has (see UnsavedEdits).
+ */
+export function connectionLabel(phase: ConnectionPhase, unsavedEdits: number): string {
+  const waiting = unsavedEdits > 0 ? ` — ${editsWaiting(unsavedEdits)}` : '';
   switch (phase) {
     case 'connected':
-      return unsynced ? 'Saving…' : 'Connected';
+      return unsavedEdits > 0 ? 'Saving…' : 'Saved';
     case 'connecting':
       return 'Connecting…';
     case 'reconnecting':
-      return unsynced ? 'Reconnecting · unsynced edits' : 'Reconnecting…';
+      return unsavedEdits > 0 ? `Reconnecting${waiting}` : 'Reconnecting…';
     case 'offline':
-      return unsynced ? 'Offline · unsynced edits' : 'Offline';
+      return `Offline${waiting}`;
     case 'cannot-save':
-      return unsynced ? "Can't save · edits kept here" : "Can't save right now";
+      return unsavedEdits > 0 ? `Can't save${waiting}` : "Can't save right now";
     case 'rate-limited':
-      return unsynced ? 'Paused · unsynced edits' : 'Paused';
+      return `Paused${waiting}`;
   }
 }
 
-export function connectionHint(phase: ConnectionPhase, unsynced: boolean): string {
-  if (phase === 'connected') return unsynced ? 'Sending your latest edits…' : 'All changes are synced.';
-  const kept = unsynced ? ' Your edits are kept in this tab and sent when the connection is back.' : '';
+export function connectionHint(phase: ConnectionPhase, unsavedEdits: number): string {
+  const unsaved = unsavedEdits > 0;
+  if (phase === 'connected') return unsaved ? 'Storing your latest edits on the server…' : 'All your edits are stored on the server.';
+  const kept = unsaved ? ' Your edits are kept in this tab and sent when the connection is back.' : '';
   if (phase === 'offline') return `Your browser is offline.${kept}`;
   if (phase === 'connecting') return 'Connecting to the room…';
-  if (phase === 'cannot-save') return cannotSaveMessage(unsynced);
+  if (phase === 'cannot-save') return cannotSaveMessage(unsaved);
   if (phase === 'rate-limited') return `Too many requests from this tab; retrying shortly.${kept}`;
   return `Lost the connection to the server; retrying.${kept}`;
 }
 
 /** The longer explanation of `cannot-save`, for the banner and the badge's tooltip. */
-export function cannotSaveMessage(unsynced: boolean): string {
-  const edits = unsynced
+export function cannotSaveMessage(unsaved: boolean): string {
+  const edits = unsaved
     ? 'Your edits are kept in this tab and will be sent when the server recovers: keep this tab open.'
     : 'Edits you make are kept in this tab and will be sent when the server recovers.';
   return `The server can't save changes right now. ${edits}`;
 }
 
 /** The banner under the header while rate limited; `seconds` until the next attempt. */
-export function rateLimitedMessage(seconds: number, unsynced: boolean): string {
+export function rateLimitedMessage(seconds: number, unsaved: boolean): string {
   const when = seconds > 0 ? `in ${seconds} s` : 'now';
-  const edits = unsynced ? ' Your edits are kept in this tab and sent once it reconnects.' : '';
+  const edits = unsaved ? ' Your edits are kept in this tab and sent once it reconnects.' : '';
   return `Too many requests: the server paused this connection. Retrying ${when}.${edits}`;
 }

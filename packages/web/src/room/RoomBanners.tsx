@@ -17,12 +17,12 @@ function useSecondsUntil(at: number | null): number {
 }
 
 /** A strip under the header for states the small badge cannot explain: a server that cannot save, or one that paused us. */
-export function ConnectionBanner({ phase, unsynced, retryAt }: { phase: ConnectionPhase; unsynced: boolean; retryAt: number | null }) {
+export function ConnectionBanner({ phase, unsaved, retryAt }: { phase: ConnectionPhase; unsaved: boolean; retryAt: number | null }) {
   const seconds = useSecondsUntil(phase === 'rate-limited' ? retryAt : null);
   if (phase !== 'cannot-save' && phase !== 'rate-limited') return null;
   return (
     <div className="room-banner room-banner--warn" role="alert" data-testid="connection-banner" data-phase={phase}>
-      {phase === 'cannot-save' ? cannotSaveMessage(unsynced) : rateLimitedMessage(seconds, unsynced)}
+      {phase === 'cannot-save' ? cannotSaveMessage(unsaved) : rateLimitedMessage(seconds, unsaved)}
     </div>
   );
 }

@@ -16,7 +16,7 @@ export function RoomHeader({
   name,
   language,
   phase,
-  unsynced,
+  unsavedEdits,
   url,
   onLanguageChange,
   onRename,
@@ -26,7 +26,7 @@ export function RoomHeader({
   name: string;
   language: LanguageId;
   phase: ConnectionPhase;
-  unsynced: boolean;
+  unsavedEdits: number;
   url: string;
   /** Null for viewers: the picker shows the language but cannot change it. */
   onLanguageChange: ((language: LanguageId) => void) | null;
@@ -45,7 +45,7 @@ export function RoomHeader({
       <Brand compact />
       <div className="topbar__title">
         <RoomTitle name={name} onRename={onRename} />
-        <ConnectionBadge phase={phase} unsynced={unsynced} />
+        <ConnectionBadge phase={phase} unsavedEdits={unsavedEdits} />
         {!roomEnabled && <SuggestionsOffHint />}
       </div>
       <div className="topbar__spacer" />

@@ -153,7 +153,7 @@ export function RoomView({
         name={meta.name}
         language={meta.language}
         phase={phase}
-        unsynced={state.unsynced}
+        unsavedEdits={state.unsavedEdits}
         url={window.location.href}
         onLanguageChange={canEdit ? meta.setLanguage : null}
         onRename={canEdit ? meta.setName : null}
@@ -170,7 +170,7 @@ export function RoomView({
         }
         onShare={isOwner ? () => setSharing(true) : null}
       />
-      <ConnectionBanner phase={phase} unsynced={state.unsynced} retryAt={state.retryAt} />
+      <ConnectionBanner phase={phase} unsaved={state.unsavedEdits > 0} retryAt={state.retryAt} />
       {roleNotice && <RoleChangedBanner role={roleNotice.role} onDismiss={roleNotice.onDismiss} />}
       {!canEdit && <ViewerBanner />}
       <div className="room-body">

@@ -2,9 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
-import { CODE_TEXT, MESSAGE_PAIRWISE_HELLO, META_MAP } from '@pairwise/protocol';
+import { CODE_TEXT, MESSAGE_PAIRWISE_HELLO, MESSAGE_STORED_STATE, META_MAP } from '@pairwise/protocol';
 import type { PresenceState } from '@pairwise/protocol';
 import { closeKind, rateLimitDelayMs, type SocketStatus } from '../lib/connectionStatus';
+import { storedClockOf, UnsavedEdits } from '../lib/unsavedEdits';
 
 export interface RoomConnection {
   doc: Y.Doc;
@@ -19,8 +20,11 @@ export interface ConnectionState {
   synced: boolean;
   everSynced: boolean;
   online: boolean;
-  /** Local edits the server may not have yet. They live in the Y.Doc and go out on reconnect. */
-  unsynced: boolean;
+  /**
+   * This tab's edits the server has not yet said are in durable storage (see UnsavedEdits); 0 is
+   * "Saved". They live in the Y.Doc and go out on reconnect.
+   */
+  unsavedEdits: number;
   /**
    * The server closed the socket because it cannot store edits (4503); cleared by the next sync.
    * The provider keeps retrying with back-off.
@@ -37,7 +41,7 @@ const INITIAL_STATE: ConnectionState = {
   synced: false,
   everSynced: false,
   online: true,
-  unsynced: false,
+  unsavedEdits: 0,
   storageDown: false,
   retryAt: null,
   closed: null,
@@ -53,7 +57,7 @@ function sameState(a: ConnectionState, b: ConnectionState): boolean {
     a.synced === b.synced &&
     a.everSynced === b.everSynced &&
     a.online === b.online &&
-    a.unsynced === b.unsynced &&
+    a.unsavedEdits === b.unsavedEdits &&
     a.storageDown === b.storageDown &&
     a.retryAt === b.retryAt &&
     a.closed === b.closed
@@ -72,7 +76,8 @@ function sameParams(a: Record<string, string>, b: Record<string, string>): boole
  * URL (credentials, a guest's name); the server reads them once per connection, so a change
  * reconnects. `onRoleChanged` runs when the server closes the socket because our role was lowered
  * (4100); the provider reconnects by itself. On every connect it sends the Pairwise hello, so the
- * server sends it Pairwise's own messages (chat).
+ * server tells it what it has stored (MESSAGE_STORED_STATE) and sends it the room's chat
+ * (MESSAGE_CHAT, handled by useChat).
  */
 export function useRoomConnection(
   roomId: string,
@@ -101,39 +106,31 @@ export function useRoomConnection(
     awareness.setLocalState(localPresence());
 
     let current: ConnectionState = { ...INITIAL_STATE, online: navigator.onLine };
-    let flushTimer: ReturnType<typeof setTimeout> | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     /** 4429s in a row since the last sync, for the back-off. */
     let rateLimitedInARow = 0;
-    /** Local edits went out on the current socket: if the server then says it cannot store them, they count as unsaved. */
-    let editedOnSocket = false;
+    const unsaved = new UnsavedEdits();
     const publish = (patch: Partial<ConnectionState>) => {
       const next = { ...current, ...patch };
       if (sameState(next, current)) return;
       current = next;
       setState(next);
     };
-    const live = () => provider.wsconnected && provider.synced;
 
-    // After a resync the server has had our sync step 2 (it always asks with step 1 before
-    // answering ours), so pending edits are out once the socket's send buffer has drained.
-    const checkFlushed = () => {
-      clearTimeout(flushTimer);
-      if (!current.unsynced || !live()) return;
-      if ((provider.ws?.bufferedAmount ?? 0) === 0) publish({ unsynced: false });
-      else flushTimer = setTimeout(checkFlushed, 200);
+    provider.messageHandlers[MESSAGE_STORED_STATE] = (_reply, decoder) => {
+      const clock = storedClockOf(decoder, doc.clientID);
+      if (clock === null) return;
+      unsaved.stored(clock);
+      publish({ unsavedEdits: unsaved.count });
     };
-
     const onStatus = ({ status }: { status: SocketStatus }) => {
-      if (status === 'connected') editedOnSocket = false;
-      // Emitted from the socket's open event: opts this connection in to Pairwise's messages (chat).
+      // Emitted from the socket's open event, before y-websocket's own first message.
       if (status === 'connected') provider.ws?.send(Uint8Array.of(MESSAGE_PAIRWISE_HELLO));
       publish({ socket: status, synced: provider.synced });
     };
     const onSync = (synced: boolean) => {
       if (synced) rateLimitedInARow = 0;
       publish(synced ? { synced, everSynced: true, storageDown: false, retryAt: null } : { synced });
-      if (synced) checkFlushed();
     };
     const onClosed = (event: { code: number; reason: string }) => {
       if (closeKind(event.code) !== 'rate-limited') {
@@ -142,19 +139,19 @@ export function useRoomConnection(
       }
       // The provider retries within 2.5 s at most, which would only get refused again: wait longer, growing.
       const delay = rateLimitDelayMs(rateLimitedInARow++);
-      publish({ retryAt: Date.now() + delay, unsynced: current.unsynced || editedOnSocket });
+      publish({ retryAt: Date.now() + delay });
       clearTimeout(retryTimer);
       retryTimer = setTimeout(() => provider.connect(), delay);
     };
     const onConnectionClose = (event: CloseEvent | null) => {
       const kind = event ? closeKind(event.code) : 'drop';
-      if (kind === 'storage-down') publish({ storageDown: true, unsynced: current.unsynced || editedOnSocket });
+      if (kind === 'storage-down') publish({ storageDown: true });
       if (kind === 'role-changed') onRoleChangedRef.current();
     };
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
-      if (origin !== provider) editedOnSocket = true;
-      // Edits sent on a live socket are not flagged: that would flash "unsynced" on every keystroke.
-      if (origin !== provider && !live()) publish({ unsynced: true });
+      if (origin === provider) return;
+      unsaved.edited(Y.getState(doc.store, doc.clientID));
+      publish({ unsavedEdits: unsaved.count });
     };
     const onOnline = () => {
       publish({ online: true });
@@ -163,7 +160,8 @@ export function useRoomConnection(
     };
     const onOffline = () => publish({ online: false });
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      if (current.unsynced || (provider.ws?.bufferedAmount ?? 0) > 0) {
+      // Bytes still in the socket's buffer also count: an edit that only deletes moves no clock.
+      if (current.unsavedEdits > 0 || (provider.ws?.bufferedAmount ?? 0) > 0) {
         event.preventDefault();
         // Older browsers only prompt when returnValue is set.
         event.returnValue = '';
@@ -191,7 +189,6 @@ export function useRoomConnection(
     provider.connect();
 
     return () => {
-      clearTimeout(flushTimer);
       clearTimeout(retryTimer);
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
