@@ -59,10 +59,14 @@ export function ChatPanel({
     if (log.scrollTop < LOAD_OLDER_PX && hasOlder && !loading) loadOlder();
   };
 
+  // The input clears at once, so the next message can be typed while this one is on its way; a
+  // refused one comes back into the input unless something new was typed meanwhile.
   const submit = async () => {
-    if (draft.trim().length === 0 || chat.sending) return;
+    const text = draft;
+    if (text.trim().length === 0) return;
     stickToBottom.current = true;
-    if (await chat.send(draft)) setDraft('');
+    setDraft('');
+    if (!(await chat.send(text))) setDraft((current) => (current === '' ? text : current));
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -117,7 +121,7 @@ export function ChatPanel({
               {chat.loadError}
             </p>
           )}
-          <form className="chat__compose" onSubmit={onSubmit}>
+          <form className="chat__compose" onSubmit={onSubmit} aria-busy={chat.sending}>
             <textarea
               className="input chat__input"
               value={draft}
@@ -129,12 +133,7 @@ export function ChatPanel({
               rows={2}
               data-testid="chat-input"
             />
-            <button
-              type="submit"
-              className="btn btn--primary btn--icon chat__send"
-              aria-label="Send"
-              disabled={chat.sending || length === 0}
-            >
+            <button type="submit" className="btn btn--primary btn--icon chat__send" aria-label="Send" disabled={length === 0}>
               <SendIcon />
             </button>
           </form>

@@ -15,6 +15,7 @@ export interface RoomChat {
   loadOlder: () => void;
   /** Resolves true once the server stored the message. */
   send: (text: string) => Promise<boolean>;
+  /** Some message is on its way. */
   sending: boolean;
   sendError: string | null;
   /** Messages that arrived while the panel was closed. */
@@ -38,7 +39,8 @@ export function useChat(
   const [nextBefore, setNextBefore] = useState<number | null>(null);
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [sending, setSending] = useState(false);
+  /** Posts on their way. */
+  const [sending, setSending] = useState(0);
   const [sendError, setSendError] = useState<string | null>(null);
   const [unread, setUnread] = useState(0);
   const openRef = useRef(open);
@@ -108,29 +110,36 @@ export function useChat(
       .finally(() => setLoading(false));
   }, [api, roomId, credentials, nextBefore, loading]);
 
+  // One post at a time, in the order they were sent, so the chat shows them in the order they were written.
+  const posting = useRef<Promise<unknown>>(Promise.resolve());
   const send = useCallback(
-    async (text: string): Promise<boolean> => {
+    (text: string): Promise<boolean> => {
       const trimmed = text.trim();
-      if (trimmed.length === 0) return false;
+      if (trimmed.length === 0) return Promise.resolve(false);
       if (trimmed.length > CHAT_TEXT_MAX) {
         setSendError(`Messages can be at most ${CHAT_TEXT_MAX} characters; this one has ${trimmed.length}.`);
-        return false;
+        return Promise.resolve(false);
       }
-      setSending(true);
+      setSending((n) => n + 1);
       setSendError(null);
-      try {
-        const message = await api.postChat(roomId, trimmed, { credentials });
-        setMessages((known) => mergeChat(known, [message]));
-        return true;
-      } catch (err) {
-        setSendError(apiErrorMessage(err, 'The message was not sent. Try again.'));
-        return false;
-      } finally {
-        setSending(false);
-      }
+      const sent = posting.current
+        .then(() => api.postChat(roomId, trimmed, { credentials }))
+        .then(
+          (message) => {
+            setMessages((known) => mergeChat(known, [message]));
+            return true;
+          },
+          (err: unknown) => {
+            setSendError(apiErrorMessage(err, 'The message was not sent. Try again.'));
+            return false;
+          },
+        )
+        .finally(() => setSending((n) => n - 1));
+      posting.current = sent;
+      return sent;
     },
     [api, roomId, credentials],
   );
 
-  return { messages, hasOlder: nextBefore !== null, loading, loadError, loadOlder, send, sending, sendError, unread };
+  return { messages, hasOlder: nextBefore !== null, loading, loadError, loadOlder, send, sending: sending > 0, sendError, unread };
 }
