@@ -96,6 +96,8 @@ export interface PairwiseServer {
 const HTTP_DRAIN_MS = 2_000;
 /** Scrubbing a timeline reads many moments in a row: the thread that rebuilds them stays that long. */
 const HISTORY_READER_LINGER_MS = 5_000;
+/** A version waits this long at most for other instances to confirm storing edits it already shows. */
+const PEER_EDITS_WAIT_MS = 3_000;
 
 /** Wires the sync engine, storage pipeline and HTTP app into one server on one port. */
 export async function createPairwiseServer(options: PairwiseServerOptions): Promise<PairwiseServer> {
@@ -191,7 +193,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     : null;
   const history = new RoomHistory({
     store,
-    flushRoom: (roomId) => commits.flushRoom(roomId),
+    flushRoom: (roomId) => registry.storeHeldEdits(roomId, PEER_EDITS_WAIT_MS),
     read: historyReader.read,
     withRoom: (roomId, change) => registry.withRoom(roomId, change),
     ...(options.clock ? { now: options.clock } : {}),

@@ -61,6 +61,11 @@ export class ClusterBridge {
   }
 
   /** Leaves the room's bus as it unloads; `keepCopies: false` when it was deleted (see RoomLink.close). */
+  /** Resolves once the other instances' edits the room holds are stored (at once for a room without a link). */
+  peerEditsStored(room: Room): Promise<void> {
+    return this.links.get(room)?.peerEditsStored() ?? Promise.resolve();
+  }
+
   unlink(room: Room, { keepCopies }: { keepCopies: boolean }): void {
     const link = this.links.get(room);
     if (!link) return;

@@ -19,6 +19,20 @@ afterEach(() => {
 });
 
 describe('PeerCopies', () => {
+  it('tells when no copy is held any more: confirmed by their sender or stored here once overdue', async () => {
+    await copies.whenEmpty();
+    let settled = 0;
+    copies.hold('x', u(1));
+    copies.hold('y', u(2));
+    void copies.whenEmpty().then(() => settled++);
+    copies.confirmed('x', 1, 1);
+    await Promise.resolve();
+    expect(settled).toBe(0);
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
+    expect(stored).toEqual([[2]]);
+    expect(settled).toBe(1);
+  });
+
   it('forgets copies their sender confirmed storing, and stores nothing', async () => {
     copies.hold('x', u(1));
     copies.hold('x', u(2));

@@ -27,6 +27,7 @@ export class PeerCopies {
   /** Copies by sending instance, oldest first: the order that sender published them in. */
   private readonly bySender = new Map<string, HeldCopy[]>();
   private timer: NodeJS.Timeout | null = null;
+  private emptyWaiters: (() => void)[] = [];
 
   constructor(private readonly options: PeerCopiesOptions) {}
 
@@ -35,6 +36,12 @@ export class PeerCopies {
     let size = 0;
     for (const copies of this.bySender.values()) size += copies.length;
     return size;
+  }
+
+  /** Resolves once no copy is held (each confirmed by its sender, or stored here); at once when none is. */
+  whenEmpty(): Promise<void> {
+    if (this.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.emptyWaiters.push(resolve));
   }
 
   hold(sender: string, update: Uint8Array): void {
@@ -58,6 +65,7 @@ export class PeerCopies {
     const unstored = Math.max(0, published - through);
     copies.splice(0, Math.max(0, copies.length - unstored));
     if (copies.length === 0) this.bySender.delete(sender);
+    this.settle();
   }
 
   /** Stores every copy still held (the room leaves memory, or the bus lost messages). Returns how many. */
@@ -66,6 +74,7 @@ export class PeerCopies {
     this.bySender.clear();
     this.disarm();
     if (updates.length > 0) this.options.store(updates);
+    this.settle();
     return updates.length;
   }
 
@@ -73,6 +82,7 @@ export class PeerCopies {
   close(): void {
     this.bySender.clear();
     this.disarm();
+    this.settle();
   }
 
   /** Stores the copies that waited longer than the timeout, then waits for the next to come due. */
@@ -89,7 +99,15 @@ export class PeerCopies {
       else this.bySender.delete(sender);
     }
     if (overdue.length > 0) this.options.store(overdue);
+    this.settle();
     if (nextDue !== Number.POSITIVE_INFINITY) this.arm(Math.max(0, nextDue - now));
+  }
+
+  private settle(): void {
+    if (this.size > 0) return;
+    const waiters = this.emptyWaiters;
+    this.emptyWaiters = [];
+    for (const waiter of waiters) waiter();
   }
 
   private arm(delayMs: number): void {

@@ -106,6 +106,11 @@ export class RoomLink {
     this.confirmStored();
   }
 
+  /** Resolves once every other instance's edit this room holds is stored (confirmed by its sender, or queued here). */
+  peerEditsStored(): Promise<void> {
+    return this.copies.whenEmpty();
+  }
+
   /**
    * Leaves the bus. Copies still unconfirmed are stored first (the room leaves memory while a peer may
    * be dying), unless the room was deleted (`keepCopies: false`).

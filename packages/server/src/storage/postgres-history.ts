@@ -25,9 +25,10 @@ const SQL = {
     ) points ORDER BY seq LIMIT $3`,
   checkpointAtOrBefore: `SELECT through_seq AS seq, at, data AS state FROM room_checkpoints
     WHERE room_id = $1 AND through_seq <= $2 ORDER BY through_seq DESC LIMIT 1`,
-  bounds: `SELECT min(seq) AS "firstSeq", max(seq) AS "lastSeq" FROM (
-      SELECT seq FROM room_updates WHERE room_id = $1
-      UNION ALL SELECT through_seq FROM room_checkpoints WHERE room_id = $1) points`,
+  // Each bound from its own index; a min() over a union would read every row of a long history.
+  bounds: `SELECT LEAST(u.first, c.first) AS "firstSeq", GREATEST(u.last, c.last) AS "lastSeq"
+    FROM (SELECT min(seq) AS first, max(seq) AS last FROM room_updates WHERE room_id = $1) u,
+         (SELECT min(through_seq) AS first, max(through_seq) AS last FROM room_checkpoints WHERE room_id = $1) c`,
   authors: 'SELECT author_id AS id, name, color FROM room_authors WHERE room_id = $1 ORDER BY author_id',
   authorsBetween: `SELECT DISTINCT author_id AS id FROM room_updates
     WHERE room_id = $1 AND seq > $2 AND seq <= $3 AND author_id IS NOT NULL ORDER BY author_id`,

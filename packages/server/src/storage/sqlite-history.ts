@@ -23,9 +23,12 @@ const SQL = {
     ) ORDER BY seq LIMIT @limit`,
   checkpointAtOrBefore: `SELECT through_seq AS seq, at, data AS state FROM room_checkpoints
     WHERE room_id = ? AND through_seq <= ? ORDER BY through_seq DESC LIMIT 1`,
-  bounds: `SELECT min(seq) AS firstSeq, max(seq) AS lastSeq FROM (
-      SELECT seq FROM room_updates WHERE room_id = @roomId
-      UNION ALL SELECT through_seq FROM room_checkpoints WHERE room_id = @roomId)`,
+  // Each bound from its own index; a min() over a union would read every row of a long history.
+  bounds: `SELECT
+      min(coalesce(u.first, c.first), coalesce(c.first, u.first)) AS firstSeq,
+      max(coalesce(u.last, c.last), coalesce(c.last, u.last)) AS lastSeq
+    FROM (SELECT min(seq) AS first, max(seq) AS last FROM room_updates WHERE room_id = @roomId) u,
+         (SELECT min(through_seq) AS first, max(through_seq) AS last FROM room_checkpoints WHERE room_id = @roomId) c`,
   authors: 'SELECT author_id AS id, name, color FROM room_authors WHERE room_id = ? ORDER BY author_id',
   authorsBetween: `SELECT DISTINCT author_id AS id FROM room_updates
     WHERE room_id = ? AND seq > ? AND seq <= ? AND author_id IS NOT NULL ORDER BY author_id`,

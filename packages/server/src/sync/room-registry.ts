@@ -87,6 +87,23 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     return this.entries.get(roomId)?.room ?? undefined;
   }
 
+  /**
+   * Stores what this instance holds of the room: its own queued edits, and those other instances
+   * sent it, once they confirm storing them (waiting at most `waitMs`: while someone types on
+   * another instance, new ones keep coming). Versions call it so they include every edit seen here.
+   */
+  async storeHeldEdits(roomId: string, waitMs: number): Promise<void> {
+    const room = this.loaded(roomId);
+    if (room && this.cluster) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, waitMs);
+      });
+      await Promise.race([this.cluster.peerEditsStored(room), waited]).finally(() => clearTimeout(timer));
+    }
+    await this.options.commits.flushRoom(roomId);
+  }
+
   /** Every room in memory now. */
   *loadedRooms(): Generator<Room> {
     for (const entry of this.entries.values()) {

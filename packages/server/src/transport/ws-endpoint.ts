@@ -57,7 +57,9 @@ export class SyncEndpoint {
   private readonly frames = new WireFrames();
 
   constructor(private readonly options: SyncEndpointOptions) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+    // No compression, said rather than left to ws's default: broadcasts are framed once and the same
+    // bytes written to every socket (wire-frames.ts), which a per-socket deflate context would break.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
     this.heartbeat = setInterval(() => this.checkHeartbeats(), options.pingIntervalMs);
     this.events = options.events ?? NO_SERVER_EVENTS;
   }
