@@ -7,3 +7,4 @@ export * from './access.js';
 export * from './auth.js';
 export * from './extensions.js';
 export * from './history.js';
+export * from './chat.js';

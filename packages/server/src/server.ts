@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { createAccessLayer } from './access/access-layer.js';
 import type { SessionResolver } from './access/session.js';
+import { ChatService } from './chat/chat-service.js';
 import type { RoomBus } from './cluster/room-bus.js';
 import { RoomSharing } from './access/sharing.js';
 import type { CompletionProvider } from './completion/provider.js';
@@ -209,6 +210,16 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     rooms,
     history,
     sharing: new RoomSharing({ store, events }),
+    chat: {
+      chat: new ChatService({
+        store,
+        loaded: (roomId) => registry.loaded(roomId),
+        deliver: (roomId, message) => registry.chatPosted(roomId, message),
+        burst: options.limits.chatMessageBurst,
+        ...(options.clock ? { now: options.clock } : {}),
+      }),
+      limitEvents: metrics,
+    },
     access: layer.access,
     auth: {
       accounts: layer.accounts,

@@ -42,6 +42,8 @@ const EXPECTED_OPERATIONS = [
   'POST /api/rooms/{id}/versions/{v}/restore',
   'GET /api/rooms/{id}/timeline',
   'GET /api/rooms/{id}/timeline/{seq}',
+  'GET /api/rooms/{id}/chat',
+  'POST /api/rooms/{id}/chat',
   'POST /api/autocomplete',
 ];
 

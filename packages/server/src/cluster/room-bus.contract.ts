@@ -91,6 +91,25 @@ export function describeRoomBusContract(name: string, open: () => Promise<BusClu
       expect(heardA.log).toEqual([]);
     });
 
+    it('carries a chat message intact, text and author included', async () => {
+      const [a, b] = [instance(), instance()];
+      const received: ControlEvent[] = [];
+      const subA = await a.join('room', hear().handlers);
+      await b.join('room', { ...hear().handlers, control: (event) => received.push(event) });
+      const chat: ControlEvent = {
+        type: 'chat',
+        message: {
+          id: 'm1',
+          seq: 7,
+          at: '2026-12-01T13:00:00.000Z',
+          author: { id: 'guest:g1', name: 'Zoë 🙂', color: '#0891b2' },
+          text: 'try `Map`\n```ts\nconst m = new Map();\n```',
+        },
+      };
+      await subA.publishControl(chat);
+      await vi.waitFor(() => expect(received).toEqual([chat]), { timeout: 5_000 });
+    });
+
     it('delivers awareness to the other instances but not to the publisher', async () => {
       const [a, b] = [instance(), instance()];
       const [heardA, heardB] = [hear(), hear()];

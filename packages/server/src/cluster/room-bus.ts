@@ -4,6 +4,7 @@
  * RedisRoomBus (Redis Streams + pub/sub). See the README "Scale-out design" section for why.
  */
 import { z } from 'zod';
+import { chatMessageSchema } from '@pairwise/protocol';
 
 /** Base64 length of the largest repair answer: a whole room's state at the default room size limit, with room to spare. */
 const MAX_REPAIR_BASE64 = 64 * 1024 * 1024;
@@ -45,6 +46,8 @@ export const controlEventSchema = z.discriminatedUnion('type', [
   }),
   /** The answer to a state check: an update (base64) holding what the checking copy lacked. */
   z.object({ type: z.literal('repair'), incarnation: z.string().min(1).max(200), update: z.base64().max(MAX_REPAIR_BASE64) }),
+  /** A chat message, stored before publishing: instances holding the room send it to their subscribers. */
+  z.object({ type: z.literal('chat'), message: chatMessageSchema }),
 ]);
 export type ControlEvent = z.infer<typeof controlEventSchema>;
 

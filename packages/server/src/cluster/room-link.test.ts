@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { type ChatMessage, MESSAGE_CHAT, MESSAGE_PAIRWISE_HELLO } from '@pairwise/protocol';
+import { readChatFrame } from '../chat/chat-frame.js';
 import { editOn, FakeSocket, sessionFor, updateFrame } from '../sync/room.testkit.js';
 import { ROOM, settle, storedUpdateCount, useLinkedCluster } from './room-link.testkit.js';
 
@@ -32,6 +34,35 @@ describe('rooms linked over the room bus', () => {
     expect(heard.length).toBe(1);
     expect(await storedUpdateCount(store)).toBe(before + 1);
     client.destroy();
+  });
+
+  it('a chat message posted on A reaches the subscribed sockets on both instances, once, and no other socket', async () => {
+    const { a, roomA, roomB } = await cluster();
+    const [onA, onB, stockOnB] = [new FakeSocket('a'), new FakeSocket('b'), new FakeSocket('stock')];
+    roomA.join(onA, sessionFor('a'));
+    roomB.join(onB, sessionFor('b'));
+    roomB.join(stockOnB, sessionFor('stock'));
+    roomA.receive(onA, Uint8Array.of(MESSAGE_PAIRWISE_HELLO));
+    roomB.receive(onB, Uint8Array.of(MESSAGE_PAIRWISE_HELLO));
+    for (const socket of [onA, onB, stockOnB]) socket.take();
+
+    const message: ChatMessage = {
+      id: 'm1',
+      seq: 1,
+      at: new Date(0).toISOString(),
+      author: { id: 'guest:g', name: 'Ada', color: '#112233' },
+      text: 'see `x`',
+    };
+    a.registry.chatPosted(ROOM, message);
+    await settle();
+    const chats = (socket: FakeSocket) =>
+      socket
+        .take()
+        .map(readChatFrame)
+        .filter((m) => m !== null);
+    expect(chats(onA)).toEqual([message]);
+    expect(chats(onB)).toEqual([message]);
+    expect(stockOnB.take().filter((frame) => frame[0] === MESSAGE_CHAT)).toEqual([]);
   });
 
   it('a server change on B (settings) reaches A as a document update; no settings event is needed', async () => {

@@ -8,6 +8,7 @@
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { ChatMessage } from '@pairwise/protocol';
 import type { ClusterRepairReason } from '../observability/server-events.js';
 import type { StoredDocument } from '../storage/store.js';
 import type { Room } from '../sync/room.js';
@@ -22,6 +23,8 @@ export const BUS_ORIGIN = Symbol('pairwise-room-bus');
 export interface RoomLinkActions {
   /** Review the room's open connections (an access change made on another instance). */
   accessChanged(roomId: string): void;
+  /** Send a chat message posted on another instance to this instance's subscribers in the room. */
+  chat(roomId: string, message: ChatMessage): void;
   /** Drop the room from memory, closing its sockets with 4404 (deleted on another instance). */
   evict(roomId: string): void;
   /** The room as stored now, to repair a gap in what the bus delivered. */
@@ -164,6 +167,9 @@ export class RoomLink {
         return;
       case 'settings-changed':
         // Settings live in the document's meta map: they arrive as updates.
+        return;
+      case 'chat':
+        this.actions.chat(this.room.id, event.message);
         return;
     }
   }

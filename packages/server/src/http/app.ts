@@ -13,6 +13,7 @@ import { registerApiTimeout } from './api-timeout.js';
 import { registerAuthHooks, type HttpAuthOptions } from './auth-hooks.js';
 import { registerAuthRoutes, type AuthRoutesOptions } from './auth-routes.js';
 import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './autocomplete-route.js';
+import { type ChatRoutesOptions, registerChatRoutes } from './chat-routes.js';
 import { inlineScriptHashes } from './csp.js';
 import { apiError, handleError } from './errors.js';
 import { registerHistoryRoutes } from './history-routes.js';
@@ -26,6 +27,7 @@ export interface HttpAppOptions {
   rooms: RoomService;
   history: RoomHistory;
   sharing: RoomSharing;
+  chat: ChatRoutesOptions;
   access: RoomAccessControl;
   auth: HttpAuthOptions & AuthRoutesOptions;
   /** Answers `GET /ready`; while it drains, every request but the probes is refused with 503. */
@@ -79,6 +81,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   registerRoomRoutes(app, options.rooms, options.access);
   registerHistoryRoutes(app, options.history, options.access);
   registerSharingRoutes(app, options.sharing, options.access);
+  registerChatRoutes(app, options.chat, options.access);
   registerAutocompleteRoute(app, options.autocomplete);
 
   // Files are looked up per request (wildcard), so a rebuild of the web app is served without a restart.

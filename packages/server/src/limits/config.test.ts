@@ -26,6 +26,7 @@ describe('abuse limits and hardening configuration', () => {
       connectsPerMinute: 240,
       apiRequestsPerMinute: 600,
       roomCreationsPerHour: 100,
+      chatMessageBurst: 20,
       maxTotalBufferedBytes: 256 * MiB,
     });
     expect(config.limits).toEqual(DEFAULT_LIMITS);
@@ -43,6 +44,7 @@ describe('abuse limits and hardening configuration', () => {
       WS_CONNECT_RATE_LIMIT: '30',
       API_RATE_LIMIT: '120',
       ROOM_CREATIONS_PER_HOUR: '5',
+      CHAT_MESSAGE_BURST: '3',
       MAX_TOTAL_BUFFERED_BYTES: String(32 * MiB),
       ALLOWED_ORIGINS: 'https://Pairwise.example.com, http://localhost:5173/',
       TRUST_PROXY: 'loopback, 10.0.0.0/8',
@@ -53,6 +55,7 @@ describe('abuse limits and hardening configuration', () => {
       connectsPerMinute: 30,
       apiRequestsPerMinute: 120,
       roomCreationsPerHour: 5,
+      chatMessageBurst: 3,
       maxTotalBufferedBytes: 32 * MiB,
     });
     expect(config.allowedOrigins).toEqual(['https://pairwise.example.com', 'http://localhost:5173']);
@@ -73,6 +76,7 @@ describe('abuse limits and hardening configuration', () => {
       ['WS_CONNECT_RATE_LIMIT', '1.5'],
       ['API_RATE_LIMIT', '0'],
       ['ROOM_CREATIONS_PER_HOUR', 'x'],
+      ['CHAT_MESSAGE_BURST', '0'],
       ['MAX_TOTAL_BUFFERED_BYTES', '1000'],
       ['ALLOWED_ORIGINS', 'pairwise.example.com'],
       ['ALLOWED_ORIGINS', 'https://pairwise.example.com/app'],

@@ -16,6 +16,8 @@ export interface AbuseLimits {
   apiRequestsPerMinute: number;
   /** `POST /api/rooms` per client address per hour. */
   roomCreationsPerHour: number;
+  /** Chat messages one person may post in one room in a burst, refilled evenly over CHAT_RATE_WINDOW_MS. */
+  chatMessageBurst: number;
   /** Unsent bytes across all sockets before the ones holding most are closed (1013). */
   maxTotalBufferedBytes: number;
 }
@@ -46,6 +48,7 @@ export const limitsEnvShape = {
   WS_CONNECT_RATE_LIMIT: int(1, 1_000_000).default(240),
   API_RATE_LIMIT: int(1, 1_000_000).default(600),
   ROOM_CREATIONS_PER_HOUR: int(1, 1_000_000).default(100),
+  CHAT_MESSAGE_BURST: int(1, 100_000).default(20),
   MAX_TOTAL_BUFFERED_BYTES: int(MiB, 64 * 1024 * MiB).default(256 * MiB),
   ALLOWED_ORIGINS: z.string().transform(parseOrigins).optional(),
   TRUST_PROXY: z.string().transform(parseTrustProxy).optional(),
@@ -77,6 +80,7 @@ export function hardeningConfig(env: LimitsEnv): HardeningConfig {
       connectsPerMinute: env.WS_CONNECT_RATE_LIMIT,
       apiRequestsPerMinute: env.API_RATE_LIMIT,
       roomCreationsPerHour: env.ROOM_CREATIONS_PER_HOUR,
+      chatMessageBurst: env.CHAT_MESSAGE_BURST,
       maxTotalBufferedBytes: env.MAX_TOTAL_BUFFERED_BYTES,
     },
     allowedOrigins: env.ALLOWED_ORIGINS ?? null,

@@ -18,7 +18,8 @@ export type LimitName =
   | 'api_rate'
   | 'autocomplete_rate'
   | 'room_creation_rate'
-  | 'login_attempts';
+  | 'login_attempts'
+  | 'chat_rate';
 
 /**
  * Why an instance repaired its copy of a room, as `pairwise_cluster_repairs_total{reason}` counts it:

@@ -1,4 +1,5 @@
 import { describeAccessStoreContract } from './access.contract.js';
+import { describeChatStoreContract } from './chat.contract.js';
 import { describeHistoryStoreContract } from './history.contract.js';
 import { describeLastOpenedContract } from './last-opened.contract.js';
 import { describeAccountStoreContract } from './accounts.contract.js';
@@ -14,4 +15,5 @@ describeRoomStoreContract('MemoryRoomStore', openMemoryStore);
 describeLastOpenedContract('MemoryRoomStore', openMemoryStore);
 describeAccountStoreContract('MemoryRoomStore', openMemoryStore);
 describeAccessStoreContract('MemoryRoomStore', openMemoryStore);
+describeChatStoreContract('MemoryRoomStore', openMemoryStore);
 describeHistoryStoreContract('MemoryRoomStore', openMemoryStore);

@@ -10,8 +10,10 @@ import {
   type RoomOfUser,
 } from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
+import type { NewChatMessage, StoredChatMessage, StoredChatPage } from './chat.js';
 import type { Checkpoint, HistoryBounds, HistoryEntry, HistoryThinning, VersionRecord, VersionSummaryRecord } from './history.js';
 import { MemoryAccounts } from './memory-accounts.js';
+import { MemoryChat } from './memory-chat.js';
 import { MemoryRoomHistory } from './memory-history.js';
 import {
   RoomExistsError,
@@ -44,6 +46,7 @@ export class MemoryRoomStore implements Store {
   private readonly rooms = new Map<string, MemoryRoom>();
   private readonly retired = new Map<string, Uint8Array[]>();
   private readonly accounts = new MemoryAccounts();
+  private readonly chat = new MemoryChat((roomId) => this.rooms.has(roomId));
   // Global like the SQL sequences, so seq values are comparable across implementations.
   private lastSeq = 0;
   private closed = false;
@@ -82,6 +85,7 @@ export class MemoryRoomStore implements Store {
   async deleteRoom(id: string, retiredStateVector: Uint8Array): Promise<boolean> {
     this.assertOpen();
     if (!this.rooms.delete(id)) return false;
+    this.chat.deleteRoom(id);
     this.retired.set(id, [...(this.retired.get(id) ?? []), retiredStateVector.slice()]);
     return true;
   }
@@ -298,6 +302,16 @@ export class MemoryRoomStore implements Store {
 
   async ping(): Promise<void> {
     this.assertOpen();
+  }
+
+  appendChat(roomId: string, message: NewChatMessage): Promise<StoredChatMessage | null> {
+    this.assertOpen();
+    return this.chat.appendChat(roomId, message);
+  }
+
+  listChat(roomId: string, before: number | null, limit: number): Promise<StoredChatPage> {
+    this.assertOpen();
+    return this.chat.listChat(roomId, before, limit);
   }
 
   async close(): Promise<void> {

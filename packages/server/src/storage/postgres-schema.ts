@@ -146,6 +146,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE room_access ADD COLUMN history_access text NOT NULL DEFAULT 'editors'
     CHECK (history_access IN ('owners', 'editors'));
   `,
+  `
+  -- The room's chat, gone with the room. The author is copied from the poster's session at the
+  -- time (a guest has no account row to refer to).
+  CREATE TABLE room_chat (
+    seq bigserial PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    room_id text COLLATE "C" NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    at bigint NOT NULL,
+    author_id text NOT NULL,
+    author_name text NOT NULL,
+    author_color text NOT NULL,
+    text text NOT NULL
+  );
+  CREATE INDEX room_chat_by_room ON room_chat (room_id, seq);
+  `,
 ];
 
 /** Bring the schema up to date; safe when several instances start at once. */

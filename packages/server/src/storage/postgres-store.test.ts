@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../../test/support/postgres.js';
 import { describeAccessStoreContract } from './access.contract.js';
+import { describeChatStoreContract } from './chat.contract.js';
 import { describeHistoryStoreContract } from './history.contract.js';
 import { DEFAULT_ROOM_ACCESS } from './access.js';
 import { describeLastOpenedContract } from './last-opened.contract.js';
@@ -35,6 +36,7 @@ await describeWithPostgres('PostgresRoomStore', () => {
   describeLastOpenedContract('PostgresRoomStore', openPostgresStore);
   describeAccountStoreContract('PostgresRoomStore', openPostgresStore);
   describeAccessStoreContract('PostgresRoomStore', openPostgresStore);
+  describeChatStoreContract('PostgresRoomStore', openPostgresStore);
   describeHistoryStoreContract('PostgresRoomStore', openPostgresStore);
 
   describe('PostgresRoomStore schema', () => {

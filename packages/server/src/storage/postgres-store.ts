@@ -11,10 +11,12 @@ import {
   type RoomOfUser,
 } from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
+import type { NewChatMessage, StoredChatMessage, StoredChatPage } from './chat.js';
 import { assertListLimit, pageOfRows } from './list-page.js';
 import { PostgresAccess } from './postgres-access.js';
 import type { Checkpoint, HistoryBounds, HistoryEntry, HistoryThinning, VersionRecord, VersionSummaryRecord } from './history.js';
 import { PostgresAccounts } from './postgres-accounts.js';
+import { PostgresChat } from './postgres-chat.js';
 import { PostgresHistory } from './postgres-history.js';
 import { inTransaction, type Queryable, type RoomRow, runNamed, toRoomRecord } from './postgres-query.js';
 import { migratePostgres } from './postgres-schema.js';
@@ -103,15 +105,17 @@ export interface PostgresStoreOptions {
   onError?: (error: Error) => void;
 }
 
-/** The PostgreSQL store: rooms here; accounts and access in PostgresAccounts and PostgresAccess, on one pool. */
+/** The PostgreSQL store: rooms here; accounts, access, history and chat in PostgresAccounts, PostgresAccess, PostgresHistory and PostgresChat, on one pool. */
 export class PostgresRoomStore implements Store {
   private readonly accounts: PostgresAccounts;
   private readonly access: PostgresAccess;
+  private readonly chat: PostgresChat;
   private readonly history: PostgresHistory;
 
   private constructor(private readonly pool: Pool) {
     this.accounts = new PostgresAccounts(pool);
     this.access = new PostgresAccess(pool);
+    this.chat = new PostgresChat(pool);
     this.history = new PostgresHistory(pool);
   }
 
@@ -317,6 +321,14 @@ export class PostgresRoomStore implements Store {
 
   countRoomsOwnedBy(userId: string): Promise<number> {
     return this.access.countRoomsOwnedBy(userId);
+  }
+
+  appendChat(roomId: string, message: NewChatMessage): Promise<StoredChatMessage | null> {
+    return this.chat.appendChat(roomId, message);
+  }
+
+  listChat(roomId: string, before: number | null, limit: number): Promise<StoredChatPage> {
+    return this.chat.listChat(roomId, before, limit);
   }
 
   createUser(user: UserRecord): Promise<void> {

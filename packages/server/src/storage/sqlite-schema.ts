@@ -144,6 +144,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE room_access ADD COLUMN history_access TEXT NOT NULL DEFAULT 'editors'
     CHECK (history_access IN ('owners', 'editors'));
   `,
+  `
+  -- The room's chat, gone with the room. AUTOINCREMENT: a seq is never reused, so a page cursor
+  -- never points into a room re-created under the same id. The author is copied from the poster's
+  -- session at the time (a guest has no account row to refer to).
+  CREATE TABLE room_chat (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    author_id TEXT NOT NULL,
+    author_name TEXT NOT NULL,
+    author_color TEXT NOT NULL,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX room_chat_by_room ON room_chat (room_id, seq);
+  `,
 ];
 
 /** Open (creating if needed) the database file, configure the connection and bring its schema up to date. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeAccessStoreContract } from './access.contract.js';
+import { describeChatStoreContract } from './chat.contract.js';
 import { describeHistoryStoreContract } from './history.contract.js';
 import { DEFAULT_ROOM_ACCESS } from './access.js';
 import { describeLastOpenedContract } from './last-opened.contract.js';
@@ -41,6 +42,7 @@ describeRoomStoreContract('SqliteWorkerStore', openSqliteStore);
 describeLastOpenedContract('SqliteWorkerStore', openSqliteStore);
 describeAccountStoreContract('SqliteWorkerStore', openSqliteStore);
 describeAccessStoreContract('SqliteWorkerStore', openSqliteStore);
+describeChatStoreContract('SqliteWorkerStore', openSqliteStore);
 describeHistoryStoreContract('SqliteWorkerStore', openSqliteStore);
 
 describe('SqliteWorkerStore on disk', () => {

@@ -2,6 +2,7 @@ import type { HistoryAuthor, RoomRole } from '@pairwise/protocol';
 import type { Checkpoint, HistoryBounds, HistoryEntry, HistoryThinning, VersionRecord, VersionSummaryRecord } from './history.js';
 import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessChange, RoomAccessInit, RoomOfUser } from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
+import type { NewChatMessage, StoredChatMessage, StoredChatPage } from './chat.js';
 import { packRoomWrites, transferablesOf } from './packed-updates.js';
 import type { SqliteWorkerData } from './sqlite-worker.js';
 import { workerEntry, WorkerClient } from './worker-client.js';
@@ -16,7 +17,7 @@ export interface SqliteWorkerStoreOptions {
 }
 
 /**
- * The SQLite store the server uses: SqliteRoomStore, SqliteAccounts and SqliteAccess in a worker
+ * The SQLite store the server uses: SqliteRoomStore, SqliteAccounts, SqliteAccess, SqliteHistory and SqliteChat in a worker
  * thread, so a slow commit (fsync under disk load, `busy_timeout` waits) delays only storage, never fan-out.
  * Each method forwards its call to the worker; calls are answered in the order they are made,
  * over one connection. A worker that fails to open or crashes rejects the calls, never hangs them.
@@ -166,6 +167,14 @@ export class SqliteWorkerStore implements Store {
 
   countRoomsOwnedBy(userId: string): Promise<number> {
     return this.worker.call('countRoomsOwnedBy', [userId]);
+  }
+
+  appendChat(roomId: string, message: NewChatMessage): Promise<StoredChatMessage | null> {
+    return this.worker.call('appendChat', [roomId, message]);
+  }
+
+  listChat(roomId: string, before: number | null, limit: number): Promise<StoredChatPage> {
+    return this.worker.call('listChat', [roomId, before, limit]);
   }
 
   createUser(user: UserRecord): Promise<void> {

@@ -1,12 +1,13 @@
 /**
  * Worker-thread entry of SqliteWorkerStore: owns the one SQLite connection (synchronous
- * better-sqlite3) and the four parts of the store that use it, so their commits, fsyncs and
+ * better-sqlite3) and the parts of the store that use it, so their commits, fsyncs and
  * busy waits block this thread, never the event loop that fans edits out.
  */
 import { workerData } from 'node:worker_threads';
 import { SqliteAccess } from './sqlite-access.js';
 import { type PackedRoomWrites, unpackRoomWrites } from './packed-updates.js';
 import { SqliteAccounts } from './sqlite-accounts.js';
+import { SqliteChat } from './sqlite-chat.js';
 import { SqliteHistory } from './sqlite-history.js';
 import { openSqliteDatabase } from './sqlite-schema.js';
 import { SqliteRoomStore } from './sqlite-store.js';
@@ -38,6 +39,7 @@ const WRITES = new Set<string>([
   'removeMember',
   'createLink',
   'revokeLink',
+  'appendChat',
 ] satisfies (keyof Store)[]);
 
 const { filePath, simulatedCommitDelayMs } = workerData as SqliteWorkerData;
@@ -72,6 +74,7 @@ await serveCalls(async () => {
     ...methodsOf(rooms),
     ...methodsOf(new SqliteAccounts(db)),
     ...methodsOf(new SqliteAccess(db)),
+    ...methodsOf(new SqliteChat(db)),
     ...methodsOf(new SqliteHistory(db)),
   };
   const { writeRooms } = methods;

@@ -23,9 +23,9 @@ describe('role matrix', () => {
     }
   });
 
-  it('chat and runs are reserved for every role', () => {
+  it('every role may chat; runs are reserved for every role', () => {
     for (const role of ['viewer', 'editor', 'owner'] as const) {
-      expect(verdictFor(role, 'chat')).toBe('reserved');
+      expect(verdictFor(role, 'chat')).toBe('allowed');
       expect(verdictFor(role, 'run')).toBe('reserved');
     }
   });

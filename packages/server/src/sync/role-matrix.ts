@@ -30,7 +30,8 @@ export const ROLE_MATRIX: Record<RoomMessage, MatrixRow> = {
   awareness: { label: 'awareness (cursor, selection; `user` set by the server)', verdicts: everyone('allowed') },
   awarenessQuery: { label: 'awareness query', verdicts: everyone('allowed') },
   hello: { label: 'Pairwise hello (the web app opts in to saved-state and chat messages)', verdicts: everyone('allowed') },
-  chat: { label: 'chat (not yet)', verdicts: everyone('reserved') },
+  // Posted over HTTP, received as a Pairwise message; observers ask questions too.
+  chat: { label: 'chat (POST /api/rooms/:id/chat)', verdicts: everyone('allowed') },
   run: { label: 'run code (not yet)', verdicts: everyone('reserved') },
 };
 

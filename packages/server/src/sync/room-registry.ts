@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import { CLOSE_CODES, languageSchema, roomNameSchema } from '@pairwise/protocol';
+import { type ChatMessage, CLOSE_CODES, languageSchema, roomNameSchema } from '@pairwise/protocol';
 import { OPEN_ACCESS } from '../access/open-access.js';
+import { chatFrame } from '../chat/chat-frame.js';
 import type { AccessEvents, ConnectionSession, SessionResolver } from '../access/session.js';
 import { ClusterBridge } from '../cluster/cluster-bridge.js';
 import type { RoomBus } from '../cluster/room-bus.js';
@@ -124,6 +125,12 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
   /** The room was deleted from storage: the other instances close their copies of that incarnation. */
   roomDeleted(roomId: string, incarnation: string): void {
     this.cluster?.publishToRoom(roomId, { type: 'room-deleted', incarnation });
+  }
+
+  /** A chat message was stored: subscribers in the room get it now, here and on the other instances. */
+  chatPosted(roomId: string, message: ChatMessage): void {
+    this.loaded(roomId)?.sendToSubscribers(chatFrame(message));
+    this.cluster?.publishToRoom(roomId, { type: 'chat', message });
   }
 
   /**
@@ -342,6 +349,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       bus,
       {
         accessChanged: (roomId) => this.reviews.accessChanged(roomId),
+        chat: (roomId, message) => this.loaded(roomId)?.sendToSubscribers(chatFrame(message)),
         sessionEnded: (sessionId) => this.reviews.sessionEnded(sessionId),
         evict: (roomId) => void this.evict(roomId).catch((err: unknown) => log.error({ err, roomId }, 'evicting a deleted room failed')),
         loadStored: (roomId) => store.loadDocument(roomId),

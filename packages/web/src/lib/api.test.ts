@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CREDENTIALS } from '@pairwise/protocol';
 import { ApiRequestError, createApiClient } from './api';
 import type { FetchLike } from './api';
 
@@ -42,6 +43,18 @@ describe('api client', () => {
     const api = createApiClient({ baseUrl: 'http://h:1/', fetch: stub.fetch });
     await expect(api.getRoom('a b')).resolves.toEqual(details);
     expect(stub.calls[0]?.url).toBe('http://h:1/api/rooms/a%20b');
+  });
+
+  it('reads the chat page by page and posts a message as `{text}`', async () => {
+    const page = { messages: [], nextBefore: null };
+    const stub = stubFetch((call) => (call.init?.method === 'POST' ? json(201, { id: 'm' }) : json(200, page)));
+    const api = createApiClient({ fetch: stub.fetch });
+    await expect(api.listChat('r1', null)).resolves.toEqual(page);
+    await api.listChat('r1', 42);
+    await api.postChat('r1', 'hi `x`', { credentials: { link: 'token-123' } });
+    expect(stub.calls.map((call) => call.url)).toEqual(['/api/rooms/r1/chat', '/api/rooms/r1/chat?before=42', '/api/rooms/r1/chat']);
+    expect(JSON.parse(String(stub.calls[2]?.init?.body))).toEqual({ text: 'hi `x`' });
+    expect(new Headers(stub.calls[2]?.init?.headers).get(CREDENTIALS.linkHeader)).toBe('token-123');
   });
 
   it('turns the error shape into ApiRequestError', async () => {

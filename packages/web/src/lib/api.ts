@@ -1,6 +1,8 @@
 import type {
   ApiError,
   AuthAnswer,
+  ChatMessage,
+  ChatPage,
   CreateLinkBody,
   CreateRoomBody,
   CreatedRoom,
@@ -78,6 +80,9 @@ export interface ApiClient {
   timeline(id: string, query: { after: number; limit: number; updates: boolean }, options?: RoomCallOptions): Promise<TimelinePage>;
   /** The code right after point `seq`, with the full Yjs state to play on from. */
   timelineMoment(id: string, seq: number, options?: RoomCallOptions): Promise<TimelineText>;
+  /** The newest page of the room's chat, or the one before `before` (a ChatPage's `nextBefore`). */
+  listChat(id: string, before: number | null, options?: RoomCallOptions): Promise<ChatPage>;
+  postChat(id: string, text: string, options?: RoomCallOptions): Promise<ChatMessage>;
 }
 
 function isApiError(value: unknown): value is ApiError {
@@ -166,5 +171,8 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     timeline: (id, { after, limit, updates }, opts) =>
       request<TimelinePage>('GET', `${roomPath(id)}/timeline?after=${after}&limit=${limit}&updates=${updates ? 1 : 0}`, opts),
     timelineMoment: (id, seq, opts) => request<TimelineText>('GET', `${roomPath(id)}/timeline/${seq}?state=1`, opts),
+    listChat: (id, before, opts) =>
+      request<ChatPage>('GET', before === null ? `${roomPath(id)}/chat` : `${roomPath(id)}/chat?before=${before}`, opts),
+    postChat: (id, text, opts) => request<ChatMessage>('POST', `${roomPath(id)}/chat`, { ...opts, body: { text } }),
   };
 }

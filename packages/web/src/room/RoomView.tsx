@@ -10,6 +10,7 @@ import { credentialHeaders, credentialParams } from '../lib/roomCredentials';
 import type { RoomCredentials } from '../lib/roomCredentials';
 import { browserStore } from '../lib/storage';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
+import { ChatPanel } from './ChatPanel';
 import { PresenceList } from './PresenceList';
 import { ConnectionBanner, RoleChangedBanner, ViewerBanner } from './RoomBanners';
 import { type Comparison, DiffView } from './history/DiffView';
@@ -17,11 +18,13 @@ import { HistoryPanel } from './history/HistoryPanel';
 import { PlaybackView } from './history/PlaybackView';
 import { RoomHeader } from './RoomHeader';
 import { ShareDialog } from './share/ShareDialog';
+import { useChat } from './useChat';
 import { usePresence } from './usePresence';
 import { useRoomConnection } from './useRoomConnection';
 import { useRoomMeta } from './useRoomMeta';
 import { useRoomSuggestionsSwitch } from './useRoomSuggestionsSwitch';
 import '../styles/room.css';
+import '../styles/chat.css';
 
 // Monaco is most of the bundle: the home page should not pay for it.
 const loadEditor = () => import('./CollabEditor');
@@ -37,6 +40,7 @@ export function preloadEditor(): void {
 /** Throttle for the `typingAt` awareness field; well under the 2 s "typing…" window. */
 const TYPING_THROTTLE_MS = 600;
 
+/** The phone layout in room.css: the chat starts collapsed there, and history's panel gives way to what it opens. */
 const NARROW_SCREEN = '(max-width: 760px)';
 
 /** What the editor pane shows instead of the editor while someone looks at history. */
@@ -128,6 +132,9 @@ export function RoomView({
     setHistoryOpen(false);
     setHistoryScreen(null);
   }, [canReadHistory]);
+  const [chatOpen, setChatOpen] = useState(() => !window.matchMedia(NARROW_SCREEN).matches);
+  // Every role chats: viewers ask questions too.
+  const chat = useChat(details.id, connection?.provider, state.synced, credentials, chatOpen);
 
   useEffect(() => {
     if (state.closed) onClosed(state.closed.code, state.everSynced);
@@ -248,6 +255,12 @@ export function RoomView({
         )}
         <aside className="sidebar">
           <PresenceList people={people} onRename={onEditName} />
+          <ChatPanel
+            chat={chat}
+            open={chatOpen}
+            onToggle={() => setChatOpen((open) => !open)}
+            roomLanguage={languageInfo(meta.language).monacoId}
+          />
         </aside>
       </div>
       {sharing && (

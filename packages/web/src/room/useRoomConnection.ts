@@ -76,7 +76,8 @@ function sameParams(a: Record<string, string>, b: Record<string, string>): boole
  * URL (credentials, a guest's name); the server reads them once per connection, so a change
  * reconnects. `onRoleChanged` runs when the server closes the socket because our role was lowered
  * (4100); the provider reconnects by itself. On every connect it sends the Pairwise hello, so the
- * server tells it what it has stored (MESSAGE_STORED_STATE).
+ * server tells it what it has stored (MESSAGE_STORED_STATE) and sends it the room's chat
+ * (MESSAGE_CHAT, handled by useChat).
  */
 export function useRoomConnection(
   roomId: string,
