@@ -61,9 +61,18 @@ export class ClusterBridge {
   }
 
   /** Leaves the room's bus as it unloads; `keepCopies: false` when it was deleted (see RoomLink.close). */
-  /** Resolves once the other instances' edits the room holds are stored (at once for a room without a link). */
-  peerEditsStored(room: Room): Promise<void> {
-    return this.links.get(room)?.peerEditsStored() ?? Promise.resolve();
+  /**
+   * Resolves once the other instances' edits the room holds are stored (at once for a room without a
+   * link), or after `waitMs` at most: while someone types on another instance, new ones keep coming.
+   */
+  async peerEditsStored(room: Room, waitMs: number): Promise<void> {
+    const stored = this.links.get(room)?.peerEditsStored();
+    if (!stored) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    });
+    await Promise.race([stored, waited]).finally(() => clearTimeout(timer));
   }
 
   unlink(room: Room, { keepCopies }: { keepCopies: boolean }): void {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import { type ChatMessage, CLOSE_CODES, languageSchema, roomNameSchema } from '@pairwise/protocol';
+import { type ChatMessage, CLOSE_CODES } from '@pairwise/protocol';
 import { OPEN_ACCESS } from '../access/open-access.js';
 import { chatFrame } from '../chat/chat-frame.js';
 import type { AccessEvents, ConnectionSession, SessionResolver } from '../access/session.js';
@@ -15,6 +15,7 @@ import type { RoomMetaChange, RoomStore } from '../storage/store.js';
 import { AccessReviews, type Admission } from './access-reviews.js';
 import { mergeStateVectors, stateVectorOfUpdates, type StateVector } from './state-vectors.js';
 import { authorOfOrigin } from './history-authors.js';
+import { indexedSettings } from './room-settings.js';
 import { Room, type RoomMeta, type SyncSocket } from './room.js';
 import type { RoomLimits } from './room-limits.js';
 import { StoredStates } from './stored-state.js';
@@ -95,13 +96,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
    */
   async storeHeldEdits(roomId: string, waitMs: number): Promise<void> {
     const room = this.loaded(roomId);
-    if (room && this.cluster) {
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, waitMs);
-      });
-      await Promise.race([this.cluster.peerEditsStored(room), waited]).finally(() => clearTimeout(timer));
-    }
+    if (room) await this.cluster?.peerEditsStored(room, waitMs);
     await this.options.commits.flushRoom(roomId);
   }
 
@@ -217,11 +212,8 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       lease.room.changeMeta(change);
       // The committer may have forgotten a room whose queue was just written; the entry still knows.
       const loaded = await this.entries.get(roomId)?.ready;
-      const indexed: RoomMetaChange = {
-        ...(change.name !== undefined ? { name: change.name } : {}),
-        ...(change.language !== undefined ? { language: change.language } : {}),
-      };
-      if (loaded && Object.keys(indexed).length > 0) this.options.commits.enqueueMeta(roomId, loaded.incarnation, indexed);
+      const indexed = indexedSettings(change);
+      if (loaded && indexed) this.options.commits.enqueueMeta(roomId, loaded.incarnation, indexed);
       await this.options.commits.flushRoom(roomId);
       return true;
     } finally {
@@ -381,12 +373,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
    * commit so changes are stored in the order they were made. Invalid values are not indexed.
    */
   private storeMeta(roomId: string, incarnation: string, meta: RoomMeta): void {
-    const change: RoomMetaChange = {};
-    const name = roomNameSchema.safeParse(meta.name);
-    const language = languageSchema.safeParse(meta.language);
-    if (name.success) change.name = name.data;
-    if (language.success) change.language = language.data;
-    if (change.name === undefined && change.language === undefined) return;
-    this.options.commits.enqueueMeta(roomId, incarnation, change);
+    const change = indexedSettings(meta);
+    if (change) this.options.commits.enqueueMeta(roomId, incarnation, change);
   }
 }

@@ -1,6 +1,6 @@
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { CLOSE_CODES, CODE_TEXT, META_KEYS, META_MAP, type PresenceUser, type RoomRole } from '@pairwise/protocol';
+import { CLOSE_CODES, CODE_TEXT, META_MAP, type PresenceUser, type RoomRole } from '@pairwise/protocol';
 import type { ConnectionSession } from '../access/session.js';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import { applyStoredUpdates } from '../storage/compaction.js';
@@ -11,7 +11,7 @@ import { PresenceRelay } from './presence-relay.js';
 import { mayEdit, verdictFor, type RoomMessage } from './role-matrix.js';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './room-limits.js';
 import { RoomSize } from './room-size.js';
-import { readServerOnlyMeta, restoreServerOnlyKeys, serverOnlyKeysChanged } from './server-only-meta.js';
+import { RoomSettings } from './room-settings.js';
 import { DEFAULT_UNRESOLVED_LIMITS, UnresolvedUpdates, type WaitingPart } from './unresolved-updates.js';
 import { carriesNewStructs, overlapsStateVector, type StateVector } from './state-vectors.js';
 import { ECHO_TO_SENDER, HOOK_FAILURE, runHook, takeOver } from './transaction-marks.js';
@@ -41,8 +41,7 @@ export class Room {
   private readonly unresolved: UnresolvedUpdates<SyncSocket>;
   private readonly retired: StateVector;
   private readonly limits: RoomLimits;
-  /** Server-only meta keys and the values the server holds them to. */
-  private readonly serverOnlyMeta: Map<string, unknown>;
+  private readonly settings: RoomSettings;
   private readonly events: ServerEvents;
   /** When the client frame being handled entered the room (for fan-out time); null between frames. */
   private frameArrivedAt: number | null = null;
@@ -62,14 +61,14 @@ export class Room {
     );
     applyStoredUpdates(this.doc, storedUpdates);
     this.size = new RoomSize(this.limits, storedUpdates);
-    this.serverOnlyMeta = readServerOnlyMeta(this.metaMap);
+    this.settings = new RoomSettings(this.doc.getMap<unknown>(META_MAP));
     this.people = new PresenceRelay(
       this.doc,
       { maxIdsPerConnection: this.limits.maxAwarenessIdsPerConnection, graceMs: this.limits.awarenessIdGraceMs },
       (message, except) => this.broadcast(message, except),
     );
     this.doc.on('update', this.handleDocUpdate);
-    this.metaMap.observe(this.handleMetaChange);
+    this.doc.getMap<unknown>(META_MAP).observe(this.handleMetaChange);
     // Text stored before the server kept line endings LF: fix it once, stored like any change.
     this.transactAndReport(SERVER_ORIGIN, () => normaliseLineEndings(this.text));
   }
@@ -86,19 +85,8 @@ export class Room {
     return this.people.awareness;
   }
 
-  private get metaMap(): Y.Map<unknown> {
-    return this.doc.getMap<unknown>(META_MAP);
-  }
-
   meta(): RoomMeta {
-    const name = this.metaMap.get(META_KEYS.name);
-    const language = this.metaMap.get(META_KEYS.language);
-    const aiCompletions = this.metaMap.get(META_KEYS.aiCompletions);
-    return {
-      ...(typeof name === 'string' ? { name } : {}),
-      ...(typeof language === 'string' ? { language } : {}),
-      ...(typeof aiCompletions === 'boolean' ? { aiCompletions } : {}),
-    };
+    return this.settings.read();
   }
 
   /** People in the room, from the `user` field of each awareness state (set from their sessions). */
@@ -179,13 +167,7 @@ export class Room {
 
   /** Apply a change made by the server (not a client), stored and broadcast like any other. */
   changeMeta(change: RoomMeta): void {
-    const map = this.metaMap;
-    if (change.aiCompletions !== undefined) this.serverOnlyMeta.set(META_KEYS.aiCompletions, change.aiCompletions);
-    this.transactAndReport(SERVER_ORIGIN, () => {
-      if (change.name !== undefined) map.set(META_KEYS.name, change.name);
-      if (change.language !== undefined) map.set(META_KEYS.language, change.language);
-      if (change.aiCompletions !== undefined) map.set(META_KEYS.aiCompletions, change.aiCompletions);
-    });
+    this.transactAndReport(SERVER_ORIGIN, () => this.settings.write(change));
   }
 
   /** Changes the code for someone (restoring a version): stored under their name and broadcast like any edit. */
@@ -195,8 +177,7 @@ export class Room {
 
   /** Holds server-only meta keys to the values the document has now: another instance's server changed them. */
   adoptServerOnlyMeta(): void {
-    this.serverOnlyMeta.clear();
-    for (const [key, value] of readServerOnlyMeta(this.metaMap)) this.serverOnlyMeta.set(key, value);
+    this.settings.adoptServerOnly();
   }
 
   destroy(): void {
@@ -331,10 +312,10 @@ export class Room {
 
   /** Undoes, in the same transaction, a client's change to a key only the server writes. */
   private keepServerOnlyMeta(transaction: Y.Transaction): void {
-    const changed = serverOnlyKeysChanged(transaction, this.metaMap, this.serverOnlyMeta);
+    const changed = this.settings.serverOnlyChangedIn(transaction);
     if (changed.length === 0) return;
     takeOver(transaction);
-    restoreServerOnlyKeys(this.metaMap, changed, this.serverOnlyMeta);
+    this.settings.restore(changed);
   }
 
   /**
