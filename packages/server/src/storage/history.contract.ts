@@ -104,6 +104,11 @@ export function describeHistoryStoreContract(name: string, open: () => Promise<O
       expect((await store.listVersions('v')).map((v) => v.id)).toEqual(['n1']);
     });
 
+    it('thinning a room deleted meanwhile does nothing', async () => {
+      await store.thinHistory('never-was', { addCheckpoints: [{ seq: 1, at: 1, state: bytes(1) }], logThrough: 1, dropCheckpoints: [] });
+      expect(await store.historyBounds('never-was')).toBeNull();
+    });
+
     it('a room deleted and created again under the same id starts with no history, authors or versions', async () => {
       await roomWithLog('d', [{ updates: [bytes(2)], authorIds: ['user:a'], authors: [alice] }]);
       await store.addVersion(version('d', 'd1'));

@@ -38,6 +38,7 @@ const SQL = {
     FROM room_versions WHERE room_id = ? ORDER BY created_at DESC, seq DESC`,
   getVersion: `SELECT id, room_id AS roomId, name, auto, created_at AS createdAt, seq, author_ids AS authorIds, code, state
     FROM room_versions WHERE room_id = ? AND id = ?`,
+  roomExists: 'SELECT 1 FROM rooms WHERE id = ?',
   addCheckpoint: `INSERT INTO room_checkpoints (room_id, through_seq, at, data) VALUES (?, ?, ?, ?)
     ON CONFLICT (room_id, through_seq) DO NOTHING`,
   newestCheckpointSeq: 'SELECT coalesce(max(through_seq), 0) AS seq FROM room_checkpoints WHERE room_id = ?',
@@ -116,6 +117,8 @@ export class SqliteHistory implements HistoryStore {
   async thinHistory(roomId: string, { addCheckpoints, logThrough, dropCheckpoints }: HistoryThinning): Promise<void> {
     this.db
       .transaction(() => {
+        // Deleted since the sweep read it: nothing to thin (and no row for the checkpoints to belong to).
+        if (this.stmt.roomExists.get(roomId) === undefined) return;
         for (const c of addCheckpoints) this.stmt.addCheckpoint.run(roomId, c.seq, c.at, c.state);
         const newest = (this.stmt.newestCheckpointSeq.get(roomId) as { seq: number }).seq;
         for (const seq of dropCheckpoints) if (seq !== newest) this.stmt.deleteCheckpoint.run(roomId, seq);
