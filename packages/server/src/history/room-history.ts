@@ -14,7 +14,7 @@ import { colorFor } from '../access/presence-colors.js';
 import type { DocumentReading } from '../storage/compaction.js';
 import type { VersionSummaryRecord } from '../storage/history.js';
 import type { Store } from '../storage/store.js';
-import { OnBehalfOf } from '../sync/history-authors.js';
+import { OnBehalfOf, SERVER_AUTHOR } from '../sync/history-authors.js';
 import type { Room } from '../sync/room.js';
 import { replaceTextMinimally } from './replace-text.js';
 import { toTimelinePoint } from './timeline-points.js';
@@ -114,7 +114,8 @@ export class RoomHistory {
     const [previous] = await store.listVersions(roomId);
     if (auto && previous && previous.seq >= stored.lastSeq) return null;
     const { code, state } = await this.deps.read(stored.updates);
-    const authorIds = await store.authorsBetween(roomId, previous?.seq ?? 0, stored.lastSeq);
+    // People: the server's own changes (starter code, settings) name nobody.
+    const authorIds = (await store.authorsBetween(roomId, previous?.seq ?? 0, stored.lastSeq)).filter((id) => id !== SERVER_AUTHOR.id);
     const createdAt = this.deps.now?.() ?? Date.now();
     const record = { id: randomUUID(), roomId, name, auto, createdAt, seq: stored.lastSeq, authorIds, code, state };
     await store.addVersion(record);
@@ -146,8 +147,10 @@ export class RoomHistory {
     return known ?? { id, name: GUEST_DEFAULT_NAME, color: colorFor(id) };
   }
 
+  /** The named authors among `ids`; the server is named even before it stored a change with its name. */
   private async named(roomId: string, ids: readonly string[]): Promise<HistoryAuthor[]> {
-    return ids.length === 0 ? [] : this.deps.store.roomAuthors(roomId, ids);
+    const named = ids.length === 0 ? [] : await this.deps.store.roomAuthors(roomId, ids);
+    return ids.includes(SERVER_AUTHOR.id) && !named.some((a) => a.id === SERVER_AUTHOR.id) ? [...named, SERVER_AUTHOR] : named;
   }
 }
 

@@ -33,7 +33,7 @@ export function describeHistoryStoreContract(name: string, open: () => Promise<O
       ]);
       const entries = await store.readHistory('h', 0, 10);
       expect(entries.map(({ at, authorId, update }) => ({ at, authorId, update }))).toEqual([
-        { at: 1_000, authorId: null, update: bytes(1) },
+        { at: 1_000, authorId: 'server', update: bytes(1) },
         { at: 2_000, authorId: 'user:a', update: bytes(2) },
         { at: 2_100, authorId: 'guest:b', update: bytes(3) },
         { at: 5_000, authorId: null, update: bytes(4) },

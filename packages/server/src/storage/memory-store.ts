@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { HistoryAuthor, RoomRole } from '@pairwise/protocol';
+import { type HistoryAuthor, type RoomRole, SERVER_AUTHOR_ID } from '@pairwise/protocol';
 import {
   DEFAULT_ROOM_ACCESS,
   type LinkRecord,
@@ -55,7 +55,8 @@ export class MemoryRoomStore implements Store {
     this.assertOpen();
     if (this.rooms.has(room.id)) throw new RoomExistsError(room.id);
     const history = new MemoryRoomHistory();
-    history.append(this.nextSeq(), initialUpdate, room.createdAt, null);
+    // The starter code is the server's.
+    history.append(this.nextSeq(), initialUpdate, room.createdAt, SERVER_AUTHOR_ID);
     this.rooms.set(room.id, {
       record: { ...room },
       lastOpenedAt: room.createdAt,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { HistoryAuthor, RoomRole } from '@pairwise/protocol';
+import { type HistoryAuthor, type RoomRole, SERVER_AUTHOR_ID } from '@pairwise/protocol';
 import { Pool, type QueryResultRow } from 'pg';
 import {
   DEFAULT_ROOM_ACCESS,
@@ -38,7 +38,7 @@ const SQL = {
     VALUES ($1, $2, $3, $4, $5, $4, $6) ON CONFLICT (id) DO NOTHING`,
   insertAccess: `INSERT INTO room_access (room_id, visibility, owner_user_id, owner_key_hash, ai_completions)
     VALUES ($1, $2, $3, $4, $5)`,
-  insertUpdate: 'INSERT INTO room_updates (room_id, data, accepted_at) VALUES ($1, $2, $3)',
+  insertUpdate: 'INSERT INTO room_updates (room_id, data, accepted_at, author_id) VALUES ($1, $2, $3, $4)',
   getRoom: `SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = $1`,
   listFirst: `SELECT ${ROOM_COLUMNS} FROM rooms ORDER BY updated_at DESC, id DESC LIMIT $1`,
   listAfter: `SELECT ${ROOM_COLUMNS} FROM rooms WHERE (updated_at, id) < ($1, $2)
@@ -139,7 +139,8 @@ export class PostgresRoomStore implements Store {
       const inserted = await run(client, 'insertRoom', values);
       if (inserted.rowCount === 0) throw new RoomExistsError(room.id);
       await run(client, 'insertAccess', [room.id, visibility, ownerUserId, ownerKeyHash, aiCompletions]);
-      await run(client, 'insertUpdate', [room.id, initialUpdate, room.createdAt]);
+      // The starter code is the server's.
+      await run(client, 'insertUpdate', [room.id, initialUpdate, room.createdAt, SERVER_AUTHOR_ID]);
     });
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { SERVER_AUTHOR_ID } from '@pairwise/protocol';
 import { DEFAULT_ROOM_ACCESS, type RoomAccessInit } from './access.js';
 import { assertListLimit, pageOfRows } from './list-page.js';
 import {
@@ -77,7 +78,8 @@ export class SqliteRoomStore implements RoomStore {
       .transaction(() => {
         if (this.stmt.insertRoom.run({ ...room, incarnation: randomUUID() }).changes === 0) throw new RoomExistsError(room.id);
         this.stmt.insertAccess.run({ roomId: room.id, visibility, ownerUserId, ownerKeyHash, aiCompletions: aiCompletions ? 1 : 0 });
-        this.stmt.insertUpdate.run(room.id, initialUpdate, room.createdAt, null);
+        // The starter code is the server's.
+        this.stmt.insertUpdate.run(room.id, initialUpdate, room.createdAt, SERVER_AUTHOR_ID);
       })
       .immediate();
   }

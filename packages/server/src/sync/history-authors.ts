@@ -1,9 +1,9 @@
-import type { HistoryAuthor } from '@pairwise/protocol';
+import { type HistoryAuthor, SERVER_AUTHOR_ID } from '@pairwise/protocol';
 import { type ConnectionSession, principalKey } from '../access/session.js';
 import { SERVER_ORIGIN } from './room-contract.js';
 
 /** Changes the server makes on its own (line endings fixed at load, settings from the rooms API). */
-export const SERVER_AUTHOR: HistoryAuthor = { id: 'server', name: 'Pairwise', color: '#6b7280' };
+export const SERVER_AUTHOR: HistoryAuthor = { id: SERVER_AUTHOR_ID, name: 'Pairwise', color: '#6b7280' };
 
 /**
  * Transaction origin of a change the server makes on someone's behalf (restoring a version): the
