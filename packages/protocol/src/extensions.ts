@@ -18,3 +18,9 @@ export const MESSAGE_STORED_STATE = 101;
 
 /** Server to client: varString, one chat message as JSON (`ChatMessage`), as soon as it is stored. */
 export const MESSAGE_CHAT = 102;
+
+/**
+ * Both ways: varString, one run message as JSON. Client to server: `RunClientMessage` (a tab reports
+ * the run it started, or asks for a run to be stopped). Server to client: `RunServerMessage`.
+ */
+export const MESSAGE_RUN = 103;

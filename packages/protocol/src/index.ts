@@ -8,3 +8,4 @@ export * from './auth.js';
 export * from './extensions.js';
 export * from './history.js';
 export * from './chat.js';
+export * from './runs.js';
