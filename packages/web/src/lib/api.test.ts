@@ -57,6 +57,18 @@ describe('api client', () => {
     expect(new Headers(stub.calls[2]?.init?.headers).get(CREDENTIALS.linkHeader)).toBe('token-123');
   });
 
+  it('reads the runs page by page, older ones before a start time', async () => {
+    const list = { runs: [], nextBefore: null };
+    const stub = stubFetch(() => json(200, list));
+    const api = createApiClient({ fetch: stub.fetch });
+    await expect(api.listRuns('r1', null)).resolves.toEqual(list);
+    await api.listRuns('r1', '2026-01-01T00:00:00.000+00:00');
+    expect(stub.calls.map((call) => call.url)).toEqual([
+      '/api/rooms/r1/runs',
+      '/api/rooms/r1/runs?before=2026-01-01T00%3A00%3A00.000%2B00%3A00',
+    ]);
+  });
+
   it('turns the error shape into ApiRequestError', async () => {
     const api = createApiClient({
       fetch: stubFetch(() => json(404, { error: { code: 'room_not_found', message: 'No such room' } })).fetch,

@@ -14,6 +14,7 @@ import type {
   RoomList,
   RoomRole,
   RoomSummary,
+  RunList,
   ShareLinkInfo,
   TimelinePage,
   TimelineText,
@@ -83,6 +84,8 @@ export interface ApiClient {
   /** The newest page of the room's chat, or the one before `before` (a ChatPage's `nextBefore`). */
   listChat(id: string, before: number | null, options?: RoomCallOptions): Promise<ChatPage>;
   postChat(id: string, text: string, options?: RoomCallOptions): Promise<ChatMessage>;
+  /** The newest runs, or those started before `before` (a RunList's `nextBefore`). */
+  listRuns(id: string, before: string | null, options?: RoomCallOptions): Promise<RunList>;
 }
 
 function isApiError(value: unknown): value is ApiError {
@@ -174,5 +177,7 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     listChat: (id, before, opts) =>
       request<ChatPage>('GET', before === null ? `${roomPath(id)}/chat` : `${roomPath(id)}/chat?before=${before}`, opts),
     postChat: (id, text, opts) => request<ChatMessage>('POST', `${roomPath(id)}/chat`, { ...opts, body: { text } }),
+    listRuns: (id, before, opts) =>
+      request<RunList>('GET', before === null ? `${roomPath(id)}/runs` : `${roomPath(id)}/runs?before=${encodeURIComponent(before)}`, opts),
   };
 }

@@ -5,12 +5,46 @@ import type { ConnectionPhase } from '../lib/connectionStatus';
 import { Brand } from '../ui/Brand';
 import { LanguageSelect } from '../ui/LanguageSelect';
 import { ThemeToggle } from '../ui/ThemeToggle';
-import { CloseIcon, HistoryIcon, MenuIcon, ShareIcon } from '../ui/icons';
+import { CloseIcon, HistoryIcon, MenuIcon, PlayIcon, ShareIcon, StopIcon } from '../ui/icons';
 import { ConnectionBadge } from './ConnectionBadge';
 import { CopyLinkButton } from './CopyLinkButton';
 import { RoomTitle } from './RoomTitle';
 import { SuggestionsOffHint, SuggestionsToggle } from './SuggestionsToggle';
 import type { SuggestionsToggleProps } from './SuggestionsToggle';
+
+export interface RunControl {
+  /** Why the Run button is disabled (its title); null when this person can run the code. */
+  blockedReason: string | null;
+  /** This tab runs the code now: the button stops it. */
+  running: boolean;
+  onRun: () => void;
+  onStop: () => void;
+}
+
+/** Outside the folding actions: on a phone, Run stays one tap away. */
+function RunButton({ blockedReason, running, onRun, onStop }: RunControl) {
+  if (running) {
+    return (
+      <button type="button" className="btn btn--secondary topbar__run" onClick={onStop} data-testid="stop-button">
+        <StopIcon />
+        Stop
+      </button>
+    );
+  }
+  return (
+    <button
+      type="button"
+      className="btn btn--primary topbar__run"
+      onClick={onRun}
+      disabled={blockedReason !== null}
+      title={blockedReason ?? 'Run the code on this computer; everyone in the room sees the output'}
+      data-testid="run-button"
+    >
+      <PlayIcon />
+      Run
+    </button>
+  );
+}
 
 export function RoomHeader({
   name,
@@ -24,6 +58,7 @@ export function RoomHeader({
   onShare,
   onHistory,
   historyOpen,
+  run,
 }: {
   name: string;
   language: LanguageId;
@@ -40,6 +75,7 @@ export function RoomHeader({
   /** Null for those the room's history is not for; otherwise opens or closes the history panel. */
   onHistory: (() => void) | null;
   historyOpen: boolean;
+  run: RunControl;
 }) {
   // On narrow screens the actions fold into a menu; on wide ones CSS always shows them.
   const [menuOpen, setMenuOpen] = useState(false);
@@ -54,6 +90,7 @@ export function RoomHeader({
         {!roomEnabled && <SuggestionsOffHint />}
       </div>
       <div className="topbar__spacer" />
+      <RunButton {...run} />
       <button
         type="button"
         className="btn btn--ghost btn--icon topbar__menu"

@@ -6,9 +6,12 @@ import { useSuggestionSettings } from '../completion/useSuggestionSettings';
 import { roomPermissions } from '../lib/access';
 import { connectionPhase } from '../lib/connectionStatus';
 import { rememberRoom } from '../lib/recentRooms';
+import { isBrowserRunLanguage, runBlockedReason } from '../lib/runText';
 import { credentialHeaders, credentialParams } from '../lib/roomCredentials';
 import type { RoomCredentials } from '../lib/roomCredentials';
 import { browserStore } from '../lib/storage';
+import { runsInBrowser } from '../run/browserRunners';
+import { useRuns } from '../run/useRuns';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
 import { ChatPanel } from './ChatPanel';
 import { PresenceList } from './PresenceList';
@@ -17,6 +20,7 @@ import { type Comparison, DiffView } from './history/DiffView';
 import { HistoryPanel } from './history/HistoryPanel';
 import { PlaybackView } from './history/PlaybackView';
 import { RoomHeader } from './RoomHeader';
+import { RunConsole } from './RunConsole';
 import { ShareDialog } from './share/ShareDialog';
 import { useChat } from './useChat';
 import { usePresence } from './usePresence';
@@ -25,6 +29,7 @@ import { useRoomMeta } from './useRoomMeta';
 import { useRoomSuggestionsSwitch } from './useRoomSuggestionsSwitch';
 import '../styles/room.css';
 import '../styles/chat.css';
+import '../styles/run.css';
 
 // Monaco is most of the bundle: the home page should not pay for it.
 const loadEditor = () => import('./CollabEditor');
@@ -165,6 +170,19 @@ export function RoomView({
     if (connection.awareness.getLocalState() !== null) connection.awareness.setLocalStateField('typingAt', now);
   }, [connection]);
 
+  // A server without shared runs has no `runCode` in its summary: runs then stay in this tab.
+  const serverRunCode = 'runCode' in details && typeof details.runCode === 'boolean' ? details.runCode : null;
+  const runBlocked = runBlockedReason({ canEdit, runCodeOn: serverRunCode !== false, language: meta.language, runnable: runsInBrowser });
+  const runs = useRuns({
+    roomId: details.id,
+    provider: connection?.provider,
+    serverRuns: serverRunCode !== null,
+    credentials,
+    me: { id: 'me', name: user.name, color: user.color },
+    warmLanguage: runBlocked === null && isBrowserRunLanguage(meta.language) ? meta.language : null,
+  });
+  const myRun = runs.runs.find((run) => run.mine && run.status === 'running');
+
   const readOnlyMessage = !canEdit ? VIEWER_MESSAGE : state.everSynced ? null : LOADING_MESSAGE;
   const completionHeaders = useMemo(() => credentialHeaders(credentials), [credentials]);
 
@@ -192,56 +210,69 @@ export function RoomView({
         onShare={isOwner ? () => setSharing(true) : null}
         onHistory={canReadHistory ? () => setHistoryOpen((open) => !open) : null}
         historyOpen={historyOpen}
+        run={{
+          blockedReason: runBlocked,
+          running: myRun !== undefined,
+          onRun: () => {
+            if (connection && isBrowserRunLanguage(meta.language)) runs.start(connection.text.toString(), meta.language);
+          },
+          onStop: () => {
+            if (myRun) runs.stop(myRun.id);
+          },
+        }}
       />
       <ConnectionBanner phase={phase} unsaved={state.unsavedEdits > 0} retryAt={state.retryAt} />
       {roleNotice && <RoleChangedBanner role={roleNotice.role} onDismiss={roleNotice.onDismiss} />}
       {!canEdit && <ViewerBanner />}
       <div className="room-body">
-        <main className="editor-pane">
-          <ErrorBoundary fallback={() => <EditorPlaceholder message="The editor failed to load. Reload the page to try again." />}>
-            <Suspense fallback={<EditorPlaceholder message="Loading editor…" />}>
-              {historyScreen?.kind === 'playback' ? (
-                <PlaybackView
-                  roomId={details.id}
-                  credentials={credentials}
-                  language={languageInfo(meta.language).monacoId}
-                  theme={theme}
-                  onClose={() => setHistoryScreen(null)}
-                />
-              ) : historyScreen?.kind === 'diff' && connection ? (
-                <DiffView
-                  roomId={details.id}
-                  credentials={credentials}
-                  comparison={historyScreen.comparison}
-                  liveText={connection.text}
-                  language={languageInfo(meta.language).monacoId}
-                  theme={theme}
-                  onClose={() => setHistoryScreen(null)}
-                />
-              ) : connection ? (
-                <CollabEditor
-                  text={connection.text}
-                  awareness={connection.awareness}
-                  language={languageInfo(meta.language).monacoId}
-                  theme={theme}
-                  readOnlyMessage={readOnlyMessage}
-                  participants={people}
-                  onLocalEdit={onLocalEdit}
-                  onReadOnlyAttempt={onReadOnlyAttempt}
-                  completions={{
-                    active: canEdit && suggestionSettings.enabled && roomSuggestions.on,
-                    delayMs: suggestionSettings.delayMs,
-                    language: meta.language,
-                    roomId: details.id,
-                    headers: completionHeaders,
-                  }}
-                />
-              ) : (
-                <EditorPlaceholder message="Connecting…" />
-              )}
-            </Suspense>
-          </ErrorBoundary>
-        </main>
+        <div className="editor-column">
+          <main className="editor-pane">
+            <ErrorBoundary fallback={() => <EditorPlaceholder message="The editor failed to load. Reload the page to try again." />}>
+              <Suspense fallback={<EditorPlaceholder message="Loading editor…" />}>
+                {historyScreen?.kind === 'playback' ? (
+                  <PlaybackView
+                    roomId={details.id}
+                    credentials={credentials}
+                    language={languageInfo(meta.language).monacoId}
+                    theme={theme}
+                    onClose={() => setHistoryScreen(null)}
+                  />
+                ) : historyScreen?.kind === 'diff' && connection ? (
+                  <DiffView
+                    roomId={details.id}
+                    credentials={credentials}
+                    comparison={historyScreen.comparison}
+                    liveText={connection.text}
+                    language={languageInfo(meta.language).monacoId}
+                    theme={theme}
+                    onClose={() => setHistoryScreen(null)}
+                  />
+                ) : connection ? (
+                  <CollabEditor
+                    text={connection.text}
+                    awareness={connection.awareness}
+                    language={languageInfo(meta.language).monacoId}
+                    theme={theme}
+                    readOnlyMessage={readOnlyMessage}
+                    participants={people}
+                    onLocalEdit={onLocalEdit}
+                    onReadOnlyAttempt={onReadOnlyAttempt}
+                    completions={{
+                      active: canEdit && suggestionSettings.enabled && roomSuggestions.on,
+                      delayMs: suggestionSettings.delayMs,
+                      language: meta.language,
+                      roomId: details.id,
+                      headers: completionHeaders,
+                    }}
+                  />
+                ) : (
+                  <EditorPlaceholder message="Connecting…" />
+                )}
+              </Suspense>
+            </ErrorBoundary>
+          </main>
+          <RunConsole runs={runs} canStop={canEdit} />
+        </div>
         {historyOpen && (
           <HistoryPanel
             roomId={details.id}

@@ -1,0 +1,124 @@
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { WebsocketProvider } from 'y-websocket';
+import { type BrowserRunLanguage, type HistoryAuthor, RUN_TIME_LIMIT_MS } from '@pairwise/protocol';
+import { useApi } from '../app/api';
+import type { RoomCredentials } from '../lib/roomCredentials';
+import { apiErrorMessage } from '../room/share/useApiAction';
+import { browserRunners } from './browserRunners';
+import { RoomRuns, type RoomRunsState } from './roomRuns';
+import { providerRunTransport } from './runFrames';
+
+export interface RoomRunsView extends RoomRunsState {
+  hasEarlier: boolean;
+  loadingEarlier: boolean;
+  loadError: string | null;
+  /** Runs the room's current code in `language` on this machine. */
+  start: (code: string, language: BrowserRunLanguage) => void;
+  stop: (runId: string) => void;
+  answerInput: (line: string | null) => void;
+  loadEarlier: () => void;
+  clear: () => void;
+}
+
+const EMPTY: RoomRunsState = { runs: [], input: null };
+const noStore = () => () => {};
+
+/**
+ * The room's runs for its console. With `serverRuns` (the server shares runs: its room summary has
+ * `runCode`), this tab reports its runs over the room's socket (MESSAGE_RUN) and shows everyone
+ * else's as the server relays them, with the newest stored ones loaded on opening; without it, runs
+ * stay in this tab. `warmLanguage` is the language whose runner is loaded ahead of a first click.
+ */
+export function useRuns({
+  roomId,
+  provider,
+  serverRuns,
+  credentials,
+  me,
+  warmLanguage,
+}: {
+  roomId: string;
+  provider: WebsocketProvider | undefined;
+  serverRuns: boolean;
+  credentials: RoomCredentials;
+  me: HistoryAuthor;
+  warmLanguage: BrowserRunLanguage | null;
+}): RoomRunsView {
+  const api = useApi();
+  const meRef = useRef(me);
+  meRef.current = me;
+  const [store, setStore] = useState<{ runs: RoomRuns; warmUp: (language: BrowserRunLanguage) => void } | null>(null);
+  const [nextBefore, setNextBefore] = useState<string | null>(null);
+  const [loadingEarlier, setLoadingEarlier] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!provider) return;
+    const runners = browserRunners();
+    const transport = serverRuns ? providerRunTransport(provider) : null;
+    const runs = new RoomRuns({ transport, runnerFor: runners.runnerFor, me: () => meRef.current, timeLimitMs: RUN_TIME_LIMIT_MS });
+    const unlisten = transport?.listen((message) => runs.receive(message));
+    const warmUp = (language: BrowserRunLanguage) => {
+      void runners
+        .runnerFor(language)
+        ?.warmUp()
+        .catch(() => {
+          // The first run tries again and reports what fails.
+        });
+    };
+    setStore({ runs, warmUp });
+    return () => {
+      unlisten?.();
+      runs.dispose();
+      runners.dispose();
+      setStore(null);
+    };
+  }, [provider, serverRuns]);
+
+  useEffect(() => {
+    if (store && warmLanguage) store.warmUp(warmLanguage);
+  }, [store, warmLanguage]);
+
+  const state = useSyncExternalStore(store?.runs.subscribe ?? noStore, store?.runs.getState ?? (() => EMPTY));
+
+  const loadPage = useCallback(
+    (before: string | null, signal?: AbortSignal) => {
+      if (!store || !serverRuns) return;
+      setLoadingEarlier(true);
+      api
+        .listRuns(roomId, before, { credentials, ...(signal && { signal }) })
+        .then((list) => {
+          store.runs.addEarlier(list.runs);
+          setNextBefore(list.nextBefore);
+          setLoadError(null);
+        })
+        .catch((err: unknown) => {
+          if (!signal?.aborted) setLoadError(apiErrorMessage(err, 'Could not load earlier runs.'));
+        })
+        .finally(() => {
+          if (!signal?.aborted) setLoadingEarlier(false);
+        });
+    },
+    [api, roomId, credentials, store, serverRuns],
+  );
+
+  useEffect(() => {
+    const abort = new AbortController();
+    loadPage(null, abort.signal);
+    return () => abort.abort();
+  }, [loadPage]);
+
+  return {
+    ...state,
+    hasEarlier: nextBefore !== null,
+    loadingEarlier,
+    loadError,
+    start: (code, language) => void store?.runs.start(code, language),
+    stop: (runId) => store?.runs.stop(runId),
+    answerInput: (line) => store?.runs.answerInput(line),
+    loadEarlier: () => {
+      if (nextBefore !== null && !loadingEarlier) loadPage(nextBefore);
+    },
+    clear: () => store?.runs.clear(),
+  };
+}
