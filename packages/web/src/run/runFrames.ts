@@ -61,7 +61,7 @@ export function providerRunTransport(provider: ProviderSocket): RunTransport {
   return {
     send: (message) => {
       const ws = provider.ws;
-      if (ws && ws.readyState === WebSocket.OPEN) ws.send(encodeRunFrame(message));
+      if (ws && ws.readyState === ws.OPEN) ws.send(encodeRunFrame(message));
     },
     listen: (onMessage) => {
       provider.messageHandlers[MESSAGE_RUN] = (_reply, decoder) => {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, runBlockedReason, runStatusText } from './runText';
+
+const runnable = (language: string) => language !== 'python';
+
+describe('run text', () => {
+  it('says why the Run button is disabled', () => {
+    const base = { canEdit: true, runCodeOn: true, language: 'typescript' as const, runnable };
+    expect(runBlockedReason(base)).toBeNull();
+    expect(runBlockedReason({ ...base, canEdit: false })).toMatch(/editors and owners/);
+    expect(runBlockedReason({ ...base, runCodeOn: false })).toMatch(/turned running code off/);
+    expect(runBlockedReason({ ...base, language: 'go' })).toMatch(/JavaScript and TypeScript/);
+    expect(runBlockedReason({ ...base, language: 'python' })).toMatch(/JavaScript and TypeScript/);
+  });
+
+  it('formats durations and how a run ended', () => {
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(1234)).toBe('1.2 s');
+    expect(formatDuration(125_000)).toBe('2 min 5 s');
+    expect(runStatusText({ status: 'exited', exitCode: 0 })).toBe('Exit 0');
+    expect(runStatusText({ status: 'failed', exitCode: 1 })).toBe('Exit 1');
+    expect(runStatusText({ status: 'timed-out', exitCode: null })).toBe('Time limit reached');
+  });
+});

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable } from './support/browser';
+import { createRoom, joinRoom } from './support/room';
+import { useBrowserSuite } from './support/suite';
+
+const POLL = { timeout: 15_000, interval: 100 };
+
+/**
+ * The server relays runs to the room (MESSAGE_RUN, `runCode`, GET runs) once hx-runs-server is
+ * merged: then set this to true. Until then a run stays in its runner's tab.
+ */
+const serverRunsAvailable = false;
+
+/** Replaces the room's code with `code` as one paste (typing would meet Monaco's auto-closing brackets). */
+async function setCode(page: Page, code: string): Promise<void> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
+  await page.keyboard.press('Control+V');
+  const firstLine = code.split('\n')[0] ?? '';
+  await expect
+    .poll(
+      () =>
+        page
+          .locator('.monaco-editor .view-lines')
+          .textContent()
+          .then((t) => t?.replace(/\u00a0/g, ' ')),
+      POLL,
+    )
+    .toContain(firstLine);
+}
+
+const latestRun = (page: Page) => page.getByTestId('run-item').last();
+const latestOutput = (page: Page) => latestRun(page).getByTestId('run-output').textContent();
+const latestStatus = (page: Page) => latestRun(page).getByTestId('run-status').textContent();
+
+async function runCode(page: Page, code: string): Promise<void> {
+  await setCode(page, code);
+  await page.getByTestId('run-button').click();
+}
+
+describe.skipIf(!chromiumAvailable())('running JavaScript and TypeScript in the browser', () => {
+  const { base, newPage } = useBrowserSuite();
+
+  it('JavaScript: stdout, stderr in its own colour, ANSI colours as classes, exit 0, who ran it and how long it took', async () => {
+    const room = await createRoom(base(), { name: 'Run JS', language: 'javascript' });
+    const page = await newPage();
+    await joinRoom(page, base(), room.id, 'Ada');
+    await runCode(page, 'console.log("hello", 1 + 1);\nconsole.error("oops");\nconsole.log("\\x1b[31mred\\x1b[0m <b>plain</b>");');
+
+    await expect.poll(() => latestStatus(page), POLL).toBe('Exit 0');
+    expect(await latestOutput(page)).toBe('hello 2\noops\nred <b>plain</b>\n');
+    const run = latestRun(page);
+    expect(await run.locator('[data-stream="stderr"]').textContent()).toBe('oops\n');
+    expect(await run.locator('.ansi-red-fg').textContent()).toBe('red');
+    // Output is text: the tags show as written and make no element.
+    expect(await run.getByTestId('run-output').locator('b').count()).toBe(0);
+    expect(await run.getByTestId('run-author').textContent()).toBe('Ada');
+    expect(await run.locator('.run__duration').textContent()).toMatch(/\d+(\.\d)? (ms|s)$/);
+    expect(await run.getAttribute('data-status')).toBe('exited');
+  }, 90_000);
+
+  it('TypeScript: types are stripped, an uncaught exception goes to stderr and exits with 1, sync and async', async () => {
+    const room = await createRoom(base(), { name: 'Run TS', language: 'typescript' });
+    const page = await newPage();
+    await joinRoom(page, base(), room.id, 'Ada');
+    await runCode(page, 'interface Point { x: number }\nconst p: Point = { x: 21 };\nconsole.log(p.x * 2);\nthrow new Error("boom");');
+    await expect.poll(() => latestStatus(page), POLL).toBe('Exit 1');
+    expect(await latestOutput(page)).toBe('42\nUncaught Error: boom\n');
+
+    await runCode(page, 'setTimeout(() => {\n  throw new TypeError("later");\n}, 50);\nconsole.log("scheduled");');
+    await expect.poll(() => page.getByTestId('run-item').count(), POLL).toBe(2);
+    await expect.poll(() => latestStatus(page), POLL).toBe('Exit 1');
+    expect(await latestOutput(page)).toMatch(/^scheduled\nUncaught TypeError: later\n$/);
+    // The earlier run folds away; the newest is open.
+    expect(
+      await page
+        .getByTestId('run-item')
+        .first()
+        .evaluate((el) => (el as HTMLDetailsElement).open),
+    ).toBe(false);
+  }, 90_000);
+
+  it('input(): the runner types the answer; it is echoed into the output', async () => {
+    const room = await createRoom(base(), { name: 'Run input', language: 'javascript' });
+    const page = await newPage();
+    await joinRoom(page, base(), room.id, 'Ada');
+    await runCode(page, 'const name = await input("Name? ");\nconsole.log("Hi " + name);');
+    const input = page.getByTestId('run-input');
+    await input.waitFor();
+    expect(await latestOutput(page)).toBe('Name? ');
+    await input.fill('Grace');
+    await input.press('Enter');
+    await expect.poll(() => latestStatus(page), POLL).toBe('Exit 0');
+    expect(await latestOutput(page)).toBe('Name? Grace\nHi Grace\n');
+    expect(await latestRun(page).locator('[data-stream="stdin"]').textContent()).toBe('Grace\n');
+    expect(await input.count()).toBe(0);
+  }, 90_000);
+
+  it('an infinite loop is stopped at the time limit; Stop ends a run at once; the page stays responsive', async () => {
+    const room = await createRoom(base(), { name: 'Run loop', language: 'javascript' });
+    const page = await newPage();
+    await joinRoom(page, base(), room.id, 'Ada');
+    await runCode(page, 'console.log("spinning");\nwhile (true) {}');
+    await expect.poll(() => latestOutput(page), POLL).toBe('spinning\n');
+    // The loop runs in a worker: the page still answers.
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
+    await expect.poll(() => latestStatus(page), { timeout: 20_000, interval: 200 }).toBe('Time limit reached');
+    expect(Number.parseFloat((await latestRun(page).locator('.run__duration').textContent()) ?? '')).toBeGreaterThanOrEqual(9.9);
+
+    await runCode(page, 'setInterval(() => console.log("tick"), 50);');
+    await expect.poll(() => latestOutput(page), POLL).toContain('tick\ntick\n');
+    await page.getByTestId('stop-button').click();
+    await expect.poll(() => latestStatus(page), POLL).toBe('Stopped');
+    const ticks = await latestOutput(page);
+    await page.waitForTimeout(300);
+    expect(await latestOutput(page)).toBe(ticks);
+    expect(await page.getByTestId('run-button').isEnabled()).toBe(true);
+
+    await page.getByTestId('run-clear').click();
+    expect(await page.getByTestId('run-item').count()).toBe(0);
+  }, 90_000);
+
+  it('the Run button says why it is disabled for a language the browser cannot run', async () => {
+    const room = await createRoom(base(), { name: 'Run Go', language: 'go' });
+    const page = await newPage();
+    await joinRoom(page, base(), room.id, 'Ada');
+    const button = page.getByTestId('run-button');
+    expect(await button.isDisabled()).toBe(true);
+    expect(await button.getAttribute('title')).toMatch(/JavaScript and TypeScript/);
+  }, 60_000);
+
+  it.skipIf(!serverRunsAvailable)(
+    'a second participant sees who runs what, the output as it streams, and can stop it',
+    async () => {
+      const room = await createRoom(base(), { name: 'Run together', language: 'javascript' });
+      const ada = await newPage();
+      const bruno = await newPage();
+      await joinRoom(ada, base(), room.id, 'Ada');
+      await joinRoom(bruno, base(), room.id, 'Bruno');
+      await runCode(ada, 'console.log("from Ada");\nsetInterval(() => console.log("tick"), 100);');
+
+      await expect.poll(() => bruno.getByTestId('run-running').textContent(), POLL).toBe('Ada is running javascript…');
+      await expect.poll(() => latestOutput(bruno), POLL).toContain('from Ada\ntick\n');
+      expect(await latestRun(bruno).getByTestId('run-author').textContent()).toBe('Ada');
+      await latestRun(bruno).getByTestId('run-stop').click();
+      await expect.poll(() => latestStatus(ada), POLL).toBe('Stopped');
+      await expect.poll(() => latestStatus(bruno), POLL).toBe('Stopped');
+      // Who stopped it and the output both survive a reload, from the server's stored runs.
+      await bruno.reload();
+      await expect.poll(() => latestOutput(bruno), POLL).toContain('from Ada\n');
+      expect(await latestRun(bruno).getByTestId('run-author').textContent()).toBe('Ada');
+    },
+    90_000,
+  );
+});
