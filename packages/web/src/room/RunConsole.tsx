@@ -5,6 +5,9 @@ import type { RunView } from '../run/runLog';
 import { ChevronDownIcon, StopIcon } from '../ui/icons';
 import { RunOutput } from './RunOutput';
 
+/** The phone layout in room.css. */
+const NARROW_SCREEN = '(max-width: 760px)';
+
 /** Within this many pixels of the bottom, new output keeps the console scrolled to it. */
 const STICK_TO_BOTTOM_PX = 24;
 
@@ -90,17 +93,18 @@ function StdinLine({ prompt, onAnswer }: { prompt: string; onAnswer: (line: stri
  * program waits for one. Clear empties this tab's view only.
  */
 export function RunConsole({ runs, canStop }: { runs: RoomRunsView; canStop: boolean }) {
-  const [open, setOpen] = useState(true);
+  // A phone has little room: the console starts folded there and opens when a run starts.
+  const [open, setOpen] = useState(() => !window.matchMedia(NARROW_SCREEN).matches);
   const bodyRef = useRef<HTMLDivElement>(null);
   const stuckToBottom = useRef(true);
   const latest = runs.runs.at(-1);
-  const latestId = latest?.id;
+  const runningLatestId = latest?.status === 'running' ? latest.id : undefined;
   const running = runs.runs.filter((run) => run.status === 'running');
 
   // A new run opens the console.
   useEffect(() => {
-    if (latestId !== undefined) setOpen(true);
-  }, [latestId]);
+    if (runningLatestId !== undefined) setOpen(true);
+  }, [runningLatestId]);
 
   useLayoutEffect(() => {
     const body = bodyRef.current;
