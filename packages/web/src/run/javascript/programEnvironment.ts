@@ -14,7 +14,8 @@ export type PageMessage = { kind: 'stdin'; line: string | null };
 
 /**
  * Runs inside the program's worker, before the program: serialized with `Function.prototype.toString`,
- * so it must not refer to anything outside itself (no imports, no module constants). It sets up
+ * so it must not refer to anything outside itself (no imports, no module constants) nor use syntax a
+ * bundler might lower into helpers (`?.`, `??`). It sets up
  * `console`, `input()`, exit detection (the body done and no timers pending, like Node), reports
  * uncaught errors, and removes the network and storage APIs. Removing them is a courtesy, not a
  * security boundary: the program runs on the clicker's own machine with their own permissions, and
@@ -99,7 +100,7 @@ export function installProgramEnvironment(scope: typeof globalThis, main: () => 
   };
 
   scope.addEventListener('message', (event: MessageEvent<PageMessage>) => {
-    if (event.data?.kind !== 'stdin' || waitingForInput === null) return;
+    if (!event.data || event.data.kind !== 'stdin' || waitingForInput === null) return;
     const resolve = waitingForInput;
     waitingForInput = null;
     resolve(event.data.line);
@@ -107,7 +108,7 @@ export function installProgramEnvironment(scope: typeof globalThis, main: () => 
   });
   scope.addEventListener('error', (event: ErrorEvent) => {
     event.preventDefault();
-    reportUncaught(event.error ?? event.message);
+    reportUncaught(event.error === undefined || event.error === null ? event.message : event.error);
   });
   scope.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
     event.preventDefault();
