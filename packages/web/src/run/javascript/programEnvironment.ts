@@ -100,6 +100,7 @@ export function installProgramEnvironment(scope: typeof globalThis, main: () => 
   };
 
   scope.addEventListener('message', (event: MessageEvent<PageMessage>) => {
+    // biome-ignore lint/complexity/useOptionalChain: serialized with toString; `?.` could be lowered into a helper it cannot reach.
     if (!event.data || event.data.kind !== 'stdin' || waitingForInput === null) return;
     const resolve = waitingForInput;
     waitingForInput = null;
