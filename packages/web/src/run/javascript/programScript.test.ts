@@ -73,9 +73,11 @@ describe('a program as its worker script', () => {
 
   it('waits for pending timers before it exits, like Node', async () => {
     const posted = await runScript('setTimeout(() => console.log("later"), 30);\nconsole.log("first")').exited();
-    expect(outputs(posted)).toEqual([
-      ['stdout', 'first\n'],
-      ['stdout', 'later\n'],
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(posted).toEqual([
+      { kind: 'output', stream: 'stdout', text: 'first\n' },
+      { kind: 'output', stream: 'stdout', text: 'later\n' },
+      { kind: 'exit', exitCode: 0 },
     ]);
   });
 
