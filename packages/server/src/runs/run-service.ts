@@ -147,11 +147,16 @@ export class RunService {
     return { runs, nextBefore: page.hasOlder && oldest ? new Date(oldest.startedAt).toISOString() : null };
   }
 
-  /** Resolves once every write started so far is done (before the store closes). */
-  async idle(): Promise<void> {
+  /** Resolves once every write started so far (and any it leads to) is done. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Stops the checks of loaded rooms and resolves once every write is done: call before the store closes. */
+  async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.settled();
   }
 
   private startRefusal(room: Room, session: ConnectionSession, current: RunningRun | undefined): RunRefusalCode | null {
