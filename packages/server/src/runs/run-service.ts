@@ -55,12 +55,15 @@ export class RunService {
   private readonly starts = new KeyedRate(RUN_START_BURST, RUN_START_WINDOW_MS);
   private readonly now: () => number;
   private readonly saveIntervalMs: number;
+  /** RUN_STALE_MS for the default save interval. */
+  private readonly staleMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly pending = new Set<Promise<unknown>>();
 
   constructor(private readonly options: RunServiceOptions) {
     this.now = options.now ?? (() => Date.now());
     this.saveIntervalMs = options.saveIntervalMs ?? RUN_SAVE_INTERVAL_MS;
+    this.staleMs = (RUN_STALE_MS / RUN_SAVE_INTERVAL_MS) * this.saveIntervalMs;
   }
 
   /** A run message from a socket whose role may send it (the room checked the role matrix). */
@@ -71,6 +74,8 @@ export class RunService {
       const code = this.startRefusal(room, session, current);
       if (code) refuse(code);
       else this.start(room, socket, session, message.runId, message.language);
+      // A run on another instance that was never heard to end may belong to one that died: check.
+      if (code === 'already_running' && current?.runner === null) this.loseStale(room.id);
       return;
     }
     if (message.type === 'stop') {
@@ -102,22 +107,11 @@ export class RunService {
    * `lost`, now and once more after RUN_STALE_MS (for those it wrote just before it died).
    */
   loaded(room: Room): void {
-    const staleMs = 3 * this.saveIntervalMs;
-    const sweep = () => {
-      const at = this.now();
-      this.track(
-        this.options.store.loseStaleRuns(room.id, at - staleMs, at).then((lost) => {
-          for (const run of lost) this.forgetRemote(room.id, run.id);
-          for (const run of lost) this.options.relay(room.id, { type: 'finished', run: summaryOf(run) });
-        }),
-        room.id,
-      );
-    };
-    sweep();
+    this.loseStale(room.id);
     const later = setTimeout(() => {
       this.timers.delete(later);
-      sweep();
-    }, staleMs);
+      this.loseStale(room.id);
+    }, this.staleMs);
     later.unref();
     this.timers.add(later);
   }
@@ -195,15 +189,17 @@ export class RunService {
         this.options.log.warn({ err, roomId: room.id }, 'storing a new run failed');
         return null;
       });
-      if (this.running.get(room.id) !== running) return;
+      const current = this.running.get(room.id) === running;
       if (!created) {
-        this.running.delete(room.id);
+        if (current) this.running.delete(room.id);
         room.sendToSubscribers(refusal(runId, created === null ? 'storage_unavailable' : 'run_id_taken'), socket);
         return;
       }
+      // Announced even when its runner already left: the end (lost) that follows is stored and relayed too.
       running.announced = true;
       this.options.relay(room.id, { type: 'started', run: summaryOf(run) });
       for (const chunk of run.output) this.options.relay(room.id, { type: 'output', runId, ...chunk });
+      if (!current) return;
       running.saver = setInterval(() => this.write(room.id, running, () => this.save(room.id, running)), this.saveIntervalMs);
       running.saver.unref();
     });
@@ -250,6 +246,18 @@ export class RunService {
     const tracked = work.catch((err: unknown) => this.options.log.warn({ err, roomId }, 'a run write failed'));
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked));
+  }
+
+  /** Ends as `lost` the room's runs nobody wrote for RUN_STALE_MS (their instance died) and tells the room. */
+  private loseStale(roomId: string): void {
+    const at = this.now();
+    const lost = this.options.store.loseStaleRuns(roomId, at - this.staleMs, at).then((runs) => {
+      for (const run of runs) {
+        this.forgetRemote(roomId, run.id);
+        this.options.relay(roomId, { type: 'finished', run: summaryOf(run) });
+      }
+    });
+    this.track(lost, roomId);
   }
 
   private forgetRemote(roomId: string, runId: string): void {
