@@ -107,6 +107,8 @@ export class RunService {
    * `lost`, now and once more after RUN_STALE_MS (for those it wrote just before it died).
    */
   loaded(room: Room): void {
+    // A run heard from another instance before the room was last unloaded here may have ended unheard since.
+    if (this.running.get(room.id)?.runner === null) this.running.delete(room.id);
     this.loseStale(room.id);
     const later = setTimeout(() => {
       this.timers.delete(later);
