@@ -9,8 +9,8 @@ import { ROOM_ROLES, type RoomRole } from '@pairwise/protocol';
 export const ROOM_MESSAGES = ['syncStep1', 'syncStep2', 'update', 'awareness', 'awarenessQuery', 'hello', 'chat', 'run'] as const;
 export type RoomMessage = (typeof ROOM_MESSAGES)[number];
 
-/** `allowed`: handled; `ignored`: dropped and counted; `reserved`: no such message yet (a frame of an unknown type closes with 1007). */
-export type Verdict = 'allowed' | 'ignored' | 'reserved';
+/** `allowed`: handled; `ignored`: dropped and counted. (A frame of a type the room does not know closes with 1007.) */
+export type Verdict = 'allowed' | 'ignored';
 
 interface MatrixRow {
   /** How the README names the message. */
