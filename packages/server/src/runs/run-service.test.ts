@@ -176,11 +176,12 @@ describe('RunService', () => {
   });
 
   it('ends a run as lost when its runner leaves or may no longer run code', async () => {
-    const { room, join, heard, send, storedRuns } = await setUp();
+    const { room, join, heard, send, storedRuns, clock } = await setUp();
     const [ada, bob] = [join('ada'), join('bob')];
     await send(ada, { type: 'start', runId: RUN, language: 'python' });
     await send(ada, { type: 'output', runId: RUN, stream: 'stdout', text: 'partial' });
     room.leave(ada);
+    clock.now += 10;
     await send(bob, { type: 'start', runId: OTHER_RUN, language: 'python' });
     room.changeRole(bob, 'viewer');
     await send(bob, { type: 'stop', runId: OTHER_RUN });
@@ -190,8 +191,8 @@ describe('RunService', () => {
       [OTHER_RUN, 'lost', 0],
     ]);
     expect((await storedRuns()).map((run) => [run.id, run.status, run.output])).toEqual([
-      [RUN, 'lost', [{ stream: 'stdout', text: 'partial' }]],
       [OTHER_RUN, 'lost', []],
+      [RUN, 'lost', [{ stream: 'stdout', text: 'partial' }]],
     ]);
   });
 
