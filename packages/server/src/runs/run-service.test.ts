@@ -10,7 +10,6 @@ import {
   type RunClientMessage,
   type RunServerMessage,
 } from '@pairwise/protocol';
-import { colorFor } from '../access/presence-colors.js';
 import { MemoryRoomStore } from '../storage/memory-store.js';
 import type { StoredRun } from '../storage/runs.js';
 import { room as roomRecord } from '../storage/store.contract.js';
@@ -86,7 +85,7 @@ describe('RunService', () => {
     await send(ada, { type: 'output', runId: RUN, stream: 'stdout', text: 'hello\n' });
     clock.now += 1_250;
     await send(ada, { type: 'exit', runId: RUN, status: 'exited', exitCode: 0 });
-    const ranBy = { id: 'guest:ada', name: 'ada', color: colorFor('guest:ada') };
+    const ranBy = { id: 'guest:ada', name: 'ada', color: '#123456' };
     const summary = {
       id: RUN,
       language: 'python',
@@ -201,10 +200,11 @@ describe('RunService', () => {
     const [ada, bob] = [join('ada'), join('bob')];
     await send(ada, { type: 'start', runId: RUN, language: 'python' });
     heard(ada);
+    heard(bob);
     await send(bob, { type: 'stop', runId: OTHER_RUN });
     await send(bob, { type: 'stop', runId: RUN });
     expect(heard(ada)).toEqual([
-      { type: 'stop-requested', runId: RUN, by: { id: 'guest:bob', name: 'bob', color: colorFor('guest:bob') } },
+      { type: 'stop-requested', runId: RUN, by: { id: 'guest:bob', name: 'bob', color: '#123456' } },
     ]);
     expect(heard(bob).map((m) => m.type === 'refused' && m.code)).toEqual(['not_running', false]);
     await send(ada, { type: 'exit', runId: RUN, status: 'stopped', exitCode: null });
