@@ -203,9 +203,7 @@ describe('RunService', () => {
     heard(bob);
     await send(bob, { type: 'stop', runId: OTHER_RUN });
     await send(bob, { type: 'stop', runId: RUN });
-    expect(heard(ada)).toEqual([
-      { type: 'stop-requested', runId: RUN, by: { id: 'guest:bob', name: 'bob', color: '#123456' } },
-    ]);
+    expect(heard(ada)).toEqual([{ type: 'stop-requested', runId: RUN, by: { id: 'guest:bob', name: 'bob', color: '#123456' } }]);
     expect(heard(bob).map((m) => m.type === 'refused' && m.code)).toEqual(['not_running', false]);
     await send(ada, { type: 'exit', runId: RUN, status: 'stopped', exitCode: null });
     expect(heard(bob)).toEqual([expect.objectContaining({ type: 'finished', run: expect.objectContaining({ status: 'stopped' }) })]);
