@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable } from './support/browser';
-import { createRoom, joinRoom } from './support/room';
+import { createRoom, joinRoom, ownerHeaders } from './support/room';
 import { useBrowserSuite } from './support/suite';
 
 const POLL = { timeout: 15_000, interval: 100 };
-
-/**
- * The server relays runs to the room (MESSAGE_RUN, `runCode`, GET runs) once hx-runs-server is
- * merged: then set this to true. Until then a run stays in its runner's tab.
- */
-const serverRunsAvailable = false;
 
 /** Replaces the room's code with `code` as one paste (typing would meet Monaco's auto-closing brackets). */
 async function setCode(page: Page, code: string): Promise<void> {
@@ -123,36 +117,45 @@ describe.skipIf(!chromiumAvailable())('running JavaScript and TypeScript in the 
     expect(await page.getByTestId('run-item').count()).toBe(0);
   }, 90_000);
 
-  it('the Run button says why it is disabled for a language the browser cannot run', async () => {
+  it('the Run button says why it is disabled: a language the browser cannot run, the owner switched running off', async () => {
     const room = await createRoom(base(), { name: 'Run Go', language: 'go' });
     const page = await newPage();
     await joinRoom(page, base(), room.id, 'Ada');
     const button = page.getByTestId('run-button');
     expect(await button.isDisabled()).toBe(true);
     expect(await button.getAttribute('title')).toMatch(/JavaScript and TypeScript/);
+
+    const res = await fetch(`${base()}/api/rooms/${room.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', ...ownerHeaders(room.ownerKey) },
+      body: JSON.stringify({ language: 'javascript', runCode: false }),
+    });
+    expect(res.status).toBe(200);
+    // The switch reaches the open room live (the document's meta), no reload.
+    await expect.poll(() => button.getAttribute('title'), POLL).toMatch(/turned running code off/);
+    expect(await button.isDisabled()).toBe(true);
   }, 60_000);
 
-  it.skipIf(!serverRunsAvailable)(
-    'a second participant sees who runs what, the output as it streams, and can stop it',
-    async () => {
-      const room = await createRoom(base(), { name: 'Run together', language: 'javascript' });
-      const ada = await newPage();
-      const bruno = await newPage();
-      await joinRoom(ada, base(), room.id, 'Ada');
-      await joinRoom(bruno, base(), room.id, 'Bruno');
-      await runCode(ada, 'console.log("from Ada");\nsetInterval(() => console.log("tick"), 100);');
+  it('a second participant sees who runs what, the output as it streams, and can stop it', async () => {
+    const room = await createRoom(base(), { name: 'Run together', language: 'javascript' });
+    const ada = await newPage();
+    const bruno = await newPage();
+    await joinRoom(ada, base(), room.id, 'Ada');
+    await joinRoom(bruno, base(), room.id, 'Bruno');
+    await runCode(ada, 'console.log("from Ada");\nsetInterval(() => console.log("tick"), 100);');
 
-      await expect.poll(() => bruno.getByTestId('run-running').textContent(), POLL).toBe('Ada is running javascript…');
-      await expect.poll(() => latestOutput(bruno), POLL).toContain('from Ada\ntick\n');
-      expect(await latestRun(bruno).getByTestId('run-author').textContent()).toBe('Ada');
-      await latestRun(bruno).getByTestId('run-stop').click();
-      await expect.poll(() => latestStatus(ada), POLL).toBe('Stopped');
-      await expect.poll(() => latestStatus(bruno), POLL).toBe('Stopped');
-      // Who stopped it and the output both survive a reload, from the server's stored runs.
-      await bruno.reload();
-      await expect.poll(() => latestOutput(bruno), POLL).toContain('from Ada\n');
-      expect(await latestRun(bruno).getByTestId('run-author').textContent()).toBe('Ada');
-    },
-    90_000,
-  );
+    await expect.poll(() => bruno.getByTestId('run-running').textContent(), POLL).toBe('Ada is running javascript…');
+    await expect.poll(() => latestOutput(bruno), POLL).toContain('from Ada\ntick\n');
+    expect(await latestRun(bruno).getByTestId('run-author').textContent()).toBe('Ada');
+    // A room runs one program at a time.
+    expect(await bruno.getByTestId('run-button').isDisabled()).toBe(true);
+    expect(await bruno.getByTestId('run-button').getAttribute('title')).toBe('Ada is running the code; wait for it to end');
+    await latestRun(bruno).getByTestId('run-stop').click();
+    await expect.poll(() => latestStatus(ada), POLL).toBe('Stopped');
+    await expect.poll(() => latestStatus(bruno), POLL).toBe('Stopped');
+    // Who stopped it and the output both survive a reload, from the server's stored runs.
+    await bruno.reload();
+    await expect.poll(() => latestOutput(bruno), POLL).toContain('from Ada\n');
+    expect(await latestRun(bruno).getByTestId('run-author').textContent()).toBe('Ada');
+  }, 90_000);
 });

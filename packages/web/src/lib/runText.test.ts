@@ -5,10 +5,11 @@ const runnable = (language: string) => language !== 'python';
 
 describe('run text', () => {
   it('says why the Run button is disabled', () => {
-    const base = { canEdit: true, runCodeOn: true, language: 'typescript' as const, runnable };
+    const base = { canEdit: true, runCodeOn: true, runningElsewhere: null, language: 'typescript' as const, runnable };
     expect(runBlockedReason(base)).toBeNull();
     expect(runBlockedReason({ ...base, canEdit: false })).toMatch(/editors and owners/);
     expect(runBlockedReason({ ...base, runCodeOn: false })).toMatch(/turned running code off/);
+    expect(runBlockedReason({ ...base, runningElsewhere: 'Bruno' })).toBe('Bruno is running the code; wait for it to end');
     expect(runBlockedReason({ ...base, language: 'go' })).toMatch(/JavaScript and TypeScript/);
     expect(runBlockedReason({ ...base, language: 'python' })).toMatch(/JavaScript and TypeScript/);
   });

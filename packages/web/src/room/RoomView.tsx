@@ -170,18 +170,22 @@ export function RoomView({
     if (connection.awareness.getLocalState() !== null) connection.awareness.setLocalStateField('typingAt', now);
   }, [connection]);
 
-  // A server without shared runs has no `runCode` in its summary: runs then stay in this tab.
-  const serverRunCode = 'runCode' in details && typeof details.runCode === 'boolean' ? details.runCode : null;
-  const runBlocked = runBlockedReason({ canEdit, runCodeOn: serverRunCode !== false, language: meta.language, runnable: runsInBrowser });
   const runs = useRuns({
     roomId: details.id,
     provider: connection?.provider,
-    serverRuns: serverRunCode !== null,
     credentials,
     me: { id: 'me', name: user.name, color: user.color },
-    warmLanguage: runBlocked === null && isBrowserRunLanguage(meta.language) ? meta.language : null,
+    warmLanguage: canEdit && meta.runCode && isBrowserRunLanguage(meta.language) && runsInBrowser(meta.language) ? meta.language : null,
   });
   const myRun = runs.runs.find((run) => run.mine && run.status === 'running');
+  const othersRun = runs.runs.find((run) => !run.mine && run.status === 'running');
+  const runBlocked = runBlockedReason({
+    canEdit,
+    runCodeOn: meta.runCode,
+    runningElsewhere: othersRun ? othersRun.startedBy.name : null,
+    language: meta.language,
+    runnable: runsInBrowser,
+  });
 
   const readOnlyMessage = !canEdit ? VIEWER_MESSAGE : state.everSynced ? null : LOADING_MESSAGE;
   const completionHeaders = useMemo(() => credentialHeaders(credentials), [credentials]);

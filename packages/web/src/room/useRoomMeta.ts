@@ -8,6 +8,8 @@ export interface RoomMeta {
   language: LanguageId;
   /** The room-wide suggestions switch (written by the server only); absent means on. */
   aiCompletions: boolean;
+  /** The room-wide running switch (written by the server only); absent means on. */
+  runCode: boolean;
 }
 
 type Fallback = Pick<RoomMeta, 'name' | 'language'>;
@@ -19,23 +21,27 @@ function readMeta(meta: Y.Map<unknown>, fallback: Fallback): RoomMeta {
     name: typeof name === 'string' && name.trim() !== '' ? name : fallback.name,
     language: isLanguageId(language) ? language : fallback.language,
     aiCompletions: meta.get(META_KEYS.aiCompletions) !== false,
+    runCode: meta.get(META_KEYS.runCode) !== false,
   };
 }
 
-const sameMeta = (a: RoomMeta, b: RoomMeta) => a.name === b.name && a.language === b.language && a.aiCompletions === b.aiCompletions;
+const sameMeta = (a: RoomMeta, b: RoomMeta) =>
+  a.name === b.name && a.language === b.language && a.aiCompletions === b.aiCompletions && a.runCode === b.runCode;
 
 /**
  * Room settings from the shared `meta` map, so a change by anyone reaches everyone. Until the
  * document has synced (or if a key is missing) the values from `GET /api/rooms/:id` stand in.
  */
 export function useRoomMeta(meta: Y.Map<unknown> | undefined, fallback: Fallback) {
-  const [value, setValue] = useState<RoomMeta>(() => (meta ? readMeta(meta, fallback) : { ...fallback, aiCompletions: true }));
+  const [value, setValue] = useState<RoomMeta>(() =>
+    meta ? readMeta(meta, fallback) : { ...fallback, aiCompletions: true, runCode: true },
+  );
   const { name: fallbackName, language: fallbackLanguage } = fallback;
 
   useEffect(() => {
     const fb = { name: fallbackName, language: fallbackLanguage };
     if (!meta) {
-      setValue({ ...fb, aiCompletions: true });
+      setValue({ ...fb, aiCompletions: true, runCode: true });
       return;
     }
     const update = () =>
@@ -63,6 +69,6 @@ export function useRoomMeta(meta: Y.Map<unknown> | undefined, fallback: Fallback
     [meta],
   );
 
-  // No setter for aiCompletions: only the server writes it (owners change it through the API).
+  // No setter for aiCompletions or runCode: only the server writes them (owners change them through the API).
   return { ...value, setLanguage, setName };
 }

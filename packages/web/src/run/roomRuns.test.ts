@@ -197,15 +197,6 @@ describe('RoomRuns', () => {
     ]);
     expect(runs.getState().runs.map((run) => run.id)).toEqual(['old']);
   });
-
-  it('without a transport (a server that does not share runs) the run stays in this tab', async () => {
-    const runner = new FakeRunner();
-    const runs = new RoomRuns({ transport: null, runnerFor: () => runner, me: () => me, timeLimitMs: 5000 });
-    const done = runs.start('…', 'typescript');
-    runner.end({ status: 'failed', exitCode: 1 });
-    await done;
-    expect(runs.getState().runs[0]).toMatchObject({ status: 'failed', exitCode: 1, language: 'typescript' });
-  });
 });
 
 type FakeProvider = ReturnType<typeof fakeSocket>['provider'];

@@ -12,8 +12,7 @@ export interface RoomRunsState {
 }
 
 export interface RoomRunsOptions {
-  /** Null when the server does not share runs: they stay in this tab. */
-  transport: RunTransport | null;
+  transport: RunTransport;
   runnerFor: (language: BrowserRunLanguage) => CodeRunner | null;
   /** Shown as who runs this tab's run until the server names them. */
   me: () => HistoryAuthor;
@@ -62,7 +61,7 @@ export class RoomRuns {
     const startedAt = this.now();
     const local: LocalRun = { id, runner, batcher: new OutputBatcher((chunks) => this.ownOutput(id, chunks)), answer: null };
     this.local = local;
-    this.options.transport?.send({ type: 'start', runId: id, language });
+    this.options.transport.send({ type: 'start', runId: id, language });
     const run = viewOf(
       {
         id,
@@ -100,7 +99,7 @@ export class RoomRuns {
     }
     local.batcher.flush();
     this.local = null;
-    this.options.transport?.send({ type: 'exit', runId: id, status: end.status, exitCode: end.exitCode });
+    this.options.transport.send({ type: 'exit', runId: id, status: end.status, exitCode: end.exitCode });
     const finishedAt = this.now();
     this.set({
       input: this.state.input?.runId === id ? null : this.state.input,
@@ -128,7 +127,7 @@ export class RoomRuns {
   /** This tab's run stops here; another's is asked of its runner through the server. */
   stop(runId: string): void {
     if (this.local?.id === runId) this.local.runner.stop();
-    else this.options.transport?.send({ type: 'stop', runId });
+    else this.options.transport.send({ type: 'stop', runId });
   }
 
   receive(message: RunServerMessage): void {
@@ -177,7 +176,7 @@ export class RoomRuns {
     if (!run) return;
     const { run: updated, kept } = appendOutput(run, chunks);
     if (updated === run) return;
-    for (const chunk of kept) this.options.transport?.send({ type: 'output', runId: id, stream: chunk.stream, text: chunk.text });
+    for (const chunk of kept) this.options.transport.send({ type: 'output', runId: id, stream: chunk.stream, text: chunk.text });
     this.set({ runs: this.state.runs.map((shown) => (shown.id === id ? updated : shown)) });
   }
 

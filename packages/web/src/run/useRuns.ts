@@ -24,22 +24,19 @@ const EMPTY: RoomRunsState = { runs: [], input: null };
 const noStore = () => () => {};
 
 /**
- * The room's runs for its console. With `serverRuns` (the server shares runs: its room summary has
- * `runCode`), this tab reports its runs over the room's socket (MESSAGE_RUN) and shows everyone
- * else's as the server relays them, with the newest stored ones loaded on opening; without it, runs
- * stay in this tab. `warmLanguage` is the language whose runner is loaded ahead of a first click.
+ * The room's runs for its console: this tab reports its runs over the room's socket (MESSAGE_RUN)
+ * and shows everyone else's as the server relays them, with the newest stored ones loaded on
+ * opening. `warmLanguage` is the language whose runner is loaded ahead of a first click.
  */
 export function useRuns({
   roomId,
   provider,
-  serverRuns,
   credentials,
   me,
   warmLanguage,
 }: {
   roomId: string;
   provider: WebsocketProvider | undefined;
-  serverRuns: boolean;
   credentials: RoomCredentials;
   me: HistoryAuthor;
   warmLanguage: BrowserRunLanguage | null;
@@ -55,9 +52,9 @@ export function useRuns({
   useEffect(() => {
     if (!provider) return;
     const runners = browserRunners();
-    const transport = serverRuns ? providerRunTransport(provider) : null;
+    const transport = providerRunTransport(provider);
     const runs = new RoomRuns({ transport, runnerFor: runners.runnerFor, me: () => meRef.current, timeLimitMs: RUN_TIME_LIMIT_MS });
-    const unlisten = transport?.listen((message) => runs.receive(message));
+    const unlisten = transport.listen((message) => runs.receive(message));
     const warmUp = (language: BrowserRunLanguage) => {
       void runners
         .runnerFor(language)
@@ -68,12 +65,12 @@ export function useRuns({
     };
     setStore({ runs, warmUp });
     return () => {
-      unlisten?.();
+      unlisten();
       runs.dispose();
       runners.dispose();
       setStore(null);
     };
-  }, [provider, serverRuns]);
+  }, [provider]);
 
   useEffect(() => {
     if (store && warmLanguage) store.warmUp(warmLanguage);
@@ -83,7 +80,7 @@ export function useRuns({
 
   const loadPage = useCallback(
     (before: string | null, signal?: AbortSignal) => {
-      if (!store || !serverRuns) return;
+      if (!store) return;
       setLoadingEarlier(true);
       api
         .listRuns(roomId, before, { credentials, ...(signal && { signal }) })
@@ -99,7 +96,7 @@ export function useRuns({
           if (!signal?.aborted) setLoadingEarlier(false);
         });
     },
-    [api, roomId, credentials, store, serverRuns],
+    [api, roomId, credentials, store],
   );
 
   useEffect(() => {
