@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable } from './support/browser';
-import { createRoom, joinRoom, ownerHeaders } from './support/room';
+import { createRoom, getRoom, giveOwnerKey, joinRoom } from './support/room';
 import { useBrowserSuite } from './support/suite';
 
 const POLL = { timeout: 15_000, interval: 100 };
@@ -117,24 +117,39 @@ describe.skipIf(!chromiumAvailable())('running JavaScript and TypeScript in the 
     expect(await page.getByTestId('run-item').count()).toBe(0);
   }, 90_000);
 
-  it('the Run button says why it is disabled: a language the browser cannot run, the owner switched running off', async () => {
+  it('the Run button says why it is disabled for a language the browser cannot run', async () => {
     const room = await createRoom(base(), { name: 'Run Go', language: 'go' });
     const page = await newPage();
     await joinRoom(page, base(), room.id, 'Ada');
     const button = page.getByTestId('run-button');
     expect(await button.isDisabled()).toBe(true);
     expect(await button.getAttribute('title')).toMatch(/JavaScript and TypeScript/);
+  }, 60_000);
 
-    const res = await fetch(`${base()}/api/rooms/${room.id}`, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json', ...ownerHeaders(room.ownerKey) },
-      body: JSON.stringify({ language: 'javascript', runCode: false }),
-    });
-    expect(res.status).toBe(200);
+  it('the owner switches running off in the share dialog; an editor’s Run says so at once, and works again when back on', async () => {
+    const room = await createRoom(base(), { name: 'Run switch', language: 'javascript' });
+    const owner = await newPage();
+    const editor = await newPage();
+    await giveOwnerKey(owner, base(), room);
+    await joinRoom(owner, base(), room.id, 'Olive');
+    await joinRoom(editor, base(), room.id, 'Ada');
+    const button = editor.getByTestId('run-button');
+    expect(await button.isEnabled()).toBe(true);
+
+    await owner.getByTestId('share-button').click();
+    const setting = owner.getByTestId('share-run-code');
+    expect(await setting.getByRole('radio', { name: /Editors can run the code/ }).isChecked()).toBe(true);
+    await setting.getByRole('radio', { name: /Nobody runs the code/ }).click();
     // The switch reaches the open room live (the document's meta), no reload.
     await expect.poll(() => button.getAttribute('title'), POLL).toMatch(/turned running code off/);
     expect(await button.isDisabled()).toBe(true);
-  }, 60_000);
+    expect((await getRoom(base(), room.id)).runCode).toBe(false);
+
+    await setting.getByRole('radio', { name: /Editors can run the code/ }).click();
+    await expect.poll(() => button.isEnabled(), POLL).toBe(true);
+    await runCode(editor, 'console.log("on again");');
+    await expect.poll(() => latestStatus(editor), POLL).toBe('Exit 0');
+  }, 90_000);
 
   it('a second participant sees who runs what, the output as it streams, and can stop it', async () => {
     const room = await createRoom(base(), { name: 'Run together', language: 'javascript' });

@@ -305,6 +305,7 @@ export function RoomView({
           credentials={credentials}
           visibility={details.visibility}
           historyAccess={details.historyAccess}
+          runCode={meta.runCode}
           onSummary={onSummary}
           onClose={() => setSharing(false)}
         />

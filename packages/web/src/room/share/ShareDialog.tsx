@@ -6,16 +6,18 @@ import { useEscapeKey } from '../../ui/useEscapeKey';
 import { HistoryAccessSection } from './HistoryAccessSection';
 import { LinksSection } from './LinksSection';
 import { MembersSection } from './MembersSection';
+import { RunCodeSection } from './RunCodeSection';
 import { VisibilitySection } from './VisibilitySection';
 import '../../styles/share.css';
 
-/** The owner's sharing controls: visibility, share links, members, who sees history. Every change goes through the API. */
+/** The owner's sharing controls: visibility, share links, members, who sees history, running code. Every change goes through the API. */
 export function ShareDialog({
   roomId,
   roomName,
   credentials,
   visibility,
   historyAccess,
+  runCode,
   onSummary,
   onClose,
 }: {
@@ -24,6 +26,7 @@ export function ShareDialog({
   credentials: RoomCredentials;
   visibility: Visibility;
   historyAccess: HistoryAccess;
+  runCode: boolean;
   onSummary: (summary: RoomSummary) => void;
   onClose: () => void;
 }) {
@@ -46,6 +49,7 @@ export function ShareDialog({
         <LinksSection roomId={roomId} credentials={credentials} />
         <MembersSection roomId={roomId} credentials={credentials} />
         <HistoryAccessSection roomId={roomId} credentials={credentials} historyAccess={historyAccess} onSummary={onSummary} />
+        <RunCodeSection roomId={roomId} credentials={credentials} runCode={runCode} onSummary={onSummary} />
       </div>
     </div>
   );
