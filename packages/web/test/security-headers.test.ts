@@ -35,11 +35,13 @@ describe.skipIf(!chromiumAvailable())('security headers in Chromium', () => {
     const html = await response.text();
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(html).toContain('pairwise.theme');
-    expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'/);
-    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'/);
+    expect(csp).not.toContain("'unsafe-eval'");
     expect(csp).not.toContain('upgrade-insecure-requests');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
   });
 
   it('the home page and a room with typing, suggestions and the editor worker cause no CSP violation', async () => {
@@ -61,6 +63,8 @@ describe.skipIf(!chromiumAvailable())('security headers in Chromium', () => {
     await page.locator('.monaco-editor .suggest-widget.visible').waitFor();
 
     await expect.poll(() => workers, { timeout: 10_000 }).toBeGreaterThan(0);
+    // Cross-origin isolated (what a Python run needs), with Monaco and its worker working under it.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await violations()).toEqual([]);
   }, 60_000);
 });
