@@ -19,56 +19,64 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 const post = (message: WorkerToMain): void => scope.postMessage(message);
 
-type RunProgram = ((source: string) => number) & { destroy(): void };
-
-interface Interpreter {
-  pyodide: PyodideAPI;
-  runProgram: RunProgram;
-}
+/** `_pairwise_run_program` (run-program.ts) as Pyodide hands it to JavaScript: source in, exit status out. */
+type RunProgram = (source: string) => number;
 
 let runId = 0;
 const stdout = new OutputBatcher((text) => post({ type: 'output', runId, stream: 'stdout', text }));
 const stderr = new OutputBatcher((text) => post({ type: 'output', runId, stream: 'stderr', text }));
-let interpreter: Interpreter | null = null;
+let runProgram: RunProgram | null = null;
 
-async function load(init: WorkerInit): Promise<Interpreter> {
+async function load(init: WorkerInit): Promise<RunProgram> {
   const { loadPyodide } = (await import(/* @vite-ignore */ `${init.indexURL}pyodide.mjs`)) as typeof import('pyodide');
-  const pyodide = await loadPyodide({ indexURL: init.indexURL, env: { HOME: '/home/pyodide' } });
+  const pyodide = await loadPyodide({ indexURL: init.indexURL });
   pyodide.setStdout({ write: (bytes: Uint8Array) => stdout.write(bytes), isatty: false });
   pyodide.setStderr({ write: (bytes: Uint8Array) => stderr.write(bytes), isatty: false });
   if (init.shared) {
     const interrupt = new Int32Array(init.shared.interrupt);
     const reader = new StdinReader(init.shared.stdin);
     pyodide.setInterruptBuffer(interrupt);
-    pyodide.setStdin({
-      stdin: () => {
-        stdout.flush();
-        stderr.flush();
-        const line = reader.read(
-          () => post({ type: 'stdin-request', runId, prompt: stdout.lastLine }),
-          () => Atomics.load(interrupt, 0) !== 0,
-        );
-        // Stopped while waiting: raise KeyboardInterrupt in the program now.
-        if (line === null) pyodide.checkInterrupt();
-        return line;
-      },
-      isatty: false,
-    });
+    pyodide.setStdin({ read: (buffer: Uint8Array) => readStdin(pyodide, reader, interrupt, buffer), isatty: false });
   } else {
     // A blocking read needs shared memory; without it the program sees end of input (EOFError).
-    pyodide.setStdin({ stdin: () => null, isatty: false });
+    pyodide.setStdin({ read: () => 0, isatty: false });
   }
-  const runProgram = pyodide.runPython(RUN_PROGRAM_SOURCE) as RunProgram;
-  return { pyodide, runProgram };
+  return pyodide.runPython(RUN_PROGRAM_SOURCE) as RunProgram;
 }
 
-function run(program: Interpreter, id: number, code: string): void {
+/** Bytes of the last answer that Python has not read yet (it reads into buffers of its own size). */
+let unread: Uint8Array = new Uint8Array(0);
+
+/** Python's `read()` on stdin: what is left of the last answer, else a new answer from the main thread (0 bytes: end of input). */
+function readStdin(pyodide: PyodideAPI, reader: StdinReader, interrupt: Int32Array, buffer: Uint8Array): number {
+  if (unread.length === 0) {
+    stdout.flush();
+    stderr.flush();
+    const answer = reader.read(
+      () => post({ type: 'stdin-request', runId, prompt: stdout.lastLine }),
+      () => Atomics.load(interrupt, 0) !== 0,
+    );
+    if (answer === null) {
+      // Stopped while waiting: fails the read with EINTR, so Python raises KeyboardInterrupt right here.
+      pyodide.checkInterrupt();
+      return 0;
+    }
+    unread = answer;
+  }
+  const count = Math.min(buffer.length, unread.length);
+  buffer.set(unread.subarray(0, count));
+  unread = unread.subarray(count);
+  return count;
+}
+
+function run(program: RunProgram, id: number, code: string): void {
   runId = id;
+  unread = new Uint8Array(0);
   stdout.reset();
   stderr.reset();
   let exitCode: number;
   try {
-    exitCode = program.runProgram(code);
+    exitCode = program(code);
   } catch (error) {
     // Errors escape the Python wrapper only from Pyodide itself (e.g. a fatal error).
     stderr.write(new TextEncoder().encode(`${error instanceof Error ? error.message : String(error)}\n`));
@@ -84,12 +92,12 @@ scope.addEventListener('message', (event) => {
   if (message.type === 'init') {
     load(message).then(
       (loaded) => {
-        interpreter = loaded;
+        runProgram = loaded;
         post({ type: 'ready' });
       },
       (error: unknown) => post({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) }),
     );
-  } else if (interpreter !== null) {
-    run(interpreter, message.runId, message.code);
+  } else if (runProgram !== null) {
+    run(runProgram, message.runId, message.code);
   }
 });
