@@ -25,8 +25,12 @@ export type WorkerToMain =
   | { type: 'output'; runId: number; stream: 'stdout' | 'stderr'; text: string }
   /** The program waits in `input()`; `prompt` is the unfinished last line of its stdout. */
   | { type: 'stdin-request'; runId: number; prompt: string }
-  /** The program ended: `exitCode` is 0, the SystemExit code, or 1 for an uncaught exception (a stop's KeyboardInterrupt too). */
-  | { type: 'done'; runId: number; exitCode: number };
+  /**
+   * The program ended: `exitCode` is 0, the SystemExit code, or 1 for an uncaught exception (a stop's
+   * KeyboardInterrupt too). `broken`: Pyodide itself failed (not the program), so this interpreter
+   * should not run another.
+   */
+  | { type: 'done'; runId: number; exitCode: number; broken: boolean };
 
 /** The value Pyodide's interrupt buffer takes to raise KeyboardInterrupt (the number of SIGINT). */
 export const SIGINT = 2;

@@ -100,7 +100,16 @@ export class PythonRunner implements CodeRunner {
         else if (message.type === 'load-failed') reject(new Error(message.message));
         else this.#onRunMessage(message);
       });
-      worker.addEventListener('error', (event) => reject(new Error(event.message || 'the Python worker failed to start')));
+      worker.addEventListener('error', (event) => {
+        const problem = event.message || 'the Python worker failed';
+        reject(new Error(problem));
+        // Failed after loading (an error outside any program): the run in it cannot end on its own.
+        const run = this.#active;
+        if (run !== null && run.timer !== null && this.#worker?.worker === worker) {
+          run.io.onOutput('stderr', `${problem}\n`);
+          this.#replaceWorker(run, this.#outcome(run, 1));
+        }
+      });
     });
     // A failed load is reported by the run waiting for it; the next run or warm-up tries a fresh worker.
     ready.catch(() => {
@@ -119,9 +128,17 @@ export class PythonRunner implements CodeRunner {
       run.io.onOutput(message.stream, message.text);
     } else if (message.type === 'stdin-request') {
       this.#answerStdin(run, message.prompt);
+    } else if (message.broken) {
+      this.#replaceWorker(run, this.#outcome(run, message.exitCode));
     } else {
-      this.#end(run, run.stopping ? { status: run.stopping, exitCode: null } : endOf(message.exitCode));
+      this.#end(run, this.#outcome(run, message.exitCode));
     }
+  }
+
+  /** How a run that ended with `exitCode` is reported: a stop wins over however the program reacted to it. */
+  #outcome(run: ActiveRun, exitCode: number): RunEnd {
+    if (run.stopping) return { status: run.stopping, exitCode: null };
+    return { status: exitCode === 0 ? 'exited' : 'failed', exitCode };
   }
 
   #answerStdin(run: ActiveRun, prompt: string): void {
@@ -154,21 +171,22 @@ export class PythonRunner implements CodeRunner {
       this.#end(run, { status: reason, exitCode: null });
       return;
     }
+    const stopped: RunEnd = { status: reason, exitCode: null };
     if (this.#shared === null) {
-      this.#restartWorker(run);
+      this.#replaceWorker(run, stopped);
       return;
     }
     Atomics.store(this.#shared.interrupt, 0, SIGINT);
     this.#shared.stdin.reset();
-    run.graceTimer = setTimeout(() => this.#restartWorker(run), INTERRUPT_GRACE_MS);
+    run.graceTimer = setTimeout(() => this.#replaceWorker(run, stopped), INTERRUPT_GRACE_MS);
   }
 
-  /** Ends a run whose program does not stop: its worker goes, a fresh one loads for the next run. */
-  #restartWorker(run: ActiveRun): void {
+  /** Ends a run whose program does not stop (or whose interpreter broke): its worker goes, a fresh one loads for the next run. */
+  #replaceWorker(run: ActiveRun, end: RunEnd): void {
     if (this.#active !== run) return;
     this.#worker?.worker.terminate();
     this.#worker = null;
-    this.#end(run, { status: run.stopping ?? 'stopped', exitCode: null });
+    this.#end(run, end);
     if (!this.#disposed) this.warmUp().catch(() => undefined);
   }
 
@@ -189,8 +207,4 @@ export class PythonRunner implements CodeRunner {
 function createShared(): Shared {
   const buffers = { interrupt: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT), stdin: createStdinBuffer() };
   return { interrupt: new Int32Array(buffers.interrupt), stdin: new StdinWriter(buffers.stdin), buffers };
-}
-
-function endOf(exitCode: number): RunEnd {
-  return { status: exitCode === 0 ? 'exited' : 'failed', exitCode };
 }

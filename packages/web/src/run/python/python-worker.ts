@@ -74,17 +74,18 @@ function run(program: RunProgram, id: number, code: string): void {
   unread = new Uint8Array(0);
   stdout.reset();
   stderr.reset();
-  let exitCode: number;
+  let exitCode = 1;
+  let broken = false;
   try {
     exitCode = program(code);
   } catch (error) {
-    // Errors escape the Python wrapper only from Pyodide itself (e.g. a fatal error).
+    // The wrapper catches every Python exception: what escapes it is Pyodide's own failure.
     stderr.write(new TextEncoder().encode(`${error instanceof Error ? error.message : String(error)}\n`));
-    exitCode = 1;
+    broken = true;
   }
   stdout.flush();
   stderr.flush();
-  post({ type: 'done', runId: id, exitCode });
+  post({ type: 'done', runId: id, exitCode, broken });
 }
 
 scope.addEventListener('message', (event) => {
