@@ -44,6 +44,22 @@ describe.skipIf(!chromiumAvailable())('security headers in Chromium', () => {
     expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
   });
 
+  it('the app serves Pyodide itself (never a CDN): the interpreter as application/wasm, the loader and the standard library', async () => {
+    const files: [string, RegExp][] = [
+      ['pyodide.mjs', /javascript/],
+      ['pyodide.asm.mjs', /javascript/],
+      ['pyodide.asm.wasm', /^application\/wasm/],
+      ['python_stdlib.zip', /^application\/zip/],
+      ['pyodide-lock.json', /^application\/json/],
+    ];
+    for (const [file, type] of files) {
+      const response = await fetch(`${base()}/pyodide/${file}`, { method: 'HEAD' });
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get('content-type'), file).toMatch(type);
+      expect(response.headers.get('cross-origin-resource-policy'), file).toBe('same-origin');
+    }
+  });
+
   it('the home page and a room with typing, suggestions and the editor worker cause no CSP violation', async () => {
     const page = await newPage();
     const violations = await watchViolations(page);
