@@ -51,6 +51,9 @@ describe('OutputBatcher', () => {
     expect(output.lastLine).toBe('Name? ');
     write('Ada\n');
     expect(output.lastLine).toBe('');
+    write('Age? ');
+    output.endLine();
+    expect(output.lastLine).toBe('');
     write('x'.repeat(300));
     expect(output.lastLine).toHaveLength(200);
     output.reset();

@@ -47,6 +47,11 @@ export class OutputBatcher {
     return this.#lastLine;
   }
 
+  /** The line was ended outside the stream: the person's Enter after answering `input()`. */
+  endLine(): void {
+    this.#lastLine = '';
+  }
+
   /** Forgets the last line and any half-written character, for the next run. */
   reset(): void {
     this.flush();

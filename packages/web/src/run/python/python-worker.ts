@@ -62,6 +62,7 @@ function readStdin(pyodide: PyodideAPI, reader: StdinReader, interrupt: Int32Arr
       return 0;
     }
     unread = answer;
+    stdout.endLine();
   }
   const count = Math.min(buffer.length, unread.length);
   buffer.set(unread.subarray(0, count));
