@@ -62,6 +62,9 @@ describe.skipIf(!chromiumAvailable())('the Python runner in Chromium', () => {
       if (message.type() === 'error') problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
     page.on('request', (request) => {
       if (!request.url().startsWith(base())) foreignRequests.push(request.url());
     });

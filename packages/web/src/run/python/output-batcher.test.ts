@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OutputBatcher } from './output-batcher';
 
-function batcher(options: { maxChars?: number; maxAgeMs?: number } = {}) {
+function batcher(options: { maxSends?: number; windowMs?: number; maxChars?: number } = {}) {
   const sent: string[] = [];
   const clock = { now: 0 };
   const output = new OutputBatcher((text) => sent.push(text), { ...options, now: () => clock.now });
@@ -10,32 +10,35 @@ function batcher(options: { maxChars?: number; maxAgeMs?: number } = {}) {
 }
 
 describe('OutputBatcher', () => {
-  it('holds small writes until flushed, then sends them as one', () => {
-    const { output, sent, write } = batcher();
+  it('sends each write at once until a tight loop of writes, then collects them', () => {
+    const { output, sent, clock, write } = batcher({ maxSends: 2, windowMs: 50 });
     write('a\n');
     write('b\n');
-    expect(sent).toEqual([]);
+    write('c\n');
+    write('d\n');
+    expect(sent).toEqual(['a\n', 'b\n']);
     output.flush();
     output.flush();
-    expect(sent).toEqual(['a\nb\n']);
+    expect(sent).toEqual(['a\n', 'b\n', 'c\nd\n']);
+    write('e\n');
+    clock.now = 49;
+    write('f\n');
+    expect(sent).toHaveLength(3);
+    clock.now = 50;
+    write('g\n');
+    expect(sent).toEqual(['a\n', 'b\n', 'c\nd\n', 'e\nf\ng\n']);
   });
 
-  it('sends on the write that makes the batch big enough or old enough', () => {
-    const { sent, clock, write } = batcher({ maxChars: 5, maxAgeMs: 50 });
+  it('sends collected output once it is big enough', () => {
+    const { sent, write } = batcher({ maxSends: 0, maxChars: 5 });
     write('abc');
+    expect(sent).toEqual([]);
     write('def');
     expect(sent).toEqual(['abcdef']);
-    write('g');
-    clock.now = 49;
-    write('h');
-    expect(sent).toEqual(['abcdef']);
-    clock.now = 50;
-    write('i');
-    expect(sent).toEqual(['abcdef', 'ghi']);
   });
 
   it('decodes a character split across writes, and returns the bytes taken', () => {
-    const { output, sent, write } = batcher();
+    const { output, sent, write } = batcher({ maxSends: 0 });
     const encoded = new TextEncoder().encode('é€');
     expect(write(encoded.subarray(0, 1))).toBe(1);
     write(encoded.subarray(1, 4));

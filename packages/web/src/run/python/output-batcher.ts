@@ -1,36 +1,46 @@
 /**
- * Collects what a program writes to one stream and hands it on in batches: a program printing in
- * a tight loop would otherwise post a message per line. Python holds the worker's thread while it
- * runs (no timer can fire), so a batch goes out when it is big enough or old enough, checked on
- * each write, and on `flush()` (before a read from stdin and at the end of a run).
+ * Collects what a program writes to one stream and hands it on. Python holds the worker's thread
+ * while it runs (no timer can fire there), so the decision is made on each write: a write goes out
+ * at once unless `maxSends` went out in the last `windowMs` (a program printing in a tight loop);
+ * then writes collect until a write after the window, `maxChars` of them, `flush()` (before a read
+ * from stdin and at the end of a run).
  */
 export class OutputBatcher {
   readonly #decoder = new TextDecoder('utf-8');
   readonly #send: (text: string) => void;
+  readonly #maxSends: number;
+  readonly #windowMs: number;
   readonly #maxChars: number;
-  readonly #maxAgeMs: number;
   readonly #now: () => number;
   #pending = '';
-  #pendingSince = 0;
+  #windowStart = Number.NEGATIVE_INFINITY;
+  #sendsInWindow = 0;
   #lastLine = '';
 
-  constructor(send: (text: string) => void, options: { maxChars?: number; maxAgeMs?: number; now?: () => number } = {}) {
+  constructor(send: (text: string) => void, options: { maxSends?: number; windowMs?: number; maxChars?: number; now?: () => number } = {}) {
     this.#send = send;
+    this.#maxSends = options.maxSends ?? 10;
+    this.#windowMs = options.windowMs ?? 50;
     this.#maxChars = options.maxChars ?? 8192;
-    this.#maxAgeMs = options.maxAgeMs ?? 50;
     this.#now = options.now ?? (() => performance.now());
   }
 
   /** Takes bytes as Pyodide's stream writer gets them (UTF-8, possibly split inside a character). */
   write(bytes: Uint8Array): number {
     const text = this.#decoder.decode(bytes, { stream: true });
-    if (text !== '') {
-      if (this.#pending === '') this.#pendingSince = this.#now();
-      this.#pending += text;
-      const newline = text.lastIndexOf('\n');
-      this.#lastLine = newline === -1 ? (this.#lastLine + text).slice(-200) : text.slice(newline + 1).slice(-200);
+    if (text === '') return bytes.length;
+    this.#pending += text;
+    const newline = text.lastIndexOf('\n');
+    this.#lastLine = (newline === -1 ? this.#lastLine + text : text.slice(newline + 1)).slice(-200);
+    const now = this.#now();
+    if (now - this.#windowStart >= this.#windowMs) {
+      this.#windowStart = now;
+      this.#sendsInWindow = 0;
     }
-    if (this.#pending.length >= this.#maxChars || this.#now() - this.#pendingSince >= this.#maxAgeMs) this.flush();
+    if (this.#sendsInWindow < this.#maxSends || this.#pending.length >= this.#maxChars) {
+      this.#sendsInWindow++;
+      this.flush();
+    }
     return bytes.length;
   }
 

@@ -1,6 +1,6 @@
 /**
- * Python defined once per interpreter: a function that runs one program the way `python main.py`
- * would, and returns its exit status. Each run gets a fresh `__main__` module (nothing defined by
+ * Python defined once per interpreter: line-buffered standard streams, and a function that runs one
+ * program the way `python main.py` would and returns its exit status. Each run gets a fresh `__main__` module (nothing defined by
  * one run is seen by the next) and the standard streams back, in case the last run replaced them.
  * Tracebacks leave out this function's own frame, and show the program's lines (registered with
  * linecache under the file name).
@@ -12,6 +12,10 @@ import linecache
 import sys
 import traceback
 import types
+
+# Line by line, as in a terminal: the console shows each line as it is printed.
+sys.stdout.reconfigure(line_buffering=True)
+sys.stderr.reconfigure(line_buffering=True)
 
 def _pairwise_run_program(source):
     sys.stdin, sys.stdout, sys.stderr = sys.__stdin__, sys.__stdout__, sys.__stderr__
