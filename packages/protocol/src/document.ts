@@ -10,13 +10,15 @@ export const META_KEYS = {
   name: 'name',
   language: 'language',
   aiCompletions: 'aiCompletions',
+  /** The owner's switch for running the room's code (default on). */
+  runCode: 'runCode',
 } as const;
 
 /**
  * Keys of the `meta` map only the server writes (owners change them with `PATCH /api/rooms/:id`):
  * a client update that touches one is undone in the same transaction, whoever sends it.
  */
-export const SERVER_ONLY_META_KEYS: readonly string[] = [META_KEYS.aiCompletions];
+export const SERVER_ONLY_META_KEYS: readonly string[] = [META_KEYS.aiCompletions, META_KEYS.runCode];
 
 /** The y-websocket message types (y-protocols PROTOCOL.md). The first varUint of every frame. */
 export const MESSAGE_SYNC = 0;

@@ -27,9 +27,10 @@ export const updateRoomBodySchema = z
     language: languageSchema.optional(),
     visibility: visibilitySchema.optional(),
     aiCompletions: z.boolean().optional(),
+    runCode: z.boolean().optional(),
     historyAccess: historyAccessSchema.optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give name, language, visibility, aiCompletions or historyAccess');
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give name, language, visibility, aiCompletions, runCode or historyAccess');
 export type UpdateRoomBody = z.infer<typeof updateRoomBodySchema>;
 
 export const LIST_LIMIT_DEFAULT = 20;
@@ -56,6 +57,8 @@ export interface RoomSummary {
   visibility: Visibility;
   /** The owner's room-wide suggestions switch. */
   aiCompletions: boolean;
+  /** The owner's switch for running the room's code: off, nobody starts a run. */
+  runCode: boolean;
   /** Who may see the room's history: its owners only, or everyone who can edit. */
   historyAccess: HistoryAccess;
   /** The caller's role in this room. */

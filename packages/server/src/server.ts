@@ -19,6 +19,7 @@ import { GroupCommitter } from './persistence/group-commit.js';
 import { LastOpenedRecorder } from './persistence/last-opened.js';
 import { RoomRetention } from './rooms/retention.js';
 import { RoomService } from './rooms/room-service.js';
+import { RunService } from './runs/run-service.js';
 import { AutoVersions } from './history/auto-versions.js';
 import { DEFAULT_HISTORY_CONFIG, type HistoryConfig } from './history/history-config.js';
 import { HistoryRetention } from './history/history-retention.js';
@@ -133,6 +134,13 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
   const sessions = options.sessions ?? layer.sessions;
   // Kept even without retention, so turning ROOM_RETENTION_DAYS on later sees real history.
   const lastOpened = new LastOpenedRecorder({ store, log, ...(options.clock ? { now: options.clock } : {}) });
+  // Relays through the registry (below): to the room's subscribers here and to the other instances.
+  const runs = new RunService({
+    store,
+    relay: (roomId, message) => registry.runRelayed(roomId, message),
+    log,
+    ...(options.clock ? { now: options.clock } : {}),
+  });
   const registry = new RoomRegistry({
     store,
     commits,
@@ -145,6 +153,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     ...(options.bus ? { bus: options.bus } : {}),
     ...(options.linkTiming ? { linkTiming: options.linkTiming } : {}),
     opens: lastOpened,
+    runs,
   });
   const { limits } = options;
   const trust = trustFunction(options.trustProxy);
@@ -220,6 +229,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       }),
       limitEvents: metrics,
     },
+    runs,
     access: layer.access,
     auth: {
       accounts: layer.accounts,
@@ -288,8 +298,9 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
             await autoVersions.close();
             await commits.close();
           } finally {
-            // Unloading every room above recorded it as opened; that write goes before the store closes.
-            await Promise.all([compaction.idle(), lastOpened.idle()]);
+            // Unloading every room above recorded it as opened and ended the runs still going (lost):
+            // those writes go before the store closes.
+            await Promise.all([compaction.idle(), lastOpened.idle(), runs.close()]);
           }
         } finally {
           // The bus goes after the rooms are stored: a peer may still ask for edits this instance holds.

@@ -44,6 +44,7 @@ const EXPECTED_OPERATIONS = [
   'GET /api/rooms/{id}/timeline/{seq}',
   'GET /api/rooms/{id}/chat',
   'POST /api/rooms/{id}/chat',
+  'GET /api/rooms/{id}/runs',
   'POST /api/autocomplete',
 ];
 

@@ -110,6 +110,32 @@ export function describeRoomBusContract(name: string, open: () => Promise<BusClu
       await vi.waitFor(() => expect(received).toEqual([chat]), { timeout: 5_000 });
     });
 
+    it('carries a run message intact, output text and who ran it included', async () => {
+      const [a, b] = [instance(), instance()];
+      const received: ControlEvent[] = [];
+      const subA = await a.join('room', hear().handlers);
+      await b.join('room', { ...hear().handlers, control: (event) => received.push(event) });
+      const run = {
+        id: '11111111-1111-4111-8111-111111111111',
+        language: 'python',
+        startedBy: { id: 'guest:g1', name: 'Zoë 🙂', color: '#0891b2' },
+        startedAt: '2026-12-01T13:00:00.000Z',
+        finishedAt: null,
+        status: 'running' as const,
+        exitCode: null,
+        durationMs: null,
+        outputBytes: 0,
+        truncated: false,
+      };
+      const events: ControlEvent[] = [
+        { type: 'run', message: { type: 'started', run } },
+        { type: 'run', message: { type: 'output', runId: run.id, stream: 'stderr', text: '\u001b[31mTraceback\u001b[0m ✗\n' } },
+        { type: 'run', message: { type: 'stop-requested', runId: run.id, by: run.startedBy } },
+      ];
+      for (const event of events) await subA.publishControl(event);
+      await vi.waitFor(() => expect(received).toEqual(events), { timeout: 5_000 });
+    });
+
     it('delivers awareness to the other instances but not to the publisher', async () => {
       const [a, b] = [instance(), instance()];
       const [heardA, heardB] = [hear(), hear()];

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { chatMessageSchema } from '@pairwise/protocol';
+import { runServerMessageSchema } from '../runs/run-frame.js';
 
 /** Base64 length of the largest repair answer: a whole room's state at the default room size limit, with room to spare. */
 const MAX_REPAIR_BASE64 = 64 * 1024 * 1024;
@@ -48,6 +49,8 @@ export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('repair'), incarnation: z.string().min(1).max(200), update: z.base64().max(MAX_REPAIR_BASE64) }),
   /** A chat message, stored before publishing: instances holding the room send it to their subscribers. */
   z.object({ type: z.literal('chat'), message: chatMessageSchema }),
+  /** A run started, streamed output, ended or was asked to stop: instances holding the room send it to their subscribers. */
+  z.object({ type: z.literal('run'), message: runServerMessageSchema }),
 ]);
 export type ControlEvent = z.infer<typeof controlEventSchema>;
 

@@ -8,7 +8,7 @@
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { ChatMessage } from '@pairwise/protocol';
+import type { ChatMessage, RunServerMessage } from '@pairwise/protocol';
 import type { ClusterRepairReason } from '../observability/server-events.js';
 import type { StoredDocument } from '../storage/store.js';
 import type { Room } from '../sync/room.js';
@@ -25,6 +25,8 @@ export interface RoomLinkActions {
   accessChanged(roomId: string): void;
   /** Send a chat message posted on another instance to this instance's subscribers in the room. */
   chat(roomId: string, message: ChatMessage): void;
+  /** Send a run message from another instance to this instance's subscribers in the room (and note runs starting and ending there). */
+  run(roomId: string, message: RunServerMessage): void;
   /** Drop the room from memory, closing its sockets with 4404 (deleted on another instance). */
   evict(roomId: string): void;
   /** The room as stored now, to repair a gap in what the bus delivered. */
@@ -170,6 +172,9 @@ export class RoomLink {
         return;
       case 'chat':
         this.actions.chat(this.room.id, event.message);
+        return;
+      case 'run':
+        this.actions.run(this.room.id, event.message);
         return;
     }
   }

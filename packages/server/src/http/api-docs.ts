@@ -97,6 +97,7 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
         { name: 'rooms', description: 'rooms and their settings' },
         { name: 'sharing', description: 'members and share links (owner only)' },
         { name: 'chat', description: 'the room’s chat (every role)' },
+        { name: 'runs', description: 'runs of the room’s code and their output (every role)' },
         { name: 'autocomplete', description: 'code suggestions' },
         { name: 'operations', description: 'liveness and readiness probes' },
       ],

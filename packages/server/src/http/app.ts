@@ -21,6 +21,8 @@ import { registerHardening, type HttpHardeningOptions } from './hardening.js';
 import { type Readiness, registerProbeRoutes } from './readiness.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from './metrics-route.js';
 import { registerRoomRoutes } from './rooms-routes.js';
+import { registerRunsRoutes } from './runs-routes.js';
+import type { RunService } from '../runs/run-service.js';
 import { registerSharingRoutes } from './sharing-routes.js';
 
 export interface HttpAppOptions {
@@ -28,6 +30,7 @@ export interface HttpAppOptions {
   history: RoomHistory;
   sharing: RoomSharing;
   chat: ChatRoutesOptions;
+  runs: RunService;
   access: RoomAccessControl;
   auth: HttpAuthOptions & AuthRoutesOptions;
   /** Answers `GET /ready`; while it drains, every request but the probes is refused with 503. */
@@ -82,6 +85,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   registerHistoryRoutes(app, options.history, options.access);
   registerSharingRoutes(app, options.sharing, options.access);
   registerChatRoutes(app, options.chat, options.access);
+  registerRunsRoutes(app, options.runs, options.access);
   registerAutocompleteRoute(app, options.autocomplete);
 
   // Files are looked up per request (wildcard), so a rebuild of the web app is served without a restart.

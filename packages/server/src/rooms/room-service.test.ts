@@ -200,6 +200,7 @@ describe('initialDocument', () => {
         ownerUserId: null,
         ownerKeyHash: createHash('sha256').update(created.ownerKey!).digest('hex'),
         aiCompletions: true,
+        runCode: true,
         historyAccess: 'editors',
       });
     });

@@ -110,23 +110,24 @@ export class RoomService {
       activeUsers: room.presence(),
       // What connected clients see. Rooms from before accounts keep the value their document has.
       aiCompletions: room.doc.getMap<unknown>(META_MAP).get(META_KEYS.aiCompletions) !== false,
+      runCode: room.meta().runCode !== false,
     }));
     return live && { ...toSummary(record, standing.access, standing.role), ...live };
   }
 
   /**
    * Settings go through the document, so connected users see them, and are stored with the room's
-   * edits, in order, before this answers; visibility, the suggestions switch and who may see
+   * edits, in order, before this answers; visibility, the suggestions and running switches and who may see
    * history are also stored in the room's access (history access only there). Null if the room is gone.
    */
   async update(id: string, change: UpdateRoomBody, standing: RoomMember): Promise<RoomSummary | null> {
-    const { name, language, visibility, aiCompletions, historyAccess } = change;
-    const accessChange = { visibility, aiCompletions, historyAccess };
+    const { name, language, visibility, aiCompletions, runCode, historyAccess } = change;
+    const accessChange = { visibility, aiCompletions, runCode, historyAccess };
     if (Object.values(accessChange).some((v) => v !== undefined) && !(await this.store.updateAccess(id, accessChange))) return null;
     if (visibility !== undefined) this.options.events.accessChanged(id);
     if (
-      (name !== undefined || language !== undefined || aiCompletions !== undefined) &&
-      !(await this.registry.changeSettings(id, { name, language, aiCompletions }))
+      [name, language, aiCompletions, runCode].some((v) => v !== undefined) &&
+      !(await this.registry.changeSettings(id, { name, language, aiCompletions, runCode }))
     ) {
       return null;
     }
@@ -189,6 +190,7 @@ function toSummary(r: RoomRecord, access: RoomAccess, role: RoomRole): RoomSumma
     updatedAt: new Date(r.updatedAt).toISOString(),
     visibility: access.visibility,
     aiCompletions: access.aiCompletions,
+    runCode: access.runCode,
     historyAccess: access.historyAccess,
     role,
   };

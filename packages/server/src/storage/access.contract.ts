@@ -27,7 +27,7 @@ export function describeAccessStoreContract(name: string, open: () => Promise<Op
       expect(await store.getAccess('guest')).toEqual(DEFAULT_ROOM_ACCESS);
       const chosen = { visibility: 'private', ownerUserId: 'alice-id', ownerKeyHash: null } as const;
       await store.createRoom(room('owned', 1_000), INITIAL, chosen);
-      expect(await store.getAccess('owned')).toEqual({ ...chosen, aiCompletions: true, historyAccess: 'editors' });
+      expect(await store.getAccess('owned')).toEqual({ ...chosen, aiCompletions: true, runCode: true, historyAccess: 'editors' });
       await store.createRoom(room('keyed', 1_000), INITIAL, {
         visibility: 'public-view',
         ownerUserId: null,
@@ -44,6 +44,11 @@ export function describeAccessStoreContract(name: string, open: () => Promise<Op
       expect(await store.getAccess('r')).toEqual({ ...DEFAULT_ROOM_ACCESS, visibility: 'public-view', aiCompletions: false });
       expect(await store.updateAccess('r', { aiCompletions: true })).toBe(true);
       expect((await store.getAccess('r'))?.aiCompletions).toBe(true);
+      expect(await store.updateAccess('r', { runCode: false })).toBe(true);
+      expect(await store.getAccess('r')).toEqual({ ...DEFAULT_ROOM_ACCESS, visibility: 'public-view', runCode: false });
+      expect(await store.updateAccess('r', { visibility: 'public-view' })).toBe(true);
+      expect((await store.getAccess('r'))?.runCode).toBe(false);
+      expect(await store.updateAccess('r', { runCode: true })).toBe(true);
       expect(await store.updateAccess('r', { historyAccess: 'owners' })).toBe(true);
       expect(await store.getAccess('r')).toEqual({ ...DEFAULT_ROOM_ACCESS, visibility: 'public-view', historyAccess: 'owners' });
       expect(await store.updateAccess('r', { visibility: 'private' })).toBe(true);
@@ -164,13 +169,13 @@ export function describeAccessStoreContract(name: string, open: () => Promise<Op
       await store.setMember('member', 'alice-id', 'editor', 1);
       await store.setMember('member', 'bob-id', 'viewer', 1);
       await store.setMember('both', 'alice-id', 'owner', 1);
-      await store.updateAccess('both', { aiCompletions: false, historyAccess: 'owners' });
+      await store.updateAccess('both', { aiCompletions: false, runCode: false, historyAccess: 'owners' });
 
       const { rooms } = await store.listRoomsOf('alice-id', 10, null);
       expect(rooms).toEqual([
         {
           ...room('both', 30),
-          access: { ...owned, ownerUserId: 'bob-id', aiCompletions: false, historyAccess: 'owners' },
+          access: { ...owned, ownerUserId: 'bob-id', aiCompletions: false, runCode: false, historyAccess: 'owners' },
           memberRole: 'owner',
         },
         {
@@ -180,11 +185,12 @@ export function describeAccessStoreContract(name: string, open: () => Promise<Op
             ownerUserId: null,
             ownerKeyHash: 'ab'.repeat(32),
             aiCompletions: true,
+            runCode: true,
             historyAccess: 'editors',
           },
           memberRole: 'editor',
         },
-        { ...room('owned', 10), access: { ...owned, aiCompletions: true, historyAccess: 'editors' }, memberRole: null },
+        { ...room('owned', 10), access: { ...owned, aiCompletions: true, runCode: true, historyAccess: 'editors' }, memberRole: null },
       ]);
       expect((await store.listRoomsOf('bob-id', 10, null)).rooms.map((r) => [r.id, r.memberRole])).toEqual([
         ['both', null],

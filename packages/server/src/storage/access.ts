@@ -10,12 +10,14 @@ export interface RoomAccess {
   ownerKeyHash: string | null;
   /** The owner's room-wide suggestions switch. */
   aiCompletions: boolean;
+  /** The owner's switch for running the room's code. */
+  runCode: boolean;
   /** Who may see the room's history (versions, timeline, playback). */
   historyAccess: HistoryAccess;
 }
 
 /** The settings an owner changes; fields left undefined stay as they are. */
-export type RoomAccessChange = Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions' | 'historyAccess'>>;
+export type RoomAccessChange = Partial<Pick<RoomAccess, 'visibility' | 'aiCompletions' | 'runCode' | 'historyAccess'>>;
 
 /** Access of a new room; `createRoom` stores it with the room, atomically. */
 export type RoomAccessInit = Pick<RoomAccess, 'visibility' | 'ownerUserId' | 'ownerKeyHash'>;
@@ -25,6 +27,7 @@ export const DEFAULT_ROOM_ACCESS: RoomAccess = {
   ownerUserId: null,
   ownerKeyHash: null,
   aiCompletions: true,
+  runCode: true,
   historyAccess: 'editors',
 };
 

@@ -2,6 +2,7 @@ export * from './store.js';
 export * from './accounts.js';
 export * from './access.js';
 export * from './chat.js';
+export * from './runs.js';
 export * from './memory-store.js';
 export * from './sqlite-store.js';
 export * from './sqlite-worker-store.js';

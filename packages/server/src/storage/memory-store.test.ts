@@ -1,5 +1,6 @@
 import { describeAccessStoreContract } from './access.contract.js';
 import { describeChatStoreContract } from './chat.contract.js';
+import { describeRunStoreContract } from './runs.contract.js';
 import { describeHistoryStoreContract } from './history.contract.js';
 import { describeLastOpenedContract } from './last-opened.contract.js';
 import { describeAccountStoreContract } from './accounts.contract.js';
@@ -16,4 +17,5 @@ describeLastOpenedContract('MemoryRoomStore', openMemoryStore);
 describeAccountStoreContract('MemoryRoomStore', openMemoryStore);
 describeAccessStoreContract('MemoryRoomStore', openMemoryStore);
 describeChatStoreContract('MemoryRoomStore', openMemoryStore);
+describeRunStoreContract('MemoryRoomStore', openMemoryStore);
 describeHistoryStoreContract('MemoryRoomStore', openMemoryStore);

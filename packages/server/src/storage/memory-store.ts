@@ -14,6 +14,8 @@ import type { NewChatMessage, StoredChatMessage, StoredChatPage } from './chat.j
 import type { Checkpoint, HistoryBounds, HistoryEntry, HistoryThinning, VersionRecord, VersionSummaryRecord } from './history.js';
 import { MemoryAccounts } from './memory-accounts.js';
 import { MemoryChat } from './memory-chat.js';
+import { MemoryRuns } from './memory-runs.js';
+import type { StoredRun, StoredRunPage } from './runs.js';
 import { MemoryRoomHistory } from './memory-history.js';
 import {
   RoomExistsError,
@@ -47,6 +49,7 @@ export class MemoryRoomStore implements Store {
   private readonly retired = new Map<string, Uint8Array[]>();
   private readonly accounts = new MemoryAccounts();
   private readonly chat = new MemoryChat((roomId) => this.rooms.has(roomId));
+  private readonly runs = new MemoryRuns((roomId) => this.rooms.has(roomId));
   // Global like the SQL sequences, so seq values are comparable across implementations.
   private lastSeq = 0;
   private closed = false;
@@ -87,6 +90,7 @@ export class MemoryRoomStore implements Store {
     this.assertOpen();
     if (!this.rooms.delete(id)) return false;
     this.chat.deleteRoom(id);
+    this.runs.deleteRoom(id);
     this.retired.set(id, [...(this.retired.get(id) ?? []), retiredStateVector.slice()]);
     return true;
   }
@@ -313,6 +317,26 @@ export class MemoryRoomStore implements Store {
   listChat(roomId: string, before: number | null, limit: number): Promise<StoredChatPage> {
     this.assertOpen();
     return this.chat.listChat(roomId, before, limit);
+  }
+
+  createRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
+    this.assertOpen();
+    return this.runs.createRun(roomId, run, savedAt);
+  }
+
+  saveRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
+    this.assertOpen();
+    return this.runs.saveRun(roomId, run, savedAt);
+  }
+
+  listRuns(roomId: string, before: number | null, limit: number): Promise<StoredRunPage> {
+    this.assertOpen();
+    return this.runs.listRuns(roomId, before, limit);
+  }
+
+  loseStaleRuns(roomId: string, savedBefore: number, at: number): Promise<StoredRun[]> {
+    this.assertOpen();
+    return this.runs.loseStaleRuns(roomId, savedBefore, at);
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,7 @@ const LINK_COLUMNS = `id, room_id AS "roomId", token_hash AS "tokenHash", role, 
   expires_at AS "expiresAt", revoked_at AS "revokedAt"`;
 // Rooms the user owns or is a member of, with their access and the user's membership; both branches have an index on the user.
 const ROOMS_OF_COLUMNS = `${ROOM_COLUMNS}, a.visibility, a.owner_user_id AS "ownerUserId", a.owner_key_hash AS "ownerKeyHash",
-  a.ai_completions AS "aiCompletions", a.history_access AS "historyAccess", m.role AS "memberRole"`;
+  a.ai_completions AS "aiCompletions", a.run_code AS "runCode", a.history_access AS "historyAccess", m.role AS "memberRole"`;
 const ROOMS_OF = `FROM rooms r JOIN room_access a ON a.room_id = r.id
   LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $1
   WHERE r.id IN (
@@ -19,9 +19,9 @@ const ROOMS_OF = `FROM rooms r JOIN room_access a ON a.room_id = r.id
 
 const SQL = {
   getAccess: `SELECT visibility, owner_user_id AS "ownerUserId", owner_key_hash AS "ownerKeyHash", ai_completions AS "aiCompletions",
-    history_access AS "historyAccess" FROM room_access WHERE room_id = $1`,
+    run_code AS "runCode", history_access AS "historyAccess" FROM room_access WHERE room_id = $1`,
   updateAccess: `UPDATE room_access SET visibility = COALESCE($2, visibility), ai_completions = COALESCE($3, ai_completions),
-    history_access = COALESCE($4, history_access) WHERE room_id = $1`,
+    history_access = COALESCE($4, history_access), run_code = COALESCE($5, run_code) WHERE room_id = $1`,
   memberRole: 'SELECT role FROM room_members WHERE room_id = $1 AND user_id = $2',
   listMembers: `SELECT m.user_id AS "userId", u.username, m.role, m.added_at AS "addedAt"
     FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = $1 ORDER BY m.seq`,
@@ -72,7 +72,7 @@ export class PostgresAccess implements AccessStore {
   }
 
   async updateAccess(roomId: string, change: RoomAccessChange): Promise<boolean> {
-    const values = [roomId, change.visibility ?? null, change.aiCompletions ?? null, change.historyAccess ?? null];
+    const values = [roomId, change.visibility ?? null, change.aiCompletions ?? null, change.historyAccess ?? null, change.runCode ?? null];
     return changed(await run(this.pool, 'updateAccess', values));
   }
 
@@ -147,6 +147,6 @@ function toLinkRecord(row: LinkRow): LinkRecord {
 }
 
 function toRoomOfUser(row: RoomOfUserRow): RoomOfUser {
-  const { visibility, ownerUserId, ownerKeyHash, aiCompletions, historyAccess, memberRole } = row;
-  return { ...toRoomRecord(row), access: { visibility, ownerUserId, ownerKeyHash, aiCompletions, historyAccess }, memberRole };
+  const { visibility, ownerUserId, ownerKeyHash, aiCompletions, runCode, historyAccess, memberRole } = row;
+  return { ...toRoomRecord(row), access: { visibility, ownerUserId, ownerKeyHash, aiCompletions, runCode, historyAccess }, memberRole };
 }

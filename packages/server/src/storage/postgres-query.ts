@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
-import { type RoomRecord, StoreUnreachableError } from './store.js';
+import { type RoomRecord, type RoomWrite, StoreUnreachableError } from './store.js';
 
 export type Queryable = Pick<PoolClient, 'query'>;
 
@@ -93,4 +93,21 @@ function isUnreachable(error: unknown): boolean {
   if (!(error instanceof Error) || error instanceof StoreUnreachableError) return false;
   const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
   return UNREACHABLE_SQLSTATE.test(code) || UNREACHABLE_SOCKET.has(code) || UNREACHABLE_MESSAGE.test(error.message);
+}
+
+/** Rows as the column arrays `unnest` takes. */
+export function columnsOf(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
+  return Array.from({ length: width }, (_, column) => rows.map((row) => row[column]));
+}
+
+/** Each (room, author) once, in key order: two commits upserting the same authors lock them alike. */
+export function authorRows(writes: readonly RoomWrite[]): [string, string, string, string][] {
+  const rows = new Map<string, [string, string, string, string]>();
+  for (const w of writes) for (const a of w.authors ?? []) rows.set(`${w.roomId}\u0000${a.id}`, [w.roomId, a.id, a.name, a.color]);
+  return [...rows.keys()].sort().map((key) => rows.get(key) as [string, string, string, string]);
+}
+
+/** A plain Uint8Array view (no copy): callers get the type the contract names, not a Buffer. */
+export function view(data: Buffer): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

@@ -161,6 +161,31 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX room_chat_by_room ON room_chat (room_id, seq);
   `,
+  `
+  -- Runs of the room's code, gone with the room. The output (JSON chunks, capped) is written when a
+  -- run starts, every few seconds while it runs and when it ends; saved_at is the last write, so a
+  -- run left 'running' by an instance that died can be told from one still going. The owner's
+  -- switch for running code is on for every room, as before.
+  ALTER TABLE room_access ADD COLUMN run_code boolean NOT NULL DEFAULT true;
+  CREATE TABLE room_runs (
+    id text PRIMARY KEY,
+    room_id text COLLATE "C" NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    language text NOT NULL,
+    started_by_id text NOT NULL,
+    started_by_name text NOT NULL,
+    started_by_color text NOT NULL,
+    started_at bigint NOT NULL,
+    finished_at bigint,
+    status text NOT NULL,
+    exit_code integer,
+    duration_ms bigint,
+    output jsonb NOT NULL,
+    output_bytes integer NOT NULL,
+    truncated boolean NOT NULL,
+    saved_at bigint NOT NULL
+  );
+  CREATE INDEX room_runs_by_room ON room_runs (room_id, started_at DESC);
+  `,
 ];
 
 /** Bring the schema up to date; safe when several instances start at once. */

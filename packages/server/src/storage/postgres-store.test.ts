@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../../test/support/postgres.js';
 import { describeAccessStoreContract } from './access.contract.js';
 import { describeChatStoreContract } from './chat.contract.js';
+import { describeRunStoreContract } from './runs.contract.js';
 import { describeHistoryStoreContract } from './history.contract.js';
 import { DEFAULT_ROOM_ACCESS } from './access.js';
 import { describeLastOpenedContract } from './last-opened.contract.js';
@@ -37,6 +38,7 @@ await describeWithPostgres('PostgresRoomStore', () => {
   describeAccountStoreContract('PostgresRoomStore', openPostgresStore);
   describeAccessStoreContract('PostgresRoomStore', openPostgresStore);
   describeChatStoreContract('PostgresRoomStore', openPostgresStore);
+  describeRunStoreContract('PostgresRoomStore', openPostgresStore);
   describeHistoryStoreContract('PostgresRoomStore', openPostgresStore);
 
   describe('PostgresRoomStore schema', () => {

@@ -18,7 +18,9 @@ import type { Checkpoint, HistoryBounds, HistoryEntry, HistoryThinning, VersionR
 import { PostgresAccounts } from './postgres-accounts.js';
 import { PostgresChat } from './postgres-chat.js';
 import { PostgresHistory } from './postgres-history.js';
-import { inTransaction, type Queryable, type RoomRow, runNamed, toRoomRecord } from './postgres-query.js';
+import { PostgresRuns } from './postgres-runs.js';
+import type { StoredRun, StoredRunPage } from './runs.js';
+import { authorRows, columnsOf, inTransaction, type Queryable, type RoomRow, runNamed, toRoomRecord, view } from './postgres-query.js';
 import { migratePostgres } from './postgres-schema.js';
 import {
   RoomExistsError,
@@ -105,17 +107,19 @@ export interface PostgresStoreOptions {
   onError?: (error: Error) => void;
 }
 
-/** The PostgreSQL store: rooms here; accounts, access, history and chat in PostgresAccounts, PostgresAccess, PostgresHistory and PostgresChat, on one pool. */
+/** The PostgreSQL store: rooms here; accounts, access, history, chat and runs in PostgresAccounts, PostgresAccess, PostgresHistory, PostgresChat and PostgresRuns, on one pool. */
 export class PostgresRoomStore implements Store {
   private readonly accounts: PostgresAccounts;
   private readonly access: PostgresAccess;
   private readonly chat: PostgresChat;
+  private readonly runs: PostgresRuns;
   private readonly history: PostgresHistory;
 
   private constructor(private readonly pool: Pool) {
     this.accounts = new PostgresAccounts(pool);
     this.access = new PostgresAccess(pool);
     this.chat = new PostgresChat(pool);
+    this.runs = new PostgresRuns(pool);
     this.history = new PostgresHistory(pool);
   }
 
@@ -332,6 +336,22 @@ export class PostgresRoomStore implements Store {
     return this.chat.listChat(roomId, before, limit);
   }
 
+  createRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
+    return this.runs.createRun(roomId, run, savedAt);
+  }
+
+  saveRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
+    return this.runs.saveRun(roomId, run, savedAt);
+  }
+
+  listRuns(roomId: string, before: number | null, limit: number): Promise<StoredRunPage> {
+    return this.runs.listRuns(roomId, before, limit);
+  }
+
+  loseStaleRuns(roomId: string, savedBefore: number, at: number): Promise<StoredRun[]> {
+    return this.runs.loseStaleRuns(roomId, savedBefore, at);
+  }
+
   createUser(user: UserRecord): Promise<void> {
     return this.accounts.createUser(user);
   }
@@ -367,21 +387,4 @@ export class PostgresRoomStore implements Store {
 
 function run<Row extends QueryResultRow = QueryResultRow>(db: Queryable, name: QueryName, values: unknown[]) {
   return runNamed<Row>(db, name, SQL[name], values);
-}
-
-/** Rows as the column arrays `unnest` takes. */
-function columnsOf(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
-  return Array.from({ length: width }, (_, column) => rows.map((row) => row[column]));
-}
-
-/** Each (room, author) once, in key order: two commits upserting the same authors lock them alike. */
-function authorRows(writes: readonly RoomWrite[]): [string, string, string, string][] {
-  const rows = new Map<string, [string, string, string, string]>();
-  for (const w of writes) for (const a of w.authors ?? []) rows.set(`${w.roomId}\u0000${a.id}`, [w.roomId, a.id, a.name, a.color]);
-  return [...rows.keys()].sort().map((key) => rows.get(key) as [string, string, string, string]);
-}
-
-/** A plain Uint8Array view (no copy): callers get the type the contract names, not a Buffer. */
-function view(data: Buffer): Uint8Array {
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

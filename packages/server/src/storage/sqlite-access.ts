@@ -9,7 +9,7 @@ const LINK_COLUMNS = `id, room_id AS roomId, token_hash AS tokenHash, role, crea
   expires_at AS expiresAt, revoked_at AS revokedAt`;
 // Rooms the user owns or is a member of, with their access and the user's membership; both branches have an index on the user.
 const ROOMS_OF_COLUMNS = `${ROOM_COLUMNS}, a.visibility, a.owner_user_id AS ownerUserId, a.owner_key_hash AS ownerKeyHash,
-  a.ai_completions AS aiCompletions, a.history_access AS historyAccess, m.role AS memberRole`;
+  a.ai_completions AS aiCompletions, a.run_code AS runCode, a.history_access AS historyAccess, m.role AS memberRole`;
 const ROOMS_OF = `FROM rooms r JOIN room_access a ON a.room_id = r.id
   LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = @userId
   WHERE r.id IN (
@@ -18,9 +18,10 @@ const ROOMS_OF = `FROM rooms r JOIN room_access a ON a.room_id = r.id
 
 const SQL = {
   getAccess: `SELECT visibility, owner_user_id AS ownerUserId, owner_key_hash AS ownerKeyHash, ai_completions AS aiCompletions,
-    history_access AS historyAccess FROM room_access WHERE room_id = ?`,
+    run_code AS runCode, history_access AS historyAccess FROM room_access WHERE room_id = ?`,
   updateAccess: `UPDATE room_access SET visibility = coalesce(@visibility, visibility),
-    ai_completions = coalesce(@aiCompletions, ai_completions), history_access = coalesce(@historyAccess, history_access)
+    ai_completions = coalesce(@aiCompletions, ai_completions), run_code = coalesce(@runCode, run_code),
+    history_access = coalesce(@historyAccess, history_access)
     WHERE room_id = @roomId`,
   memberRole: 'SELECT role FROM room_members WHERE room_id = ? AND user_id = ?',
   listMembers: `SELECT m.user_id AS userId, u.username, m.role, m.added_at AS addedAt
@@ -50,6 +51,7 @@ interface AccessRow {
   ownerUserId: string | null;
   ownerKeyHash: string | null;
   aiCompletions: 0 | 1;
+  runCode: 0 | 1;
   historyAccess: HistoryAccess;
 }
 
@@ -70,8 +72,9 @@ export class SqliteAccess implements AccessStore {
 
   async updateAccess(roomId: string, change: RoomAccessChange): Promise<boolean> {
     const aiCompletions = change.aiCompletions === undefined ? null : Number(change.aiCompletions);
+    const runCode = change.runCode === undefined ? null : Number(change.runCode);
     const { visibility = null, historyAccess = null } = change;
-    return this.stmt.updateAccess.run({ roomId, visibility, aiCompletions, historyAccess }).changes > 0;
+    return this.stmt.updateAccess.run({ roomId, visibility, aiCompletions, runCode, historyAccess }).changes > 0;
   }
 
   async memberRole(roomId: string, userId: string): Promise<RoomRole | null> {
@@ -122,8 +125,8 @@ export class SqliteAccess implements AccessStore {
 }
 
 function toAccess(row: AccessRow): RoomAccess {
-  const { visibility, ownerUserId, ownerKeyHash, aiCompletions, historyAccess } = row;
-  return { visibility, ownerUserId, ownerKeyHash, aiCompletions: aiCompletions === 1, historyAccess };
+  const { visibility, ownerUserId, ownerKeyHash, aiCompletions, runCode, historyAccess } = row;
+  return { visibility, ownerUserId, ownerKeyHash, aiCompletions: aiCompletions === 1, runCode: runCode === 1, historyAccess };
 }
 
 function toRoomOfUser(row: RoomOfUserRow): RoomOfUser {

@@ -160,6 +160,31 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX room_chat_by_room ON room_chat (room_id, seq);
   `,
+  `
+  -- Runs of the room's code, gone with the room. The output (JSON chunks, capped) is written when a
+  -- run starts, every few seconds while it runs and when it ends; saved_at is the last write, so a
+  -- run left 'running' by an instance that died can be told from one still going. The owner's
+  -- switch for running code is on for every room, as before.
+  ALTER TABLE room_access ADD COLUMN run_code INTEGER NOT NULL DEFAULT 1 CHECK (run_code IN (0, 1));
+  CREATE TABLE room_runs (
+    id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    language TEXT NOT NULL,
+    started_by_id TEXT NOT NULL,
+    started_by_name TEXT NOT NULL,
+    started_by_color TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    status TEXT NOT NULL,
+    exit_code INTEGER,
+    duration_ms INTEGER,
+    output TEXT NOT NULL,
+    output_bytes INTEGER NOT NULL,
+    truncated INTEGER NOT NULL CHECK (truncated IN (0, 1)),
+    saved_at INTEGER NOT NULL
+  );
+  CREATE INDEX room_runs_by_room ON room_runs (room_id, started_at DESC);
+  `,
 ];
 
 /** Open (creating if needed) the database file, configure the connection and bring its schema up to date. */

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeAccessStoreContract } from './access.contract.js';
 import { describeChatStoreContract } from './chat.contract.js';
+import { describeRunStoreContract } from './runs.contract.js';
 import { describeHistoryStoreContract } from './history.contract.js';
 import { DEFAULT_ROOM_ACCESS } from './access.js';
 import { describeLastOpenedContract } from './last-opened.contract.js';
@@ -43,6 +44,7 @@ describeLastOpenedContract('SqliteWorkerStore', openSqliteStore);
 describeAccountStoreContract('SqliteWorkerStore', openSqliteStore);
 describeAccessStoreContract('SqliteWorkerStore', openSqliteStore);
 describeChatStoreContract('SqliteWorkerStore', openSqliteStore);
+describeRunStoreContract('SqliteWorkerStore', openSqliteStore);
 describeHistoryStoreContract('SqliteWorkerStore', openSqliteStore);
 
 describe('SqliteWorkerStore on disk', () => {

@@ -3,6 +3,7 @@ import type { Checkpoint, HistoryBounds, HistoryEntry, HistoryThinning, VersionR
 import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessChange, RoomAccessInit, RoomOfUser } from './access.js';
 import type { SessionRecord, UserRecord } from './accounts.js';
 import type { NewChatMessage, StoredChatMessage, StoredChatPage } from './chat.js';
+import type { StoredRun, StoredRunPage } from './runs.js';
 import { packRoomWrites, transferablesOf } from './packed-updates.js';
 import type { SqliteWorkerData } from './sqlite-worker.js';
 import { workerEntry, WorkerClient } from './worker-client.js';
@@ -17,7 +18,7 @@ export interface SqliteWorkerStoreOptions {
 }
 
 /**
- * The SQLite store the server uses: SqliteRoomStore, SqliteAccounts, SqliteAccess, SqliteHistory and SqliteChat in a worker
+ * The SQLite store the server uses: SqliteRoomStore, SqliteAccounts, SqliteAccess, SqliteHistory, SqliteChat and SqliteRuns in a worker
  * thread, so a slow commit (fsync under disk load, `busy_timeout` waits) delays only storage, never fan-out.
  * Each method forwards its call to the worker; calls are answered in the order they are made,
  * over one connection. A worker that fails to open or crashes rejects the calls, never hangs them.
@@ -175,6 +176,22 @@ export class SqliteWorkerStore implements Store {
 
   listChat(roomId: string, before: number | null, limit: number): Promise<StoredChatPage> {
     return this.worker.call('listChat', [roomId, before, limit]);
+  }
+
+  createRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
+    return this.worker.call('createRun', [roomId, run, savedAt]);
+  }
+
+  saveRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
+    return this.worker.call('saveRun', [roomId, run, savedAt]);
+  }
+
+  listRuns(roomId: string, before: number | null, limit: number): Promise<StoredRunPage> {
+    return this.worker.call('listRuns', [roomId, before, limit]);
+  }
+
+  loseStaleRuns(roomId: string, savedBefore: number, at: number): Promise<StoredRun[]> {
+    return this.worker.call('loseStaleRuns', [roomId, savedBefore, at]);
   }
 
   createUser(user: UserRecord): Promise<void> {

@@ -9,6 +9,7 @@ import { type PackedRoomWrites, unpackRoomWrites } from './packed-updates.js';
 import { SqliteAccounts } from './sqlite-accounts.js';
 import { SqliteChat } from './sqlite-chat.js';
 import { SqliteHistory } from './sqlite-history.js';
+import { SqliteRuns } from './sqlite-runs.js';
 import { openSqliteDatabase } from './sqlite-schema.js';
 import { SqliteRoomStore } from './sqlite-store.js';
 import type { Store } from './store.js';
@@ -40,6 +41,9 @@ const WRITES = new Set<string>([
   'createLink',
   'revokeLink',
   'appendChat',
+  'createRun',
+  'saveRun',
+  'loseStaleRuns',
 ] satisfies (keyof Store)[]);
 
 const { filePath, simulatedCommitDelayMs } = workerData as SqliteWorkerData;
@@ -76,6 +80,7 @@ await serveCalls(async () => {
     ...methodsOf(new SqliteAccess(db)),
     ...methodsOf(new SqliteChat(db)),
     ...methodsOf(new SqliteHistory(db)),
+    ...methodsOf(new SqliteRuns(db)),
   };
   const { writeRooms } = methods;
   if (!writeRooms) throw new Error('SqliteRoomStore has no writeRooms');

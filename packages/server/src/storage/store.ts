@@ -2,6 +2,7 @@ import type { HistoryAuthor } from '@pairwise/protocol';
 import type { AccessStore, RoomAccessInit } from './access.js';
 import type { AccountStore } from './accounts.js';
 import type { ChatStore } from './chat.js';
+import type { RunStore } from './runs.js';
 import type { HistoryStore } from './history.js';
 
 /**
@@ -166,5 +167,5 @@ export interface RoomStore {
   close(): Promise<void>;
 }
 
-/** Everything the server keeps: rooms, their history and chat, accounts and who may do what in each room, in one database. */
-export type Store = RoomStore & AccountStore & AccessStore & HistoryStore & ChatStore;
+/** Everything the server keeps: rooms, their history, chat and runs, accounts and who may do what in each room, in one database. */
+export type Store = RoomStore & AccountStore & AccessStore & HistoryStore & ChatStore & RunStore;

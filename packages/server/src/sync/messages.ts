@@ -2,14 +2,23 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
-import { MESSAGE_AWARENESS, MESSAGE_PAIRWISE_HELLO, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
+import {
+  MESSAGE_AWARENESS,
+  MESSAGE_PAIRWISE_HELLO,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_RUN,
+  MESSAGE_SYNC,
+  type RunClientMessage,
+  runClientMessageSchema,
+} from '@pairwise/protocol';
 import { prefixedFrame } from './frame-bytes.js';
 import type { RoomMessage } from './role-matrix.js';
 
 /** A client's frame, named as the role matrix names it, with its payload (still to be validated). */
 export type IncomingFrame =
   | { message: Exclude<RoomMessage, 'awarenessQuery' | 'hello' | 'chat' | 'run'>; payload: Uint8Array }
-  | { message: 'awarenessQuery' | 'hello' };
+  | { message: 'awarenessQuery' | 'hello' }
+  | { message: 'run'; run: RunClientMessage };
 
 const SYNC_STEPS = new Map<number, 'syncStep1' | 'syncStep2' | 'update'>([
   [syncProtocol.messageYjsSyncStep1, 'syncStep1'],
@@ -17,7 +26,10 @@ const SYNC_STEPS = new Map<number, 'syncStep1' | 'syncStep2' | 'update'>([
   [syncProtocol.messageYjsUpdate, 'update'],
 ]);
 
-/** Reads a y-websocket frame's type and payload; throws on an unknown type or sync step, or a short frame. */
+/**
+ * Reads a y-websocket frame's type and payload; throws on an unknown type or sync step, a short frame,
+ * or a run message that is not valid JSON of a RunClientMessage (bad input, as any other malformed frame).
+ */
 export function readIncoming(frame: Uint8Array): IncomingFrame {
   const decoder = decoding.createDecoder(frame);
   const type = decoding.readVarUint(decoder);
@@ -34,6 +46,8 @@ export function readIncoming(frame: Uint8Array): IncomingFrame {
       return { message: 'awarenessQuery' };
     case MESSAGE_PAIRWISE_HELLO:
       return { message: 'hello' };
+    case MESSAGE_RUN:
+      return { message: 'run', run: runClientMessageSchema.parse(JSON.parse(decoding.readVarString(decoder))) };
     default:
       throw new Error(`unknown message type ${type}`);
   }

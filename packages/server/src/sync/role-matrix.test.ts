@@ -23,11 +23,11 @@ describe('role matrix', () => {
     }
   });
 
-  it('every role may chat; runs are reserved for every role', () => {
-    for (const role of ['viewer', 'editor', 'owner'] as const) {
-      expect(verdictFor(role, 'chat')).toBe('allowed');
-      expect(verdictFor(role, 'run')).toBe('reserved');
-    }
+  it('every role may chat; editors and owners run code, a viewer’s run messages are ignored', () => {
+    for (const role of ['viewer', 'editor', 'owner'] as const) expect(verdictFor(role, 'chat')).toBe('allowed');
+    expect(verdictFor('viewer', 'run')).toBe('ignored');
+    expect(verdictFor('editor', 'run')).toBe('allowed');
+    expect(verdictFor('owner', 'run')).toBe('allowed');
   });
 
   it('the README shows exactly this matrix', () => {

@@ -9,8 +9,8 @@ import { ROOM_ROLES, type RoomRole } from '@pairwise/protocol';
 export const ROOM_MESSAGES = ['syncStep1', 'syncStep2', 'update', 'awareness', 'awarenessQuery', 'hello', 'chat', 'run'] as const;
 export type RoomMessage = (typeof ROOM_MESSAGES)[number];
 
-/** `allowed`: handled; `ignored`: dropped and counted; `reserved`: no such message yet (a frame of an unknown type closes with 1007). */
-export type Verdict = 'allowed' | 'ignored' | 'reserved';
+/** `allowed`: handled; `ignored`: dropped and counted. (A frame of a type the room does not know closes with 1007.) */
+export type Verdict = 'allowed' | 'ignored';
 
 interface MatrixRow {
   /** How the README names the message. */
@@ -29,10 +29,14 @@ export const ROLE_MATRIX: Record<RoomMessage, MatrixRow> = {
   update: { label: 'update (an edit)', verdicts: { viewer: 'ignored', editor: 'allowed', owner: 'allowed' } },
   awareness: { label: 'awareness (cursor, selection; `user` set by the server)', verdicts: everyone('allowed') },
   awarenessQuery: { label: 'awareness query', verdicts: everyone('allowed') },
-  hello: { label: 'Pairwise hello (the web app opts in to saved-state and chat messages)', verdicts: everyone('allowed') },
+  hello: { label: 'Pairwise hello (the web app opts in to saved-state, chat and run messages)', verdicts: everyone('allowed') },
   // Posted over HTTP, received as a Pairwise message; observers ask questions too.
   chat: { label: 'chat (POST /api/rooms/:id/chat)', verdicts: everyone('allowed') },
-  run: { label: 'run code (not yet)', verdicts: everyone('reserved') },
+  // The runner's tab reports its run; a viewer watches runs but neither starts nor stops one.
+  run: {
+    label: 'run code (MESSAGE_RUN: start, output, exit, stop)',
+    verdicts: { viewer: 'ignored', editor: 'allowed', owner: 'allowed' },
+  },
 };
 
 export function verdictFor(role: RoomRole, message: RoomMessage): Verdict {

@@ -1,4 +1,4 @@
-import { CLOSE_CODES } from '@pairwise/protocol';
+import { CLOSE_CODES, type RoomRole, type RunClientMessage } from '@pairwise/protocol';
 import type { ConnectionSession } from '../access/session.js';
 import type { ServerEvents } from '../observability/server-events.js';
 import type { RoomLimits } from './room-limits.js';
@@ -24,7 +24,7 @@ export interface RoomConnection {
   ignoredFrames: number;
   /** Sync step 2 and update frames taken in: the web app's "Saved" compares it with the frames it sent. */
   editFrames: number;
-  /** Sent the Pairwise hello: it also receives Pairwise's own messages (saved state, chat). */
+  /** Sent the Pairwise hello: it also receives Pairwise's own messages (saved state, chat, runs). */
   subscribed: boolean;
 }
 
@@ -33,6 +33,8 @@ export interface RoomMeta {
   language?: string;
   /** The owner's suggestions switch: server-only (clients' changes to it are undone). */
   aiCompletions?: boolean;
+  /** The owner's switch for running the room's code: server-only too. */
+  runCode?: boolean;
 }
 
 export interface RoomHooks {
@@ -48,6 +50,12 @@ export interface RoomHooks {
   onSubscribed?(socket: SyncSocket): void;
   /** A frame the sender's role may not send was dropped (role matrix); `count` is that connection's total. */
   onIgnoredFrame?(session: ConnectionSession, message: RoomMessage, count: number): void;
+  /** A run message (validated) from a socket that sent the hello and whose role may send it. */
+  onRunMessage?(socket: SyncSocket, session: ConnectionSession, message: RunClientMessage): void;
+  /** The socket's role was changed (reviewed after an access change). */
+  onRoleChanged?(socket: SyncSocket, role: RoomRole): void;
+  /** The socket left the room (closed, refused, or the room closed). */
+  onLeave?(socket: SyncSocket): void;
 }
 
 /** Transaction origin for changes the server makes itself (e.g. the rooms API). */

@@ -1,48 +1,27 @@
-import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import { type ChatMessage, CLOSE_CODES } from '@pairwise/protocol';
+import { type ChatMessage, CLOSE_CODES, type RunServerMessage } from '@pairwise/protocol';
 import { OPEN_ACCESS } from '../access/open-access.js';
 import { chatFrame } from '../chat/chat-frame.js';
-import type { AccessEvents, ConnectionSession, SessionResolver } from '../access/session.js';
+import { runFrame } from '../runs/run-frame.js';
+import type { AccessEvents, ConnectionSession } from '../access/session.js';
 import { ClusterBridge } from '../cluster/cluster-bridge.js';
 import type { RoomBus } from '../cluster/room-bus.js';
-import { BUS_ORIGIN, DEFAULT_LINK_TIMING, type RoomLink, type RoomLinkTiming } from '../cluster/room-link.js';
-import type { CompactionObserver, CompactionScheduler } from '../persistence/compaction-scheduler.js';
+import { BUS_ORIGIN, DEFAULT_LINK_TIMING, type RoomLink } from '../cluster/room-link.js';
+import type { CompactionObserver } from '../persistence/compaction-scheduler.js';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
-import type { GroupCommitter } from '../persistence/group-commit.js';
-import type { RoomOpenObserver } from '../persistence/last-opened.js';
-import type { RoomMetaChange, RoomStore } from '../storage/store.js';
+import type { RoomMetaChange } from '../storage/store.js';
 import { AccessReviews, type Admission } from './access-reviews.js';
 import { mergeStateVectors, stateVectorOfUpdates, type StateVector } from './state-vectors.js';
 import { authorOfOrigin } from './history-authors.js';
 import { indexedSettings } from './room-settings.js';
 import { Room, type RoomMeta, type SyncSocket } from './room.js';
-import type { RoomLimits } from './room-limits.js';
+import type { RoomRegistryOptions } from './room-registry-options.js';
 import { StoredStates } from './stored-state.js';
 
-export interface RoomRegistryOptions {
-  store: RoomStore;
-  commits: GroupCommitter;
-  compaction: CompactionScheduler;
-  /** How long a room with no users stays in memory before it is unloaded. */
-  idleUnloadMs: number;
-  log: Logger;
-  /** Reviews open connections' roles when access changes; OPEN_ACCESS when omitted. */
-  sessions?: SessionResolver;
-  /** DEFAULT_ROOM_LIMITS where not given. */
-  roomLimits?: Partial<RoomLimits>;
-  /** Where rooms and this registry report what they do; nothing when omitted. */
-  events?: ServerEvents;
-  /** Other instances serving the same rooms; a single instance has none. */
-  bus?: RoomBus;
-  /** DEFAULT_LINK_TIMING where not given. */
-  linkTiming?: Partial<RoomLinkTiming>;
-  /** Told each time a room is loaded or unloaded (when it was last opened, for retention); nobody when omitted. */
-  opens?: RoomOpenObserver;
-}
+export type { RoomRegistryOptions };
 
-/** A settings change by the server: the indexed settings plus the server-only switch. */
-export type RoomSettingsChange = RoomMetaChange & Pick<RoomMeta, 'aiCompletions'>;
+/** A settings change by the server: the indexed settings plus the server-only switches. */
+export type RoomSettingsChange = RoomMetaChange & Pick<RoomMeta, 'aiCompletions' | 'runCode'>;
 
 /** A hold on a loaded room; the room stays in memory while any lease is held. */
 export interface RoomLease {
@@ -126,6 +105,12 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
   chatPosted(roomId: string, message: ChatMessage): void {
     this.loaded(roomId)?.sendToSubscribers(chatFrame(message));
     this.cluster?.publishToRoom(roomId, { type: 'chat', message });
+  }
+
+  /** A run message for everyone in the room: subscribers get it now, here and on the other instances. */
+  runRelayed(roomId: string, message: RunServerMessage): void {
+    this.loaded(roomId)?.sendToSubscribers(runFrame(message));
+    this.cluster?.publishToRoom(roomId, { type: 'run', message });
   }
 
   /**
@@ -260,6 +245,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     const stored = await this.options.store.loadDocument(roomId);
     if (!stored) return null;
     const { incarnation } = stored;
+    const { runs } = this.options;
     let link: RoomLink | null = null;
     const room = new Room(
       roomId,
@@ -278,6 +264,9 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
         onEditFrame: (socket) => this.storedStates.editFrame(room, socket),
         onIgnoredFrame: (session, message, count) =>
           this.options.log.debug({ roomId, message, count, role: session.role }, 'ignored a frame the role may not send'),
+        onRunMessage: (socket, session, message) => runs?.receive(room, socket, session, message),
+        onRoleChanged: (socket, role) => runs?.roleChanged(room, socket, role),
+        onLeave: (socket) => runs?.left(room, socket),
       },
       (_socket: SyncSocket, err: Error) => this.options.log.warn({ roomId, err: err.message }, 'closing socket after a refused message'),
       {
@@ -296,6 +285,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       throw err;
     }
     this.events.roomLoaded();
+    runs?.loaded(room);
     this.options.opens?.roomOpened(roomId);
     this.options.compaction.noteLogGrowth(roomId, stored.logLength);
     return { room, incarnation };
@@ -342,6 +332,10 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       {
         accessChanged: (roomId) => this.reviews.accessChanged(roomId),
         chat: (roomId, message) => this.loaded(roomId)?.sendToSubscribers(chatFrame(message)),
+        run: (roomId, message) => {
+          this.options.runs?.heard(roomId, message);
+          this.loaded(roomId)?.sendToSubscribers(runFrame(message));
+        },
         sessionEnded: (sessionId) => this.reviews.sessionEnded(sessionId),
         evict: (roomId) => void this.evict(roomId).catch((err: unknown) => log.error({ err, roomId }, 'evicting a deleted room failed')),
         loadStored: (roomId) => store.loadDocument(roomId),

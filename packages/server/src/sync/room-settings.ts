@@ -21,19 +21,23 @@ export class RoomSettings {
     const name = this.map.get(META_KEYS.name);
     const language = this.map.get(META_KEYS.language);
     const aiCompletions = this.map.get(META_KEYS.aiCompletions);
+    const runCode = this.map.get(META_KEYS.runCode);
     return {
       ...(typeof name === 'string' ? { name } : {}),
       ...(typeof language === 'string' ? { language } : {}),
       ...(typeof aiCompletions === 'boolean' ? { aiCompletions } : {}),
+      ...(typeof runCode === 'boolean' ? { runCode } : {}),
     };
   }
 
   /** The server's change; call inside a transaction. */
   write(change: RoomMeta): void {
     if (change.aiCompletions !== undefined) this.serverOnly.set(META_KEYS.aiCompletions, change.aiCompletions);
+    if (change.runCode !== undefined) this.serverOnly.set(META_KEYS.runCode, change.runCode);
     if (change.name !== undefined) this.map.set(META_KEYS.name, change.name);
     if (change.language !== undefined) this.map.set(META_KEYS.language, change.language);
     if (change.aiCompletions !== undefined) this.map.set(META_KEYS.aiCompletions, change.aiCompletions);
+    if (change.runCode !== undefined) this.map.set(META_KEYS.runCode, change.runCode);
   }
 
   /** Holds the server-only keys to the values the document has now (another instance's server changed them). */

@@ -2,7 +2,7 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { CLOSE_CODES, CODE_TEXT, MESSAGE_AWARENESS, MESSAGE_SYNC } from '@pairwise/protocol';
+import { CLOSE_CODES, CODE_TEXT, MESSAGE_AWARENESS, MESSAGE_RUN, MESSAGE_SYNC, RUN_CHUNK_MAX_CHARS } from '@pairwise/protocol';
 import {
   FakeSocket,
   INITIAL_UPDATE,
@@ -55,6 +55,12 @@ describe('Room', () => {
       encoding.writeVarUint(e, 0);
     });
 
+    const runFrame = (json: string) =>
+      frame((e) => {
+        encoding.writeVarUint(e, MESSAGE_RUN);
+        encoding.writeVarString(e, json);
+      });
+
     const cases: Record<string, () => Uint8Array> = {
       'empty frame': () => new Uint8Array(0),
       'garbage bytes': () => Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff]),
@@ -93,6 +99,19 @@ describe('Room', () => {
       'awareness with garbage': () => awarenessFrame(Uint8Array.from([3, 0xff, 0xff])),
       'awareness with a non-object state': () => awarenessFrame(awarenessUpdate([[5, 1, 'a string']])),
       'awareness length prefix past the frame': () => Uint8Array.from([MESSAGE_AWARENESS, 50, 1, 2]),
+      'run message that is not JSON': () => runFrame('{"type": "start"'),
+      'run message of an unknown kind': () =>
+        runFrame(JSON.stringify({ type: 'delete-everything', runId: '11111111-1111-4111-8111-111111111111' })),
+      'run output longer than a chunk may be': () =>
+        runFrame(
+          JSON.stringify({
+            type: 'output',
+            runId: '11111111-1111-4111-8111-111111111111',
+            stream: 'stdout',
+            text: 'x'.repeat(RUN_CHUNK_MAX_CHARS + 1),
+          }),
+        ),
+      'run message without its string': () => Uint8Array.from([MESSAGE_RUN]),
     };
 
     for (const [name, make] of Object.entries(cases)) {

@@ -144,6 +144,7 @@ export class Room {
     connection.session.role = role;
     if (couldEdit && !mayEdit(role)) this.unresolved.forget(socket);
     if (!couldEdit && mayEdit(role)) socket.send(syncStep1Message(this.doc));
+    this.hooks.onRoleChanged?.(socket, role);
   }
 
   /** Forget a socket and remove its users' presence for everyone at once (no ghost cursors). */
@@ -151,6 +152,7 @@ export class Room {
     if (!this.sockets.delete(socket)) return;
     this.unresolved.forget(socket);
     this.people.leave(socket);
+    this.hooks.onLeave?.(socket);
   }
 
   /** Close one socket with `code` and forget it. */
@@ -210,6 +212,9 @@ export class Room {
       case 'hello':
         connection.subscribed = true;
         this.hooks.onSubscribed?.(socket);
+        return;
+      case 'run':
+        if (connection.subscribed) this.hooks.onRunMessage?.(socket, connection.session, incoming.run);
         return;
     }
   }
@@ -358,10 +363,11 @@ export class Room {
     if (transaction.origin !== SERVER_ORIGIN) runHook(transaction, () => this.hooks.onMetaChange(this.meta()));
   };
 
-  /** Sends one of Pairwise's own messages, the same or one per socket, to every connection that sent the hello (stock clients never get them). */
-  sendToSubscribers(message: Uint8Array | ((socket: SyncSocket) => Uint8Array)): void {
+  /** Sends one of Pairwise's own messages (the same, or one per socket) to every connection that sent the hello, or to `only` of them; stock clients never get them. */
+  sendToSubscribers(message: Uint8Array | ((socket: SyncSocket) => Uint8Array), only?: SyncSocket): void {
     for (const [socket, connection] of this.sockets) {
-      if (connection.subscribed) socket.send(typeof message === 'function' ? message(socket) : message);
+      if (connection.subscribed && (only === undefined || only === socket))
+        socket.send(typeof message === 'function' ? message(socket) : message);
     }
   }
 

@@ -1,0 +1,269 @@
+import type { Logger } from 'pino';
+import type { RoomRole, RunClientMessage, RunList, RunServerMessage, RunStream } from '@pairwise/protocol';
+import type { ConnectionSession } from '../access/session.js';
+import { KeyedRate } from '../limits/keyed-rate.js';
+import type { RunStore, StoredRun } from '../storage/runs.js';
+import { authorOfSession } from '../sync/history-authors.js';
+import { verdictFor } from '../sync/role-matrix.js';
+import type { Room, SyncSocket } from '../sync/room.js';
+import { appendCapped, type OutputCap } from './output-cap.js';
+import { detailsOf, refusal, type RunRefusalCode, summaryOf } from './run-summary.js';
+
+/** A running run is written this often (its output so far; the write also tells it is still going). */
+export const RUN_SAVE_INTERVAL_MS = 2_000;
+/** A `running` run not written for this long belongs to an instance that died: it is lost. */
+export const RUN_STALE_MS = 3 * RUN_SAVE_INTERVAL_MS;
+/** Runs one person may start in one room in a burst, refilled over RUN_START_WINDOW_MS. */
+export const RUN_START_BURST = 5;
+export const RUN_START_WINDOW_MS = 10_000;
+
+export interface RunServiceOptions {
+  store: RunStore;
+  /** Sends a run message to the room's subscribers on this instance and to the other instances holding the room. */
+  relay(roomId: string, message: RunServerMessage): void;
+  log: Logger;
+  /** Epoch milliseconds; Date.now when omitted. */
+  now?: () => number;
+  /** RUN_SAVE_INTERVAL_MS when omitted; RUN_STALE_MS is three of them. */
+  saveIntervalMs?: number;
+}
+
+/** What the room registry tells the runs of its rooms. */
+export type RoomRuns = Pick<RunService, 'receive' | 'left' | 'roleChanged' | 'loaded' | 'heard'>;
+
+/** A run going on now: on this instance (its runner's socket here) or on another one (heard over the bus). */
+interface RunningRun {
+  run: StoredRun;
+  /** Null when the runner is connected to another instance. */
+  runner: SyncSocket | null;
+  cap: OutputCap;
+  /** Set once the store took the run: until then output is kept but not relayed (a refused start relays nothing). */
+  announced: boolean;
+  saver: NodeJS.Timeout | null;
+  /** This run's writes, one at a time and in order. */
+  writes: Promise<unknown>;
+}
+
+/**
+ * The runs of every room on this instance. A run happens in the tab of whoever started it; that tab
+ * reports start, output and exit, and the service checks (room switch, one run per room, only the
+ * runner reports), caps (RUN_OUTPUT_MAX_BYTES), stores and relays it to the room. Anyone allowed
+ * may ask for a run to stop: the request is relayed, the runner's tab stops it and reports the exit.
+ */
+export class RunService {
+  private readonly running = new Map<string, RunningRun>();
+  private readonly starts = new KeyedRate(RUN_START_BURST, RUN_START_WINDOW_MS);
+  private readonly now: () => number;
+  private readonly saveIntervalMs: number;
+  /** RUN_STALE_MS for the default save interval. */
+  private readonly staleMs: number;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: RunServiceOptions) {
+    this.now = options.now ?? (() => Date.now());
+    this.saveIntervalMs = options.saveIntervalMs ?? RUN_SAVE_INTERVAL_MS;
+    this.staleMs = (RUN_STALE_MS / RUN_SAVE_INTERVAL_MS) * this.saveIntervalMs;
+  }
+
+  /** A run message from a socket whose role may send it (the room checked the role matrix). */
+  receive(room: Room, socket: SyncSocket, session: ConnectionSession, message: RunClientMessage): void {
+    const refuse = (code: RunRefusalCode) => room.sendToSubscribers(refusal(message.runId, code), socket);
+    const current = this.running.get(room.id);
+    if (message.type === 'start') {
+      const code = this.startRefusal(room, session, current);
+      if (code) refuse(code);
+      else this.start(room, socket, session, message.runId, message.language);
+      // A run on another instance that was never heard to end may belong to one that died: check.
+      if (code === 'already_running' && current?.runner === null) this.loseStale(room.id);
+      return;
+    }
+    if (message.type === 'stop') {
+      if (current?.run.id !== message.runId) refuse('not_running');
+      else this.options.relay(room.id, { type: 'stop-requested', runId: message.runId, by: authorOfSession(session) });
+      return;
+    }
+    if (current?.run.id !== message.runId || current.runner !== socket) {
+      refuse('not_your_run');
+      return;
+    }
+    if (message.type === 'output') this.output(room.id, current, message.stream, message.text);
+    else this.finish(room.id, current, message.status, message.exitCode);
+  }
+
+  /** The socket left the room: a run it was running ends `lost`. */
+  left(room: Room, socket: SyncSocket): void {
+    const current = this.running.get(room.id);
+    if (current?.runner === socket) this.finish(room.id, current, 'lost', null);
+  }
+
+  /** The socket's role changed: a run it was running ends `lost` once it may no longer run code. */
+  roleChanged(room: Room, socket: SyncSocket, role: RoomRole): void {
+    if (verdictFor(role, 'run') !== 'allowed') this.left(room, socket);
+  }
+
+  /**
+   * The room was loaded here: runs left `running` by an instance that stopped writing them end
+   * `lost`, now and once more after RUN_STALE_MS (for those it wrote just before it died).
+   */
+  loaded(room: Room): void {
+    // A run heard from another instance before the room was last unloaded here may have ended unheard since.
+    if (this.running.get(room.id)?.runner === null) this.running.delete(room.id);
+    this.loseStale(room.id);
+    const later = setTimeout(() => {
+      this.timers.delete(later);
+      this.loseStale(room.id);
+    }, this.staleMs);
+    later.unref();
+    this.timers.add(later);
+  }
+
+  /** What another instance relayed: runs starting and ending there count for the one-run-per-room rule here. */
+  heard(roomId: string, message: RunServerMessage): void {
+    if (message.type === 'started' && !this.running.has(roomId)) {
+      const run = { ...message.run, startedAt: Date.parse(message.run.startedAt), finishedAt: null, output: [] };
+      this.running.set(roomId, {
+        run,
+        runner: null,
+        cap: { bytes: 0, truncated: false },
+        announced: true,
+        saver: null,
+        writes: Promise.resolve(),
+      });
+    }
+    if (message.type === 'finished') this.forgetRemote(roomId, message.run.id);
+  }
+
+  /** A page of the room's runs, newest first; a run going on here shows its output so far. */
+  async list(roomId: string, before: string | undefined, limit: number): Promise<RunList> {
+    const page = await this.options.store.listRuns(roomId, before === undefined ? null : Date.parse(before), limit);
+    const live = this.running.get(roomId);
+    const runs = page.runs.map((run) => detailsOf(live?.runner && live.run.id === run.id ? live.run : run));
+    const oldest = page.runs[page.runs.length - 1];
+    return { runs, nextBefore: page.hasOlder && oldest ? new Date(oldest.startedAt).toISOString() : null };
+  }
+
+  /** Resolves once every write started so far (and any it leads to) is done. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Stops the checks of loaded rooms and resolves once every write is done: call before the store closes. */
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.settled();
+  }
+
+  private startRefusal(room: Room, session: ConnectionSession, current: RunningRun | undefined): RunRefusalCode | null {
+    if (room.meta().runCode === false) return 'running_off';
+    if (current) return 'already_running';
+    const allowance = this.starts.take(`${authorOfSession(session).id} ${room.id}`, performance.now());
+    return allowance.allowed ? null : 'too_fast';
+  }
+
+  private start(room: Room, socket: SyncSocket, session: ConnectionSession, runId: string, language: string): void {
+    const run: StoredRun = {
+      id: runId,
+      language,
+      startedBy: authorOfSession(session),
+      startedAt: this.now(),
+      finishedAt: null,
+      status: 'running',
+      exitCode: null,
+      durationMs: null,
+      output: [],
+      outputBytes: 0,
+      truncated: false,
+    };
+    // Taken at once: a second start while this one is being stored is refused.
+    const running: RunningRun = {
+      run,
+      runner: socket,
+      cap: { bytes: 0, truncated: false },
+      announced: false,
+      saver: null,
+      writes: Promise.resolve(),
+    };
+    this.running.set(room.id, running);
+    this.write(room.id, running, async () => {
+      const created = await this.options.store.createRun(room.id, run, this.now()).catch((err: unknown) => {
+        this.options.log.warn({ err, roomId: room.id }, 'storing a new run failed');
+        return null;
+      });
+      const current = this.running.get(room.id) === running;
+      if (!created) {
+        if (current) this.running.delete(room.id);
+        room.sendToSubscribers(refusal(runId, created === null ? 'storage_unavailable' : 'run_id_taken'), socket);
+        return;
+      }
+      // Announced even when its runner already left: the end (lost) that follows is stored and relayed too.
+      running.announced = true;
+      this.options.relay(room.id, { type: 'started', run: summaryOf(run) });
+      for (const chunk of run.output) this.options.relay(room.id, { type: 'output', runId, ...chunk });
+      if (!current) return;
+      running.saver = setInterval(() => this.write(room.id, running, () => this.save(room.id, running)), this.saveIntervalMs);
+      running.saver.unref();
+    });
+  }
+
+  private output(roomId: string, running: RunningRun, stream: RunStream, text: string): void {
+    const { kept, notice } = appendCapped(running.run.output, running.cap, stream, text);
+    running.run.outputBytes = running.cap.bytes;
+    running.run.truncated = running.cap.truncated;
+    if (!running.announced) return;
+    if (kept !== null) this.options.relay(roomId, { type: 'output', runId: running.run.id, stream, text: kept });
+    if (notice !== null) this.options.relay(roomId, { type: 'output', runId: running.run.id, stream: 'stderr', text: notice });
+  }
+
+  private finish(roomId: string, running: RunningRun, status: StoredRun['status'], exitCode: number | null): void {
+    this.running.delete(roomId);
+    if (running.saver) clearInterval(running.saver);
+    const finishedAt = this.now();
+    const { run } = running;
+    Object.assign(run, { status, exitCode, finishedAt, durationMs: Math.max(0, finishedAt - run.startedAt) });
+    this.write(roomId, running, async () => {
+      // A start the store never took has nothing to end (its refusal was sent).
+      if (!running.announced) return;
+      await this.save(roomId, running);
+      this.options.relay(roomId, { type: 'finished', run: summaryOf(run) });
+    });
+  }
+
+  private async save(roomId: string, running: RunningRun): Promise<void> {
+    // The record as it is now: later output changes the live one while this one is written.
+    const snapshot = { ...running.run, output: [...running.run.output] };
+    await this.options.store.saveRun(roomId, snapshot, this.now()).catch((err: unknown) => {
+      this.options.log.warn({ err, roomId, runId: running.run.id }, 'storing a run failed');
+    });
+  }
+
+  /** Chains a write after the run's earlier ones, so the store sees them in order. */
+  private write(roomId: string, running: RunningRun, work: () => Promise<void>): void {
+    running.writes = running.writes.then(work);
+    this.track(running.writes, roomId);
+  }
+
+  private track(work: Promise<unknown>, roomId: string): void {
+    const tracked = work.catch((err: unknown) => this.options.log.warn({ err, roomId }, 'a run write failed'));
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked));
+  }
+
+  /** Ends as `lost` the room's runs nobody wrote for RUN_STALE_MS (their instance died) and tells the room. */
+  private loseStale(roomId: string): void {
+    const at = this.now();
+    const lost = this.options.store.loseStaleRuns(roomId, at - this.staleMs, at).then((runs) => {
+      for (const run of runs) {
+        this.forgetRemote(roomId, run.id);
+        this.options.relay(roomId, { type: 'finished', run: summaryOf(run) });
+      }
+    });
+    this.track(lost, roomId);
+  }
+
+  private forgetRemote(roomId: string, runId: string): void {
+    const current = this.running.get(roomId);
+    if (current?.run.id === runId && current.runner === null) this.running.delete(roomId);
+  }
+}

@@ -1,0 +1,49 @@
+import { afterEach, expect, it } from 'vitest';
+import type { RunServerMessage } from '@pairwise/protocol';
+import { waitFor } from './support/clients.js';
+import { startTestCluster, type TestCluster } from './support/cluster.js';
+import { describeWithPostgres } from './support/postgres.js';
+import { closeRawSockets } from './support/raw-socket.js';
+import { QueryRoleResolver, roomUrl } from './support/roles.js';
+import { newRunId, runPeer } from './support/runs.js';
+import type { TestServer } from './support/test-server.js';
+
+const typesOf = (messages: RunServerMessage[]) => messages.map((m) => (m.type === 'refused' ? `refused:${m.code}` : m.type));
+
+await describeWithPostgres('runs across instances (Redis)', () => {
+  let cluster: TestCluster | undefined;
+
+  afterEach(async () => {
+    closeRawSockets();
+    await cluster?.close();
+    cluster = undefined;
+  });
+
+  it('a run on one instance is seen on the other; a stop asked there reaches the runner; one run per room holds across them', async () => {
+    cluster = await startTestCluster(2, () => ({ sessions: new QueryRoleResolver() }));
+    const [a, b] = cluster.instances as [TestServer, TestServer];
+    const roomId = await a.createRoom();
+    const ada = await runPeer(roomUrl(a.wsUrl, roomId, { user: 'ada' }));
+    const bob = await runPeer(roomUrl(b.wsUrl, roomId, { user: 'bob' }));
+    const runId = newRunId();
+    await ada.run({ type: 'start', runId, language: 'python' });
+    await ada.run({ type: 'output', runId, stream: 'stdout', text: 'from a\n' });
+    await waitFor(() => bob.runs().length === 2, 'bob on b sees the start and the output', 5_000);
+    expect(bob.runs()).toEqual([
+      expect.objectContaining({
+        type: 'started',
+        run: expect.objectContaining({ id: runId, startedBy: expect.objectContaining({ name: 'ada' }) }),
+      }),
+      { type: 'output', runId, stream: 'stdout', text: 'from a\n' },
+    ]);
+
+    await bob.run({ type: 'start', runId: newRunId(), language: 'python' });
+    await bob.run({ type: 'stop', runId });
+    await waitFor(() => ada.runs().some((m) => m.type === 'stop-requested'), 'the stop reaches the runner on a', 5_000);
+    expect(ada.runs().find((m) => m.type === 'stop-requested')).toMatchObject({ runId, by: { name: 'bob' } });
+    await ada.run({ type: 'exit', runId, status: 'stopped', exitCode: null });
+    await waitFor(() => bob.runs().some((m) => m.type === 'finished'), 'bob sees the end', 5_000);
+    expect(typesOf(bob.runs())).toEqual(['started', 'output', 'refused:already_running', 'stop-requested', 'finished']);
+    expect(bob.runs().at(-1)).toMatchObject({ run: { id: runId, status: 'stopped', outputBytes: 7 } });
+  });
+});
