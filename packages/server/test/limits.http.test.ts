@@ -104,10 +104,12 @@ describe('security headers', () => {
       expect(header('x-frame-options')).toBe('SAMEORIGIN');
       expect(header('referrer-policy')).toBe('no-referrer');
       expect(header('cross-origin-opener-policy')).toBe('same-origin');
+      expect(header('cross-origin-embedder-policy')).toBe('require-corp');
       expect(header('strict-transport-security')).toMatch(/max-age=\d+/);
       expect(header('x-powered-by')).toBeNull();
       const csp = header('content-security-policy') ?? '';
-      expect(csp).toContain(`script-src 'self' ${themeScriptHash}`);
+      expect(csp).toContain(`script-src 'self' 'wasm-unsafe-eval' ${themeScriptHash}`);
+      expect(csp).not.toContain("'unsafe-eval'");
       expect(csp).toContain("object-src 'none'");
       expect(csp).toContain("frame-ancestors 'self'");
       expect(csp).not.toContain('upgrade-insecure-requests');

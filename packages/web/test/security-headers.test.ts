@@ -35,11 +35,29 @@ describe.skipIf(!chromiumAvailable())('security headers in Chromium', () => {
     const html = await response.text();
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(html).toContain('pairwise.theme');
-    expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'/);
-    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'/);
+    expect(csp).not.toContain("'unsafe-eval'");
     expect(csp).not.toContain('upgrade-insecure-requests');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+  });
+
+  it('the app serves Pyodide itself (never a CDN): the interpreter as application/wasm, the loader and the standard library', async () => {
+    const files: [string, RegExp][] = [
+      ['pyodide.mjs', /javascript/],
+      ['pyodide.asm.mjs', /javascript/],
+      ['pyodide.asm.wasm', /^application\/wasm/],
+      ['python_stdlib.zip', /^application\/zip/],
+      ['pyodide-lock.json', /^application\/json/],
+    ];
+    for (const [file, type] of files) {
+      const response = await fetch(`${base()}/pyodide/${file}`, { method: 'HEAD' });
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get('content-type'), file).toMatch(type);
+      expect(response.headers.get('cross-origin-resource-policy'), file).toBe('same-origin');
+    }
   });
 
   it('the home page and a room with typing, suggestions and the editor worker cause no CSP violation', async () => {
@@ -61,6 +79,8 @@ describe.skipIf(!chromiumAvailable())('security headers in Chromium', () => {
     await page.locator('.monaco-editor .suggest-widget.visible').waitFor();
 
     await expect.poll(() => workers, { timeout: 10_000 }).toBeGreaterThan(0);
+    // Cross-origin isolated (what a Python run needs), with Monaco and its worker working under it.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await violations()).toEqual([]);
   }, 60_000);
 });

@@ -21,9 +21,9 @@ describe('inlineScriptHashes', () => {
 });
 
 describe('contentSecurityPolicy', () => {
-  it('allows scripts only from the server and the hashed inline ones; no upgrade-insecure-requests', () => {
+  it('allows scripts only from the server and the hashed inline ones, WebAssembly but no eval; no upgrade-insecure-requests', () => {
     const policy = contentSecurityPolicy(["'sha256-abc'"]);
-    expect(policy['script-src']).toEqual(["'self'", "'sha256-abc'"]);
+    expect(policy['script-src']).toEqual(["'self'", "'wasm-unsafe-eval'", "'sha256-abc'"]);
     expect(policy['object-src']).toEqual(["'none'"]);
     expect(policy['worker-src']).toEqual(["'self'", 'blob:']);
     expect(Object.keys(policy)).not.toContain('upgrade-insecure-requests');

@@ -33,7 +33,8 @@ export function contentSecurityPolicy(scriptHashes: readonly string[]): Record<s
     'frame-ancestors': ["'self'"],
     'img-src': ["'self'", 'data:'],
     'object-src': ["'none'"],
-    'script-src': ["'self'", ...scriptHashes],
+    // 'wasm-unsafe-eval' compiles WebAssembly (Pyodide's interpreter) and nothing else: no eval of JavaScript.
+    'script-src': ["'self'", "'wasm-unsafe-eval'", ...scriptHashes],
     'script-src-attr': ["'none'"],
     'style-src': ["'self'", "'unsafe-inline'"],
     'worker-src': ["'self'", 'blob:'],

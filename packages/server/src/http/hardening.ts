@@ -31,6 +31,10 @@ export async function registerHardening(
 ): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(scriptHashes) },
+    // Cross-origin isolation (with helmet's default `Cross-Origin-Opener-Policy: same-origin`): the
+    // page gets SharedArrayBuffer, which a Python run needs to be stopped and to block in `input()`.
+    // Everything the app loads is its own, so requiring CORP costs nothing.
+    crossOriginEmbedderPolicy: { policy: 'require-corp' },
   });
   await app.register(rateLimit, {
     global: true,
