@@ -117,6 +117,17 @@ describe.skipIf(!chromiumAvailable())('running JavaScript and TypeScript in the 
     expect(await page.getByTestId('run-item').count()).toBe(0);
   }, 90_000);
 
+  it('Python in a room runs with Pyodide through the same console', async () => {
+    const room = await createRoom(base(), { name: 'Run Python', language: 'python' });
+    const page = await newPage();
+    await joinRoom(page, base(), room.id, 'Ada');
+    await runCode(page, 'import sys\nprint("hello from", "python")\nprint("oops", file=sys.stderr)');
+    // The interpreter loads on first use (served by the app): give it time.
+    await expect.poll(() => latestStatus(page), { timeout: 60_000, interval: 200 }).toBe('Exit 0');
+    expect(await latestOutput(page)).toBe('hello from python\noops\n');
+    expect(await latestRun(page).locator('[data-stream="stderr"]').textContent()).toBe('oops\n');
+  }, 90_000);
+
   it('the Run button says why it is disabled for a language the browser cannot run', async () => {
     const room = await createRoom(base(), { name: 'Run Go', language: 'go' });
     const page = await newPage();

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, runBlockedReason, runStatusText } from './runText';
 
-const runnable = (language: string) => language !== 'python';
-
 describe('run text', () => {
   it('says why the Run button is disabled', () => {
-    const base = { canEdit: true, runCodeOn: true, runningElsewhere: null, language: 'typescript' as const, runnable };
+    const base = { canEdit: true, runCodeOn: true, runningElsewhere: null, language: 'typescript' as const };
     expect(runBlockedReason(base)).toBeNull();
     expect(runBlockedReason({ ...base, canEdit: false })).toMatch(/editors and owners/);
     expect(runBlockedReason({ ...base, runCodeOn: false })).toMatch(/turned running code off/);
     expect(runBlockedReason({ ...base, runningElsewhere: 'Bruno' })).toBe('Bruno is running the code; wait for it to end');
-    expect(runBlockedReason({ ...base, language: 'go' })).toMatch(/JavaScript and TypeScript/);
-    expect(runBlockedReason({ ...base, language: 'python' })).toMatch(/JavaScript and TypeScript/);
+    expect(runBlockedReason({ ...base, language: 'go' })).toBe('Running works for Python, JavaScript and TypeScript');
+    expect(runBlockedReason({ ...base, language: 'python' })).toBeNull();
   });
 
   it('formats durations and how a run ended', () => {

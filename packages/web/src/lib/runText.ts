@@ -14,14 +14,11 @@ export function runBlockedReason(options: {
   /** Who runs the room's code now, when it is someone else (a room runs one program at a time). */
   runningElsewhere: string | null;
   language: LanguageId;
-  runnable: (language: BrowserRunLanguage) => boolean;
 }): string | null {
   if (!options.canEdit) return 'Only editors and owners can run the code';
   if (!options.runCodeOn) return 'The owner turned running code off in this room';
   if (options.runningElsewhere !== null) return `${options.runningElsewhere} is running the code; wait for it to end`;
-  if (!isBrowserRunLanguage(options.language) || !options.runnable(options.language)) {
-    return 'Running works for JavaScript and TypeScript in the browser';
-  }
+  if (!isBrowserRunLanguage(options.language)) return 'Running works for Python, JavaScript and TypeScript';
   return null;
 }
 

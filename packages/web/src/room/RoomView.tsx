@@ -10,7 +10,6 @@ import { isBrowserRunLanguage, runBlockedReason } from '../lib/runText';
 import { credentialHeaders, credentialParams } from '../lib/roomCredentials';
 import type { RoomCredentials } from '../lib/roomCredentials';
 import { browserStore } from '../lib/storage';
-import { runsInBrowser } from '../run/browserRunners';
 import { useRuns } from '../run/useRuns';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
 import { ChatPanel } from './ChatPanel';
@@ -175,7 +174,7 @@ export function RoomView({
     provider: connection?.provider,
     credentials,
     me: { id: 'me', name: user.name, color: user.color },
-    warmLanguage: canEdit && meta.runCode && isBrowserRunLanguage(meta.language) && runsInBrowser(meta.language) ? meta.language : null,
+    warmLanguage: canEdit && meta.runCode && isBrowserRunLanguage(meta.language) ? meta.language : null,
   });
   const myRun = runs.runs.find((run) => run.mine && run.status === 'running');
   const othersRun = runs.runs.find((run) => !run.mine && run.status === 'running');
@@ -184,7 +183,6 @@ export function RoomView({
     runCodeOn: meta.runCode,
     runningElsewhere: othersRun ? othersRun.startedBy.name : null,
     language: meta.language,
-    runnable: runsInBrowser,
   });
 
   const readOnlyMessage = !canEdit ? VIEWER_MESSAGE : state.everSynced ? null : LOADING_MESSAGE;

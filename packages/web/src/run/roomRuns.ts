@@ -13,7 +13,7 @@ export interface RoomRunsState {
 
 export interface RoomRunsOptions {
   transport: RunTransport;
-  runnerFor: (language: BrowserRunLanguage) => CodeRunner | null;
+  runnerFor: (language: BrowserRunLanguage) => CodeRunner;
   /** Shown as who runs this tab's run until the server names them. */
   me: () => HistoryAuthor;
   timeLimitMs: number;
@@ -55,8 +55,8 @@ export class RoomRuns {
 
   /** Runs `code` here and reports it; resolves when it ended. Does nothing while this tab runs something. */
   async start(code: string, language: BrowserRunLanguage): Promise<void> {
+    if (this.local) return;
     const runner = this.options.runnerFor(language);
-    if (this.local || !runner) return;
     const id = crypto.randomUUID();
     const startedAt = this.now();
     const local: LocalRun = { id, runner, batcher: new OutputBatcher((chunks) => this.ownOutput(id, chunks)), answer: null };

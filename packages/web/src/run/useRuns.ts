@@ -58,7 +58,7 @@ export function useRuns({
     const warmUp = (language: BrowserRunLanguage) => {
       void runners
         .runnerFor(language)
-        ?.warmUp()
+        .warmUp()
         .catch(() => {
           // The first run tries again and reports what fails.
         });
