@@ -247,4 +247,33 @@ describe('RunService', () => {
     expect((await store.listRuns('room-test', null, 10)).runs.map((run) => run.status)).toEqual(['lost', 'lost']);
     await runs.close();
   });
+
+  it('a run another instance ended, whose finished event was lost, stops blocking starts once storage shows it ended', async () => {
+    const { runs, store, join, heard, send } = await setUp();
+    const startedBy = { id: 'guest:x', name: 'x', color: '#000000' };
+    const elsewhere: StoredRun = {
+      id: OTHER_RUN,
+      language: 'python',
+      startedBy,
+      startedAt: T0,
+      finishedAt: null,
+      status: 'running',
+      exitCode: null,
+      durationMs: null,
+      output: [],
+      outputBytes: 0,
+      truncated: false,
+    };
+    await store.createRun('room-test', elsewhere, T0);
+    const summary = { ...elsewhere, startedAt: new Date(T0).toISOString(), finishedAt: null };
+    runs.heard('room-test', { type: 'started', run: summary });
+    // It ended there and was stored, but this instance never heard `finished`.
+    await store.saveRun('room-test', { ...elsewhere, status: 'exited', exitCode: 0, finishedAt: T0 + 100, durationMs: 100 }, T0 + 100);
+    const ada = join('ada');
+    await send(ada, { type: 'start', runId: RUN, language: 'python' });
+    expect(heard(ada).map((m) => m.type === 'refused' && m.code)).toEqual(['already_running']);
+    await send(ada, { type: 'start', runId: RUN, language: 'python' });
+    expect(heard(ada).map((m) => m.type)).toEqual(['started']);
+    await runs.close();
+  });
 });

@@ -74,8 +74,9 @@ export class RunService {
       const code = this.startRefusal(room, session, current);
       if (code) refuse(code);
       else this.start(room, socket, session, message.runId, message.language);
-      // A run on another instance that was never heard to end may belong to one that died: check.
-      if (code === 'already_running' && current?.runner === null) this.loseStale(room.id);
+      // A run on another instance that was never heard to end may belong to one that died, or its end
+      // may have been lost on the bus: check the store.
+      if (code === 'already_running' && current?.runner === null) this.recheckRemote(room.id, current.run.id);
       return;
     }
     if (message.type === 'stop') {
@@ -260,6 +261,15 @@ export class RunService {
       }
     });
     this.track(lost, roomId);
+  }
+
+  /** Forgets another instance's run that storage says has ended (its `finished` never arrived), and loses stale ones. */
+  private recheckRemote(roomId: string, runId: string): void {
+    this.loseStale(roomId);
+    const checked = this.options.store.listRuns(roomId, null, 1).then(({ runs: [newest] }) => {
+      if (newest?.id === runId && newest.status !== 'running') this.forgetRemote(roomId, runId);
+    });
+    this.track(checked, roomId);
   }
 
   private forgetRemote(roomId: string, runId: string): void {
