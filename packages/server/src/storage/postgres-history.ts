@@ -10,7 +10,7 @@ import type {
   VersionSummaryRecord,
 } from './history.js';
 import { assertListLimit } from './list-page.js';
-import { inTransaction, type Queryable, runNamed, view } from './postgres-query.js';
+import { inTransaction, type Queryable, runNamed } from './postgres-query.js';
 
 const VERSION_COLUMNS = `id, room_id AS "roomId", name, auto, created_at AS "createdAt", seq, author_ids AS "authorIds"`;
 
@@ -154,4 +154,8 @@ function toSummary(row: VersionRow): VersionSummaryRecord {
 
 function run<Row extends QueryResultRow = QueryResultRow>(db: Queryable, name: QueryName, values: unknown[]) {
   return runNamed<Row>(db, `history_${name}`, SQL[name], values);
+}
+
+function view(data: Buffer): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
