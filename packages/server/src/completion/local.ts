@@ -1,5 +1,5 @@
 import type { AutocompleteResponse } from '@pairwise/protocol';
-import { completeLocally } from './engine.js';
+import { completeLocally } from '@pairwise/complete';
 import type { CompletionProvider, CompletionRequest } from './provider.js';
 
 /**

@@ -3,7 +3,7 @@ import { LruCache } from './lru.js';
 import { chatText, cleanAnswer, completionText } from './model-answer.js';
 import { buildPrompt, chatBody, fimBody } from './model-prompt.js';
 import type { ModelPrompt } from './model-prompt.js';
-import { emptyResponse } from './provider.js';
+import { emptyResponse } from '@pairwise/complete';
 import type { CompletionProvider, CompletionRequest } from './provider.js';
 
 export interface OpenAiCompletionOptions {

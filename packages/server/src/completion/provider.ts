@@ -1,11 +1,7 @@
-import type { AutocompleteResponse, LanguageId } from '@pairwise/protocol';
+import type { AutocompleteResponse } from '@pairwise/protocol';
+import type { CompletionRequest } from '@pairwise/complete';
 
-export interface CompletionRequest {
-  code: string;
-  /** UTF-16 offset into `code`, as JavaScript string indices and Monaco's getOffsetAt count. */
-  cursorPosition: number;
-  language: LanguageId;
-}
+export type { CompletionRequest } from '@pairwise/complete';
 
 export interface CompletionProvider {
   /**
@@ -13,8 +9,4 @@ export interface CompletionProvider {
    * the cursor. Rejects only with `signal.reason` once the caller aborts.
    */
   complete(request: CompletionRequest, signal: AbortSignal): Promise<AutocompleteResponse>;
-}
-
-export function emptyResponse(): AutocompleteResponse {
-  return { suggestion: '', allSuggestions: [] };
 }
