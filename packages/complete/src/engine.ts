@@ -5,17 +5,21 @@ import { buildItems } from './items.js';
 import type { CompletionRequest } from './request.js';
 import { emptyResponse } from './request.js';
 import { chooseGhost, likelyPath } from './ranker.js';
+import type { LanguagePrior } from './prior.js';
 import { gatherSources } from './sources.js';
 import { splitsSurrogatePair } from './text.js';
 
-/** The local engine, synchronous and deterministic: same request, same answer. */
-export function completeLocally(request: CompletionRequest): AutocompleteResponse {
+/**
+ * The local engine, synchronous and deterministic: same request (and prior), same answer. The
+ * language's learned prior, when given, fills in where the document has little to say.
+ */
+export function completeLocally(request: CompletionRequest, prior: LanguagePrior | null = null): AutocompleteResponse {
   const { code, cursorPosition: cursor, language } = request;
   if (!Number.isInteger(cursor) || cursor < 0 || cursor > code.length || splitsSurrogatePair(code, cursor)) {
     return emptyResponse();
   }
   const ctx = analyzeCursor(code, cursor, language);
-  const sources = gatherSources(ctx);
+  const sources = gatherSources(ctx, prior?.language === language ? prior : null);
   const ghost = chooseGhost(likelyPath(sources));
   const fitted = ghost === null || cursorInsideWord(ctx.after) ? '' : fitBeforeFollowing(ghost.text, ctx.after);
   const allSuggestions = buildItems(ctx, sources, fitted.trim() === '' || ghost === null ? null : { ...ghost, text: fitted });

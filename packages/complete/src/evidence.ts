@@ -3,7 +3,7 @@
  * blends them: kept apart so those modules depend on it rather than on each other.
  */
 
-export type SourceKind = 'document' | 'keyword' | 'builtin' | 'member' | 'snippet' | 'closer' | 'sequence';
+export type SourceKind = 'document' | 'learned' | 'keyword' | 'builtin' | 'member' | 'snippet' | 'closer' | 'sequence';
 
 /** One possible insertion with its weight inside its source. */
 export interface Option {

@@ -36,6 +36,7 @@ export function ghostKind(ctx: CursorContext, ghost: Ghost): CompletionKind {
 
 const KIND_OF_SOURCE: Readonly<Record<SourceKind, CompletionKind | null>> = {
   document: null,
+  learned: null,
   keyword: 'keyword',
   builtin: 'identifier',
   member: 'member',
@@ -54,7 +55,7 @@ function wordItems(ctx: CursorContext, sources: readonly Source[]): CompletionIt
   for (const source of sources) {
     if (source.kind === 'snippet' || source.kind === 'closer' || source.kind === 'sequence') continue;
     for (const o of source.options) {
-      const text = source.kind === 'document' ? o.text.slice(0, wordRunLength(o.text, 0)) : o.text;
+      const text = source.kind === 'document' || source.kind === 'learned' ? o.text.slice(0, wordRunLength(o.text, 0)) : o.text;
       if (text === '') continue;
       const label = o.label ?? ctx.word + text;
       const kind = KIND_OF_SOURCE[source.kind] ?? documentWordKind(ctx, label);

@@ -1,4 +1,5 @@
 import type { CursorContext } from './context.js';
+import type { LanguagePrior } from './prior.js';
 import { closerAt, type Closer } from './closer.js';
 import { collectLevels } from './matcher.js';
 import { priorSources } from './priors.js';
@@ -12,7 +13,14 @@ const NEGLIGIBLE_MASS = 0.02;
 /** Added to the distinct-continuation count of a level when computing its escape probability. */
 const ESCAPE_BIAS = 0.5;
 
-export function gatherSources(ctx: CursorContext): Source[] {
+/**
+ * Share of the mass the document leaves over that goes to the learned prior when there is one; the
+ * keyword tables, snippets and closers split the rest (tuned with bench:complete's cold-start rows).
+ */
+const LEARNED_SHARE = 0.75;
+const LEARNED_OPTIONS = 24;
+
+export function gatherSources(ctx: CursorContext, learned: LanguagePrior | null): Source[] {
   const closer = closerAt(ctx);
   const overrides = overrideSources(ctx, closer);
   let remaining = Math.max(0, 1 - overrides.reduce((sum, s) => sum + s.lambda, 0));
@@ -30,6 +38,11 @@ export function gatherSources(ctx: CursorContext): Source[] {
     sources.push({ kind: 'document', order: level.order, lambda: remaining * (1 - escapeShare), options: level.continuations });
     remaining *= escapeShare;
   }
+  const learnedSource = learned === null ? null : learnedEvidence(ctx, learned);
+  if (learnedSource !== null) {
+    sources.push({ ...learnedSource, lambda: remaining * LEARNED_SHARE * learnedSource.lambda });
+    remaining *= 1 - LEARNED_SHARE;
+  }
   const priors = priorSources(ctx, closer);
   const priorTotal = Math.max(
     1,
@@ -37,6 +50,16 @@ export function gatherSources(ctx: CursorContext): Source[] {
   );
   for (const prior of priors) sources.push({ ...prior, lambda: (remaining * prior.lambda) / priorTotal });
   return sources.filter((s) => s.options.length > 0 && s.lambda > 0);
+}
+
+/**
+ * The prior's continuations are probabilities of the exact text, so the source holds their sum:
+ * what they leave stands for "something the prior does not know", as for the document levels.
+ */
+function learnedEvidence(ctx: CursorContext, learned: LanguagePrior): Source | null {
+  const options = learned.continuations(ctx.code, ctx.cursor, LEARNED_OPTIONS);
+  if (options.length === 0) return null;
+  return { kind: 'learned', order: 0, lambda: Math.min(1, options.reduce((sum, o) => sum + o.weight, 0)), options };
 }
 
 /**
