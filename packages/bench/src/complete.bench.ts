@@ -6,14 +6,19 @@
  *   npm run bench:complete            (from the repository root)
  *   node packages/bench/dist/complete.bench.js [budgetChars=150000]
  *
- * Corpora: Python from /usr/lib/python3.11, JavaScript and TypeScript sources under node_modules,
- * Java from a JDK's src.zip (java.util), C++ from /usr/include/c++/12/bits.
+ *   node packages/bench/dist/complete.bench.js [budgetChars=150000] [coldStartFiles=40]
+ *
+ * Whole-file corpora: Python from /usr/lib/python3.11, JavaScript and TypeScript sources under
+ * node_modules, Java from a JDK's src.zip (java.util), C++ from /usr/include/c++/12/bits.
+ * Cold-start corpora (complete/cold-start.ts): files outside the learned priors' training corpus,
+ * typed from their first definition. Every replay runs with and without the learned priors.
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { LocalCompletionProvider } from '@pairwise/server';
+import { installedPriorsDir, LocalCompletionProvider, PriorStore } from '@pairwise/server';
 import type { CompletionProvider } from '@pairwise/server';
+import { COLD_START_CHARS, loadColdStartCorpora } from './complete/cold-start.js';
 import { loadCorpora } from './complete/corpus.js';
 import type { Corpus } from './complete/corpus.js';
 import { alignColumns, formatTable, percentile } from './complete/report.js';
@@ -27,21 +32,41 @@ const REPEATS = 3;
 
 async function main(): Promise<void> {
   const budgetChars = Number(process.argv[2] ?? 150_000);
+  const coldStartFiles = Number(process.argv[3] ?? 40);
   const corpora = loadCorpora(REPO_ROOT, { minChars: 1_500, maxChars: 40_000, budgetChars });
-  const provider = new LocalCompletionProvider();
-  const started = performance.now();
+  const coldStart = loadColdStartCorpora(REPO_ROOT, coldStartFiles);
+  const priors = new PriorStore(installedPriorsDir(), ({ language, err }) => {
+    throw new Error(`the ${language} prior failed to load: ${String(err)}`);
+  });
+  const providers = { 'no prior': new LocalCompletionProvider(), prior: new LocalCompletionProvider(priors) };
+  let started = performance.now();
+  const coldRows: Row[] = [];
+  for (const corpus of coldStart) {
+    for (const [label, provider] of Object.entries(providers)) {
+      const stats = emptyStats();
+      for (const file of corpus.files) await replayTyping(provider, file.text, corpus.language, stats, file.range);
+      coldRows.push({ language: `${corpus.language} (${label})`, files: corpus.files.length, stats });
+    }
+    console.error(`  cold start ${corpus.language}: ${corpus.files.length} files from ${corpus.origin}`);
+  }
+  const coldSeconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`Cold start: ${COLD_START_CHARS} characters typed from each file's first definition, files outside the prior's corpus (${coldSeconds} s)`);
+  console.log(formatTable(coldRows));
+  started = performance.now();
   const rows: Row[] = [];
   for (const corpus of corpora) {
-    const stats = emptyStats();
-    for (const file of corpus.files) await replayTyping(provider, file.text, corpus.language, stats);
-    rows.push({ language: corpus.language, files: corpus.files.length, stats });
-    console.error(`  ${corpus.language}: ${corpus.files.length} files from ${corpus.origin}`);
+    for (const [label, provider] of Object.entries(providers)) {
+      const stats = emptyStats();
+      for (const file of corpus.files) await replayTyping(provider, file.text, corpus.language, stats);
+      rows.push({ language: `${corpus.language} (${label})`, files: corpus.files.length, stats });
+    }
+    console.error(`  whole files ${corpus.language}: ${corpus.files.length} files from ${corpus.origin}`);
   }
-  console.log(`Typing replay (local provider, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`\nWhole-file typing replay (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   console.log(formatTable(rows));
-  console.log(`\nLatency on ${LARGE_FILE_LINES}-line documents, cursor at ${LARGE_FILE_QUERIES} spread positions, rest of file present`);
+  console.log(`\nLatency on ${LARGE_FILE_LINES}-line documents with the prior, cursor at ${LARGE_FILE_QUERIES} spread positions, rest of file present`);
   const latencyRows = [['language', 'chars', 'p50 ms', 'p99 ms', 'max ms', `p99 best-of-${REPEATS} ms`]];
-  for (const corpus of corpora) latencyRows.push(await largeFileLatency(provider, corpus));
+  for (const corpus of corpora) latencyRows.push(await largeFileLatency(providers.prior, corpus));
   console.log(alignColumns(latencyRows));
   const load = loadavg()
     .map((l) => l.toFixed(1))

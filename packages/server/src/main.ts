@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { LocalCompletionProvider, OpenAiCompletionProvider, type CompletionProvider } from './completion/index.js';
+import { installedPriorsDir, LocalCompletionProvider, OpenAiCompletionProvider, PriorStore, type CompletionProvider } from './completion/index.js';
 import { RedisRoomBus } from './cluster/redis-room-bus.js';
 import { ConfigError, loadConfig, type CompletionConfig, type Config } from './config.js';
 import { createLogger } from './logging.js';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     ...config,
     store,
     log,
-    completionProvider: completionProviderFor(config.completion),
+    completionProvider: completionProviderFor(config.completion, log),
     autocompleteRequestsPerMinute: config.completion.requestsPerMinute,
     ...(config.redisUrl
       ? { bus: new RedisRoomBus({ url: config.redisUrl, onError: (err, roomId) => log.warn({ err, roomId }, 'room bus') }) }
@@ -67,8 +67,11 @@ async function main(): Promise<void> {
 }
 
 /** `local` keeps code on this machine; only `openai` sends it anywhere, and only to the configured endpoint. */
-function completionProviderFor(config: CompletionConfig): CompletionProvider {
-  const local = new LocalCompletionProvider();
+function completionProviderFor(config: CompletionConfig, log: Logger): CompletionProvider {
+  const priors = new PriorStore(installedPriorsDir(), ({ language, err }) =>
+    log.error({ err, language }, 'loading the learned completion prior failed; answering without it'),
+  );
+  const local = new LocalCompletionProvider(priors);
   if (config.provider === 'local') return local;
   return new OpenAiCompletionProvider({
     baseUrl: config.baseUrl,

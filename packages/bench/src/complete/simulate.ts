@@ -28,21 +28,35 @@ export function emptyStats(): TypingStats {
   return { chars: 0, baseline: 0, keystrokes: 0, shown: 0, accepted: 0, latenciesMs: [] };
 }
 
-export async function replayTyping(provider: CompletionProvider, text: string, language: LanguageId, stats: TypingStats): Promise<void> {
+/** Which part of the file is typed: `[start, end)`; the text before `start` is already there. */
+export interface TypedRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export async function replayTyping(
+  provider: CompletionProvider,
+  text: string,
+  language: LanguageId,
+  stats: TypingStats,
+  range: TypedRange = { start: 0, end: text.length },
+): Promise<void> {
   const signal = new AbortController().signal;
-  stats.chars += text.length;
-  stats.baseline += text.length - indentationChars(text);
-  let pos = 0;
-  while (pos < text.length) {
+  const typed = text.slice(range.start, range.end);
+  stats.chars += typed.length;
+  stats.baseline += typed.length - indentationChars(typed);
+  let pos = range.start;
+  while (pos < range.end) {
     if (pos === 0 || text[pos - 1] === '\n') pos = skipIndentation(text, pos);
-    if (pos >= text.length) break;
+    if (pos >= range.end) break;
     if (isPause(text, pos)) {
       const started = performance.now();
       const { suggestion } = await provider.complete({ code: text.slice(0, pos), cursorPosition: pos, language }, signal);
       stats.latenciesMs.push(performance.now() - started);
       if (suggestion !== '') {
         stats.shown++;
-        if (text.startsWith(suggestion, pos)) {
+        // Past the range's end the text is not typed here, so it cannot be accepted either.
+        if (text.startsWith(suggestion, pos) && pos + suggestion.length <= range.end) {
           stats.accepted++;
           stats.keystrokes++;
           pos += suggestion.length;
