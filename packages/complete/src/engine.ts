@@ -4,7 +4,8 @@ import { cursorInsideWord, fitBeforeFollowing } from './fit.js';
 import { buildItems } from './items.js';
 import type { CompletionRequest } from './request.js';
 import { emptyResponse } from './request.js';
-import { chooseGhost, likelyPath } from './ranker.js';
+import type { Source } from './evidence.js';
+import { type Ghost, chooseGhost, ghostScore, likelyPath } from './ranker.js';
 import type { LanguagePrior } from './prior.js';
 import { gatherSources } from './sources.js';
 import { splitsSurrogatePair } from './text.js';
@@ -20,9 +21,24 @@ export function completeLocally(request: CompletionRequest, prior: LanguagePrior
   }
   const ctx = analyzeCursor(code, cursor, language);
   const sources = gatherSources(ctx, prior?.language === language ? prior : null);
-  const ghost = chooseGhost(likelyPath(sources));
+  const ghost = betterGhost(chooseGhost(likelyPath(sources)), sources);
   const fitted = ghost === null || cursorInsideWord(ctx.after) ? '' : fitBeforeFollowing(ghost.text, ctx.after);
   const allSuggestions = buildItems(ctx, sources, fitted.trim() === '' || ghost === null ? null : { ...ghost, text: fitted });
   const suggestion = fitted.trim() === '' ? '' : fitted;
   return { suggestion, allSuggestions };
+}
+
+/**
+ * The blended evidence speaks for the document first, so where the document knows little it is
+ * often too unsure for any ghost while the learned prior alone is sure (`(self` after
+ * `def __init__`, `ole.log(` after `cons`): the prior's own best ghost then competes on the same
+ * score, confidence against length.
+ */
+function betterGhost(blended: Ghost | null, sources: readonly Source[]): Ghost | null {
+  const learned = sources.find((s) => s.kind === 'learned');
+  if (learned === undefined) return blended;
+  const own = Math.min(1, learned.options.reduce((sum, o) => sum + o.weight, 0));
+  const prior = chooseGhost(likelyPath([{ ...learned, lambda: own }]));
+  if (prior === null || blended === null) return prior ?? blended;
+  return ghostScore(prior) > ghostScore(blended) ? prior : blended;
 }

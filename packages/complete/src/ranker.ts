@@ -84,12 +84,17 @@ function sharedStart(masses: ReadonlyMap<string, number>, best: string, bestMass
   return null;
 }
 
+/** Confidence-weighted length: what a ghost is expected to be worth. */
+export function ghostScore(step: { readonly text: string; readonly probability: number }): number {
+  return step.probability ** CONFIDENCE_EXPONENT * (step.text.length - 1);
+}
+
 /** Pick the step with the best confidence-weighted length; a one-character ghost saves nothing. */
 export function chooseGhost(steps: readonly PathStep[]): Ghost | null {
   let best: PathStep | null = null;
   let bestScore = 0;
   for (const step of steps) {
-    const score = step.probability ** CONFIDENCE_EXPONENT * (step.text.length - 1);
+    const score = ghostScore(step);
     if (step.text.trim().length >= 2 && score > bestScore) {
       best = step;
       bestScore = score;
