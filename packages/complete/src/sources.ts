@@ -44,8 +44,10 @@ export function gatherSources(ctx: CursorContext, learned: LanguagePrior | null)
     // Tried: giving the prior a share before the document levels (as pseudo-occurrences competing
     // with the longest context) lost keystrokes in every language: one earlier occurrence of a
     // local name beats a corpus that never saw it.
-    sources.push({ ...learnedSource, lambda: remaining * LEARNED_SHARE * learnedSource.lambda });
-    remaining *= 1 - LEARNED_SHARE;
+    // What the prior leaves unassigned (words it barely knows) falls through to the tables.
+    const learnedMass = LEARNED_SHARE * learnedSource.lambda;
+    sources.push({ ...learnedSource, lambda: remaining * learnedMass });
+    remaining *= 1 - learnedMass;
   }
   const priors = priorSources(ctx, closer);
   const priorTotal = Math.max(

@@ -10,7 +10,12 @@ const sourceSchema = z.union([
   z.strictObject({ dir: z.string().endsWith('/'), include: z.string().optional(), exclude: z.string().optional() }),
   z.strictObject({ zip: z.string(), include: z.string(), exclude: z.string().optional() }),
 ]);
-const languageSchema = z.strictObject({ budgetChars: z.number().int().positive(), sources: z.array(sourceSchema).min(1) });
+const languageSchema = z.strictObject({
+  budgetChars: z.number().int().positive(),
+  sources: z.array(sourceSchema).min(1),
+  /** [pattern, replacement] pairs applied to every text, e.g. to undo a library's reserved-name style. */
+  rewrite: z.array(z.tuple([z.string(), z.string()])).optional(),
+});
 const corpusListSchema = z
   .object({ $comment: z.string().optional() })
   .catchall(languageSchema)
@@ -52,7 +57,8 @@ export function readCorpus(corpus: LanguageCorpus, repoRoot: string): TrainingTe
       budget -= all[i]!.text.length;
     }
   }
-  return texts;
+  const rewrites = (corpus.rewrite ?? []).map(([pattern, replacement]) => [new RegExp(pattern, 'g'), replacement] as const);
+  return texts.map((t) => ({ path: t.path, text: rewrites.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), t.text) }));
 }
 
 interface ListedFile {
