@@ -32,6 +32,8 @@ COPY --from=build /app/packages/protocol/package.json packages/protocol/
 COPY --from=build /app/packages/protocol/dist packages/protocol/dist
 COPY --from=build /app/packages/complete/package.json packages/complete/
 COPY --from=build /app/packages/complete/dist packages/complete/dist
+# The learned completion priors (npm run train:complete), loaded lazily per language.
+COPY --from=build /app/packages/complete/priors packages/complete/priors
 COPY --from=build /app/packages/server/package.json packages/server/
 COPY --from=build /app/packages/server/dist packages/server/dist
 COPY --from=build /app/packages/web/package.json packages/web/

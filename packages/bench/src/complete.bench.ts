@@ -50,7 +50,9 @@ async function main(): Promise<void> {
     console.error(`  cold start ${corpus.language}: ${corpus.files.length} files from ${corpus.origin}`);
   }
   const coldSeconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`Cold start: ${COLD_START_CHARS} characters typed from each file's first definition, files outside the prior's corpus (${coldSeconds} s)`);
+  console.log(
+    `Cold start: ${COLD_START_CHARS} characters typed from each file's first definition, files outside the prior's corpus (${coldSeconds} s)`,
+  );
   console.log(formatTable(coldRows));
   started = performance.now();
   const rows: Row[] = [];
@@ -64,7 +66,9 @@ async function main(): Promise<void> {
   }
   console.log(`\nWhole-file typing replay (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   console.log(formatTable(rows));
-  console.log(`\nLatency on ${LARGE_FILE_LINES}-line documents with the prior, cursor at ${LARGE_FILE_QUERIES} spread positions, rest of file present`);
+  console.log(
+    `\nLatency on ${LARGE_FILE_LINES}-line documents with the prior, cursor at ${LARGE_FILE_QUERIES} spread positions, rest of file present`,
+  );
   const latencyRows = [['language', 'chars', 'p50 ms', 'p99 ms', 'max ms', `p99 best-of-${REPEATS} ms`]];
   for (const corpus of corpora) latencyRows.push(await largeFileLatency(providers.prior, corpus));
   console.log(alignColumns(latencyRows));

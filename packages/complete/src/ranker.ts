@@ -29,7 +29,7 @@ const MAX_GHOST_CHARS = 160;
  * probability mass, and record each prefix with its mass. Mass of a prefix = trust-weighted share
  * of each source's options that start with it.
  */
-export function likelyPath(sources: readonly Source[]): PathStep[] {
+export function likelyPath(sources: readonly Source[], minProbability = MIN_PROBABILITY): PathStep[] {
   // Lambdas are absolute shares of probability (they sum to at most 1): mass not assigned to any
   // source stands for "something else", so thin evidence yields low probabilities.
   const scale = sources.map((s) => s.lambda / s.options.reduce((sum, o) => sum + o.weight, 0));
@@ -51,11 +51,11 @@ export function likelyPath(sources: readonly Source[]): PathStep[] {
     // A token's mass includes longer tokens it begins (`Readonly` also counts `ReadonlyArray`).
     const bestMass = prefixMass(masses, best[0]);
     const partial = sharedStart(masses, best[0], bestMass);
-    if (partial !== null && partial[1] >= MIN_PROBABILITY) {
+    if (partial !== null && partial[1] >= minProbability) {
       const text = soFar + partial[0];
       steps.push({ text, probability: partial[1], dominant: dominantKind(active.filter((a) => a.text.startsWith(text))) });
     }
-    if (bestMass < MIN_PROBABILITY) break;
+    if (bestMass < minProbability) break;
     const nextText = soFar + best[0];
     active = active.filter((a) => a.text.startsWith(nextText));
     pos = nextText.length;

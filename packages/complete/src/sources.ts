@@ -65,7 +65,15 @@ export function gatherSources(ctx: CursorContext, learned: LanguagePrior | null)
 function learnedEvidence(ctx: CursorContext, learned: LanguagePrior): Source | null {
   const options = learned.continuations(ctx.code, ctx.cursor, LEARNED_OPTIONS);
   if (options.length === 0) return null;
-  return { kind: 'learned', order: 0, lambda: Math.min(1, options.reduce((sum, o) => sum + o.weight, 0)), options };
+  return {
+    kind: 'learned',
+    order: 0,
+    lambda: Math.min(
+      1,
+      options.reduce((sum, o) => sum + o.weight, 0),
+    ),
+    options,
+  };
 }
 
 /**

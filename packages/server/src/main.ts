@@ -2,7 +2,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { installedPriorsDir, LocalCompletionProvider, OpenAiCompletionProvider, PriorStore, type CompletionProvider } from './completion/index.js';
+import {
+  installedPriorsDir,
+  LocalCompletionProvider,
+  OpenAiCompletionProvider,
+  PriorStore,
+  type CompletionProvider,
+} from './completion/index.js';
 import { RedisRoomBus } from './cluster/redis-room-bus.js';
 import { ConfigError, loadConfig, type CompletionConfig, type Config } from './config.js';
 import { createLogger } from './logging.js';

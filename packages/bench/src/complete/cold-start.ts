@@ -43,8 +43,17 @@ const JAVA_SOURCE_ZIP = '/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip';
 function coldSources(modules: string): ColdSource[] {
   return [
     { language: 'python', roots: ['/usr/lib/python3/dist-packages'], include: /\.py$/, exclude: /\/tests?\// },
-    { language: 'javascript', roots: ['fastify/lib', 'pg/lib', 'ws/lib', 'find-my-way/lib', 'avvio/lib'].map((d) => join(modules, d)), include: /\.js$/ },
-    { language: 'typescript', roots: ['zod/src/v4', 'pg-protocol/src'].map((d) => join(modules, d)), include: /(?<!\.d|\.test)\.ts$/, exclude: /\/tests?\// },
+    {
+      language: 'javascript',
+      roots: ['fastify/lib', 'pg/lib', 'ws/lib', 'find-my-way/lib', 'avvio/lib'].map((d) => join(modules, d)),
+      include: /\.js$/,
+    },
+    {
+      language: 'typescript',
+      roots: ['zod/src/v4', 'pg-protocol/src'].map((d) => join(modules, d)),
+      include: /(?<!\.d|\.test)\.ts$/,
+      exclude: /\/tests?\//,
+    },
     { language: 'cpp', roots: ['/usr/include/node'], include: /\.h$/, exclude: /\/(openssl|uv)\// },
   ];
 }
@@ -52,7 +61,10 @@ function coldSources(modules: string): ColdSource[] {
 /** Up to `perLanguage` files per language, spread evenly over each source's sorted file list. */
 export function loadColdStartCorpora(repoRoot: string, perLanguage: number): ColdStartCorpus[] {
   const corpora: ColdStartCorpus[] = coldSources(join(repoRoot, 'node_modules')).map((source) => {
-    const paths = source.roots.filter((r) => existsSync(r)).flatMap((r) => walk(r)).filter((p) => source.include.test(p) && !source.exclude?.test(p));
+    const paths = source.roots
+      .filter((r) => existsSync(r))
+      .flatMap((r) => walk(r))
+      .filter((p) => source.include.test(p) && !source.exclude?.test(p));
     const files = pickSpread(paths.sort(), perLanguage, (path) => coldFile(source.language, path, readFileSync(path, 'utf8')));
     return { language: source.language, origin: source.roots.join(', '), files };
   });
@@ -67,7 +79,8 @@ function javaColdStart(perLanguage: number): ColdStartCorpus {
     .split('\n')
     .filter((e) => /^java\.base\/java\/util\/[A-Za-z]+\.java$/.test(e))
     .sort();
-  const read = (entry: string): string => execFileSync('unzip', ['-p', JAVA_SOURCE_ZIP, entry], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const read = (entry: string): string =>
+    execFileSync('unzip', ['-p', JAVA_SOURCE_ZIP, entry], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   return { language: 'java', origin, files: pickSpread(entries, perLanguage, (entry) => coldFile('java', entry, read(entry))) };
 }
 

@@ -58,7 +58,10 @@ export function readCorpus(corpus: LanguageCorpus, repoRoot: string): TrainingTe
     }
   }
   const rewrites = (corpus.rewrite ?? []).map(([pattern, replacement]) => [new RegExp(pattern, 'g'), replacement] as const);
-  return texts.map((t) => ({ path: t.path, text: rewrites.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), t.text) }));
+  return texts.map((t) => ({
+    path: t.path,
+    text: rewrites.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), t.text),
+  }));
 }
 
 interface ListedFile {

@@ -20,7 +20,8 @@ export function encodePrior(tables: PriorTables): Uint8Array {
   for (const n of [tables.maxOrder, tables.vocabStart.length - 1, nodes, tables.predCode.length]) out.uint(n);
   // One separated blob decodes in one call; tokens never contain NUL (training skips such files).
   const vocabulary: string[] = [];
-  for (let id = 0; id + 1 < tables.vocabStart.length; id++) vocabulary.push(tables.vocabText.slice(tables.vocabStart[id]!, tables.vocabStart[id + 1]!));
+  for (let id = 0; id + 1 < tables.vocabStart.length; id++)
+    vocabulary.push(tables.vocabText.slice(tables.vocabStart[id]!, tables.vocabStart[id + 1]!));
   out.text(vocabulary.join('\0'));
   for (const count of tables.unigram) out.uint(count);
   for (let node = 0; node < nodes; node++) {
@@ -64,7 +65,10 @@ export function decodeTables(language: LanguageId, bytes: Uint8Array): PriorTabl
   const vocabText = joined.replaceAll('\0', '');
   const unigram = new Uint32Array(vocabulary * 2);
   let unigramTotal = 0;
-  for (let code = 0; code < unigram.length; code++) unigramTotal += unigram[code] = input.uint();
+  for (let code = 0; code < unigram.length; code++) {
+    unigram[code] = input.uint();
+    unigramTotal += unigram[code]!;
+  }
   const trie = {
     childStart: new Uint32Array(nodes + 1),
     childCode: new Uint32Array(Math.max(0, nodes - 1)),

@@ -97,7 +97,13 @@ export class NgramPrior implements LanguagePrior {
     return this.branchesFrom(path, [...candidates], total, context, (c) => tokenText(this.tables, c >> 1).slice(word.length));
   }
 
-  private branchesFrom(path: ContextPath, codes: number[], total: number, context: readonly number[], spell: (code: number) => string): Branch[] {
+  private branchesFrom(
+    path: ContextPath,
+    codes: number[],
+    total: number,
+    context: readonly number[],
+    spell: (code: number) => string,
+  ): Branch[] {
     if (total <= 0) return [];
     return codes
       .map((code) => ({ code, p: path.probability(code) / total }))
@@ -123,8 +129,14 @@ export class NgramPrior implements LanguagePrior {
         .slice(0, BRANCHING);
       const parentWeight = best.weight;
       for (const n of next) {
-        best.weight -= parentWeight * n.p;
-        branches.push({ text: best.text + this.spelled(n.code, true), weight: parentWeight * n.p, context: [n.code, ...best.context], expanded: false });
+        // What the parent keeps is the chance the text stops there or goes on in a way not expanded.
+        best.weight = Math.max(0, best.weight - parentWeight * n.p);
+        branches.push({
+          text: best.text + this.spelled(n.code, true),
+          weight: parentWeight * n.p,
+          context: [n.code, ...best.context],
+          expanded: false,
+        });
       }
     }
   }
