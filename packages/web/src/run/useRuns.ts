@@ -89,7 +89,7 @@ export function useRuns({
       if (!store) return;
       setLoadingEarlier(true);
       api
-        .listRuns(roomId, before, { credentials, ...(signal && { signal }) })
+        .listRuns(roomId, { before }, { credentials, ...(signal && { signal }) })
         .then((list) => {
           store.runs.addLoaded(list.runs);
           // The newest page again after a resync leaves the cursor of earlier runs where it was.
