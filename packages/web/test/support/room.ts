@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CREDENTIALS } from '@pairwise/protocol';
 import type { CreatedRoom, RoomDetails } from '@pairwise/protocol';
@@ -71,18 +72,32 @@ export async function waitUntilConnected(page: Page): Promise<void> {
 }
 
 /**
- * The editor text as rendered, line by line. Monaco positions line elements absolutely and
- * renders spaces as U+00A0, so innerText of the container is not the document. Only rendered
- * (visible) lines are included: fine for the short documents these tests use.
+ * The editor text as rendered, line by line (of the editor inside `within`, a CSS selector, when
+ * given). Monaco positions line elements absolutely and renders spaces as U+00A0, so innerText of
+ * the container is not the document. Only rendered (visible) lines are included: fine for the short
+ * documents these tests use.
  */
-export async function editorText(page: Page): Promise<string> {
-  const lines = await page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('.monaco-editor .view-lines > .view-line'))
-      .map((el) => ({ top: Number.parseFloat(el.style.top) || 0, text: el.textContent ?? '' }))
-      .sort((x, y) => x.top - y.top)
-      .map((line) => line.text),
+export async function editorText(page: Page, within = ''): Promise<string> {
+  const lines = await page.evaluate(
+    (selector) =>
+      Array.from(document.querySelectorAll<HTMLElement>(`${selector} .monaco-editor .view-lines > .view-line`))
+        .map((el) => ({ top: Number.parseFloat(el.style.top) || 0, text: el.textContent ?? '' }))
+        .sort((x, y) => x.top - y.top)
+        .map((line) => line.text),
+    within,
   );
   return lines.join('\n').replace(/\u00a0/g, ' ');
+}
+
+/** Replaces the room's code with `code` as one paste (typing would meet Monaco's auto-closing brackets). */
+export async function setCode(page: Page, code: string): Promise<void> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
+  await page.keyboard.press('Control+V');
+  const firstLine = code.split('\n')[0] ?? '';
+  await expect.poll(() => editorText(page), { timeout: 15_000, interval: 100 }).toContain(firstLine);
 }
 
 /** Clicks into the editor and puts the caret at the very end (or start) of the document. */
