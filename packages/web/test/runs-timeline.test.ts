@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable } from './support/browser';
-import { createRoom, editorText, joinRoom, setCode, waitUntilConnected } from './support/room';
+import { createRoom, cuttableSockets, editorText, joinRoom, setCode, waitUntilConnected } from './support/room';
 import { useBrowserSuite } from './support/suite';
 
 const POLL = { timeout: 15_000, interval: 100 };
@@ -78,6 +78,7 @@ describe.skipIf(!chromiumAvailable())('runs on the playback timeline and after a
     const room = await createRoom(base(), { name: 'Missed runs', language: 'javascript' });
     const ada = await newPage();
     const bruno = await newPage();
+    const brunosNetwork = await cuttableSockets(bruno);
     await joinRoom(ada, base(), room.id, 'Ada');
     await joinRoom(bruno, base(), room.id, 'Bruno');
 
@@ -85,8 +86,8 @@ describe.skipIf(!chromiumAvailable())('runs on the playback timeline and after a
     await expect.poll(() => outputOf(bruno, ticking), POLL).toContain('start\ntick\n');
     expect(await statusOf(bruno, ticking)).toBe('Running…');
 
-    await bruno.context().setOffline(true);
-    await bruno.locator('[data-testid="connection-badge"]:not([data-phase="connected"])').waitFor();
+    await brunosNetwork.cut();
+    await bruno.locator('[data-testid="connection-badge"][data-phase="reconnecting"]').waitFor();
     await ada.getByTestId('run-stop').click();
     await expect.poll(() => statusOf(ada, ticking), POLL).toBe('Stopped');
     const missed = await startRun(ada, 'console.log("while you were away");');
@@ -96,7 +97,7 @@ describe.skipIf(!chromiumAvailable())('runs on the playback timeline and after a
     expect(await statusOf(bruno, ticking)).toBe('Running…');
     expect(await runItem(bruno, missed).count()).toBe(0);
 
-    await bruno.context().setOffline(false);
+    brunosNetwork.restore();
     await waitUntilConnected(bruno);
     await expect.poll(() => statusOf(bruno, ticking), POLL).toBe('Stopped');
     expect(await outputOf(bruno, ticking)).toBe(adaTicks);

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { CREDENTIALS } from '@pairwise/protocol';
 import type { CreatedRoom, RoomDetails } from '@pairwise/protocol';
 
@@ -136,4 +136,40 @@ export function countRequests(page: Page, path: string): () => number {
     if (new URL(request.url()).pathname === path) count++;
   });
   return () => count;
+}
+
+/**
+ * Lets a test cut a page's room sockets as a network drop would, and keep them down until restored:
+ * routed before the page opens the room. (Offline emulation only flips `navigator.onLine`; an open
+ * WebSocket keeps going through it.)
+ */
+export async function cuttableSockets(page: Page): Promise<{ cut: () => Promise<void>; restore: () => void }> {
+  const dropped = { code: 1011, reason: 'network down (test)' };
+  let down = false;
+  /** Each open socket: the page's end and the server's. */
+  const open = new Map<WebSocketRoute, WebSocketRoute>();
+  await page.routeWebSocket(/\/ws\//, (socket) => {
+    if (down) {
+      void socket.close(dropped);
+      return;
+    }
+    const server = socket.connectToServer();
+    open.set(socket, server);
+    // With this handler set, closing is forwarded by hand: the page closed its end.
+    socket.onClose(() => {
+      open.delete(socket);
+      void server.close();
+    });
+  });
+  return {
+    cut: async () => {
+      down = true;
+      const sockets = [...open];
+      open.clear();
+      await Promise.all(sockets.flatMap(([pageEnd, serverEnd]) => [pageEnd.close(dropped), serverEnd.close()]));
+    },
+    restore: () => {
+      down = false;
+    },
+  };
 }
