@@ -151,6 +151,7 @@ export function PlaybackView({
         </div>
         <RunMarks
           placed={lanes.runs}
+          complete={lanes.done}
           more={timelineRuns.more}
           error={timelineRuns.error}
           pickedId={shownRun.pickedId}

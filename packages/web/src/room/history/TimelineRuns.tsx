@@ -36,6 +36,7 @@ export function useShownRun(placed: readonly PlacedRun[], seq: number | null, pl
 /** The row of run markers under the player: one per run at its place, in its status colour, ringed in its runner's. */
 export function RunMarks({
   placed,
+  complete,
   more,
   error,
   pickedId,
@@ -44,6 +45,8 @@ export function RunMarks({
   onPick,
 }: {
   placed: readonly PlacedRun[];
+  /** Every run is placed (the timeline was read to its end). */
+  complete: boolean;
   /** Older runs exist than those loaded. */
   more: boolean;
   error: string | null;
@@ -60,7 +63,7 @@ export function RunMarks({
       </span>
       <div className="lane__track run-marks__track">
         {error && <span className="run-marks__note">{error}</span>}
-        {!error && placed.length === 0 && <span className="run-marks__note">No runs</span>}
+        {!error && complete && placed.length === 0 && <span className="run-marks__note">No runs</span>}
         {placed.map((mark) => (
           <button
             key={mark.run.id}
