@@ -15,6 +15,7 @@ import type {
   RoomRole,
   RoomSummary,
   RunList,
+  ServerCapabilities,
   ShareLinkInfo,
   TimelinePage,
   TimelineText,
@@ -64,6 +65,8 @@ export interface ApiClient {
   login(body: CredentialsBody): Promise<AuthAnswer>;
   logout(): Promise<void>;
   me(): Promise<MeAnswer>;
+  /** What this server offers the web app (e.g. where ghost text comes from). */
+  capabilities(): Promise<ServerCapabilities>;
 
   listMembers(id: string, options?: RoomCallOptions): Promise<MemberInfo[]>;
   /** Adds the account as a member, or changes its role. */
@@ -157,6 +160,7 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     login: (body) => request<AuthAnswer>('POST', '/api/auth/login', { body }),
     logout: () => request<void>('POST', '/api/auth/logout'),
     me: () => request<MeAnswer>('GET', '/api/me'),
+    capabilities: () => request<ServerCapabilities>('GET', '/api/capabilities'),
 
     listMembers: async (id, opts) => (await request<{ members: MemberInfo[] }>('GET', `${roomPath(id)}/members`, opts)).members,
     setMember: async (id, username, role, opts) => {
