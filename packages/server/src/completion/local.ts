@@ -1,4 +1,4 @@
-import type { AutocompleteResponse } from '@pairwise/protocol';
+import type { AutocompleteResponse, CompletionRunsOn } from '@pairwise/protocol';
 import { completeLocally } from '@pairwise/complete';
 import type { PriorStore } from './priors.js';
 import type { CompletionProvider, CompletionRequest } from './provider.js';
@@ -9,6 +9,8 @@ import type { CompletionProvider, CompletionRequest } from './provider.js';
  * model-backed providers.
  */
 export class LocalCompletionProvider implements CompletionProvider {
+  readonly runsOn: CompletionRunsOn = 'browser';
+
   constructor(private readonly priors: PriorStore | null = null) {}
 
   async complete(request: CompletionRequest, signal: AbortSignal): Promise<AutocompleteResponse> {

@@ -1,4 +1,4 @@
-import type { AutocompleteResponse, CompletionItem } from '@pairwise/protocol';
+import type { AutocompleteResponse, CompletionRunsOn, CompletionItem } from '@pairwise/protocol';
 import { LruCache } from './lru.js';
 import { chatText, cleanAnswer, completionText } from './model-answer.js';
 import { buildPrompt, chatBody, fimBody } from './model-prompt.js';
@@ -31,6 +31,7 @@ const MAX_LABEL = 60;
  * reason: a slow, failing or nonsensical model yields the fallback's answer instead.
  */
 export class OpenAiCompletionProvider implements CompletionProvider {
+  readonly runsOn: CompletionRunsOn = 'server';
   readonly #options: OpenAiCompletionOptions;
   readonly #fetch: typeof fetch;
   readonly #cache: LruCache<string, string>;

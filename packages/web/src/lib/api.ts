@@ -15,6 +15,7 @@ import type {
   RoomRole,
   RoomSummary,
   RunList,
+  ServerCapabilities,
   ShareLinkInfo,
   TimelinePage,
   TimelineText,
@@ -64,6 +65,8 @@ export interface ApiClient {
   login(body: CredentialsBody): Promise<AuthAnswer>;
   logout(): Promise<void>;
   me(): Promise<MeAnswer>;
+  /** What this server offers the web app (e.g. where ghost text comes from). */
+  capabilities(): Promise<ServerCapabilities>;
 
   listMembers(id: string, options?: RoomCallOptions): Promise<MemberInfo[]>;
   /** Adds the account as a member, or changes its role. */
@@ -84,8 +87,8 @@ export interface ApiClient {
   /** The newest page of the room's chat, or the one before `before` (a ChatPage's `nextBefore`). */
   listChat(id: string, before: number | null, options?: RoomCallOptions): Promise<ChatPage>;
   postChat(id: string, text: string, options?: RoomCallOptions): Promise<ChatMessage>;
-  /** The newest runs, or those started before `before` (a RunList's `nextBefore`). */
-  listRuns(id: string, before: string | null, options?: RoomCallOptions): Promise<RunList>;
+  /** The newest runs, or those started before `before` (a RunList's `nextBefore`); `limit` per page (the server's default when left out). */
+  listRuns(id: string, page: { before: string | null; limit?: number }, options?: RoomCallOptions): Promise<RunList>;
 }
 
 function isApiError(value: unknown): value is ApiError {
@@ -157,6 +160,7 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     login: (body) => request<AuthAnswer>('POST', '/api/auth/login', { body }),
     logout: () => request<void>('POST', '/api/auth/logout'),
     me: () => request<MeAnswer>('GET', '/api/me'),
+    capabilities: () => request<ServerCapabilities>('GET', '/api/capabilities'),
 
     listMembers: async (id, opts) => (await request<{ members: MemberInfo[] }>('GET', `${roomPath(id)}/members`, opts)).members,
     setMember: async (id, username, role, opts) => {
@@ -177,7 +181,12 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     listChat: (id, before, opts) =>
       request<ChatPage>('GET', before === null ? `${roomPath(id)}/chat` : `${roomPath(id)}/chat?before=${before}`, opts),
     postChat: (id, text, opts) => request<ChatMessage>('POST', `${roomPath(id)}/chat`, { ...opts, body: { text } }),
-    listRuns: (id, before, opts) =>
-      request<RunList>('GET', before === null ? `${roomPath(id)}/runs` : `${roomPath(id)}/runs?before=${encodeURIComponent(before)}`, opts),
+    listRuns: (id, { before, limit }, opts) => {
+      const query = new URLSearchParams({
+        ...(before !== null && { before }),
+        ...(limit !== undefined && { limit: String(limit) }),
+      }).toString();
+      return request<RunList>('GET', `${roomPath(id)}/runs${query ? `?${query}` : ''}`, opts);
+    },
   };
 }
