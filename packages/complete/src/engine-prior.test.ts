@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { completeLocally } from './engine.js';
 import { CURSOR } from './local.testkit.js';
+import type { LanguagePrior } from './prior.js';
 import { tinyPrior } from './prior/prior.testkit.js';
 
 const JS_PRIOR = tinyPrior('javascript', [
@@ -9,7 +10,7 @@ const JS_PRIOR = tinyPrior('javascript', [
   "function f() {\n  console.log('f');\n}\n",
 ]);
 
-function suggest(textWithCursor: string, prior = JS_PRIOR): string {
+function suggest(textWithCursor: string, prior: LanguagePrior | null = JS_PRIOR): string {
   const at = textWithCursor.indexOf(CURSOR);
   const code = at === -1 ? textWithCursor : textWithCursor.replace(CURSOR, '');
   return completeLocally({ code, cursorPosition: at === -1 ? code.length : at, language: 'javascript' }, prior).suggestion;
