@@ -7,6 +7,7 @@
  *   node packages/bench/dist/complete.bench.js [budgetChars=150000]
  *
  *   node packages/bench/dist/complete.bench.js [budgetChars=150000] [coldStartFiles=40]
+ *   npm run bench:complete -- --quick   (30,000 characters per language, 12 cold-start files: about 3 minutes)
  *
  * Whole-file corpora: Python from /usr/lib/python3.11, JavaScript and TypeScript sources under
  * node_modules, Java from a JDK's src.zip (java.util), C++ from /usr/include/c++/12/bits.
@@ -31,8 +32,10 @@ const LARGE_FILE_QUERIES = 500;
 const REPEATS = 3;
 
 async function main(): Promise<void> {
-  const budgetChars = Number(process.argv[2] ?? 150_000);
-  const coldStartFiles = Number(process.argv[3] ?? 40);
+  const quick = process.argv.includes('--quick');
+  const [budgetArg, coldArg] = process.argv.slice(2).filter((a) => a !== '--quick');
+  const budgetChars = Number(budgetArg ?? (quick ? 30_000 : 150_000));
+  const coldStartFiles = Number(coldArg ?? (quick ? 12 : 40));
   const corpora = loadCorpora(REPO_ROOT, { minChars: 1_500, maxChars: 40_000, budgetChars });
   const coldStart = loadColdStartCorpora(REPO_ROOT, coldStartFiles);
   const priors = new PriorStore(installedPriorsDir(), ({ language, err }) => {
