@@ -21,8 +21,7 @@ import { registerHardening, type HttpHardeningOptions } from './hardening.js';
 import { type Readiness, registerProbeRoutes } from './readiness.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from './metrics-route.js';
 import { registerRoomRoutes } from './rooms-routes.js';
-import { registerRunsRoutes } from './runs-routes.js';
-import type { RunService } from '../runs/run-service.js';
+import { registerRunsRoutes, type RunsRoutesOptions } from './runs-routes.js';
 import { registerSharingRoutes } from './sharing-routes.js';
 
 export interface HttpAppOptions {
@@ -30,7 +29,7 @@ export interface HttpAppOptions {
   history: RoomHistory;
   sharing: RoomSharing;
   chat: ChatRoutesOptions;
-  runs: RunService;
+  runs: RunsRoutesOptions;
   access: RoomAccessControl;
   auth: HttpAuthOptions & AuthRoutesOptions;
   /** Answers `GET /ready`; while it drains, every request but the probes is refused with 503. */

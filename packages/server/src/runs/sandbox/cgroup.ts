@@ -35,7 +35,8 @@ export class CgroupParent {
     const dirs = {} as Record<Controller, string>;
     for (const controller of CONTROLLERS) {
       const path = own.get(controller);
-      if (path === undefined) throw new Error(`RUNNER=sandbox needs the cgroup v1 ${controller} controller at ${CGROUP_MOUNT}/${controller}`);
+      if (path === undefined)
+        throw new Error(`RUNNER=sandbox needs the cgroup v1 ${controller} controller at ${CGROUP_MOUNT}/${controller}`);
       dirs[controller] = join(CGROUP_MOUNT, controller, path, name);
       await mkdir(dirs[controller], { recursive: true });
     }

@@ -51,12 +51,25 @@ function javaLanguage(): ServerLanguage {
     steps: (code, compile, run) => [
       {
         name: 'compile',
-        argv: [javac, ...JVM_FLAGS.map((flag) => `-J${flag}`), `-J-Xmx${heapFor(compile)}`, '-encoding', 'UTF-8', `${javaClassName(code)}.java`],
+        argv: [
+          javac,
+          ...JVM_FLAGS.map((flag) => `-J${flag}`),
+          `-J-Xmx${heapFor(compile)}`,
+          '-encoding',
+          'UTF-8',
+          `${javaClassName(code)}.java`,
+        ],
         readOnlyPaths,
         stdin: false,
         limits: compile,
       },
-      { name: 'run', argv: [java, ...JVM_FLAGS, `-Xmx${heapFor(run)}`, '-cp', '.', javaClassName(code)], readOnlyPaths, stdin: true, limits: run },
+      {
+        name: 'run',
+        argv: [java, ...JVM_FLAGS, `-Xmx${heapFor(run)}`, '-cp', '.', javaClassName(code)],
+        readOnlyPaths,
+        stdin: true,
+        limits: run,
+      },
     ],
   };
 }

@@ -63,7 +63,7 @@ export class SandboxedJob implements RunningProcess {
     if (this.programStarted) this.child?.stdin?.end();
   }
 
-  stop(reason = 'stopped'): void {
+  stop(reason = 'stopped on request'): void {
     this.kill({ status: 'stopped', reason });
   }
 
@@ -166,7 +166,12 @@ export class SandboxedJob implements RunningProcess {
 
   private endOf(step: SandboxStep, code: number | null, error: Error | null, hit: CgroupLimitHit | null): SandboxEnd {
     const truncated = this.truncated;
-    const limit = hit === 'memory' ? `memory limit of ${step.limits.memoryBytes / MiB} MiB reached` : hit === 'pids' ? `process limit of ${step.limits.pids} reached` : null;
+    const limit =
+      hit === 'memory'
+        ? `memory limit of ${step.limits.memoryBytes / MiB} MiB reached`
+        : hit === 'pids'
+          ? `process limit of ${step.limits.pids} reached`
+          : null;
     if (this.cause) return { status: this.cause.status, exitCode: null, reason: joined(this.cause.reason, limit), truncated };
     if (error) return { status: 'failed', exitCode: null, reason: `the sandbox could not start: ${error.message}`, truncated };
     if (code === null) return { status: 'failed', exitCode: null, reason: limit ?? 'killed', truncated };
