@@ -26,13 +26,14 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const store = await openStore(config, log);
+  const codeSandbox = await codeSandboxFor(config.runner);
   const server = await createPairwiseServer({
     ...config,
     store,
     log,
     completionProvider: completionProviderFor(config.completion),
     autocompleteRequestsPerMinute: config.completion.requestsPerMinute,
-    codeSandbox: await codeSandboxFor(config.runner),
+    codeSandbox,
     ...(config.redisUrl
       ? { bus: new RedisRoomBus({ url: config.redisUrl, onError: (err, roomId) => log.warn({ err, roomId }, 'room bus') }) }
       : {}),
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
       exitCode = 1;
     }
     await store.close().catch((err: unknown) => log.error({ err }, 'closing the store failed'));
+    // The server stopped every sandbox as it closed; this removes their cgroups.
+    await codeSandbox?.sandbox.close().catch((err: unknown) => log.error({ err }, 'closing the sandbox failed'));
     process.exit(exitCode);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

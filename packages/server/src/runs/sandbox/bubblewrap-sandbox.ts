@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chown, lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CgroupParent } from './cgroup.js';
 import type { CodeSandbox, RunningProcess, SandboxIo, SandboxJob } from './code-sandbox.js';
@@ -65,6 +65,11 @@ export class BubblewrapSandbox implements CodeSandbox {
         ...step.argv,
       ],
     });
+  }
+
+  /** Kills anything left (nothing, once every job ended) and removes this server's cgroups. */
+  close(): Promise<void> {
+    return this.cgroups.destroy();
   }
 
   /** Working directories still on disk (tests check none are left). */
@@ -135,4 +140,5 @@ async function ownedRoot(rootDir: string): Promise<void> {
   if (!stats.isDirectory() || stats.uid !== process.getuid?.() || (stats.mode & 0o022) !== 0) {
     throw new Error(`SANDBOX_DIR ${rootDir} must be a directory owned by the server's user and writable by nobody else`);
   }
+  await chmod(rootDir, 0o711);
 }

@@ -24,53 +24,80 @@ export type CgroupLimitHit = 'memory' | 'pids';
 
 /**
  * Where this server's sandbox cgroups live: under the server's own cgroup in each controller (so a
- * server that is itself limited keeps its runs inside that limit), in a `pairwise-sandbox` group.
+ * server that is itself limited keeps its runs inside that limit), in `pairwise-sandbox/<pid>`: each
+ * server process has its own, so instances sharing a machine never touch each other's runs.
  */
 export class CgroupParent {
   private constructor(private readonly dirs: Record<Controller, string>) {}
 
-  /** Finds the server's own cgroups (/proc/self/cgroup) and makes the parent groups; fails clearly without cgroup v1. */
+  /** Finds the server's own cgroups (/proc/self/cgroup), removes groups of dead servers, makes this one's. */
   static async create(name = 'pairwise-sandbox'): Promise<CgroupParent> {
     const own = await ownCgroupPaths();
-    const dirs = {} as Record<Controller, string>;
+    const shared = {} as Record<Controller, string>;
     for (const controller of CONTROLLERS) {
       const path = own.get(controller);
       if (path === undefined)
         throw new Error(`RUNNER=sandbox needs the cgroup v1 ${controller} controller at ${CGROUP_MOUNT}/${controller}`);
-      dirs[controller] = join(CGROUP_MOUNT, controller, path, name);
-      await mkdir(dirs[controller], { recursive: true });
+      shared[controller] = join(CGROUP_MOUNT, controller, path, name);
+      await mkdir(shared[controller], { recursive: true });
     }
-    const parent = new CgroupParent(dirs);
-    await parent.removeLeftovers();
+    await removeDeadServers(shared);
+    const parent = new CgroupParent(within(shared, String(process.pid)));
+    for (const dir of Object.values(parent.dirs)) await mkdir(dir, { recursive: true });
     return parent;
   }
 
   /** A fresh group for one step, with its limits written before any process enters it. */
   async child(name: string, limits: CgroupLimits): Promise<StepCgroup> {
-    const dirs = {} as Record<Controller, string>;
-    for (const controller of CONTROLLERS) {
-      dirs[controller] = join(this.dirs[controller], name);
-      await mkdir(dirs[controller]);
-    }
+    const dirs = within(this.dirs, name);
+    for (const dir of Object.values(dirs)) await mkdir(dir);
     const group = new StepCgroup(dirs);
     await group.limit(limits);
     return group;
   }
 
   /** Names of the step groups that exist now (tests check none are left). */
-  async children(): Promise<string[]> {
-    const entries = await readdir(this.dirs.pids, { withFileTypes: true });
-    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  children(): Promise<string[]> {
+    return subdirectories(this.dirs.pids);
   }
 
-  /** Groups a crashed server left: their processes are killed and the groups removed. */
-  private async removeLeftovers(): Promise<void> {
-    for (const name of await this.children()) {
-      const dirs = {} as Record<Controller, string>;
-      for (const controller of CONTROLLERS) dirs[controller] = join(this.dirs[controller], name);
-      await new StepCgroup(dirs).destroy();
-    }
+  /** Kills what is left in this server's groups and removes them (the server is stopping). */
+  async destroy(): Promise<void> {
+    for (const name of await this.children()) await new StepCgroup(within(this.dirs, name)).destroy();
+    await new StepCgroup(this.dirs).destroy();
   }
+}
+
+/** The groups of server processes that no longer exist (they crashed): whatever is left in them is killed. */
+async function removeDeadServers(shared: Record<Controller, string>): Promise<void> {
+  for (const name of await subdirectories(shared.pids)) {
+    if (isAlive(Number(name))) continue;
+    const server = within(shared, name);
+    for (const step of await subdirectories(server.pids)) await new StepCgroup(within(server, step)).destroy();
+    await new StepCgroup(server).destroy();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isCode(err, 'EPERM');
+  }
+}
+
+function within(dirs: Record<Controller, string>, name: string): Record<Controller, string> {
+  return Object.fromEntries(CONTROLLERS.map((controller) => [controller, join(dirs[controller], name)])) as Record<Controller, string>;
+}
+
+async function subdirectories(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+    if (isCode(err, 'ENOENT')) return [];
+    throw err;
+  });
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 }
 
 /** One step's cgroups (memory, pids, cpu): its processes enter them through `procsFiles`. */

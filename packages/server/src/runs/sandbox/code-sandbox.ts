@@ -6,6 +6,8 @@
 export interface CodeSandbox {
   /** Starts the job at once; `ended` resolves after its last step, with everything it made removed. */
   run(job: SandboxJob, io: SandboxIo): RunningProcess;
+  /** Releases what the sandbox holds (after every job ended). */
+  close(): Promise<void>;
 }
 
 export interface SandboxJob {
