@@ -15,6 +15,8 @@ import type {
   RoomRole,
   RoomSummary,
   RunList,
+  RunnerInfo,
+  ServerRunLanguage,
   ShareLinkInfo,
   TimelinePage,
   TimelineText,
@@ -86,6 +88,10 @@ export interface ApiClient {
   postChat(id: string, text: string, options?: RoomCallOptions): Promise<ChatMessage>;
   /** The newest runs, or those started before `before` (a RunList's `nextBefore`). */
   listRuns(id: string, before: string | null, options?: RoomCallOptions): Promise<RunList>;
+  /** Whether the server runs code itself (RUNNER=sandbox), and which languages. */
+  runner(): Promise<RunnerInfo>;
+  /** Runs the room's current code on the server; its run then arrives over the room's socket. */
+  startServerRun(id: string, language: ServerRunLanguage, options?: RoomCallOptions): Promise<{ runId: string }>;
 }
 
 function isApiError(value: unknown): value is ApiError {
@@ -179,5 +185,7 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     postChat: (id, text, opts) => request<ChatMessage>('POST', `${roomPath(id)}/chat`, { ...opts, body: { text } }),
     listRuns: (id, before, opts) =>
       request<RunList>('GET', before === null ? `${roomPath(id)}/runs` : `${roomPath(id)}/runs?before=${encodeURIComponent(before)}`, opts),
+    runner: () => request<RunnerInfo>('GET', '/api/runner'),
+    startServerRun: (id, language, opts) => request<{ runId: string }>('POST', `${roomPath(id)}/runs`, { ...opts, body: { language } }),
   };
 }
