@@ -112,6 +112,26 @@ describe('server runs in the sandbox', () => {
   });
 });
 
+describe('a server with one sandbox slot', () => {
+  it('refuses a run in another room while its one sandbox is busy, with a clear code', async () => {
+    const s = await startSandboxServer({}, 1);
+    try {
+      const busy = await roomWithCode(s, 'import time\ntime.sleep(60)\n', 'python');
+      const runId = await startServerRun(s, busy, s.ada);
+      const other = await roomWithCode(s, 'print(1)\n', 'python');
+      const refused = await api(s.server, 'POST', `/api/rooms/${other}/runs`, {}, s.bob.bearer);
+      expect(apiError(refused, 503).code).toBe('sandbox_busy');
+      const bob = await peerOf(s, busy, s.bob);
+      await bob.run({ type: 'stop', runId });
+      await finishedRun(bob, runId);
+      await startServerRun(s, other, s.bob);
+    } finally {
+      closeRawSockets();
+      await s.close();
+    }
+  });
+});
+
 describe('server runs off (RUNNER=browser, the default)', () => {
   it('answers 404 server_runs_off and says the runner is the browser', async () => {
     const server = await startTestServer();

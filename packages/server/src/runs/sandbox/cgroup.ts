@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile, mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,8 +25,8 @@ export type CgroupLimitHit = 'memory' | 'pids';
 
 /**
  * Where this server's sandbox cgroups live: under the server's own cgroup in each controller (so a
- * server that is itself limited keeps its runs inside that limit), in `pairwise-sandbox/<pid>`: each
- * server process has its own, so instances sharing a machine never touch each other's runs.
+ * server that is itself limited keeps its runs inside that limit), in `pairwise-sandbox/<pid>.<random>`:
+ * each sandbox has its own, so instances sharing a machine never touch each other's runs.
  */
 export class CgroupParent {
   private constructor(private readonly dirs: Record<Controller, string>) {}
@@ -42,7 +43,8 @@ export class CgroupParent {
       await mkdir(shared[controller], { recursive: true });
     }
     await removeDeadServers(shared);
-    const parent = new CgroupParent(within(shared, String(process.pid)));
+    // `<pid>.<random>`: two sandboxes of one process (tests) keep apart too; the pid tells a dead server's.
+    const parent = new CgroupParent(within(shared, `${process.pid}.${randomUUID().slice(0, 8)}`));
     for (const dir of Object.values(parent.dirs)) await mkdir(dir, { recursive: true });
     return parent;
   }
@@ -71,7 +73,7 @@ export class CgroupParent {
 /** The groups of server processes that no longer exist (they crashed): whatever is left in them is killed. */
 async function removeDeadServers(shared: Record<Controller, string>): Promise<void> {
   for (const name of await subdirectories(shared.pids)) {
-    if (isAlive(Number(name))) continue;
+    if (isAlive(Number(name.split('.')[0]))) continue;
     const server = within(shared, name);
     for (const step of await subdirectories(server.pids)) await new StepCgroup(within(server, step)).destroy();
     await new StepCgroup(server).destroy();

@@ -30,6 +30,8 @@ interface Cause {
 }
 
 const MiB = 1024 * 1024;
+/** Input a job takes in all; past it input is dropped (a program that never reads would have it pile up here). */
+export const MAX_INPUT_BYTES = MiB;
 
 /** One job in the sandbox: its working directory, then each step in its own cgroups, then cleanup. */
 export class SandboxedJob implements RunningProcess {
@@ -41,6 +43,7 @@ export class SandboxedJob implements RunningProcess {
   /** Input given before the program step started, and whether its end was. */
   private queued: string[] = [];
   private inputEnded = false;
+  private inputBytes = 0;
   private outputBytes = 0;
   private truncated = false;
   private programStarted = false;
@@ -54,6 +57,8 @@ export class SandboxedJob implements RunningProcess {
   }
 
   input(text: string): void {
+    this.inputBytes += Buffer.byteLength(text);
+    if (this.inputBytes > MAX_INPUT_BYTES) return;
     if (this.programStarted) this.child?.stdin?.write(text);
     else this.queued.push(text);
   }
