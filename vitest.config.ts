@@ -9,7 +9,7 @@ const IMAGE_TESTS = 'packages/server/test/image.test.ts';
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources of sibling packages, not their build output.
-    alias: { '@pairwise/protocol': src('protocol'), '@pairwise/server': src('server') },
+    alias: { '@pairwise/protocol': src('protocol'), '@pairwise/complete': src('complete'), '@pairwise/server': src('server') },
   },
   test: {
     testTimeout: 30_000,

@@ -39,3 +39,11 @@ export interface AutocompleteResponse {
   suggestion: string;
   allSuggestions: CompletionItem[];
 }
+
+/**
+ * Where ghost text comes from (`GET /api/capabilities`): `browser` when the server's provider is the
+ * local engine, which the web app runs itself in a worker (no round trip, works offline); `server`
+ * when the server has a model-backed provider, which only it can reach.
+ */
+export const COMPLETION_RUNS_ON = ['browser', 'server'] as const;
+export type CompletionRunsOn = (typeof COMPLETION_RUNS_ON)[number];

@@ -9,3 +9,4 @@ export * from './extensions.js';
 export * from './history.js';
 export * from './chat.js';
 export * from './runs.js';
+export * from './capabilities.js';

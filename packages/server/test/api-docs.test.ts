@@ -24,6 +24,7 @@ const EXPECTED_OPERATIONS = [
   'POST /api/auth/register',
   'POST /api/auth/login',
   'POST /api/auth/logout',
+  'GET /api/capabilities',
   'GET /api/me',
   'POST /api/rooms',
   'GET /api/rooms',

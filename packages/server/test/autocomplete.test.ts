@@ -29,6 +29,13 @@ describe('POST /api/autocomplete', () => {
     expect(body.allSuggestions[0]).toMatchObject({ source: 'local' });
   });
 
+  it('tells the web app to run the local engine itself (GET /api/capabilities)', async () => {
+    server = await startTestServer();
+    const response = await fetch(`${server.url}/api/capabilities`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ completion: 'browser' });
+  });
+
   it.each([
     ['missing code', { cursorPosition: 0, language: 'python' }, 'code'],
     ['missing cursorPosition', { code: 'x', language: 'python' }, 'cursorPosition'],

@@ -1,5 +1,5 @@
-import type { AutocompleteResponse } from '@pairwise/protocol';
-import { completeLocally } from './engine.js';
+import type { AutocompleteResponse, CompletionRunsOn } from '@pairwise/protocol';
+import { completeLocally } from '@pairwise/complete';
 import type { CompletionProvider, CompletionRequest } from './provider.js';
 
 /**
@@ -7,6 +7,8 @@ import type { CompletionProvider, CompletionRequest } from './provider.js';
  * milliseconds at most. Also the fallback of the model-backed providers.
  */
 export class LocalCompletionProvider implements CompletionProvider {
+  readonly runsOn: CompletionRunsOn = 'browser';
+
   async complete(request: CompletionRequest, signal: AbortSignal): Promise<AutocompleteResponse> {
     signal.throwIfAborted();
     return completeLocally(request);

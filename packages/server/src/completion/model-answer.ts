@@ -1,4 +1,4 @@
-import { fitBeforeFollowing } from './fit.js';
+import { fitBeforeFollowing } from '@pairwise/complete';
 import { CURSOR_MARKER, isInline } from './model-prompt.js';
 import type { ModelPrompt } from './model-prompt.js';
 

@@ -1,7 +1,7 @@
 import type { LanguageId } from '@pairwise/protocol';
 import { languageInfo } from '@pairwise/protocol';
 import type { CompletionRequest } from './provider.js';
-import { isLowSurrogate, lineEnd, lineStartOf, safeSlice } from './text.js';
+import { isLowSurrogate, lineEnd, lineStartOf, safeSlice } from '@pairwise/complete';
 
 /** What the model sees: bounded text around the cursor, so cost and latency stay flat on big files. */
 export interface ModelPrompt {

@@ -1,9 +1,9 @@
-import type { AutocompleteResponse, CompletionItem } from '@pairwise/protocol';
+import type { AutocompleteResponse, CompletionRunsOn, CompletionItem } from '@pairwise/protocol';
 import { LruCache } from './lru.js';
 import { chatText, cleanAnswer, completionText } from './model-answer.js';
 import { buildPrompt, chatBody, fimBody } from './model-prompt.js';
 import type { ModelPrompt } from './model-prompt.js';
-import { emptyResponse } from './provider.js';
+import { emptyResponse } from '@pairwise/complete';
 import type { CompletionProvider, CompletionRequest } from './provider.js';
 
 export interface OpenAiCompletionOptions {
@@ -31,6 +31,7 @@ const MAX_LABEL = 60;
  * reason: a slow, failing or nonsensical model yields the fallback's answer instead.
  */
 export class OpenAiCompletionProvider implements CompletionProvider {
+  readonly runsOn: CompletionRunsOn = 'server';
   readonly #options: OpenAiCompletionOptions;
   readonly #fetch: typeof fetch;
   readonly #cache: LruCache<string, string>;
