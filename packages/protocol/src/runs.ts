@@ -61,7 +61,7 @@ export type ServerRunLanguage = (typeof SERVER_RUN_LANGUAGES)[number];
 export const startServerRunSchema = z.strictObject({ language: z.enum(SERVER_RUN_LANGUAGES).optional() });
 export type StartServerRun = z.infer<typeof startServerRunSchema>;
 
-/** `GET /api/runner`: where this server runs code. `sandbox`: it also runs `serverLanguages` itself. */
+/** Part of `GET /api/capabilities`: where this server runs code. `sandbox`: it also runs `serverLanguages` itself. */
 export interface RunnerInfo {
   runner: 'browser' | 'sandbox';
   serverLanguages: ServerRunLanguage[];

@@ -246,6 +246,10 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       limitEvents: metrics,
     },
     runs: { runs, serverRuns, authorOf: (roomId, principal) => history.authorOf(roomId, principal) },
+    capabilities: {
+      completion: options.completionProvider.runsOn,
+      runs: serverRuns ? { runner: 'sandbox', serverLanguages: serverRuns.languages } : { runner: 'browser', serverLanguages: [] },
+    },
     access: layer.access,
     auth: {
       accounts: layer.accounts,

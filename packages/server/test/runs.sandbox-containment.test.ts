@@ -39,7 +39,7 @@ describe('the sandbox contains hostile programs', () => {
 
   /** The server still serves and left nothing behind after the run. */
   async function expectServing(): Promise<void> {
-    expect((await api(s.server, 'GET', '/api/runner')).status).toBe(200);
+    expect((await api(s.server, 'GET', '/api/capabilities')).status).toBe(200);
     await expectNothingLeft(s);
   }
 

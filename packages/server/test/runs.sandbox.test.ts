@@ -36,9 +36,9 @@ describe('server runs in the sandbox', () => {
       'public class Greeter {\n  public static void main(String[] args) {\n    System.out.println("hello from java");\n    System.err.println("a warning");\n  }\n}\n';
     const roomId = await roomWithCode(s, code, 'java');
     const bob = await peerOf(s, roomId, s.bob);
-    expect(await api(s.server, 'GET', '/api/runner')).toMatchObject({
+    expect(await api(s.server, 'GET', '/api/capabilities')).toMatchObject({
       status: 200,
-      body: { runner: 'sandbox', serverLanguages: ['java', 'cpp', 'python'] },
+      body: { runs: { runner: 'sandbox', serverLanguages: ['java', 'cpp', 'python'] } },
     });
     const runId = await startServerRun(s, roomId, s.ada);
     const seen = await finishedRun(bob, runId);
@@ -138,7 +138,7 @@ describe('server runs off (RUNNER=browser, the default)', () => {
     try {
       const roomId = await server.createRoom({ language: 'cpp' });
       expect(apiError(await api(server, 'POST', `/api/rooms/${roomId}/runs`, {}), 404).code).toBe('server_runs_off');
-      expect((await api(server, 'GET', '/api/runner')).body).toEqual({ runner: 'browser', serverLanguages: [] });
+      expect((await api(server, 'GET', '/api/capabilities')).body).toMatchObject({ runs: { runner: 'browser', serverLanguages: [] } });
     } finally {
       await server.close();
     }

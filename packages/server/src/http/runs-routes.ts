@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { type HistoryAuthor, type RunnerInfo, runsQuerySchema, startServerRunSchema } from '@pairwise/protocol';
+import { type HistoryAuthor, runsQuerySchema, startServerRunSchema } from '@pairwise/protocol';
 import type { RoomAccessControl } from '../access/room-access.js';
 import type { Principal } from '../access/session.js';
 import type { RunService } from '../runs/run-service.js';
 import type { ServerRunRefusal, ServerRuns } from '../runs/server-runs.js';
 import { verdictFor } from '../sync/role-matrix.js';
-import { answers, ANYONE, ROOM_CALLER } from './api-docs.js';
+import { answers, ROOM_CALLER } from './api-docs.js';
 import { requestPrincipal } from './auth-hooks.js';
 import { HttpError } from './errors.js';
 import { requireRole, roomIdParams, roomNotFound } from './room-guard.js';
@@ -57,19 +57,6 @@ export function registerRunsRoutes(fastify: FastifyInstance, options: RunsRoutes
     await requireRole(access, request, id, 'viewer');
     return runs.list(id, request.query.before, request.query.limit);
   });
-
-  const runner = {
-    tags: ['runs'],
-    security: ANYONE,
-    summary: 'Where this server runs code: in the browser only, or also in its sandbox (and which languages)',
-    response: answers({ 200: 'RunnerInfo' }),
-  };
-  app.get(
-    '/api/runner',
-    { schema: runner },
-    async (): Promise<RunnerInfo> =>
-      serverRuns ? { runner: 'sandbox', serverLanguages: serverRuns.languages } : { runner: 'browser', serverLanguages: [] },
-  );
 
   const startRun = {
     tags: ['runs'],

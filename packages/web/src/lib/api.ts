@@ -15,7 +15,7 @@ import type {
   RoomRole,
   RoomSummary,
   RunList,
-  RunnerInfo,
+  ServerCapabilities,
   ServerRunLanguage,
   ShareLinkInfo,
   TimelinePage,
@@ -88,8 +88,8 @@ export interface ApiClient {
   postChat(id: string, text: string, options?: RoomCallOptions): Promise<ChatMessage>;
   /** The newest runs, or those started before `before` (a RunList's `nextBefore`). */
   listRuns(id: string, before: string | null, options?: RoomCallOptions): Promise<RunList>;
-  /** Whether the server runs code itself (RUNNER=sandbox), and which languages. */
-  runner(): Promise<RunnerInfo>;
+  /** What the server offers: where completions and runs happen. */
+  capabilities(): Promise<ServerCapabilities>;
   /** Runs the room's current code on the server; its run then arrives over the room's socket. */
   startServerRun(id: string, language: ServerRunLanguage, options?: RoomCallOptions): Promise<{ runId: string }>;
 }
@@ -185,7 +185,7 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     postChat: (id, text, opts) => request<ChatMessage>('POST', `${roomPath(id)}/chat`, { ...opts, body: { text } }),
     listRuns: (id, before, opts) =>
       request<RunList>('GET', before === null ? `${roomPath(id)}/runs` : `${roomPath(id)}/runs?before=${encodeURIComponent(before)}`, opts),
-    runner: () => request<RunnerInfo>('GET', '/api/runner'),
+    capabilities: () => request<ServerCapabilities>('GET', '/api/capabilities'),
     startServerRun: (id, language, opts) => request<{ runId: string }>('POST', `${roomPath(id)}/runs`, { ...opts, body: { language } }),
   };
 }

@@ -63,9 +63,9 @@ export function useRuns({
   useEffect(() => {
     let current = true;
     api
-      .runner()
-      .then((info) => {
-        if (current) setServerLanguages(info.serverLanguages);
+      .capabilities()
+      .then((offered) => {
+        if (current) setServerLanguages(offered.runs.serverLanguages);
       })
       .catch(() => {
         // An older server or a failed request: code runs in the browser only, as before.
