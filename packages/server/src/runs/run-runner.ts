@@ -1,7 +1,8 @@
-import type { HistoryAuthor } from '@pairwise/protocol';
+import type { HistoryAuthor, RunClientMessage } from '@pairwise/protocol';
 import type { StoredRun } from '../storage/runs.js';
 import type { SyncSocket } from '../sync/room.js';
 import type { OutputCap } from './output-cap.js';
+import type { RunRefusalCode } from './run-summary.js';
 
 /** A run on this server's sandbox, as the RunService drives it. */
 export interface SandboxRunner {
@@ -54,4 +55,17 @@ export function newRun(id: string, language: string, startedBy: HistoryAuthor, s
 /** Whether `runner` is the tab behind `socket`. */
 export function isSocketRunner(runner: RunRunner | undefined, socket: SyncSocket): boolean {
   return runner?.kind === 'socket' && runner.socket === socket;
+}
+
+/** An `input` run message: text for a server run's stdin. */
+export type RunInput = Extract<RunClientMessage, { type: 'input' }>;
+
+/**
+ * Why `author` may not type into the run's stdin, or null when they may: only a run in this server's
+ * sandbox takes input this way (a tab reads its own user's), and only from the person who started it.
+ */
+export function inputRefusal(running: RunningRun, author: HistoryAuthor): RunRefusalCode | null {
+  if (running.runner.kind === 'remote') return 'run_elsewhere';
+  if (running.runner.kind === 'socket') return 'not_server_run';
+  return author.id === running.run.startedBy.id ? null : 'not_starter';
 }

@@ -7,7 +7,16 @@ import { authorOfSession } from '../sync/history-authors.js';
 import { verdictFor } from '../sync/role-matrix.js';
 import type { Room, SyncSocket } from '../sync/room.js';
 import { appendCapped } from './output-cap.js';
-import { isSocketRunner, newRun, type RunRunner, type RunningRun, runningRun, type SandboxRunner } from './run-runner.js';
+import {
+  inputRefusal,
+  isSocketRunner,
+  newRun,
+  type RunInput,
+  type RunRunner,
+  type RunningRun,
+  runningRun,
+  type SandboxRunner,
+} from './run-runner.js';
 import { detailsOf, refusal, type RunRefusalCode, summaryOf } from './run-summary.js';
 
 /** A running run is written this often (its output so far; the write also tells it is still going). */
@@ -72,8 +81,11 @@ export class RunService {
     const theRun = current?.run.id === message.runId ? current : undefined;
     if (message.type === 'stop' || message.type === 'input') {
       if (!theRun) refuse('not_running');
-      else if (message.type === 'input') this.input(room.id, theRun, author, message, refuse);
-      else this.requestStop(room.id, theRun, author);
+      else if (message.type === 'input') {
+        const code = inputRefusal(theRun, author);
+        if (code || theRun.runner.kind !== 'sandbox') refuse(code ?? 'not_server_run');
+        else this.input(room.id, theRun, theRun.runner, message);
+      } else this.requestStop(room.id, theRun, author);
     } else if (!theRun || !isSocketRunner(theRun.runner, socket)) refuse('not_your_run');
     else if (message.type === 'output') this.output(room.id, theRun, message.stream, message.text);
     else this.finish(room.id, theRun, message.status, message.exitCode);
@@ -217,21 +229,8 @@ export class RunService {
     if (running.runner.kind === 'sandbox') running.runner.stop();
   }
 
-  /** Input for a server run here, from the person who started it; echoed into the output as `stdin`. */
-  private input(
-    roomId: string,
-    running: RunningRun,
-    author: HistoryAuthor,
-    message: Extract<RunClientMessage, { type: 'input' }>,
-    refuse: (code: RunRefusalCode) => void,
-  ): void {
-    const { runner } = running;
-    if (runner.kind !== 'sandbox') refuse(runner.kind === 'remote' ? 'run_elsewhere' : 'not_server_run');
-    else if (author.id !== running.run.startedBy.id) refuse('not_starter');
-    else this.feed(roomId, running, runner, message);
-  }
-
-  private feed(roomId: string, running: RunningRun, runner: SandboxRunner, message: { text: string; end?: boolean | undefined }): void {
+  /** Input for a server run here (inputRefusal says from whom), echoed into the output as `stdin`. */
+  private input(roomId: string, running: RunningRun, runner: SandboxRunner, message: RunInput): void {
     if (message.text.length > 0) {
       runner.input(message.text);
       this.output(roomId, running, 'stdin', message.text);
