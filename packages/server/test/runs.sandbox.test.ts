@@ -94,13 +94,15 @@ describe('server runs in the sandbox', () => {
     await expectNothingLeft(s);
   });
 
-  it('refuses a second run while one goes on, a viewer, and a language the server does not run', async () => {
+  it('refuses a second run while one goes on, a room whose owner switched running off, a viewer, and a language the server does not run', async () => {
     const roomId = await roomWithCode(s, 'import time\ntime.sleep(60)\n', 'python');
     const runId = await startServerRun(s, roomId, s.ada);
     expect(apiError(await api(s.server, 'POST', `/api/rooms/${roomId}/runs`, {}, s.bob.bearer), 409).code).toBe('already_running');
     const bob = await peerOf(s, roomId, s.bob);
     await bob.run({ type: 'stop', runId });
     await finishedRun(bob, runId);
+    expect((await api(s.server, 'PATCH', `/api/rooms/${roomId}`, { runCode: false }, s.ada.bearer)).status).toBe(200);
+    expect(apiError(await api(s.server, 'POST', `/api/rooms/${roomId}/runs`, {}, s.ada.bearer), 403).code).toBe('running_off');
 
     const rust = await roomWithCode(s, 'fn main() {}', 'rust');
     expect(apiError(await api(s.server, 'POST', `/api/rooms/${rust}/runs`, {}, s.ada.bearer), 404).code).toBe('language_not_runnable');
