@@ -1,13 +1,16 @@
 import type { monaco } from '../lib/monaco';
 import { createCompletionClient } from './completionClient';
+import type { CompletionClient } from './completionClient';
 import type { CompletionConfig, ProviderDeps } from './editorContext';
-
-export type { CompletionConfig };
 import { registerInlineProvider } from './inlineProvider';
+import { createLocalCompletionClient } from './localClient';
+import type { LocalCompletionClient } from './localClient';
 import { registerSuggestProvider } from './suggestProvider';
 
+export type { CompletionConfig };
+
 export interface EditorCompletions {
-  /** Call when `active` may have changed. */
+  /** Call when `active`, `runsOn` or `language` may have changed. */
   refresh(): void;
   dispose(): void;
 }
@@ -19,7 +22,9 @@ export function attachCompletions(
   options: Pick<ProviderDeps, 'getConfig' | 'lastEditWasLocal'>,
 ): EditorCompletions {
   const { getConfig } = options;
-  const client = createCompletionClient({ headers: () => getConfig().headers });
+  const local = createLocalCompletionClient();
+  const server = createCompletionClient({ headers: () => getConfig().headers });
+  const client = routedClient(getConfig, local, server);
   const deps: ProviderDeps = { editor, model, client, ...options };
   const registrations = [registerInlineProvider(deps), registerSuggestProvider(deps)];
   // The word list popping up while typing would take Tab from the ghost text (Tab accepts the
@@ -32,13 +37,18 @@ export function attachCompletions(
   });
 
   let active: boolean | null = null;
+  let prepared: string | null = null;
   const refresh = () => {
-    const next = getConfig().active;
-    if (next === active) return;
+    const config = getConfig();
+    if (config.active && config.runsOn === 'browser' && prepared !== config.language) {
+      prepared = config.language;
+      local.prepare(config.language);
+    }
+    if (config.active === active) return;
     const wasOff = active === false;
-    active = next;
-    editor.updateOptions({ inlineSuggest: { enabled: next } });
-    if (!next) {
+    active = config.active;
+    editor.updateOptions({ inlineSuggest: { enabled: config.active } });
+    if (!config.active) {
       client.cancel();
       editor.trigger('pairwise', 'editor.action.inlineSuggest.hide', undefined);
     } else if (wasOff) {
@@ -53,6 +63,23 @@ export function attachCompletions(
     dispose: () => {
       client.dispose();
       for (const registration of registrations) registration.dispose();
+    },
+  };
+}
+
+/** Asks the page's own engine or the server, whichever the server said answers (read per request). */
+function routedClient(getConfig: () => CompletionConfig, local: LocalCompletionClient, server: CompletionClient): CompletionClient {
+  const both = [local, server];
+  return {
+    complete: (body, options) => (getConfig().runsOn === 'server' ? server : local).complete(body, options),
+    cancel: () => {
+      for (const client of both) client.cancel();
+    },
+    resume: () => {
+      for (const client of both) client.resume();
+    },
+    dispose: () => {
+      for (const client of both) client.dispose();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { LANGUAGES } from '@pairwise/protocol';
-import type { LanguageId } from '@pairwise/protocol';
+import type { CompletionRunsOn, LanguageId } from '@pairwise/protocol';
 import type { monaco } from '../lib/monaco';
 import type { CompletionClient } from './completionClient';
 import type { CursorContext } from './rules';
@@ -9,6 +9,8 @@ export interface CompletionConfig {
   /** This browser's toggle and the room's switch are both on. */
   active: boolean;
   delayMs: number;
+  /** `browser`: this page's worker runs the local engine; `server`: only the server can answer (a model). */
+  runsOn: CompletionRunsOn;
   language: LanguageId;
   roomId: string;
   /** The room's credentials (owner key, share link): the server checks the caller may edit the room. */

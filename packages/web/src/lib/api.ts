@@ -66,6 +66,8 @@ export interface ApiClient {
   login(body: CredentialsBody): Promise<AuthAnswer>;
   logout(): Promise<void>;
   me(): Promise<MeAnswer>;
+  /** What this server offers the web app (where ghost text comes from, whether it runs code). */
+  capabilities(): Promise<ServerCapabilities>;
 
   listMembers(id: string, options?: RoomCallOptions): Promise<MemberInfo[]>;
   /** Adds the account as a member, or changes its role. */
@@ -88,8 +90,6 @@ export interface ApiClient {
   postChat(id: string, text: string, options?: RoomCallOptions): Promise<ChatMessage>;
   /** The newest runs, or those started before `before` (a RunList's `nextBefore`). */
   listRuns(id: string, before: string | null, options?: RoomCallOptions): Promise<RunList>;
-  /** What the server offers: where completions and runs happen. */
-  capabilities(): Promise<ServerCapabilities>;
   /** Runs the room's current code on the server; its run then arrives over the room's socket. */
   startServerRun(id: string, language: ServerRunLanguage, options?: RoomCallOptions): Promise<{ runId: string }>;
 }
@@ -163,6 +163,7 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     login: (body) => request<AuthAnswer>('POST', '/api/auth/login', { body }),
     logout: () => request<void>('POST', '/api/auth/logout'),
     me: () => request<MeAnswer>('GET', '/api/me'),
+    capabilities: () => request<ServerCapabilities>('GET', '/api/capabilities'),
 
     listMembers: async (id, opts) => (await request<{ members: MemberInfo[] }>('GET', `${roomPath(id)}/members`, opts)).members,
     setMember: async (id, username, role, opts) => {
@@ -185,7 +186,6 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     postChat: (id, text, opts) => request<ChatMessage>('POST', `${roomPath(id)}/chat`, { ...opts, body: { text } }),
     listRuns: (id, before, opts) =>
       request<RunList>('GET', before === null ? `${roomPath(id)}/runs` : `${roomPath(id)}/runs?before=${encodeURIComponent(before)}`, opts),
-    capabilities: () => request<ServerCapabilities>('GET', '/api/capabilities'),
     startServerRun: (id, language, opts) => request<{ runId: string }>('POST', `${roomPath(id)}/runs`, { ...opts, body: { language } }),
   };
 }

@@ -151,10 +151,12 @@ export default function CollabEditor({
     editorRef.current?.updateOptions(readOnlyOptions(readOnlyMessage));
   }, [readOnlyMessage]);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies(completions.active): the trigger; refresh() reads it through getConfig.
+  // biome-ignore lint/correctness/useExhaustiveDependencies(completions.active): a trigger; refresh() reads it through getConfig.
+  // biome-ignore lint/correctness/useExhaustiveDependencies(completions.runsOn): a trigger, likewise.
+  // biome-ignore lint/correctness/useExhaustiveDependencies(completions.language): a trigger, likewise.
   useEffect(() => {
     completionsRef.current?.refresh();
-  }, [completions.active]);
+  }, [completions.active, completions.runsOn, completions.language]);
 
   const cursorCss = useMemo(() => remoteCursorCss(participants), [participants]);
 

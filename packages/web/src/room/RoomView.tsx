@@ -26,6 +26,7 @@ import { usePresence } from './usePresence';
 import { useRoomConnection } from './useRoomConnection';
 import { useRoomMeta } from './useRoomMeta';
 import { useRoomSuggestionsSwitch } from './useRoomSuggestionsSwitch';
+import { useCompletionRunsOn } from '../completion/useCompletionRunsOn';
 import '../styles/room.css';
 import '../styles/chat.css';
 import '../styles/run.css';
@@ -117,6 +118,7 @@ export function RoomView({
   const meta = useRoomMeta(connection?.meta, fallback);
   const roomSuggestions = useRoomSuggestionsSwitch(details.id, meta.aiCompletions, credentials, onSummary);
   const suggestionSettings = useSuggestionSettings();
+  const completionRunsOn = useCompletionRunsOn();
   const people = usePresence(connection?.awareness);
   const phase = connectionPhase(state);
   const lastTypingSent = useRef(0);
@@ -268,6 +270,7 @@ export function RoomView({
                     completions={{
                       active: canEdit && suggestionSettings.enabled && roomSuggestions.on,
                       delayMs: suggestionSettings.delayMs,
+                      runsOn: completionRunsOn,
                       language: meta.language,
                       roomId: details.id,
                       headers: completionHeaders,

@@ -115,6 +115,11 @@ export async function nextFrames(page: Page): Promise<void> {
 }
 
 /** Counts the page's requests to a path from now on. */
+/** How many ghost-text or list answers the page's own completion engine has given (User Timing marks). */
+export function localCompletions(page: Page): Promise<number> {
+  return page.evaluate((name) => performance.getEntriesByName(name).length, 'pairwise:local-completion');
+}
+
 export function countRequests(page: Page, path: string): () => number {
   let count = 0;
   page.on('request', (request) => {

@@ -1,0 +1,97 @@
+import type { AutocompleteBody, LanguageId } from '@pairwise/protocol';
+import type { CompleteOptions, CompletionClient, CompletionOutcome } from './completionClient';
+import type { CompletionWorkerAnswer, CompletionWorkerRequest } from './worker/messages';
+
+/** Each answer is measured under this name (User Timing), for profiling and for the browser tests. */
+export const LOCAL_COMPLETION_MEASURE = 'pairwise:local-completion';
+
+/** What the client needs of a worker: `Worker` itself, or a fake in unit tests. */
+export interface WorkerLike {
+  postMessage(message: CompletionWorkerRequest): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<CompletionWorkerAnswer>) => void): void;
+  terminate(): void;
+}
+
+export interface LocalCompletionClient extends CompletionClient {
+  /** The room's language is known: the worker loads what it needs for it before the first keystroke. */
+  prepare(language: LanguageId): void;
+}
+
+interface Pending {
+  channel: string;
+  seq: number;
+  startedAt: number;
+  resolve(outcome: CompletionOutcome): void;
+}
+
+/**
+ * Ghost text from the local engine in a Web Worker, behind the same interface as the server's
+ * `POST /api/autocomplete` client: a newer request on a channel makes the older one `stale`, and
+ * so does `cancel`. The worker is started on the first call and ended by `dispose`.
+ */
+export function createLocalCompletionClient(startWorker: () => WorkerLike = startCompletionWorker): LocalCompletionClient {
+  let worker: WorkerLike | null = null;
+  let nextId = 0;
+  let disposed = false;
+  const pending = new Map<number, Pending>();
+  /** The newest request's sequence number per channel. */
+  const newest = new Map<string, number>();
+
+  const settle = (id: number, outcome: CompletionOutcome) => {
+    const request = pending.get(id);
+    if (!request) return;
+    pending.delete(id);
+    const current = !disposed && newest.get(request.channel) === request.seq;
+    if (current && outcome.kind === 'ok') performance.measure(LOCAL_COMPLETION_MEASURE, { start: request.startedAt });
+    request.resolve(current ? outcome : { kind: 'stale' });
+  };
+
+  const ensureWorker = (): WorkerLike => {
+    if (worker) return worker;
+    const started = startWorker();
+    started.addEventListener('message', ({ data }) => {
+      if (data.type === 'answer')
+        settle(data.id, { kind: 'ok', suggestion: data.response.suggestion, items: data.response.allSuggestions });
+      else settle(data.id, { kind: 'error', status: 0 });
+    });
+    worker = started;
+    return started;
+  };
+
+  const staleAll = () => {
+    for (const channel of newest.keys()) newest.set(channel, (newest.get(channel) ?? 0) + 1);
+    for (const id of [...pending.keys()]) settle(id, { kind: 'stale' });
+  };
+
+  return {
+    prepare(language) {
+      if (!disposed) ensureWorker().postMessage({ type: 'prepare', language });
+    },
+    complete(body: AutocompleteBody, options: CompleteOptions = {}): Promise<CompletionOutcome> {
+      if (disposed || options.signal?.aborted) return Promise.resolve({ kind: 'stale' });
+      const channel = options.channel ?? 'default';
+      const seq = (newest.get(channel) ?? 0) + 1;
+      newest.set(channel, seq);
+      const id = ++nextId;
+      const { code, cursorPosition, language } = body;
+      return new Promise((resolve) => {
+        pending.set(id, { channel, seq, startedAt: performance.now(), resolve });
+        options.signal?.addEventListener('abort', () => settle(id, { kind: 'stale' }), { once: true });
+        ensureWorker().postMessage({ type: 'complete', id, request: { code, cursorPosition, language } });
+      });
+    },
+    cancel: staleAll,
+    // Nothing pauses the local engine: the room's switch is applied by the providers before they ask.
+    resume() {},
+    dispose() {
+      staleAll();
+      disposed = true;
+      worker?.terminate();
+      worker = null;
+    },
+  };
+}
+
+function startCompletionWorker(): WorkerLike {
+  return new Worker(new URL('./worker/completionWorker.ts', import.meta.url), { type: 'module', name: 'pairwise-completion' });
+}

@@ -1,0 +1,25 @@
+/// <reference lib="webworker" />
+import { completeLocally } from '@pairwise/complete';
+import type { CompletionWorkerAnswer, CompletionWorkerRequest } from './messages';
+
+/**
+ * The local completion engine (the same code the server's local provider runs) off the page's
+ * main thread: ghost text needs no round trip, keeps working offline and while reconnecting, and
+ * a 5,000-line file never stalls typing.
+ */
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+function reply(answer: CompletionWorkerAnswer): void {
+  scope.postMessage(answer);
+}
+
+scope.onmessage = (event: MessageEvent<CompletionWorkerRequest>) => {
+  const message = event.data;
+  if (message.type === 'prepare') return;
+  try {
+    reply({ type: 'answer', id: message.id, response: completeLocally(message.request) });
+  } catch (err) {
+    // The engine never throws on valid input; an answer of nothing beats a dead worker.
+    reply({ type: 'failed', id: message.id, message: err instanceof Error ? err.message : String(err) });
+  }
+};

@@ -1,0 +1,12 @@
+import type { AutocompleteResponse, LanguageId } from '@pairwise/protocol';
+import type { CompletionRequest } from '@pairwise/complete';
+
+/** Page to completion worker. */
+export type CompletionWorkerRequest =
+  /** A room in `language` opened: load what the engine knows about it now, before the first keystroke. */
+  { type: 'prepare'; language: LanguageId } | { type: 'complete'; id: number; request: CompletionRequest };
+
+/** Completion worker to page. */
+export type CompletionWorkerAnswer =
+  | { type: 'answer'; id: number; response: AutocompleteResponse }
+  | { type: 'failed'; id: number; message: string };
