@@ -10,7 +10,7 @@ import { BubblewrapSandbox } from '../src/runs/sandbox/bubblewrap-sandbox.js';
 import { OnBehalfOf, SERVER_AUTHOR } from '../src/sync/history-authors.js';
 import { api } from './support/http-api.js';
 import { closeRawSockets } from './support/raw-socket.js';
-import { TEST_SANDBOX_LIMITS } from './support/sandbox.js';
+import { PATIENT_SANDBOX_LIMITS } from './support/sandbox.js';
 import { QueryRoleResolver, roomUrl } from './support/roles.js';
 import { newRunId, runPeer } from './support/runs.js';
 import type { TestServer } from './support/test-server.js';
@@ -59,7 +59,7 @@ await describeWithPostgres('runs across instances (Redis)', () => {
     try {
       cluster = await startTestCluster(2, (index) => ({
         sessions: new QueryRoleResolver(),
-        ...(index === 0 ? { codeSandbox: { sandbox, limits: TEST_SANDBOX_LIMITS, slots: 2 } } : {}),
+        ...(index === 0 ? { codeSandbox: { sandbox, limits: PATIENT_SANDBOX_LIMITS, slots: 2 } } : {}),
       }));
       const [a, b] = cluster.instances as [TestServer, TestServer];
       const roomId = await a.createRoom({ language: 'python' });
@@ -72,7 +72,13 @@ await describeWithPostgres('runs across instances (Redis)', () => {
       const started = await api(a, 'POST', `/api/rooms/${roomId}/runs`, {});
       expect(started.status).toBe(202);
       const { runId } = started.body as { runId: string };
-      await waitFor(() => bob.runs().some((m) => m.type === 'output' && m.text === 'on a\n'), 'bob on b sees the output', 10_000);
+      // Unbuffered Python writes the line and its newline apart: the output is whatever the chunks add up to.
+      const stdout = () =>
+        bob
+          .runs()
+          .flatMap((m) => (m.type === 'output' ? [m.text] : []))
+          .join('');
+      await waitFor(() => stdout() === 'on a\n', 'bob on b sees the output', 10_000);
       await bob.run({ type: 'stop', runId });
       await waitFor(() => bob.runs().some((m) => m.type === 'finished'), 'the sandbox on a is stopped', 5_000);
       expect(bob.runs().at(-1)).toMatchObject({ type: 'finished', run: { id: runId, status: 'stopped' } });

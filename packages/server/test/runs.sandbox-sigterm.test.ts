@@ -48,7 +48,12 @@ function sandboxGroupsOf(pid: number): string[] {
 }
 
 it('SIGTERM stops the running sandbox, stores its run as stopped, and leaves no sandboxed process', { timeout: 60_000 }, async () => {
-  const env = { RUNNER: 'sandbox', SANDBOX_DIR: tempDir('pw-sigterm-sandbox-'), DATA_DIR: tempDir('pw-sigterm-data-') };
+  const env = {
+    RUNNER: 'sandbox',
+    RUN_TIME_LIMIT_MS: '30000',
+    SANDBOX_DIR: tempDir('pw-sigterm-sandbox-'),
+    DATA_DIR: tempDir('pw-sigterm-data-'),
+  };
   const first = await spawnServer(env);
   processes.push(first);
   const created = await api(first, 'POST', '/api/rooms', { language: 'python' });

@@ -33,9 +33,18 @@ export interface SandboxServer {
   close(options?: { keepStore?: boolean }): Promise<void>;
 }
 
-export async function startSandboxServer(options: TestServerOptions = {}, slots = 4): Promise<SandboxServer> {
+/**
+ * Time enough for a run a test stops (or a shutdown ends) to still be going on a loaded CI machine,
+ * where starting Python alone may take seconds.
+ */
+export const PATIENT_SANDBOX_LIMITS: ServerRunLimits = { ...TEST_SANDBOX_LIMITS, runMs: 20_000 };
+
+export async function startSandboxServer(
+  { slots = 4, limits = TEST_SANDBOX_LIMITS }: { slots?: number; limits?: ServerRunLimits } = {},
+  options: TestServerOptions = {},
+): Promise<SandboxServer> {
   const sandbox = await BubblewrapSandbox.create({ rootDir: mkdtempSync(join(tmpdir(), 'pw-sandbox-test-')) });
-  const server = await startTestServer({ codeSandbox: { sandbox, limits: TEST_SANDBOX_LIMITS, slots }, ...options });
+  const server = await startTestServer({ codeSandbox: { sandbox, limits, slots }, ...options });
   const [ada, bob] = [await signUp(server, 'ada'), await signUp(server, 'bob')];
   return {
     server,
