@@ -152,7 +152,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         sandbox: codeSandbox.sandbox,
         languages: new ServerLanguages(codeSandbox.limits),
         runs,
-        withRoom: (roomId, fn) => registry.withRoom(roomId, fn),
+        acquire: (roomId) => registry.acquire(roomId),
         slots: codeSandbox.slots,
         log,
       })

@@ -79,6 +79,9 @@ await describeWithPostgres('runs across instances (Redis)', () => {
           .flatMap((m) => (m.type === 'output' ? [m.text] : []))
           .join('');
       await waitFor(() => stdout() === 'on a\n', 'bob on b sees the output', 10_000);
+      // Longer than the test servers' idle unload (200 ms): nobody is connected to a, yet its run holds the
+      // room there, so the stop asked on b reaches it.
+      await new Promise((resolve) => setTimeout(resolve, 600));
       await bob.run({ type: 'stop', runId });
       await waitFor(() => bob.runs().some((m) => m.type === 'finished'), 'the sandbox on a is stopped', 5_000);
       expect(bob.runs().at(-1)).toMatchObject({ type: 'finished', run: { id: runId, status: 'stopped' } });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { HistoryAuthor, ServerRunLanguage } from '@pairwise/protocol';
-import type { Room } from '../sync/room.js';
+import type { RoomLease } from '../sync/room-registry.js';
 import type { SandboxRunner } from './run-runner.js';
 import type { RunService } from './run-service.js';
 import type { RunRefusalCode } from './run-summary.js';
@@ -15,8 +15,8 @@ export interface ServerRunsOptions {
   sandbox: CodeSandbox;
   languages: ServerLanguages;
   runs: RunService;
-  /** Loads the room for the start (its code and settings); null when it does not exist. */
-  withRoom<T>(roomId: string, fn: (room: Room) => Promise<T>): Promise<T | null>;
+  /** Loads the room (its code and settings) and holds it loaded; null when it does not exist. */
+  acquire(roomId: string): Promise<RoomLease | null>;
   /** Sandboxes at once on this instance (one per core is sane); further starts are refused `sandbox_busy`. */
   slots: number;
   log: Logger;
@@ -52,8 +52,15 @@ export class ServerRuns {
   ): Promise<{ runId: string } | { refused: ServerRunRefusal }> {
     if (this.closing) return { refused: 'shutting_down' };
     if (this.active.size >= this.options.slots) return { refused: 'sandbox_busy' };
-    const started = await this.options.withRoom(roomId, (room) => this.startIn(room, author, language ?? room.meta().language ?? ''));
-    return started ?? { refused: 'room_not_found' };
+    const lease = await this.options.acquire(roomId);
+    if (!lease) return { refused: 'room_not_found' };
+    // Held until the run ends: the room stays loaded here, so a stop asked on another instance reaches it.
+    const started = await this.startIn(lease, author, language ?? lease.room.meta().language ?? '').catch((err: unknown) => {
+      lease.release();
+      throw err;
+    });
+    if ('refused' in started) lease.release();
+    return started;
   }
 
   /** Stops every sandbox and resolves once their runs' ends are handed over (to be stored before the store closes). */
@@ -63,7 +70,12 @@ export class ServerRuns {
     await Promise.allSettled([...this.active.values()].map((run) => run.done));
   }
 
-  private async startIn(room: Room, author: HistoryAuthor, language: string): Promise<{ runId: string } | { refused: ServerRunRefusal }> {
+  private async startIn(
+    lease: RoomLease,
+    author: HistoryAuthor,
+    language: string,
+  ): Promise<{ runId: string } | { refused: ServerRunRefusal }> {
+    const { room } = lease;
     const job = this.options.languages.job(language, room.text.toString());
     if (!job) return { refused: 'language_not_runnable' };
     if (this.active.size >= this.options.slots) return { refused: 'sandbox_busy' };
@@ -88,6 +100,7 @@ export class ServerRuns {
     control.attach(process);
     void this.reportEnd(room.id, runId, process).finally(() => {
       this.active.delete(runId);
+      lease.release();
       finished();
     });
     return { runId };
