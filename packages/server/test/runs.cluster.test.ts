@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -55,7 +55,8 @@ await describeWithPostgres('runs across instances (Redis)', () => {
   });
 
   it('a server run on one instance streams to the other, and a stop asked there kills its sandbox', async () => {
-    const sandbox = await BubblewrapSandbox.create({ rootDir: mkdtempSync(join(tmpdir(), 'pw-sandbox-cluster-')) });
+    const rootDir = mkdtempSync(join(tmpdir(), 'pw-sandbox-cluster-'));
+    const sandbox = await BubblewrapSandbox.create({ rootDir });
     try {
       cluster = await startTestCluster(2, (index) => ({
         sessions: new QueryRoleResolver(),
@@ -90,6 +91,7 @@ await describeWithPostgres('runs across instances (Redis)', () => {
       await cluster?.close();
       cluster = undefined;
       await sandbox.close();
+      rmSync(rootDir, { recursive: true, force: true });
     }
   });
 });

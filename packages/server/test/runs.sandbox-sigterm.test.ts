@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -44,6 +44,8 @@ function sandboxedProcessesOf(pid: number): number[] {
 function sandboxGroupsOf(pid: number): string[] {
   const own = /^\d+:pids:(.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1] ?? '/';
   const parent = join('/sys/fs/cgroup/pids', own, 'pairwise-sandbox');
+  // The shared group goes with the last sandbox of the machine's servers.
+  if (!existsSync(parent)) return [];
   return readdirSync(parent).filter((name) => name.startsWith(`${pid}.`));
 }
 

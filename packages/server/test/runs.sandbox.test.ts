@@ -178,7 +178,7 @@ describe('server shutdown with a run going on', () => {
     const [stored] = (await s.server.store.listRuns(roomId, null, 1)).runs;
     expect(stored).toMatchObject({ id: runId, status: 'stopped' });
     expect(stored?.output.at(-1)?.text).toContain('[the server is shutting down]');
-    await s.sandbox.close();
+    await s.close({ keepStore: true });
     await s.server.store.close();
   });
 });

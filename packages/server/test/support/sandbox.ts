@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -43,7 +43,8 @@ export async function startSandboxServer(
   { slots = 4, limits = TEST_SANDBOX_LIMITS }: { slots?: number; limits?: ServerRunLimits } = {},
   options: TestServerOptions = {},
 ): Promise<SandboxServer> {
-  const sandbox = await BubblewrapSandbox.create({ rootDir: mkdtempSync(join(tmpdir(), 'pw-sandbox-test-')) });
+  const rootDir = mkdtempSync(join(tmpdir(), 'pw-sandbox-test-'));
+  const sandbox = await BubblewrapSandbox.create({ rootDir });
   const server = await startTestServer({ codeSandbox: { sandbox, limits, slots }, ...options });
   const [ada, bob] = [await signUp(server, 'ada'), await signUp(server, 'bob')];
   return {
@@ -54,6 +55,7 @@ export async function startSandboxServer(
     async close(closeOptions) {
       await server.close(closeOptions);
       await sandbox.close();
+      rmSync(rootDir, { recursive: true, force: true });
     },
   };
 }

@@ -29,7 +29,10 @@ export type CgroupLimitHit = 'memory' | 'pids';
  * each sandbox has its own, so instances sharing a machine never touch each other's runs.
  */
 export class CgroupParent {
-  private constructor(private readonly dirs: Record<Controller, string>) {}
+  private constructor(
+    private readonly shared: Record<Controller, string>,
+    private readonly dirs: Record<Controller, string>,
+  ) {}
 
   /** Finds the server's own cgroups (/proc/self/cgroup), removes groups of dead servers, makes this one's. */
   static async create(name = 'pairwise-sandbox'): Promise<CgroupParent> {
@@ -44,7 +47,7 @@ export class CgroupParent {
     }
     await removeDeadServers(shared);
     // `<pid>.<random>`: two sandboxes of one process (tests) keep apart too; the pid tells a dead server's.
-    const parent = new CgroupParent(within(shared, `${process.pid}.${randomUUID().slice(0, 8)}`));
+    const parent = new CgroupParent(shared, within(shared, `${process.pid}.${randomUUID().slice(0, 8)}`));
     for (const dir of Object.values(parent.dirs)) await mkdir(dir, { recursive: true });
     return parent;
   }
@@ -67,6 +70,10 @@ export class CgroupParent {
   async destroy(): Promise<void> {
     for (const name of await this.children()) await new StepCgroup(within(this.dirs, name)).destroy();
     await new StepCgroup(this.dirs).destroy();
+    // The shared group goes with the last sandbox using it: a cgroup left behind would keep whoever owns
+    // the server's own cgroup (a supervisor) from removing it. Another instance's group keeps it (ENOTEMPTY),
+    // and one starting now makes it again (mkdir -p).
+    for (const dir of Object.values(this.shared)) await rmdir(dir).catch(() => {});
   }
 }
 
