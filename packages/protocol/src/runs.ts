@@ -101,10 +101,13 @@ export type RunServerMessage =
   /** A message of the receiving connection was refused (not allowed, running switched off, too fast...). */
   | { type: 'refused'; runId: string; code: string; message: string };
 
+/** The most runs one page of `GET /api/rooms/:id/runs` holds. */
+export const RUNS_PAGE_MAX = 50;
+
 /** `GET /api/rooms/:id/runs?before=&limit=`: newest first. */
 export const runsQuerySchema = z.strictObject({
   before: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
+  limit: z.coerce.number().int().min(1).max(RUNS_PAGE_MAX).default(20),
 });
 export type RunsQuery = z.infer<typeof runsQuerySchema>;
 

@@ -61,11 +61,13 @@ describe('api client', () => {
     const list = { runs: [], nextBefore: null };
     const stub = stubFetch(() => json(200, list));
     const api = createApiClient({ fetch: stub.fetch });
-    await expect(api.listRuns('r1', null)).resolves.toEqual(list);
-    await api.listRuns('r1', '2026-01-01T00:00:00.000+00:00');
+    await expect(api.listRuns('r1', { before: null })).resolves.toEqual(list);
+    await api.listRuns('r1', { before: '2026-01-01T00:00:00.000+00:00' });
+    await api.listRuns('r1', { before: null, limit: 50 });
     expect(stub.calls.map((call) => call.url)).toEqual([
       '/api/rooms/r1/runs',
       '/api/rooms/r1/runs?before=2026-01-01T00%3A00%3A00.000%2B00%3A00',
+      '/api/rooms/r1/runs?limit=50',
     ]);
   });
 

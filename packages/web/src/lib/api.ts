@@ -88,8 +88,8 @@ export interface ApiClient {
   /** The newest page of the room's chat, or the one before `before` (a ChatPage's `nextBefore`). */
   listChat(id: string, before: number | null, options?: RoomCallOptions): Promise<ChatPage>;
   postChat(id: string, text: string, options?: RoomCallOptions): Promise<ChatMessage>;
-  /** The newest runs, or those started before `before` (a RunList's `nextBefore`). */
-  listRuns(id: string, before: string | null, options?: RoomCallOptions): Promise<RunList>;
+  /** The newest runs, or those started before `before` (a RunList's `nextBefore`); `limit` per page (the server's default when left out). */
+  listRuns(id: string, page: { before: string | null; limit?: number }, options?: RoomCallOptions): Promise<RunList>;
   /** Runs the room's current code on the server; its run then arrives over the room's socket. */
   startServerRun(id: string, language: ServerRunLanguage, options?: RoomCallOptions): Promise<{ runId: string }>;
 }
@@ -184,8 +184,13 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
     listChat: (id, before, opts) =>
       request<ChatPage>('GET', before === null ? `${roomPath(id)}/chat` : `${roomPath(id)}/chat?before=${before}`, opts),
     postChat: (id, text, opts) => request<ChatMessage>('POST', `${roomPath(id)}/chat`, { ...opts, body: { text } }),
-    listRuns: (id, before, opts) =>
-      request<RunList>('GET', before === null ? `${roomPath(id)}/runs` : `${roomPath(id)}/runs?before=${encodeURIComponent(before)}`, opts),
+    listRuns: (id, { before, limit }, opts) => {
+      const query = new URLSearchParams({
+        ...(before !== null && { before }),
+        ...(limit !== undefined && { limit: String(limit) }),
+      }).toString();
+      return request<RunList>('GET', `${roomPath(id)}/runs${query ? `?${query}` : ''}`, opts);
+    },
     startServerRun: (id, language, opts) => request<{ runId: string }>('POST', `${roomPath(id)}/runs`, { ...opts, body: { language } }),
   };
 }

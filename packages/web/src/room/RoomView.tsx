@@ -174,6 +174,7 @@ export function RoomView({
   const runs = useRuns({
     roomId: details.id,
     provider: connection?.provider,
+    synced: state.synced,
     credentials,
     me: { id: 'me', name: user.name, color: user.color },
     warmLanguage: canEdit && meta.runCode && isBrowserRunLanguage(meta.language) ? meta.language : null,

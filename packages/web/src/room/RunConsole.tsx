@@ -1,8 +1,8 @@
-import { type CSSProperties, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { formatDuration, runStatusText } from '../lib/runText';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { RoomRunsView } from '../run/useRuns';
 import type { RunView } from '../run/runLog';
 import { ChevronDownIcon, StopIcon } from '../ui/icons';
+import { RunHeadline } from './RunHeadline';
 import { RunOutput } from './RunOutput';
 
 /** The phone layout in room.css. */
@@ -12,22 +12,10 @@ const NARROW_SCREEN = '(max-width: 760px)';
 const STICK_TO_BOTTOM_PX = 24;
 
 function RunEntry({ run, open, canStop, onStop }: { run: RunView; open: boolean; canStop: boolean; onStop: () => void }) {
-  const startedAt = new Date(run.startedAt);
   return (
     <details className="run" open={open} data-testid="run-item" data-status={run.status} data-run-id={run.id}>
       <summary className="run__summary">
-        <span className="run__dot" style={{ '--user-color': run.startedBy.color } as CSSProperties} aria-hidden="true" />
-        <span className="run__author" data-testid="run-author">
-          {run.startedBy.name}
-        </span>
-        <span className="run__language">{run.language}</span>
-        <time className="run__time" dateTime={run.startedAt}>
-          {startedAt.toLocaleTimeString()}
-        </time>
-        <span className={`run__status run__status--${run.status}`} data-testid="run-status">
-          {runStatusText(run)}
-        </span>
-        {run.durationMs !== null && <span className="run__duration">{formatDuration(run.durationMs)}</span>}
+        <RunHeadline run={run} />
         {run.status === 'running' && canStop && (
           <button
             type="button"

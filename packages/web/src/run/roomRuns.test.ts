@@ -191,7 +191,7 @@ describe('RoomRuns', () => {
     const finished = runs.getState().runs[0];
     runs.clear();
     expect(runs.getState().runs).toEqual([]);
-    runs.addEarlier([
+    runs.addLoaded([
       { ...summary('old'), output: [] },
       { ...(finished as NonNullable<typeof finished>), output: [] },
     ]);

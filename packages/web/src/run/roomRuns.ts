@@ -1,7 +1,7 @@
 import type { BrowserRunLanguage, HistoryAuthor, RunDetails, RunOutputChunk, RunServerMessage } from '@pairwise/protocol';
 import { OutputBatcher } from './outputBatcher';
 import type { RunTransport } from './runFrames';
-import { appendOutput, keepNewest, type RunView, updateRun, viewOf, withEarlier, withSummary } from './runLog';
+import { appendOutput, keepNewest, type RunView, updateRun, viewOf, withLoaded, withSummary } from './runLog';
 import type { CodeRunner, RunEnd } from './runner';
 
 export interface RoomRunsState {
@@ -155,9 +155,9 @@ export class RoomRuns {
     }
   }
 
-  /** Runs loaded from `GET /api/rooms/:id/runs`. */
-  addEarlier(runs: readonly RunDetails[]): void {
-    this.set({ runs: withEarlier(this.state.runs, runs, this.hidden) });
+  /** Runs loaded from `GET /api/rooms/:id/runs`: earlier pages, and the newest again after a reconnect. */
+  addLoaded(runs: readonly RunDetails[]): void {
+    this.set({ runs: withLoaded(this.state.runs, runs, this.hidden) });
   }
 
   /** Empties this tab's console of finished runs. */

@@ -63,11 +63,26 @@ export function withSummary(runs: readonly RunView[], summary: RunSummary): RunV
   return runs.map((run) => (run.id === summary.id ? { ...run, ...summary, ...counts } : run));
 }
 
-/** Runs loaded from the API beside those shown (each once; the shown ones win). */
-export function withEarlier(runs: readonly RunView[], earlier: readonly RunDetails[], hidden: ReadonlySet<string>): RunView[] {
+/**
+ * Runs loaded from the API merged into those shown, each once. A run this tab runs keeps its own
+ * account (the server learns its end from this tab); another's run shown as `running` takes the
+ * server's record, which holds how it ended or more of its output (what a tab missed while its socket
+ * was down). Runs the user cleared stay out.
+ */
+export function withLoaded(runs: readonly RunView[], loaded: readonly RunDetails[], hidden: ReadonlySet<string>): RunView[] {
+  const byId = new Map(loaded.map((run) => [run.id, run]));
   const known = new Set(runs.map((run) => run.id));
-  const added = earlier.filter((run) => !known.has(run.id) && !hidden.has(run.id)).map((run) => viewOf(run));
-  return added.length === 0 ? [...runs] : sortRuns([...runs, ...added]);
+  const merged = runs.map((run) => {
+    const stored = byId.get(run.id);
+    return stored && isNewerRecord(run, stored) ? { ...run, ...stored } : run;
+  });
+  const added = loaded.filter((run) => !known.has(run.id) && !hidden.has(run.id)).map((run) => viewOf(run));
+  return added.length === 0 ? merged : sortRuns([...merged, ...added]);
+}
+
+function isNewerRecord(shown: RunView, stored: RunDetails): boolean {
+  if (shown.mine || shown.status !== 'running') return false;
+  return stored.status !== 'running' || stored.outputBytes >= shown.outputBytes;
 }
 
 export function updateRun(runs: readonly RunView[], id: string, update: (run: RunView) => RunView): RunView[] {

@@ -33,18 +33,23 @@ const noStore = () => () => {};
 
 /**
  * The room's runs for its console: this tab reports its runs over the room's socket (MESSAGE_RUN)
- * and shows everyone else's as the server relays them, with the newest stored ones loaded on
- * opening. `warmLanguage` is the language whose runner is loaded ahead of a first click.
+ * and shows everyone else's as the server relays them. The newest stored ones are loaded once the
+ * room has synced, and again after each resync: the server relays runs only to connected sockets,
+ * so what happened while this tab's socket was down (a run, or the end of one it showed running)
+ * comes from the API. `warmLanguage` is the language whose runner is loaded ahead of a first click.
  */
 export function useRuns({
   roomId,
   provider,
+  synced,
   credentials,
   me,
   warmLanguage,
 }: {
   roomId: string;
   provider: WebsocketProvider | undefined;
+  /** The room's socket is connected and synced. */
+  synced: boolean;
   credentials: RoomCredentials;
   me: HistoryAuthor;
   warmLanguage: BrowserRunLanguage | null;
@@ -115,15 +120,18 @@ export function useRuns({
 
   const state = useSyncExternalStore(store?.runs.subscribe ?? noStore, store?.runs.getState ?? (() => EMPTY));
 
+  const firstPageLoaded = useRef(false);
   const loadPage = useCallback(
     (before: string | null, signal?: AbortSignal) => {
       if (!store) return;
       setLoadingEarlier(true);
       api
-        .listRuns(roomId, before, { credentials, ...(signal && { signal }) })
+        .listRuns(roomId, { before }, { credentials, ...(signal && { signal }) })
         .then((list) => {
-          store.runs.addEarlier(list.runs);
-          setNextBefore(list.nextBefore);
+          store.runs.addLoaded(list.runs);
+          // The newest page again after a resync leaves the cursor of earlier runs where it was.
+          if (before !== null || !firstPageLoaded.current) setNextBefore(list.nextBefore);
+          firstPageLoaded.current = true;
           setLoadError(null);
         })
         .catch((err: unknown) => {
@@ -137,10 +145,11 @@ export function useRuns({
   );
 
   useEffect(() => {
+    if (!synced) return;
     const abort = new AbortController();
     loadPage(null, abort.signal);
     return () => abort.abort();
-  }, [loadPage]);
+  }, [loadPage, synced]);
 
   return {
     ...state,

@@ -1,4 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { CREDENTIALS } from '@pairwise/protocol';
 import type { CreatedRoom, RoomDetails } from '@pairwise/protocol';
 
@@ -71,18 +72,32 @@ export async function waitUntilConnected(page: Page): Promise<void> {
 }
 
 /**
- * The editor text as rendered, line by line. Monaco positions line elements absolutely and
- * renders spaces as U+00A0, so innerText of the container is not the document. Only rendered
- * (visible) lines are included: fine for the short documents these tests use.
+ * The editor text as rendered, line by line (of the editor inside `within`, a CSS selector, when
+ * given). Monaco positions line elements absolutely and renders spaces as U+00A0, so innerText of
+ * the container is not the document. Only rendered (visible) lines are included: fine for the short
+ * documents these tests use.
  */
-export async function editorText(page: Page): Promise<string> {
-  const lines = await page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('.monaco-editor .view-lines > .view-line'))
-      .map((el) => ({ top: Number.parseFloat(el.style.top) || 0, text: el.textContent ?? '' }))
-      .sort((x, y) => x.top - y.top)
-      .map((line) => line.text),
+export async function editorText(page: Page, within = ''): Promise<string> {
+  const lines = await page.evaluate(
+    (selector) =>
+      Array.from(document.querySelectorAll<HTMLElement>(`${selector} .monaco-editor .view-lines > .view-line`))
+        .map((el) => ({ top: Number.parseFloat(el.style.top) || 0, text: el.textContent ?? '' }))
+        .sort((x, y) => x.top - y.top)
+        .map((line) => line.text),
+    within,
   );
   return lines.join('\n').replace(/\u00a0/g, ' ');
+}
+
+/** Replaces the room's code with `code` as one paste (typing would meet Monaco's auto-closing brackets). */
+export async function setCode(page: Page, code: string): Promise<void> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
+  await page.keyboard.press('Control+V');
+  const firstLine = code.split('\n')[0] ?? '';
+  await expect.poll(() => editorText(page), { timeout: 15_000, interval: 100 }).toContain(firstLine);
 }
 
 /** Clicks into the editor and puts the caret at the very end (or start) of the document. */
@@ -126,4 +141,40 @@ export function countRequests(page: Page, path: string): () => number {
     if (new URL(request.url()).pathname === path) count++;
   });
   return () => count;
+}
+
+/**
+ * Lets a test cut a page's room sockets as a network drop would, and keep them down until restored:
+ * routed before the page opens the room. (Offline emulation only flips `navigator.onLine`; an open
+ * WebSocket keeps going through it.)
+ */
+export async function cuttableSockets(page: Page): Promise<{ cut: () => Promise<void>; restore: () => void }> {
+  const dropped = { code: 1011, reason: 'network down (test)' };
+  let down = false;
+  /** Each open socket: the page's end and the server's. */
+  const open = new Map<WebSocketRoute, WebSocketRoute>();
+  await page.routeWebSocket(/\/ws\//, (socket) => {
+    if (down) {
+      void socket.close(dropped);
+      return;
+    }
+    const server = socket.connectToServer();
+    open.set(socket, server);
+    // With this handler set, closing is forwarded by hand: the page closed its end.
+    socket.onClose(() => {
+      open.delete(socket);
+      void server.close();
+    });
+  });
+  return {
+    cut: async () => {
+      down = true;
+      const sockets = [...open];
+      open.clear();
+      await Promise.all(sockets.flatMap(([pageEnd, serverEnd]) => [pageEnd.close(dropped), serverEnd.close()]));
+    },
+    restore: () => {
+      down = false;
+    },
+  };
 }

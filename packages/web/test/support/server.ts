@@ -16,6 +16,8 @@ export interface RunningServer {
   port: number;
   /** Server output so far, for failure messages. */
   output(): string;
+  /** Stops the server (SIGTERM) and starts it again on the same port with the same data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,55 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** The server process on `port` with `dataDir`, once `GET /health` answers; stopped again if it never does. */
+async function spawnServer(options: {
+  port: number;
+  dataDir: string;
+  env: Record<string, string>;
+  startTimeoutMs: number;
+}): Promise<{ child: ChildProcess; output: () => string; stop: () => Promise<void> }> {
+  let log = '';
+  const child = spawn(process.execPath, [SERVER_MAIN], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+      DATA_DIR: options.dataDir,
+      LOG_LEVEL: 'warn',
+      WEB_DIST_DIR: WEB_DIST,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const append = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited(child);
+    clearTimeout(killer);
+  };
+
+  const deadline = Date.now() + options.startTimeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode} during start:\n${log}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${options.port}/health`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return { child, output: () => log, stop };
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`server did not answer /health within the timeout:\n${log}`);
+}
+
 /**
  * Starts the built server (`npm run build` first) on a free port with a throwaway SQLite dir,
  * and resolves once `GET /health` answers.
@@ -49,52 +100,22 @@ export async function startServer(options: { startTimeoutMs?: number; env?: Reco
     if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run \`npm run build\` first`);
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'pairwise-web-test-'));
-  const port = await freePort();
-  let log = '';
-  const child = spawn(process.execPath, [SERVER_MAIN], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      WEB_DIST_DIR: WEB_DIST,
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const append = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited(child);
-      clearTimeout(killer);
-    }
+  const spawnOptions = { port: await freePort(), dataDir, env: options.env ?? {}, startTimeoutMs: options.startTimeoutMs ?? 20_000 };
+  let running = await spawnServer(spawnOptions).catch(async (error: unknown) => {
     await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${spawnOptions.port}`,
+    port: spawnOptions.port,
+    output: () => running.output(),
+    restart: async () => {
+      await running.stop();
+      running = await spawnServer(spawnOptions);
+    },
+    stop: async () => {
+      await running.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
   };
-
-  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`server exited with code ${child.exitCode} during start:\n${log}`);
-    }
-    try {
-      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return { baseUrl, port, output: () => log, stop };
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error(`server did not answer /health within the timeout:\n${log}`);
 }

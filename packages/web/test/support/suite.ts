@@ -9,6 +9,8 @@ export interface BrowserSuite {
   base(): string;
   /** A page in a fresh browser context (its own localStorage), closed after the suite. */
   newPage(): Promise<Page>;
+  /** Stops the server and starts it again on the same port with the same data (open pages reconnect). */
+  restartServer(): Promise<void>;
 }
 
 /** Something the server depends on (e.g. a database of the suite's own), started first and stopped last. */
@@ -49,6 +51,10 @@ export function useBrowserSuite(service?: () => Promise<SuiteService>): BrowserS
     newPage: () => {
       if (!browser) throw new Error('browser not started');
       return newUserPage(browser, contexts);
+    },
+    restartServer: () => {
+      if (!server) throw new Error('server not started');
+      return server.restart();
     },
   };
 }

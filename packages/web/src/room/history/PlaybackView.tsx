@@ -5,8 +5,9 @@ import type { Theme } from '../../lib/theme';
 import '../../styles/history.css';
 import { CloseIcon, PauseIcon, PlayIcon, StepIcon } from '../../ui/icons';
 import { PLAYBACK_SPEEDS, type PlayablePoint } from './timelinePlayer';
-import { useLanes, useTimelinePlayer } from './useTimeline';
+import { useLanes, useTimelinePlayer, useTimelineRuns } from './useTimeline';
 import { Lanes } from './Lanes';
+import { RunMarks, TimelineRunCard, useShownRun } from './TimelineRuns';
 
 const CodeView = lazy(() => import('./HistoryEditors').then((m) => ({ default: m.CodeView })));
 
@@ -19,7 +20,10 @@ function formatMoment(at: string): string {
   return new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
-/** Replays the room keystroke by keystroke in place of the editor: controls, scrubber, lanes per author. */
+/**
+ * Replays the room keystroke by keystroke in place of the editor: controls, scrubber, lanes per
+ * author, and the room's runs at their place along them.
+ */
 export function PlaybackView({
   roomId,
   credentials,
@@ -41,7 +45,9 @@ export function PlaybackView({
   useEffect(() => {
     if (range === null && state.lastSeq > 0) setRange({ firstSeq: state.firstSeq, lastSeq: state.lastSeq });
   }, [range, state.firstSeq, state.lastSeq]);
-  const lanes = useLanes(roomId, credentials, range ?? { firstSeq: 0, lastSeq: 0 });
+  const timelineRuns = useTimelineRuns(roomId, credentials);
+  const lanes = useLanes(roomId, credentials, range ?? { firstSeq: 0, lastSeq: 0 }, timelineRuns.runs);
+  const shownRun = useShownRun(lanes.runs, point?.seq ?? null, playing);
   const [scrub, setScrub] = useState<number | null>(null);
   const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => clearTimeout(settle.current ?? undefined), []);
@@ -58,6 +64,7 @@ export function PlaybackView({
   const author = authorOf(point);
   const first = range?.firstSeq ?? 0;
   const last = Math.max(range?.lastSeq ?? 0, first);
+  const playhead = point && range ? (Math.min(point.seq, last) - first) / Math.max(1, last - first) : null;
 
   return (
     <section
@@ -142,11 +149,25 @@ export function PlaybackView({
             onChange={(event) => seek(Number(event.target.value))}
           />
         </div>
+        <RunMarks
+          placed={lanes.runs}
+          complete={lanes.done}
+          more={timelineRuns.more}
+          error={timelineRuns.error}
+          pickedId={shownRun.pickedId}
+          playhead={playhead}
+          onPoint={shownRun.point}
+          onPick={(mark) => {
+            shownRun.pick(mark.run.id);
+            seek(mark.seq);
+          }}
+        />
+        {shownRun.shown && <TimelineRunCard mark={shownRun.shown} onClose={() => shownRun.pick(null)} />}
         <Lanes
           lanes={lanes.lanes}
           authors={lanes.authors}
           complete={lanes.done}
-          playhead={point && range ? (Math.min(point.seq, last) - first) / Math.max(1, last - first) : null}
+          playhead={playhead}
           onJump={(share) => seek(Math.round(first + share * (last - first)))}
         />
       </div>
