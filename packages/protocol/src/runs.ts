@@ -18,6 +18,8 @@ export const RUN_OUTPUT_MAX_BYTES = 64 * 1024;
 export const RUN_CHUNK_MAX_CHARS = 16 * 1024;
 /** A run's time limit unless the room says otherwise. */
 export const RUN_TIME_LIMIT_MS = 10_000;
+/** Largest line of input one `input` message carries to a server run. */
+export const RUN_INPUT_MAX_CHARS = 4 * 1024;
 
 export const RUN_STREAMS = ['stdout', 'stderr', 'stdin'] as const;
 export type RunStream = (typeof RUN_STREAMS)[number];
@@ -43,8 +45,27 @@ export const runClientMessageSchema = z.discriminatedUnion('type', [
   }),
   /** Anyone allowed asks the run's runner to stop it. */
   z.strictObject({ type: z.literal('stop'), runId }),
+  /**
+   * Input for a run on the server (RUNNER=sandbox), from the person who started it (any of their
+   * tabs): `text` goes to the program's stdin and into the run's output as `stdin`; `end` closes stdin.
+   */
+  z.strictObject({ type: z.literal('input'), runId, text: z.string().max(RUN_INPUT_MAX_CHARS), end: z.boolean().optional() }),
 ]);
 export type RunClientMessage = z.infer<typeof runClientMessageSchema>;
+
+/** Languages a server with RUNNER=sandbox may run (those whose compiler or interpreter it has). */
+export const SERVER_RUN_LANGUAGES = ['java', 'cpp', 'python'] as const;
+export type ServerRunLanguage = (typeof SERVER_RUN_LANGUAGES)[number];
+
+/** `POST /api/rooms/:id/runs`: runs the room's current code on the server, in its language unless given. */
+export const startServerRunSchema = z.strictObject({ language: z.enum(SERVER_RUN_LANGUAGES).optional() });
+export type StartServerRun = z.infer<typeof startServerRunSchema>;
+
+/** Part of `GET /api/capabilities`: where this server runs code. `sandbox`: it also runs `serverLanguages` itself. */
+export interface RunnerInfo {
+  runner: 'browser' | 'sandbox';
+  serverLanguages: ServerRunLanguage[];
+}
 
 export interface RunSummary {
   id: string;

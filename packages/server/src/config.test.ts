@@ -357,4 +357,27 @@ describe('loadConfig', () => {
       expect(configError({ AUTO_VERSION_EVERY_MS: '1000' }).message).toContain('AUTO_VERSION_EVERY_MS');
     });
   });
+  describe('where code runs (RUNNER)', () => {
+    it('defaults to the browser only; sandbox reads its limits and resolves SANDBOX_DIR against cwd', () => {
+      expect(load({}).runner).toEqual({ kind: 'browser' });
+      expect(
+        load({
+          RUNNER: 'sandbox',
+          RUN_TIME_LIMIT_MS: '5000',
+          COMPILE_TIME_LIMIT_MS: '20000',
+          SANDBOX_MEMORY_MB: '128',
+          SANDBOX_PIDS: '16',
+          SANDBOX_SLOTS: '3',
+          SANDBOX_DIR: 'boxes',
+        }).runner,
+      ).toEqual({
+        kind: 'sandbox',
+        dir: '/srv/pairwise/boxes',
+        slots: 3,
+        limits: { runMs: 5000, compileMs: 20_000, memoryBytes: 128 * MiB, pids: 16, maxOutputBytes: 64 * 1024 },
+      });
+      expect(configError({ RUNNER: 'docker' }).message).toContain('RUNNER');
+      expect(configError({ RUNNER: 'sandbox', SANDBOX_PIDS: '1' }).message).toContain('SANDBOX_PIDS');
+    });
+  });
 });

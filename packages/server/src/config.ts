@@ -5,6 +5,7 @@ import type { RoomLinkTiming } from './cluster/room-link.js';
 import type { RoomLimits } from './sync/room-limits.js';
 import type { HistoryConfig } from './history/history-config.js';
 import { DAY_MS } from './history/history-thinning.js';
+import { type RunnerConfig, runnerConfig, runnerEnvShape } from './runs/sandbox/sandbox-config.js';
 
 /** Everything the server reads from its environment, read once by the composition root. */
 export interface Config extends HardeningConfig {
@@ -43,6 +44,8 @@ export interface Config extends HardeningConfig {
   /** Rooms nobody opened for this many days are deleted; null (the default): rooms are kept forever. */
   roomRetentionDays: number | null;
   history: HistoryConfig;
+  /** RUNNER: whether this server also runs code itself, in its sandbox, and with which limits. */
+  runner: RunnerConfig;
 }
 
 /** Accounts, sign-in sessions and the limits around them. */
@@ -118,7 +121,7 @@ const coreEnvSchema = z.object({
   HISTORY_MINUTE_POINTS_DAYS: int(1, 36_500).default(30),
 });
 /** The abuse limits and HTTP hardening variables live beside their code (limits/config.ts). */
-const envSchema = coreEnvSchema.extend(limitsEnvShape).superRefine(refineLimitsEnv);
+const envSchema = coreEnvSchema.extend(limitsEnvShape).extend(runnerEnvShape).superRefine(refineLimitsEnv);
 type Env = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {
@@ -189,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string, defaultWebDistDi
       autoVersions: { pauseMs: e.AUTO_VERSION_PAUSE_MS, everyMs: e.AUTO_VERSION_EVERY_MS },
       retention: { keepAllMs: e.HISTORY_KEEP_ALL_DAYS * DAY_MS, minutePointsMs: e.HISTORY_MINUTE_POINTS_DAYS * DAY_MS },
     },
+    runner: runnerConfig(e, abs),
     ...hardeningConfig(e),
   };
 }

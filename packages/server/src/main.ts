@@ -12,7 +12,9 @@ import {
 import { RedisRoomBus } from './cluster/redis-room-bus.js';
 import { ConfigError, loadConfig, type CompletionConfig, type Config } from './config.js';
 import { createLogger } from './logging.js';
-import { createPairwiseServer } from './server.js';
+import { BubblewrapSandbox } from './runs/sandbox/bubblewrap-sandbox.js';
+import type { RunnerConfig } from './runs/sandbox/sandbox-config.js';
+import { createPairwiseServer, type PairwiseServerOptions } from './server.js';
 import { PostgresRoomStore } from './storage/postgres-store.js';
 import { SqliteWorkerStore } from './storage/sqlite-worker-store.js';
 import type { Store } from './storage/store.js';
@@ -30,12 +32,14 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const store = await openStore(config, log);
+  const codeSandbox = await codeSandboxFor(config.runner);
   const server = await createPairwiseServer({
     ...config,
     store,
     log,
     completionProvider: completionProviderFor(config.completion, log),
     autocompleteRequestsPerMinute: config.completion.requestsPerMinute,
+    codeSandbox,
     ...(config.redisUrl
       ? { bus: new RedisRoomBus({ url: config.redisUrl, onError: (err, roomId) => log.warn({ err, roomId }, 'room bus') }) }
       : {}),
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
       storage: config.databaseUrl ? 'postgresql' : `sqlite (${config.dataDir})`,
       roomBus: config.redisUrl ? 'redis' : 'none (single instance)',
       completion: config.completion.provider === 'openai' ? `openai (${config.completion.baseUrl})` : 'local',
+      runner: config.runner.kind === 'sandbox' ? `sandbox (bubblewrap, ${config.runner.slots} at once)` : 'browser only',
       roomRetention: config.roomRetentionDays === null ? 'off (rooms are kept)' : `${config.roomRetentionDays} days without opening`,
     },
     `Pairwise listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`,
@@ -66,6 +71,8 @@ async function main(): Promise<void> {
       exitCode = 1;
     }
     await store.close().catch((err: unknown) => log.error({ err }, 'closing the store failed'));
+    // The server stopped every sandbox as it closed; this removes their cgroups.
+    await codeSandbox?.sandbox.close().catch((err: unknown) => log.error({ err }, 'closing the sandbox failed'));
     process.exit(exitCode);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -86,6 +93,12 @@ function completionProviderFor(config: CompletionConfig, log: Logger): Completio
     timeoutMs: config.timeoutMs,
     fallback: local,
   });
+}
+
+/** RUNNER=sandbox: bubblewrap, checked at start (tools, root, cgroups) so a broken setup fails loudly now. */
+async function codeSandboxFor(runner: RunnerConfig): Promise<PairwiseServerOptions['codeSandbox']> {
+  if (runner.kind === 'browser') return null;
+  return { sandbox: await BubblewrapSandbox.create({ rootDir: runner.dir }), limits: runner.limits, slots: runner.slots };
 }
 
 function openStore(config: Config, log: Logger): Promise<Store> {

@@ -20,6 +20,9 @@ import { LastOpenedRecorder } from './persistence/last-opened.js';
 import { RoomRetention } from './rooms/retention.js';
 import { RoomService } from './rooms/room-service.js';
 import { RunService } from './runs/run-service.js';
+import type { CodeSandbox } from './runs/sandbox/code-sandbox.js';
+import { type ServerRunLimits, ServerLanguages } from './runs/sandbox/languages.js';
+import { ServerRuns } from './runs/server-runs.js';
 import { AutoVersions } from './history/auto-versions.js';
 import { DEFAULT_HISTORY_CONFIG, type HistoryConfig } from './history/history-config.js';
 import { HistoryRetention } from './history/history-retention.js';
@@ -73,6 +76,8 @@ export interface PairwiseServerOptions extends HardeningConfig {
   history?: HistoryConfig;
   /** Tests: how often the history retention sweep runs (hourly). */
   historySweepMs?: number;
+  /** RUNNER=sandbox: the sandbox this server runs rooms' code in (owned by the caller), its limits and slots. */
+  codeSandbox?: { sandbox: CodeSandbox; limits: ServerRunLimits; slots: number } | null;
   /** Epoch milliseconds for when rooms were created and last opened and for the retention sweep; Date.now when omitted. Tests move it. */
   clock?: () => number;
 }
@@ -141,6 +146,17 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     log,
     ...(options.clock ? { now: options.clock } : {}),
   });
+  const { codeSandbox } = options;
+  const serverRuns = codeSandbox
+    ? new ServerRuns({
+        sandbox: codeSandbox.sandbox,
+        languages: new ServerLanguages(codeSandbox.limits),
+        runs,
+        acquire: (roomId) => registry.acquire(roomId),
+        slots: codeSandbox.slots,
+        log,
+      })
+    : null;
   const registry = new RoomRegistry({
     store,
     commits,
@@ -229,7 +245,11 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
       }),
       limitEvents: metrics,
     },
-    runs,
+    runs: { runs, serverRuns, authorOf: (roomId, principal) => history.authorOf(roomId, principal) },
+    capabilities: {
+      completion: options.completionProvider.runsOn,
+      runs: serverRuns ? { runner: 'sandbox', serverLanguages: serverRuns.languages } : { runner: 'browser', serverLanguages: [] },
+    },
     access: layer.access,
     auth: {
       accounts: layer.accounts,
@@ -283,8 +303,9 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
         // Not-ready at once, so a load balancer stops sending clients here; new upgrades and API
         // requests get 503 from now on. The listener stays open until the end so /ready can say so.
         readiness.drain();
-        // A sweep under way finishes its current deletion first: it uses the rooms closed below.
-        await Promise.all([retention?.close(), historyRetention.close()]);
+        // A sweep under way finishes its current deletion first: it uses the rooms closed below. Runs in
+        // the sandbox are stopped (no orphans) and their ends handed over while the sockets still hear them.
+        await Promise.all([retention?.close(), historyRetention.close(), serverRuns?.close()]);
         await endpoint.close();
         // In-flight requests get a grace period; then their connections are cut, so a stalled client
         // cannot hold up storing the edits. Waiting for them first keeps their changes from arriving

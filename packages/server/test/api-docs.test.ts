@@ -35,6 +35,7 @@ const EXPECTED_OPERATIONS = [
   'PUT /api/rooms/{id}/members/{username}',
   'DELETE /api/rooms/{id}/members/{username}',
   'POST /api/rooms/{id}/links',
+  'POST /api/rooms/{id}/runs',
   'GET /api/rooms/{id}/links',
   'DELETE /api/rooms/{id}/links/{linkId}',
   'GET /api/rooms/{id}/versions',

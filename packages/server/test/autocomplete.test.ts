@@ -33,7 +33,7 @@ describe('POST /api/autocomplete', () => {
     server = await startTestServer();
     const response = await fetch(`${server.url}/api/capabilities`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ completion: 'browser' });
+    expect(await response.json()).toEqual({ completion: 'browser', runs: { runner: 'browser', serverLanguages: [] } });
   });
 
   it.each([

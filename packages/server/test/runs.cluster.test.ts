@@ -1,9 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { RunServerMessage } from '@pairwise/protocol';
 import { waitFor } from './support/clients.js';
 import { startTestCluster, type TestCluster } from './support/cluster.js';
 import { describeWithPostgres } from './support/postgres.js';
+import { BubblewrapSandbox } from '../src/runs/sandbox/bubblewrap-sandbox.js';
+import { OnBehalfOf, SERVER_AUTHOR } from '../src/sync/history-authors.js';
+import { api } from './support/http-api.js';
 import { closeRawSockets } from './support/raw-socket.js';
+import { PATIENT_SANDBOX_LIMITS } from './support/sandbox.js';
 import { QueryRoleResolver, roomUrl } from './support/roles.js';
 import { newRunId, runPeer } from './support/runs.js';
 import type { TestServer } from './support/test-server.js';
@@ -45,5 +52,46 @@ await describeWithPostgres('runs across instances (Redis)', () => {
     await waitFor(() => bob.runs().some((m) => m.type === 'finished'), 'bob sees the end', 5_000);
     expect(typesOf(bob.runs())).toEqual(['started', 'output', 'refused:already_running', 'stop-requested', 'finished']);
     expect(bob.runs().at(-1)).toMatchObject({ run: { id: runId, status: 'stopped', outputBytes: 7 } });
+  });
+
+  it('a server run on one instance streams to the other, and a stop asked there kills its sandbox', async () => {
+    const rootDir = mkdtempSync(join(tmpdir(), 'pw-sandbox-cluster-'));
+    const sandbox = await BubblewrapSandbox.create({ rootDir });
+    try {
+      cluster = await startTestCluster(2, (index) => ({
+        sessions: new QueryRoleResolver(),
+        ...(index === 0 ? { codeSandbox: { sandbox, limits: PATIENT_SANDBOX_LIMITS, slots: 2 } } : {}),
+      }));
+      const [a, b] = cluster.instances as [TestServer, TestServer];
+      const roomId = await a.createRoom({ language: 'python' });
+      await a.server.registry.withRoom(roomId, (room) =>
+        room.editTextFor(new OnBehalfOf(SERVER_AUTHOR), (text) =>
+          text.insert(0, 'import time\nprint("on a", flush=True)\ntime.sleep(60)\n'),
+        ),
+      );
+      const bob = await runPeer(roomUrl(b.wsUrl, roomId, { user: 'bob' }));
+      const started = await api(a, 'POST', `/api/rooms/${roomId}/runs`, {});
+      expect(started.status).toBe(202);
+      const { runId } = started.body as { runId: string };
+      // Unbuffered Python writes the line and its newline apart: the output is whatever the chunks add up to.
+      const stdout = () =>
+        bob
+          .runs()
+          .flatMap((m) => (m.type === 'output' ? [m.text] : []))
+          .join('');
+      await waitFor(() => stdout() === 'on a\n', 'bob on b sees the output', 10_000);
+      // Longer than the test servers' idle unload (200 ms): nobody is connected to a, yet its run holds the
+      // room there, so the stop asked on b reaches it.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await bob.run({ type: 'stop', runId });
+      await waitFor(() => bob.runs().some((m) => m.type === 'finished'), 'the sandbox on a is stopped', 5_000);
+      expect(bob.runs().at(-1)).toMatchObject({ type: 'finished', run: { id: runId, status: 'stopped' } });
+      await waitFor(async () => (await sandbox.cgroups.children()).length === 0, 'the sandbox is cleaned up', 5_000);
+    } finally {
+      await cluster?.close();
+      cluster = undefined;
+      await sandbox.close();
+      rmSync(rootDir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import type { ServerCapabilities } from '@pairwise/protocol';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { RoomAccessControl } from '../access/room-access.js';
@@ -13,6 +14,7 @@ import { registerApiTimeout } from './api-timeout.js';
 import { registerAuthHooks, type HttpAuthOptions } from './auth-hooks.js';
 import { registerAuthRoutes, type AuthRoutesOptions } from './auth-routes.js';
 import { registerAutocompleteRoute, type AutocompleteRouteOptions } from './autocomplete-route.js';
+import { registerCapabilitiesRoute } from './capabilities-route.js';
 import { type ChatRoutesOptions, registerChatRoutes } from './chat-routes.js';
 import { inlineScriptHashes } from './csp.js';
 import { apiError, handleError } from './errors.js';
@@ -21,8 +23,7 @@ import { registerHardening, type HttpHardeningOptions } from './hardening.js';
 import { type Readiness, registerProbeRoutes } from './readiness.js';
 import { registerMetricsRoute, type MetricsRouteOptions } from './metrics-route.js';
 import { registerRoomRoutes } from './rooms-routes.js';
-import { registerRunsRoutes } from './runs-routes.js';
-import type { RunService } from '../runs/run-service.js';
+import { registerRunsRoutes, type RunsRoutesOptions } from './runs-routes.js';
 import { registerSharingRoutes } from './sharing-routes.js';
 
 export interface HttpAppOptions {
@@ -30,7 +31,9 @@ export interface HttpAppOptions {
   history: RoomHistory;
   sharing: RoomSharing;
   chat: ChatRoutesOptions;
-  runs: RunService;
+  runs: RunsRoutesOptions;
+  /** What `GET /api/capabilities` tells the web app. */
+  capabilities: ServerCapabilities;
   access: RoomAccessControl;
   auth: HttpAuthOptions & AuthRoutesOptions;
   /** Answers `GET /ready`; while it drains, every request but the probes is refused with 503. */
@@ -87,6 +90,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   registerChatRoutes(app, options.chat, options.access);
   registerRunsRoutes(app, options.runs, options.access);
   registerAutocompleteRoute(app, options.autocomplete);
+  registerCapabilitiesRoute(app, options.capabilities);
 
   // Files are looked up per request (wildcard), so a rebuild of the web app is served without a restart.
   if (serveWeb) await app.register(fastifyStatic, { root: webDir });

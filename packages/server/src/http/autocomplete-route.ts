@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerCapabilities } from '@pairwise/protocol';
 import { autocompleteBodySchema, AUTOCOMPLETE_CODE_MAX, META_KEYS, META_MAP } from '@pairwise/protocol';
 import type { RoomAccessControl } from '../access/room-access.js';
 import type { CompletionProvider } from '../completion/provider.js';
 import type { ServerEvents } from '../observability/server-events.js';
 import type { RoomRegistry } from '../sync/room-registry.js';
-import { answers, ANYONE, ROOM_CALLER } from './api-docs.js';
+import { answers, ROOM_CALLER } from './api-docs.js';
 import { HttpError } from './errors.js';
 import { requireRole } from './room-guard.js';
 import type { ZodTypeProvider } from './zod-schemas.js';
@@ -23,23 +22,8 @@ export interface AutocompleteRouteOptions {
 /** JSON escaping can grow code up to 6x (\u00XX); the schema then enforces the 1 MiB limit on the code itself. */
 const BODY_LIMIT = AUTOCOMPLETE_CODE_MAX * 6 + 64 * 1024;
 
-/**
- * `POST /api/autocomplete`: ghost-text suggestions, refused for rooms that switched them off; and
- * `GET /api/capabilities`, which tells the web app whether to run the local engine itself.
- */
+/** `POST /api/autocomplete`: ghost-text suggestions, refused for rooms that switched them off. */
 export function registerAutocompleteRoute(fastify: FastifyInstance, options: AutocompleteRouteOptions): void {
-  const capabilities = {
-    summary: 'What this server offers the web app',
-    tags: ['autocomplete'],
-    security: ANYONE,
-    response: answers({ 200: 'ServerCapabilities' }),
-  };
-  fastify.get(
-    '/api/capabilities',
-    { schema: capabilities },
-    async (): Promise<ServerCapabilities> => ({ completion: options.provider.runsOn }),
-  );
-
   const schema = {
     summary: 'Suggest code to insert at the cursor',
     tags: ['autocomplete'],

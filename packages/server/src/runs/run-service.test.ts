@@ -17,6 +17,7 @@ import { Room } from '../sync/room.js';
 import { FakeSocket, INITIAL_UPDATE, sessionFor } from '../sync/room.testkit.js';
 import { TRUNCATED_NOTICE } from './output-cap.js';
 import { readRunFrame, runFrame } from './run-frame.js';
+import type { SandboxRunner } from './run-runner.js';
 import { RunService } from './run-service.js';
 
 const RUN = '11111111-1111-4111-8111-111111111111';
@@ -275,5 +276,45 @@ describe('RunService', () => {
     await send(ada, { type: 'start', runId: RUN, language: 'python' });
     expect(heard(ada).map((m) => m.type)).toEqual(['started']);
     await runs.close();
+  });
+
+  it("a server run takes input from its starter only (echoed as stdin), not a tab's run; any editor's stop kills it here or from another instance", async () => {
+    const { runs, room, join, heard, send, storedRuns } = await setUp();
+    const [ada, bob] = [join('ada'), join('bob')];
+    const calls: string[] = [];
+    const runner: SandboxRunner = {
+      kind: 'sandbox',
+      stop: () => calls.push('stop'),
+      input: (text) => calls.push(`input ${text}`),
+      endInput: () => calls.push('end'),
+    };
+    const starter = { id: 'guest:ada', name: 'ada', color: '#123456' };
+    expect(await runs.startServerRun(room, starter, RUN, 'cpp', runner)).toBeNull();
+    heard(ada);
+    heard(bob);
+    await send(bob, { type: 'input', runId: RUN, text: 'mallory\n' });
+    expect(heard(bob)).toEqual([expect.objectContaining({ type: 'refused', code: 'not_starter' })]);
+    await send(ada, { type: 'input', runId: RUN, text: 'grace\n', end: true });
+    expect(calls).toEqual(['input grace\n', 'end']);
+    expect(heard(bob)).toEqual([{ type: 'output', runId: RUN, stream: 'stdin', text: 'grace\n' }]);
+    heard(ada);
+    // Only the tab that started a run reports it: a server run's output comes from the sandbox.
+    await send(ada, { type: 'exit', runId: RUN, status: 'exited', exitCode: 0 });
+    expect(heard(ada)).toEqual([expect.objectContaining({ type: 'refused', code: 'not_your_run' })]);
+
+    await send(bob, { type: 'stop', runId: RUN });
+    expect(calls.at(-1)).toBe('stop');
+    runs.heard(room.id, { type: 'stop-requested', runId: RUN, by: starter });
+    expect(calls.filter((call) => call === 'stop')).toHaveLength(2);
+    runs.serverOutput(room.id, RUN, 'stderr', '[stopped]\n');
+    runs.serverFinished(room.id, RUN, 'stopped', null);
+    await runs.settled();
+    expect(await storedRuns()).toEqual([expect.objectContaining({ id: RUN, status: 'stopped', startedBy: starter })]);
+
+    // A tab's run takes no input this way.
+    await send(ada, { type: 'start', runId: OTHER_RUN, language: 'python' });
+    heard(ada);
+    await send(ada, { type: 'input', runId: OTHER_RUN, text: 'x' });
+    expect(heard(ada)).toEqual([expect.objectContaining({ type: 'refused', code: 'not_server_run' })]);
   });
 });

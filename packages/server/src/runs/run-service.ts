@@ -1,12 +1,22 @@
 import type { Logger } from 'pino';
-import type { RoomRole, RunClientMessage, RunList, RunServerMessage, RunStream } from '@pairwise/protocol';
+import type { HistoryAuthor, RoomRole, RunClientMessage, RunList, RunServerMessage, RunStream } from '@pairwise/protocol';
 import type { ConnectionSession } from '../access/session.js';
 import { KeyedRate } from '../limits/keyed-rate.js';
 import type { RunStore, StoredRun } from '../storage/runs.js';
 import { authorOfSession } from '../sync/history-authors.js';
 import { verdictFor } from '../sync/role-matrix.js';
 import type { Room, SyncSocket } from '../sync/room.js';
-import { appendCapped, type OutputCap } from './output-cap.js';
+import { appendCapped } from './output-cap.js';
+import {
+  inputRefusal,
+  isSocketRunner,
+  newRun,
+  type RunInput,
+  type RunRunner,
+  type RunningRun,
+  runningRun,
+  type SandboxRunner,
+} from './run-runner.js';
 import { detailsOf, refusal, type RunRefusalCode, summaryOf } from './run-summary.js';
 
 /** A running run is written this often (its output so far; the write also tells it is still going). */
@@ -31,24 +41,12 @@ export interface RunServiceOptions {
 /** What the room registry tells the runs of its rooms. */
 export type RoomRuns = Pick<RunService, 'receive' | 'left' | 'roleChanged' | 'loaded' | 'heard'>;
 
-/** A run going on now: on this instance (its runner's socket here) or on another one (heard over the bus). */
-interface RunningRun {
-  run: StoredRun;
-  /** Null when the runner is connected to another instance. */
-  runner: SyncSocket | null;
-  cap: OutputCap;
-  /** Set once the store took the run: until then output is kept but not relayed (a refused start relays nothing). */
-  announced: boolean;
-  saver: NodeJS.Timeout | null;
-  /** This run's writes, one at a time and in order. */
-  writes: Promise<unknown>;
-}
-
 /**
- * The runs of every room on this instance. A run happens in the tab of whoever started it; that tab
- * reports start, output and exit, and the service checks (room switch, one run per room, only the
- * runner reports), caps (RUN_OUTPUT_MAX_BYTES), stores and relays it to the room. Anyone allowed
- * may ask for a run to stop: the request is relayed, the runner's tab stops it and reports the exit.
+ * The runs of every room on this instance. A run happens in the tab of whoever started it (that tab
+ * reports start, output and exit) or in this server's sandbox (ServerRuns reports it); the service
+ * checks (room switch, one run per room, only the runner reports), caps (RUN_OUTPUT_MAX_BYTES),
+ * stores and relays it to the room. Anyone allowed may ask for a run to stop: the request is
+ * relayed, and the runner (tab or sandbox, on whichever instance) stops it and reports the exit.
  */
 export class RunService {
   private readonly running = new Map<string, RunningRun>();
@@ -70,32 +68,65 @@ export class RunService {
   receive(room: Room, socket: SyncSocket, session: ConnectionSession, message: RunClientMessage): void {
     const refuse = (code: RunRefusalCode) => room.sendToSubscribers(refusal(message.runId, code), socket);
     const current = this.running.get(room.id);
+    const author = authorOfSession(session);
     if (message.type === 'start') {
-      const code = this.startRefusal(room, session, current);
+      const code = this.startRefusal(room, author, current);
       if (code) refuse(code);
-      else this.start(room, socket, session, message.runId, message.language);
+      else void this.start(room, { kind: 'socket', socket }, author, message.runId, message.language, refuse);
       // A run on another instance that was never heard to end may belong to one that died, or its end
       // may have been lost on the bus: check the store.
-      if (code === 'already_running' && current?.runner === null) this.recheckRemote(room.id, current.run.id);
+      if (code === 'already_running' && current?.runner.kind === 'remote') this.recheckRemote(room.id, current.run.id);
       return;
     }
-    if (message.type === 'stop') {
-      if (current?.run.id !== message.runId) refuse('not_running');
-      else this.options.relay(room.id, { type: 'stop-requested', runId: message.runId, by: authorOfSession(session) });
-      return;
-    }
-    if (current?.run.id !== message.runId || current.runner !== socket) {
-      refuse('not_your_run');
-      return;
-    }
-    if (message.type === 'output') this.output(room.id, current, message.stream, message.text);
-    else this.finish(room.id, current, message.status, message.exitCode);
+    const theRun = current?.run.id === message.runId ? current : undefined;
+    if (message.type === 'stop' || message.type === 'input') {
+      if (!theRun) refuse('not_running');
+      else if (message.type === 'input') {
+        const code = inputRefusal(theRun, author);
+        if (code || theRun.runner.kind !== 'sandbox') refuse(code ?? 'not_server_run');
+        else this.input(room.id, theRun, theRun.runner, message);
+      } else this.requestStop(room.id, theRun, author);
+    } else if (!theRun || !isSocketRunner(theRun.runner, socket)) refuse('not_your_run');
+    else if (message.type === 'output') this.output(room.id, theRun, message.stream, message.text);
+    else this.finish(room.id, theRun, message.status, message.exitCode);
+  }
+
+  /**
+   * Starts a run on this server's sandbox, checked like a tab's start. Resolves null once the run is
+   * stored and announced (the caller then starts the program), or with why it was refused.
+   */
+  async startServerRun(
+    room: Room,
+    author: HistoryAuthor,
+    runId: string,
+    language: string,
+    runner: SandboxRunner,
+  ): Promise<RunRefusalCode | null> {
+    const code = this.startRefusal(room, author, this.running.get(room.id));
+    if (code) return code;
+    let refused: RunRefusalCode | null = null;
+    await this.start(room, runner, author, runId, language, (why) => {
+      refused = why;
+    });
+    return refused;
+  }
+
+  /** Output of a server run going on here. */
+  serverOutput(roomId: string, runId: string, stream: RunStream, text: string): void {
+    const current = this.running.get(roomId);
+    if (current?.run.id === runId && current.runner.kind === 'sandbox') this.output(roomId, current, stream, text);
+  }
+
+  /** The end of a server run going on here. */
+  serverFinished(roomId: string, runId: string, status: StoredRun['status'], exitCode: number | null): void {
+    const current = this.running.get(roomId);
+    if (current?.run.id === runId && current.runner.kind === 'sandbox') this.finish(roomId, current, status, exitCode);
   }
 
   /** The socket left the room: a run it was running ends `lost`. */
   left(room: Room, socket: SyncSocket): void {
     const current = this.running.get(room.id);
-    if (current?.runner === socket) this.finish(room.id, current, 'lost', null);
+    if (current && isSocketRunner(current.runner, socket)) this.finish(room.id, current, 'lost', null);
   }
 
   /** The socket's role changed: a run it was running ends `lost` once it may no longer run code. */
@@ -109,7 +140,7 @@ export class RunService {
    */
   loaded(room: Room): void {
     // A run heard from another instance before the room was last unloaded here may have ended unheard since.
-    if (this.running.get(room.id)?.runner === null) this.running.delete(room.id);
+    if (this.running.get(room.id)?.runner.kind === 'remote') this.running.delete(room.id);
     this.loseStale(room.id);
     const later = setTimeout(() => {
       this.timers.delete(later);
@@ -119,19 +150,14 @@ export class RunService {
     this.timers.add(later);
   }
 
-  /** What another instance relayed: runs starting and ending there count for the one-run-per-room rule here. */
+  /** What another instance relayed: its runs count for the one-run-per-room rule here; a stop asked there reaches a sandbox here. */
   heard(roomId: string, message: RunServerMessage): void {
-    if (message.type === 'started' && !this.running.has(roomId)) {
+    const current = this.running.get(roomId);
+    if (message.type === 'started' && !current) {
       const run = { ...message.run, startedAt: Date.parse(message.run.startedAt), finishedAt: null, output: [] };
-      this.running.set(roomId, {
-        run,
-        runner: null,
-        cap: { bytes: 0, truncated: false },
-        announced: true,
-        saver: null,
-        writes: Promise.resolve(),
-      });
+      this.running.set(roomId, runningRun(run, { kind: 'remote' }, true));
     }
+    if (message.type === 'stop-requested' && current?.run.id === message.runId && current.runner.kind === 'sandbox') current.runner.stop();
     if (message.type === 'finished') this.forgetRemote(roomId, message.run.id);
   }
 
@@ -139,7 +165,7 @@ export class RunService {
   async list(roomId: string, before: string | undefined, limit: number): Promise<RunList> {
     const page = await this.options.store.listRuns(roomId, before === undefined ? null : Date.parse(before), limit);
     const live = this.running.get(roomId);
-    const runs = page.runs.map((run) => detailsOf(live?.runner && live.run.id === run.id ? live.run : run));
+    const runs = page.runs.map((run) => detailsOf(live && live.runner.kind !== 'remote' && live.run.id === run.id ? live.run : run));
     const oldest = page.runs[page.runs.length - 1];
     return { runs, nextBefore: page.hasOlder && oldest ? new Date(oldest.startedAt).toISOString() : null };
   }
@@ -156,36 +182,24 @@ export class RunService {
     await this.settled();
   }
 
-  private startRefusal(room: Room, session: ConnectionSession, current: RunningRun | undefined): RunRefusalCode | null {
+  private startRefusal(room: Room, author: HistoryAuthor, current: RunningRun | undefined): RunRefusalCode | null {
     if (room.meta().runCode === false) return 'running_off';
     if (current) return 'already_running';
-    const allowance = this.starts.take(`${authorOfSession(session).id} ${room.id}`, performance.now());
+    const allowance = this.starts.take(`${author.id} ${room.id}`, performance.now());
     return allowance.allowed ? null : 'too_fast';
   }
 
-  private start(room: Room, socket: SyncSocket, session: ConnectionSession, runId: string, language: string): void {
-    const run: StoredRun = {
-      id: runId,
-      language,
-      startedBy: authorOfSession(session),
-      startedAt: this.now(),
-      finishedAt: null,
-      status: 'running',
-      exitCode: null,
-      durationMs: null,
-      output: [],
-      outputBytes: 0,
-      truncated: false,
-    };
-    // Taken at once: a second start while this one is being stored is refused.
-    const running: RunningRun = {
-      run,
-      runner: socket,
-      cap: { bytes: 0, truncated: false },
-      announced: false,
-      saver: null,
-      writes: Promise.resolve(),
-    };
+  /** Takes the room's run at once (a second start while this one is stored is refused); resolves once stored or refused. */
+  private start(
+    room: Room,
+    runner: RunRunner,
+    author: HistoryAuthor,
+    runId: string,
+    language: string,
+    refuse: (code: RunRefusalCode) => void,
+  ): Promise<unknown> {
+    const run = newRun(runId, language, author, this.now());
+    const running = runningRun(run, runner, false);
     this.running.set(room.id, running);
     this.write(room.id, running, async () => {
       const created = await this.options.store.createRun(room.id, run, this.now()).catch((err: unknown) => {
@@ -195,7 +209,7 @@ export class RunService {
       const current = this.running.get(room.id) === running;
       if (!created) {
         if (current) this.running.delete(room.id);
-        room.sendToSubscribers(refusal(runId, created === null ? 'storage_unavailable' : 'run_id_taken'), socket);
+        refuse(created === null ? 'storage_unavailable' : 'run_id_taken');
         return;
       }
       // Announced even when its runner already left: the end (lost) that follows is stored and relayed too.
@@ -206,6 +220,22 @@ export class RunService {
       running.saver = setInterval(() => this.write(room.id, running, () => this.save(room.id, running)), this.saveIntervalMs);
       running.saver.unref();
     });
+    return running.writes;
+  }
+
+  /** Everyone hears who asked; the runner stops the run: a sandbox here at once, a tab or another instance on hearing it. */
+  private requestStop(roomId: string, running: RunningRun, by: HistoryAuthor): void {
+    this.options.relay(roomId, { type: 'stop-requested', runId: running.run.id, by });
+    if (running.runner.kind === 'sandbox') running.runner.stop();
+  }
+
+  /** Input for a server run here (inputRefusal says from whom), echoed into the output as `stdin`. */
+  private input(roomId: string, running: RunningRun, runner: SandboxRunner, message: RunInput): void {
+    if (message.text.length > 0) {
+      runner.input(message.text);
+      this.output(roomId, running, 'stdin', message.text);
+    }
+    if (message.end) runner.endInput();
   }
 
   private output(roomId: string, running: RunningRun, stream: RunStream, text: string): void {
@@ -274,6 +304,6 @@ export class RunService {
 
   private forgetRemote(roomId: string, runId: string): void {
     const current = this.running.get(roomId);
-    if (current?.run.id === runId && current.runner === null) this.running.delete(roomId);
+    if (current?.run.id === runId && current.runner.kind === 'remote') this.running.delete(roomId);
   }
 }

@@ -10,7 +10,10 @@ export type RunRefusalCode =
   | 'not_running'
   | 'not_your_run'
   | 'run_id_taken'
-  | 'storage_unavailable';
+  | 'storage_unavailable'
+  | 'not_server_run'
+  | 'run_elsewhere'
+  | 'not_starter';
 
 const REFUSAL_MESSAGES: Record<RunRefusalCode, string> = {
   running_off: 'the owner switched running code off in this room',
@@ -20,6 +23,9 @@ const REFUSAL_MESSAGES: Record<RunRefusalCode, string> = {
   not_your_run: 'only the tab that started a run reports its output and exit',
   run_id_taken: 'that run id was used before',
   storage_unavailable: 'the run could not be stored; try again',
+  not_server_run: 'that run happens in a browser tab: only a run on the server takes input this way',
+  run_elsewhere: 'that run goes on on another server instance: its input goes there',
+  not_starter: 'only the person who started a run types its input',
 };
 
 /** The `refused` frame for the sender of a run message. */

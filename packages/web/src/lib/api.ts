@@ -16,6 +16,7 @@ import type {
   RoomSummary,
   RunList,
   ServerCapabilities,
+  ServerRunLanguage,
   ShareLinkInfo,
   TimelinePage,
   TimelineText,
@@ -65,7 +66,7 @@ export interface ApiClient {
   login(body: CredentialsBody): Promise<AuthAnswer>;
   logout(): Promise<void>;
   me(): Promise<MeAnswer>;
-  /** What this server offers the web app (e.g. where ghost text comes from). */
+  /** What this server offers the web app (where ghost text comes from, whether it runs code). */
   capabilities(): Promise<ServerCapabilities>;
 
   listMembers(id: string, options?: RoomCallOptions): Promise<MemberInfo[]>;
@@ -89,6 +90,8 @@ export interface ApiClient {
   postChat(id: string, text: string, options?: RoomCallOptions): Promise<ChatMessage>;
   /** The newest runs, or those started before `before` (a RunList's `nextBefore`); `limit` per page (the server's default when left out). */
   listRuns(id: string, page: { before: string | null; limit?: number }, options?: RoomCallOptions): Promise<RunList>;
+  /** Runs the room's current code on the server; its run then arrives over the room's socket. */
+  startServerRun(id: string, language: ServerRunLanguage, options?: RoomCallOptions): Promise<{ runId: string }>;
 }
 
 function isApiError(value: unknown): value is ApiError {
@@ -188,5 +191,6 @@ export function createApiClient(options: { baseUrl?: string; fetch?: FetchLike }
       }).toString();
       return request<RunList>('GET', `${roomPath(id)}/runs${query ? `?${query}` : ''}`, opts);
     },
+    startServerRun: (id, language, opts) => request<{ runId: string }>('POST', `${roomPath(id)}/runs`, { ...opts, body: { language } }),
   };
 }

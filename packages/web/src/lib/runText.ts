@@ -1,7 +1,21 @@
-import { BROWSER_RUN_LANGUAGES, type BrowserRunLanguage, type LanguageId, type RunSummary } from '@pairwise/protocol';
+import {
+  BROWSER_RUN_LANGUAGES,
+  type BrowserRunLanguage,
+  type LanguageId,
+  type RunSummary,
+  type ServerRunLanguage,
+} from '@pairwise/protocol';
 
 export function isBrowserRunLanguage(language: string): language is BrowserRunLanguage {
   return (BROWSER_RUN_LANGUAGES as readonly string[]).includes(language);
+}
+
+/**
+ * Whether Run sends the room's code to the server: only for languages the browser cannot run and the
+ * server does (Java, C++ with RUNNER=sandbox). Python keeps running in the browser, at no server cost.
+ */
+export function runsOnServer(language: string, serverLanguages: readonly ServerRunLanguage[]): language is ServerRunLanguage {
+  return !isBrowserRunLanguage(language) && (serverLanguages as readonly string[]).includes(language);
 }
 
 /**
@@ -14,12 +28,19 @@ export function runBlockedReason(options: {
   /** Who runs the room's code now, when it is someone else (a room runs one program at a time). */
   runningElsewhere: string | null;
   language: LanguageId;
+  /** What the server runs itself (empty unless RUNNER=sandbox). */
+  serverLanguages: readonly ServerRunLanguage[];
 }): string | null {
   if (!options.canEdit) return 'Only editors and owners can run the code';
   if (!options.runCodeOn) return 'The owner turned running code off in this room';
   if (options.runningElsewhere !== null) return `${options.runningElsewhere} is running the code; wait for it to end`;
-  if (!isBrowserRunLanguage(options.language)) return 'Running works for Python, JavaScript and TypeScript';
-  return null;
+  if (isBrowserRunLanguage(options.language) || runsOnServer(options.language, options.serverLanguages)) return null;
+  const onServer = options.serverLanguages.filter((language) => !isBrowserRunLanguage(language)).map(serverLanguageLabel);
+  return `Running works for Python, JavaScript and TypeScript${onServer.length > 0 ? `, and ${onServer.join(' and ')} on the server` : ''}`;
+}
+
+function serverLanguageLabel(language: ServerRunLanguage): string {
+  return { java: 'Java', cpp: 'C++', python: 'Python' }[language];
 }
 
 /** "1.2 s", "850 ms", "2 min 5 s". */

@@ -17,12 +17,14 @@ export interface RunControl {
   blockedReason: string | null;
   /** This tab runs the code now: the button stops it. */
   running: boolean;
+  /** Run sends the code to the server (a language the browser does not run). */
+  onServer: boolean;
   onRun: () => void;
   onStop: () => void;
 }
 
 /** Outside the folding actions: on a phone, Run stays one tap away. */
-function RunButton({ blockedReason, running, onRun, onStop }: RunControl) {
+function RunButton({ blockedReason, running, onServer, onRun, onStop }: RunControl) {
   if (running) {
     return (
       <button type="button" className="btn btn--secondary topbar__run" onClick={onStop} data-testid="stop-button">
@@ -37,11 +39,17 @@ function RunButton({ blockedReason, running, onRun, onStop }: RunControl) {
       className="btn btn--primary topbar__run"
       onClick={onRun}
       disabled={blockedReason !== null}
-      title={blockedReason ?? 'Run the code on this computer; everyone in the room sees the output'}
+      title={
+        blockedReason ??
+        (onServer
+          ? 'Run the code on the server, in its sandbox; everyone in the room sees the output'
+          : 'Run the code on this computer; everyone in the room sees the output')
+      }
       data-testid="run-button"
+      data-where={onServer ? 'server' : 'browser'}
     >
       <PlayIcon />
-      Run
+      {onServer ? 'Run on server' : 'Run'}
     </button>
   );
 }

@@ -6,7 +6,7 @@ import { useSuggestionSettings } from '../completion/useSuggestionSettings';
 import { roomPermissions } from '../lib/access';
 import { connectionPhase } from '../lib/connectionStatus';
 import { rememberRoom } from '../lib/recentRooms';
-import { isBrowserRunLanguage, runBlockedReason } from '../lib/runText';
+import { isBrowserRunLanguage, runBlockedReason, runsOnServer } from '../lib/runText';
 import { credentialHeaders, credentialParams } from '../lib/roomCredentials';
 import type { RoomCredentials } from '../lib/roomCredentials';
 import { browserStore } from '../lib/storage';
@@ -179,13 +179,17 @@ export function RoomView({
     me: { id: 'me', name: user.name, color: user.color },
     warmLanguage: canEdit && meta.runCode && isBrowserRunLanguage(meta.language) ? meta.language : null,
   });
-  const myRun = runs.runs.find((run) => run.mine && run.status === 'running');
-  const othersRun = runs.runs.find((run) => !run.mine && run.status === 'running');
+  // A run this tab asked the server for is this tab's too: Run becomes its Stop.
+  const isMine = (run: (typeof runs.runs)[number]) => run.mine || runs.myServerRuns.has(run.id);
+  const myRun = runs.runs.find((run) => isMine(run) && run.status === 'running');
+  const othersRun = runs.runs.find((run) => !isMine(run) && run.status === 'running');
+  const onServer = runsOnServer(meta.language, runs.serverLanguages);
   const runBlocked = runBlockedReason({
     canEdit,
     runCodeOn: meta.runCode,
     runningElsewhere: othersRun ? othersRun.startedBy.name : null,
     language: meta.language,
+    serverLanguages: runs.serverLanguages,
   });
 
   const readOnlyMessage = !canEdit ? VIEWER_MESSAGE : state.everSynced ? null : LOADING_MESSAGE;
@@ -218,8 +222,10 @@ export function RoomView({
         run={{
           blockedReason: runBlocked,
           running: myRun !== undefined,
+          onServer,
           onRun: () => {
-            if (connection && isBrowserRunLanguage(meta.language)) runs.start(connection.text.toString(), meta.language);
+            if (runsOnServer(meta.language, runs.serverLanguages)) runs.startOnServer(meta.language);
+            else if (connection && isBrowserRunLanguage(meta.language)) runs.start(connection.text.toString(), meta.language);
           },
           onStop: () => {
             if (myRun) runs.stop(myRun.id);

@@ -139,6 +139,11 @@ export function RunConsole({ runs, canStop }: { runs: RoomRunsView; canStop: boo
             </button>
           )}
           {runs.loadError && <p className="run__note run__note--error">{runs.loadError}</p>}
+          {runs.serverStartError && (
+            <p className="run__note run__note--error" data-testid="run-server-error">
+              {runs.serverStartError}
+            </p>
+          )}
           {runs.runs.length === 0 && <p className="run-console__empty">Run the code to see its output here.</p>}
           {runs.runs.map((run) => (
             <RunEntry

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { WebsocketProvider } from 'y-websocket';
-import { type BrowserRunLanguage, type HistoryAuthor, RUN_TIME_LIMIT_MS } from '@pairwise/protocol';
+import { type BrowserRunLanguage, type HistoryAuthor, RUN_TIME_LIMIT_MS, type ServerRunLanguage } from '@pairwise/protocol';
 import { useApi } from '../app/api';
 import type { RoomCredentials } from '../lib/roomCredentials';
 import { apiErrorMessage } from '../room/share/useApiAction';
@@ -14,6 +14,14 @@ export interface RoomRunsView extends RoomRunsState {
   loadError: string | null;
   /** Runs the room's current code in `language` on this machine. */
   start: (code: string, language: BrowserRunLanguage) => void;
+  /** What the server runs itself (RUNNER=sandbox); empty when it runs nothing. */
+  serverLanguages: readonly ServerRunLanguage[];
+  /** Asks the server to run the room's current code (its run arrives like anyone's). */
+  startOnServer: (language: ServerRunLanguage) => void;
+  /** Runs this tab started on the server (the header's Run turns into their Stop). */
+  myServerRuns: ReadonlySet<string>;
+  /** Why the server refused the last run this tab asked of it; null after a start it took. */
+  serverStartError: string | null;
   stop: (runId: string) => void;
   answerInput: (line: string | null) => void;
   loadEarlier: () => void;
@@ -53,6 +61,35 @@ export function useRuns({
   const [nextBefore, setNextBefore] = useState<string | null>(null);
   const [loadingEarlier, setLoadingEarlier] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [serverLanguages, setServerLanguages] = useState<readonly ServerRunLanguage[]>([]);
+  const [myServerRuns, setMyServerRuns] = useState<ReadonlySet<string>>(new Set());
+  const [serverStartError, setServerStartError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    api
+      .capabilities()
+      .then((offered) => {
+        if (current) setServerLanguages(offered.runs.serverLanguages);
+      })
+      .catch(() => {
+        // An older server or a failed request: code runs in the browser only, as before.
+      });
+    return () => {
+      current = false;
+    };
+  }, [api]);
+
+  const startOnServer = useCallback(
+    (language: ServerRunLanguage) => {
+      setServerStartError(null);
+      api
+        .startServerRun(roomId, language, { credentials })
+        .then(({ runId }) => setMyServerRuns((runs) => new Set(runs).add(runId)))
+        .catch((err: unknown) => setServerStartError(apiErrorMessage(err, 'The server could not run the code.')));
+    },
+    [api, roomId, credentials],
+  );
 
   useEffect(() => {
     if (!provider) return;
@@ -120,6 +157,10 @@ export function useRuns({
     loadingEarlier,
     loadError,
     start: (code, language) => void store?.runs.start(code, language),
+    serverLanguages,
+    startOnServer,
+    myServerRuns,
+    serverStartError,
     stop: (runId) => store?.runs.stop(runId),
     answerInput: (line) => store?.runs.answerInput(line),
     loadEarlier: () => {
