@@ -28,7 +28,7 @@ export function gatherSources(ctx: CursorContext, learned: LanguagePrior | null)
   // PPM-style blending: the longest matching context speaks first and escapes to shorter ones in
   // proportion to how undecided it is; the language's own knowledge gets what all levels leave.
   const sources: Source[] = [...overrides];
-  const levels = collectLevels(ctx).sort((a, b) => b.order - a.order);
+  const levels = collectLevels(ctx, learned === null).sort((a, b) => b.order - a.order);
   for (const level of levels) {
     // Once the longer contexts hold nearly all the mass, shorter ones cannot change any decision.
     if (remaining < NEGLIGIBLE_MASS) break;
