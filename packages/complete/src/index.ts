@@ -9,5 +9,5 @@ export { emptyResponse } from './request.js';
 export type { CompletionRequest } from './request.js';
 export { isLowSurrogate, lineEnd, lineStartOf, safeSlice, splitsSurrogatePair } from './text.js';
 export type { LanguagePrior, PriorContinuation } from './prior.js';
-export { decodePrior, encodePrior, NgramPrior, priorFileName, trainPrior } from './prior/index.js';
+export { decodePrior, decodePriorTables, encodePrior, NgramPrior, priorFileName, trainPrior } from './prior/index.js';
 export type { PriorTables, TrainingOptions } from './prior/index.js';

@@ -33,11 +33,14 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const store = await openStore(config, log);
   const codeSandbox = await codeSandboxFor(config.runner);
+  const priors = new PriorStore(installedPriorsDir(), ({ language, err }) =>
+    log.error({ err, language }, 'loading the learned completion prior failed; answering without it'),
+  );
   const server = await createPairwiseServer({
     ...config,
     store,
     log,
-    completionProvider: completionProviderFor(config.completion, log),
+    completionProvider: completionProviderFor(config.completion, priors),
     autocompleteRequestsPerMinute: config.completion.requestsPerMinute,
     codeSandbox,
     ...(config.redisUrl
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
       exitCode = 1;
     }
     await store.close().catch((err: unknown) => log.error({ err }, 'closing the store failed'));
+    await priors.close();
     // The server stopped every sandbox as it closed; this removes their cgroups.
     await codeSandbox?.sandbox.close().catch((err: unknown) => log.error({ err }, 'closing the sandbox failed'));
     process.exit(exitCode);
@@ -80,10 +84,7 @@ async function main(): Promise<void> {
 }
 
 /** `local` keeps code on this machine; only `openai` sends it anywhere, and only to the configured endpoint. */
-function completionProviderFor(config: CompletionConfig, log: Logger): CompletionProvider {
-  const priors = new PriorStore(installedPriorsDir(), ({ language, err }) =>
-    log.error({ err, language }, 'loading the learned completion prior failed; answering without it'),
-  );
+function completionProviderFor(config: CompletionConfig, priors: PriorStore): CompletionProvider {
   const local = new LocalCompletionProvider(priors);
   if (config.provider === 'local') return local;
   return new OpenAiCompletionProvider({

@@ -44,7 +44,7 @@ function writeCodes(out: VarintWriter, codes: Uint32Array, from: number, to: num
 }
 
 /** Decodes a prior file's contents (already gunzipped) for `language`; throws on anything else. */
-export function decodeTables(language: LanguageId, bytes: Uint8Array): PriorTables {
+export function decodePriorTables(language: LanguageId, bytes: Uint8Array): PriorTables {
   const input = new VarintReader(bytes);
   if (new TextDecoder().decode(input.bytes(MAGIC.length)) !== MAGIC) throw new Error('not a Pairwise prior file');
   const fileLanguage = input.text();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContextPath } from './distribution.js';
-import { decodeTables, encodePrior } from './format.js';
+import { decodePriorTables, encodePrior } from './format.js';
 import { TINY_OPTIONS, tinyPrior } from './prior.testkit.js';
 import { tokenCode, tokenId, tokenText } from './tables.js';
 import { trainPrior } from './train.js';
@@ -39,14 +39,14 @@ describe('prior training', () => {
   });
 
   it('round-trips through the file format', () => {
-    expect(decodeTables('javascript', encodePrior(tables))).toEqual(tables);
+    expect(decodePriorTables('javascript', encodePrior(tables))).toEqual(tables);
   });
 
   it('refuses a file for another language, and a corrupt one', () => {
     const bytes = encodePrior(tables);
-    expect(() => decodeTables('python', bytes)).toThrow(/for "javascript", expected python/);
-    expect(() => decodeTables('javascript', bytes.subarray(0, bytes.length - 3))).toThrow(/truncated|corrupt/);
-    expect(() => decodeTables('javascript', new Uint8Array([1, 2, 3]))).toThrow(/truncated|not a Pairwise prior/);
+    expect(() => decodePriorTables('python', bytes)).toThrow(/for "javascript", expected python/);
+    expect(() => decodePriorTables('javascript', bytes.subarray(0, bytes.length - 3))).toThrow(/truncated|corrupt/);
+    expect(() => decodePriorTables('javascript', new Uint8Array([1, 2, 3]))).toThrow(/truncated|not a Pairwise prior/);
   });
 });
 

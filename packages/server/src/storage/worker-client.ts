@@ -88,11 +88,11 @@ export interface WorkerEntry {
 /**
  * The worker module `name` next to `moduleUrl`. Built code runs `name.js` from dist; under vitest
  * the sources are TypeScript, so the worker runs `name.ts` through a small transpiling loader
- * (ts-worker-loader/, test-only, uses the `typescript` devDependency).
+ * (ts-worker-loader/ beside this file, test-only, uses the `typescript` devDependency).
  */
 export function workerEntry(moduleUrl: string, name: string): WorkerEntry {
   if (!moduleUrl.endsWith('.ts')) return { url: new URL(`./${name}.js`, moduleUrl), execArgv: [] };
-  const loader = new URL('./ts-worker-loader/register.mjs', moduleUrl);
+  const loader = new URL('./ts-worker-loader/register.mjs', import.meta.url);
   return { url: new URL(`./${name}.ts`, moduleUrl), execArgv: ['--import', loader.href] };
 }
 

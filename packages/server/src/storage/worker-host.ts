@@ -44,9 +44,21 @@ async function answerCall(handler: CallHandler, call: WorkerCall): Promise<{ mes
   }
 }
 
-/** A Uint8Array answer that owns its whole buffer moves to the caller instead of being copied. */
+/**
+ * Typed arrays that own their whole buffer move to the caller instead of being copied: the answer
+ * itself, or the fields of an answer object (a decoded completion prior is a dozen such arrays).
+ */
 function transferablesOf(value: unknown): ArrayBuffer[] {
-  if (!(value instanceof Uint8Array)) return [];
-  const { buffer } = value;
-  return buffer instanceof ArrayBuffer && buffer.byteLength === value.byteLength ? [buffer] : [];
+  const candidates = ArrayBuffer.isView(value) ? [value] : isPlainObject(value) ? Object.values(value) : [];
+  const buffers = new Set<ArrayBuffer>();
+  for (const candidate of candidates) {
+    if (!ArrayBuffer.isView(candidate)) continue;
+    const { buffer } = candidate;
+    if (buffer instanceof ArrayBuffer && buffer.byteLength === candidate.byteLength) buffers.add(buffer);
+  }
+  return [...buffers];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
