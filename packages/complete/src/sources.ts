@@ -5,6 +5,7 @@ import { collectLevels } from './matcher.js';
 import { priorSources } from './priors.js';
 import { segmentEnd } from './ranker.js';
 import { sequenceContinuation } from './sequence.js';
+import { identifierPartSource } from './identifier-parts.js';
 import type { Source, SourceKind } from './evidence.js';
 
 /** Share of all mass taken by evidence that overrides the rest when present. */
@@ -48,6 +49,12 @@ export function gatherSources(ctx: CursorContext, learned: LanguagePrior | null)
     const learnedMass = LEARNED_SHARE * learnedSource.lambda;
     sources.push({ ...learnedSource, lambda: remaining * learnedMass });
     remaining *= 1 - learnedMass;
+  }
+  const parts = identifierPartSource(ctx);
+  if (parts !== null) {
+    // After the prior: it knows whole identifiers of the language that parts would only approximate.
+    sources.push({ ...parts, lambda: remaining * parts.lambda });
+    remaining *= 1 - parts.lambda;
   }
   const priors = priorSources(ctx, closer);
   const priorTotal = Math.max(
