@@ -4,6 +4,8 @@ import type { CompletionWorkerAnswer, CompletionWorkerRequest } from './worker/m
 
 /** Each answer is measured under this name (User Timing), for profiling and for the browser tests. */
 export const LOCAL_COMPLETION_MEASURE = 'pairwise:local-completion';
+/** Each language prior the worker loaded, with `detail` { language, bytes } (bytes over the network). */
+export const PRIOR_LOAD_MEASURE = 'pairwise:completion-prior';
 
 /** What the client needs of a worker: `Worker` itself, or a fake in unit tests. */
 export interface WorkerLike {
@@ -50,9 +52,13 @@ export function createLocalCompletionClient(startWorker: () => WorkerLike = star
     if (worker) return worker;
     const started = startWorker();
     started.addEventListener('message', ({ data }) => {
-      if (data.type === 'answer')
+      if (data.type === 'answer') {
         settle(data.id, { kind: 'ok', suggestion: data.response.suggestion, items: data.response.allSuggestions });
-      else settle(data.id, { kind: 'error', status: 0 });
+      } else if (data.type === 'failed') {
+        settle(data.id, { kind: 'error', status: 0 });
+      } else if (data.ok) {
+        recordPriorLoad(data.language, data.bytes, data.ms);
+      }
     });
     worker = started;
     return started;
@@ -90,6 +96,11 @@ export function createLocalCompletionClient(startWorker: () => WorkerLike = star
       worker = null;
     },
   };
+}
+
+function recordPriorLoad(language: string, bytes: number, ms: number): void {
+  const end = performance.now();
+  performance.measure(PRIOR_LOAD_MEASURE, { start: Math.max(0, end - ms), end, detail: { language, bytes } });
 }
 
 function startCompletionWorker(): WorkerLike {

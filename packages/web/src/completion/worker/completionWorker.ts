@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { completeLocally } from '@pairwise/complete';
 import type { CompletionWorkerAnswer, CompletionWorkerRequest } from './messages';
+import { PriorCache } from './priorCache';
 
 /**
  * The local completion engine (the same code the server's local provider runs) off the page's
@@ -8,6 +9,7 @@ import type { CompletionWorkerAnswer, CompletionWorkerRequest } from './messages
  * a 5,000-line file never stalls typing.
  */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+const priors = new PriorCache();
 
 function reply(answer: CompletionWorkerAnswer): void {
   scope.postMessage(answer);
@@ -15,9 +17,13 @@ function reply(answer: CompletionWorkerAnswer): void {
 
 scope.onmessage = (event: MessageEvent<CompletionWorkerRequest>) => {
   const message = event.data;
-  if (message.type === 'prepare') return;
+  if (message.type === 'prepare') {
+    void priors.load(message.language).then((load) => reply({ type: 'prepared', ...load }));
+    return;
+  }
   try {
-    reply({ type: 'answer', id: message.id, response: completeLocally(message.request) });
+    const prior = priors.get(message.request.language);
+    reply({ type: 'answer', id: message.id, response: completeLocally(message.request, prior) });
   } catch (err) {
     // The engine never throws on valid input; an answer of nothing beats a dead worker.
     reply({ type: 'failed', id: message.id, message: err instanceof Error ? err.message : String(err) });

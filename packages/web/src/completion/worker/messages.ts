@@ -1,5 +1,6 @@
 import type { AutocompleteResponse, LanguageId } from '@pairwise/protocol';
 import type { CompletionRequest } from '@pairwise/complete';
+import type { PriorLoad } from './priorCache';
 
 /** Page to completion worker. */
 export type CompletionWorkerRequest =
@@ -9,4 +10,6 @@ export type CompletionWorkerRequest =
 /** Completion worker to page. */
 export type CompletionWorkerAnswer =
   | { type: 'answer'; id: number; response: AutocompleteResponse }
-  | { type: 'failed'; id: number; message: string };
+  | { type: 'failed'; id: number; message: string }
+  /** The answer to `prepare`: the language's prior loaded (or could not be, e.g. offline). */
+  | ({ type: 'prepared' } & PriorLoad);
