@@ -50,7 +50,9 @@ export function gatherSources(ctx: CursorContext, learned: LanguagePrior | null)
     sources.push({ ...learnedSource, lambda: remaining * learnedMass });
     remaining *= 1 - learnedMass;
   }
-  const parts = identifierPartSource(ctx);
+  // Without a prior the bare-word level also guesses what follows the word (`(`, `;`), which parts
+  // would dilute: there they only speak for a new name, one no earlier word starts like.
+  const parts = learned === null && levels.some((l) => l.order === 0) ? null : identifierPartSource(ctx);
   if (parts !== null) {
     // After the prior: it knows whole identifiers of the language that parts would only approximate.
     sources.push({ ...parts, lambda: remaining * parts.lambda });
