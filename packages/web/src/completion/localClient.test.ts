@@ -19,7 +19,7 @@ function fakeWorker() {
   };
   const answer = (message: CompletionWorkerRequest) => {
     if (message.type !== 'complete') return;
-    const data: CompletionWorkerAnswer = { type: 'answer', id: message.id, response: completeLocally(message.request) };
+    const data: CompletionWorkerAnswer = { type: 'answer', id: message.id, response: completeLocally(message.request), engineMs: 0 };
     listener?.({ data } as MessageEvent<CompletionWorkerAnswer>);
   };
   return { worker, inbox, answer, terminated: () => terminated };

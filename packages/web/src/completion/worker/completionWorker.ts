@@ -23,7 +23,9 @@ scope.onmessage = (event: MessageEvent<CompletionWorkerRequest>) => {
   }
   try {
     const prior = priors.get(message.request.language);
-    reply({ type: 'answer', id: message.id, response: completeLocally(message.request, prior) });
+    const started = performance.now();
+    const response = completeLocally(message.request, prior);
+    reply({ type: 'answer', id: message.id, response, engineMs: performance.now() - started });
   } catch (err) {
     // The engine never throws on valid input; an answer of nothing beats a dead worker.
     reply({ type: 'failed', id: message.id, message: err instanceof Error ? err.message : String(err) });

@@ -9,7 +9,8 @@ export type CompletionWorkerRequest =
 
 /** Completion worker to page. */
 export type CompletionWorkerAnswer =
-  | { type: 'answer'; id: number; response: AutocompleteResponse }
+  /** `engineMs`: the engine's own time, without the messages' trips (the round trip is measured by the page). */
+  | { type: 'answer'; id: number; response: AutocompleteResponse; engineMs: number }
   | { type: 'failed'; id: number; message: string }
   /** The answer to `prepare`: the language's prior loaded (or could not be, e.g. offline). */
   | ({ type: 'prepared' } & PriorLoad);
