@@ -4,30 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable } from './support/browser';
-import { createRoom, joinRoom } from './support/room';
+import { createRoom, joinRoom, setCode } from './support/room';
 import { useBrowserSuite } from './support/suite';
 
 const POLL = { timeout: 20_000, interval: 100 };
-
-/** Replaces the room's code with `code` as one paste (typing would meet Monaco's auto-closing brackets). */
-async function setCode(page: Page, code: string): Promise<void> {
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.locator('.monaco-editor .view-lines').click();
-  await page.keyboard.press('Control+A');
-  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
-  await page.keyboard.press('Control+V');
-  const firstLine = code.split('\n')[0] ?? '';
-  await expect
-    .poll(
-      () =>
-        page
-          .locator('.monaco-editor .view-lines')
-          .textContent()
-          .then((t) => t?.replace(/\u00a0/g, ' ')),
-      POLL,
-    )
-    .toContain(firstLine);
-}
 
 const latestRun = (page: Page) => page.getByTestId('run-item').last();
 const latestOutput = (page: Page) => latestRun(page).getByTestId('run-output').textContent();

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LanguageId } from '@pairwise/protocol';
+import { filesUnder } from './files.js';
 import type { TypedRange } from './simulate.js';
 
 /**
@@ -63,7 +64,7 @@ export function loadColdStartCorpora(repoRoot: string, perLanguage: number): Col
   const corpora: ColdStartCorpus[] = coldSources(join(repoRoot, 'node_modules')).map((source) => {
     const paths = source.roots
       .filter((r) => existsSync(r))
-      .flatMap((r) => walk(r))
+      .flatMap((r) => filesUnder(r))
       .filter((p) => source.include.test(p) && !source.exclude?.test(p));
     const files = pickSpread(paths.sort(), perLanguage, (path) => coldFile(source.language, path, readFileSync(path, 'utf8')));
     return { language: source.language, origin: source.roots.join(', '), files };
@@ -103,15 +104,4 @@ function coldFile(language: LanguageId, path: string, raw: string): ColdStartFil
   const match = FIRST_DEFINITION[language]!.exec(text);
   if (match === null || text.length - match.index < COLD_START_CHARS) return null;
   return { path, text, range: { start: match.index, end: match.index + COLD_START_CHARS } };
-}
-
-function walk(dir: string): string[] {
-  const paths: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    if (stat.isDirectory()) paths.push(...walk(path));
-    else if (stat.isFile()) paths.push(path);
-  }
-  return paths;
 }

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { LANGUAGE_IDS, type LanguageId, isLanguageId } from '@pairwise/protocol';
+import { filesUnder } from '../complete/files.js';
 import { z } from 'zod';
 
 /** The committed corpus list (packages/complete/priors/corpus.json), validated. */
@@ -79,7 +80,7 @@ function listSource(source: Source, repoRoot: string): ListedFile[] {
     const extracted = mkdtempSync(join(tmpdir(), 'pairwise-corpus-'));
     try {
       execFileSync('unzip', ['-q', source.zip, '-d', extracted]);
-      return walk(extracted)
+      return filesUnder(extracted, MAX_FILE_CHARS * 4)
         .map((path) => ({ path, entry: relative(extracted, path) }))
         .filter((f) => wanted(f.entry))
         .sort((a, b) => (a.entry < b.entry ? -1 : 1))
@@ -94,21 +95,10 @@ function listSource(source: Source, repoRoot: string): ListedFile[] {
   }
   const root = source.dir.startsWith('/') ? source.dir : join(repoRoot, source.dir);
   if (!existsSync(root)) throw new Error(`corpus directory ${root} not found`);
-  return walk(root)
+  return filesUnder(root, MAX_FILE_CHARS * 4)
     .filter(wanted)
     .sort()
     .map((path) => ({ path, read: () => readFileSync(path, 'utf8') }));
-}
-
-function walk(dir: string): string[] {
-  const paths: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    if (stat.isDirectory()) paths.push(...walk(path));
-    else if (stat.isFile() && stat.size <= MAX_FILE_CHARS * 4) paths.push(path);
-  }
-  return paths;
 }
 
 function usable(text: string): boolean {
