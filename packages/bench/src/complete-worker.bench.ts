@@ -2,7 +2,8 @@
  * Ghost-text latency in the browser: the web app's built completion worker (packages/web/dist, so
  * run `npm run build` first) in headless Chromium, with the language's learned prior loaded as a
  * room opening loads it, answering requests on a 5,000-line file with the cursor anywhere in it.
- * Times are round trips as the page sees them (post, structured clone, engine, answer).
+ * Times are round trips as the page sees them: a keystroke's change and the request posted, the
+ * engine's answer back.
  *
  *   npm run bench:complete-worker     (from the repository root)
  */
@@ -144,14 +145,19 @@ async function measureInWorker(input: {
     waiting.set('prepared', resolve);
     worker.postMessage({ type: 'prepare', language: input.language });
   });
+  // As the page does: the text once, then each keystroke as a change, and the request by version.
+  let version = 1;
+  worker.postMessage({ type: 'open', version, text: input.code });
   const times: number[] = [];
   const engineTimes: number[] = [];
   for (let q = 0; q < input.queries; q++) {
-    const cursorPosition = Math.floor(((q + 0.5) / input.queries) * input.code.length);
+    const offset = Math.floor(((q + 0.5) / input.queries) * input.code.length) + q;
     const started = performance.now();
     const answer = await new Promise<WorkerMessage>((resolve) => {
       waiting.set(q, resolve);
-      worker.postMessage({ type: 'complete', id: q, request: { code: input.code, cursorPosition, language: input.language } });
+      version++;
+      worker.postMessage({ type: 'edit', version, changes: [{ offset, length: 0, text: 'x' }] });
+      worker.postMessage({ type: 'complete', id: q, version, cursorPosition: offset + 1, language: input.language });
     });
     times.push(performance.now() - started);
     engineTimes.push(answer.engineMs ?? 0);

@@ -1,7 +1,7 @@
 import type { monaco } from '../lib/monaco';
 import { createCompletionClient } from './completionClient';
 import type { CompletionClient } from './completionClient';
-import type { CompletionConfig, ProviderDeps } from './editorContext';
+import type { AskingClient, CompletionConfig, ProviderDeps } from './editorContext';
 import { registerInlineProvider } from './inlineProvider';
 import { createLocalCompletionClient } from './localClient';
 import type { LocalCompletionClient } from './localClient';
@@ -24,6 +24,7 @@ export function attachCompletions(
   const { getConfig } = options;
   const local = createLocalCompletionClient();
   const server = createCompletionClient({ headers: () => getConfig().headers });
+  local.follow(model);
   const client = routedClient(getConfig, local, server);
   const deps: ProviderDeps = { editor, model, client, ...options };
   const registrations = [registerInlineProvider(deps), registerSuggestProvider(deps)];
@@ -68,10 +69,14 @@ export function attachCompletions(
 }
 
 /** Asks the page's own engine or the server, whichever the server said answers (read per request). */
-function routedClient(getConfig: () => CompletionConfig, local: LocalCompletionClient, server: CompletionClient): CompletionClient {
+function routedClient(getConfig: () => CompletionConfig, local: LocalCompletionClient, server: CompletionClient): AskingClient {
   const both = [local, server];
   return {
-    complete: (body, options) => (getConfig().runsOn === 'server' ? server : local).complete(body, options),
+    complete: (ask, options) => {
+      if (getConfig().runsOn === 'browser') return local.complete(ask, options);
+      const { model, cursorPosition, language, roomId } = ask;
+      return server.complete({ code: model.getValue(), cursorPosition, language, roomId }, options);
+    },
     cancel: () => {
       for (const client of both) client.cancel();
     },

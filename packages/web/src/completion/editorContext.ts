@@ -1,7 +1,7 @@
 import { LANGUAGES } from '@pairwise/protocol';
 import type { CompletionRunsOn, LanguageId } from '@pairwise/protocol';
 import type { monaco } from '../lib/monaco';
-import type { CompletionClient } from './completionClient';
+import type { CompleteOptions, CompletionOutcome } from './completionClient';
 import type { CursorContext } from './rules';
 
 /** Read on every request, so toggles, the delay and the room's language apply without re-registering. */
@@ -17,12 +17,36 @@ export interface CompletionConfig {
   headers: Readonly<Record<string, string>>;
 }
 
+/** The editor's text, read only by a client that sends it whole (the server's). */
+export interface DocumentSource {
+  getValue(): string;
+  /** Grows with every change: a client that keeps a copy checks it against this. */
+  getVersionId(): number;
+}
+
+/** What a provider asks for: a suggestion at `cursorPosition` in `model`. */
+export interface CompletionAsk {
+  model: DocumentSource;
+  /** UTF-16 offset, as Monaco's getOffsetAt counts. */
+  cursorPosition: number;
+  language: LanguageId;
+  roomId: string;
+}
+
+/** The providers' view of where suggestions come from (the page's worker or the server). */
+export interface AskingClient {
+  complete(ask: CompletionAsk, options?: CompleteOptions): Promise<CompletionOutcome>;
+  cancel(): void;
+  resume(): void;
+  dispose(): void;
+}
+
 /** What a provider needs from the editor it belongs to. */
 export interface ProviderDeps {
   editor: monaco.editor.IStandaloneCodeEditor;
   /** Providers are global in Monaco; each only answers for its own editor's model. */
   model: monaco.editor.ITextModel;
-  client: CompletionClient;
+  client: AskingClient;
   getConfig: () => CompletionConfig;
   /** Whether the latest change to the text was made in this editor (not by someone else in the room). */
   lastEditWasLocal: () => boolean;

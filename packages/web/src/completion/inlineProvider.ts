@@ -41,7 +41,7 @@ export function registerInlineProvider(deps: ProviderDeps): monaco.IDisposable {
       const { signal, done } = signalFor(token);
       try {
         const outcome = await client.complete(
-          { code: model.getValue(), cursorPosition: model.getOffsetAt(position), language: config.language, roomId: config.roomId },
+          { model, cursorPosition: model.getOffsetAt(position), language: config.language, roomId: config.roomId },
           { channel: 'inline', signal },
         );
         if (outcome.kind !== 'ok' || token.isCancellationRequested) return undefined;

@@ -1,6 +1,7 @@
-import type { AutocompleteBody, LanguageId } from '@pairwise/protocol';
-import type { CompleteOptions, CompletionClient, CompletionOutcome } from './completionClient';
-import type { CompletionWorkerAnswer, CompletionWorkerRequest } from './worker/messages';
+import type { LanguageId } from '@pairwise/protocol';
+import type { CompleteOptions, CompletionOutcome } from './completionClient';
+import type { AskingClient, CompletionAsk, DocumentSource } from './editorContext';
+import type { CompletionWorkerAnswer, CompletionWorkerRequest, DocumentChange } from './worker/messages';
 
 /** Each answer is measured under this name (User Timing), for profiling and for the browser tests. */
 export const LOCAL_COMPLETION_MEASURE = 'pairwise:local-completion';
@@ -14,9 +15,18 @@ export interface WorkerLike {
   terminate(): void;
 }
 
-export interface LocalCompletionClient extends CompletionClient {
+/** An editor model as far as following its changes goes (Monaco's ITextModel fits). */
+export interface FollowedModel extends DocumentSource {
+  onDidChangeContent(
+    listener: (event: { versionId: number; changes: readonly { rangeOffset: number; rangeLength: number; text: string }[] }) => void,
+  ): { dispose(): void };
+}
+
+export interface LocalCompletionClient extends AskingClient {
   /** The room's language is known: the worker loads what it needs for it before the first keystroke. */
   prepare(language: LanguageId): void;
+  /** Keeps the worker's copy of `model` current by sending each change (until `dispose`). */
+  follow(model: FollowedModel): void;
 }
 
 interface Pending {
@@ -38,6 +48,10 @@ export function createLocalCompletionClient(startWorker: () => WorkerLike = star
   const pending = new Map<number, Pending>();
   /** The newest request's sequence number per channel. */
   const newest = new Map<string, number>();
+  /** The model whose text the worker holds, and its version there. */
+  let workerModel: DocumentSource | null = null;
+  let workerVersion: number | null = null;
+  let following: { dispose(): void } | null = null;
 
   const settle = (id: number, outcome: CompletionOutcome) => {
     const request = pending.get(id);
@@ -73,17 +87,37 @@ export function createLocalCompletionClient(startWorker: () => WorkerLike = star
     prepare(language) {
       if (!disposed) ensureWorker().postMessage({ type: 'prepare', language });
     },
-    complete(body: AutocompleteBody, options: CompleteOptions = {}): Promise<CompletionOutcome> {
+    follow(model) {
+      following?.dispose();
+      following = model.onDidChangeContent(({ versionId, changes }) => {
+        // Until the worker holds this model's text, the next request sends it whole.
+        if (!worker || workerModel !== model) return;
+        // Each change is against the text before the edit: applied from the end, none moves another.
+        const sorted: DocumentChange[] = [...changes]
+          .sort((a, b) => b.rangeOffset - a.rangeOffset)
+          .map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
+        worker.postMessage({ type: 'edit', version: versionId, changes: sorted });
+        workerVersion = versionId;
+      });
+    },
+    complete(ask: CompletionAsk, options: CompleteOptions = {}): Promise<CompletionOutcome> {
       if (disposed || options.signal?.aborted) return Promise.resolve({ kind: 'stale' });
       const channel = options.channel ?? 'default';
       const seq = (newest.get(channel) ?? 0) + 1;
       newest.set(channel, seq);
       const id = ++nextId;
-      const { code, cursorPosition, language } = body;
+      const { model, cursorPosition, language } = ask;
+      const target = ensureWorker();
+      const version = model.getVersionId();
+      if (workerModel !== model || workerVersion !== version) {
+        target.postMessage({ type: 'open', version, text: model.getValue() });
+        workerModel = model;
+        workerVersion = version;
+      }
       return new Promise((resolve) => {
         pending.set(id, { channel, seq, startedAt: performance.now(), resolve });
         options.signal?.addEventListener('abort', () => settle(id, { kind: 'stale' }), { once: true });
-        ensureWorker().postMessage({ type: 'complete', id, request: { code, cursorPosition, language } });
+        target.postMessage({ type: 'complete', id, version, cursorPosition, language });
       });
     },
     cancel: staleAll,
@@ -91,6 +125,7 @@ export function createLocalCompletionClient(startWorker: () => WorkerLike = star
     resume() {},
     dispose() {
       staleAll();
+      following?.dispose();
       disposed = true;
       worker?.terminate();
       worker = null;

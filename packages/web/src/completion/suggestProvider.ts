@@ -33,7 +33,7 @@ export function registerSuggestProvider(deps: ProviderDeps): monaco.IDisposable 
       const { signal, done } = signalFor(token);
       try {
         const outcome = await client.complete(
-          { code: model.getValue(), cursorPosition: model.getOffsetAt(position), language: config.language, roomId: config.roomId },
+          { model, cursorPosition: model.getOffsetAt(position), language: config.language, roomId: config.roomId },
           { channel: 'list', signal },
         );
         if (outcome.kind !== 'ok' || token.isCancellationRequested) return undefined;
