@@ -32,6 +32,14 @@ describe('local engine with a learned prior', () => {
     expect(suggest(`console.log(${CURSOR})`)).not.toContain(')');
   });
 
+  it('shows a less certain guess in a comment or string than in code (prose, where a miss costs nothing)', () => {
+    // After `let a =` the prior gives b, c, d and e a quarter each: too unsure for code.
+    const prior = tinyPrior('javascript', ['let a = b;\nlet a = c;\nlet a = d;\nlet a = e;\n']);
+    expect(suggest('let a = ', prior)).toBe('');
+    expect(suggest('// let a = ', prior)).toBe('b;');
+    expect(suggest("x('let a = ", prior)).toBe('b;');
+  });
+
   it('ignores a prior for another language', () => {
     const code = 'cons';
     const python = completeLocally({ code, cursorPosition: 4, language: 'python' }, JS_PRIOR).suggestion;

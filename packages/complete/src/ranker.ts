@@ -20,7 +20,7 @@ export interface Ghost {
 // Below MIN_PROBABILITY a guess is more often wrong than right. The steep exponent makes any real
 // drop in confidence outweigh extra length: a sure word beats a doubtful rest-of-line (tuned with
 // bench:complete, where it raised both keystrokes saved and acceptance).
-const MIN_PROBABILITY = 0.5;
+export const MIN_PROBABILITY = 0.5;
 const CONFIDENCE_EXPONENT = 10;
 const MAX_GHOST_CHARS = 160;
 
