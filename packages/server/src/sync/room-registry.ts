@@ -316,6 +316,15 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     entry.idleTimer = setTimeout(() => {
       entry.idleTimer = null;
       if (entry.leases > 0 || this.entries.get(roomId) !== entry) return;
+      // While its edits are not stored (a full disk, a database down) the loaded room is their only readable
+      // copy: a reload would have to store them first and fail. It stays until they are stored.
+      if (this.options.commits.holds(roomId)) {
+        void this.options.commits.whenStored(roomId).then(() => {
+          const stillIdle = entry.leases === 0 && entry.idleTimer === null && this.entries.get(roomId) === entry;
+          if (stillIdle) this.scheduleUnload(roomId, entry);
+        });
+        return;
+      }
       this.entries.delete(roomId);
       if (entry.room) this.unload(entry.room);
       this.options.log.debug({ roomId }, 'unloaded idle room');
