@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import type { RunServerMessage } from '@pairwise/protocol';
+import type { RunList, RunServerMessage } from '@pairwise/protocol';
 import { waitFor } from './support/clients.js';
 import { startTestCluster, type TestCluster } from './support/cluster.js';
 import { describeWithPostgres } from './support/postgres.js';
@@ -87,6 +87,45 @@ await describeWithPostgres('runs across instances (Redis)', () => {
       await waitFor(() => bob.runs().some((m) => m.type === 'finished'), 'the sandbox on a is stopped', 5_000);
       expect(bob.runs().at(-1)).toMatchObject({ type: 'finished', run: { id: runId, status: 'stopped' } });
       await waitFor(async () => (await sandbox.cgroups.children()).length === 0, 'the sandbox is cleaned up', 5_000);
+    } finally {
+      await cluster?.close();
+      cluster = undefined;
+      await sandbox.close();
+      rmSync(rootDir, { recursive: true, force: true });
+    }
+  });
+
+  // Regression: a room deleted on another instance left its sandbox running here to its time limit,
+  // and the room created again under the id was refused runs here (409 already_running).
+  it('a room deleted on one instance stops its server run on the other, which runs the re-created room at once', async () => {
+    const rootDir = mkdtempSync(join(tmpdir(), 'pw-sandbox-cluster-'));
+    const sandbox = await BubblewrapSandbox.create({ rootDir });
+    try {
+      cluster = await startTestCluster(2, (index) => ({
+        sessions: new QueryRoleResolver(),
+        ...(index === 0 ? { codeSandbox: { sandbox, limits: PATIENT_SANDBOX_LIMITS, slots: 2 } } : {}),
+      }));
+      const [a, b] = cluster.instances as [TestServer, TestServer];
+      const roomId = await a.createRoom({ language: 'python' });
+      await a.server.registry.withRoom(roomId, (room) =>
+        room.editTextFor(new OnBehalfOf(SERVER_AUTHOR), (text) => text.insert(0, 'import time\ntime.sleep(60)\n')),
+      );
+      const started = await api(a, 'POST', `/api/rooms/${roomId}/runs`, {});
+      expect(started.status).toBe(202);
+      const oldRun = (started.body as { runId: string }).runId;
+      await waitFor(async () => (await sandbox.cgroups.children()).length > 0, 'the sandbox on a runs', 10_000);
+
+      expect((await api(b, 'DELETE', `/api/rooms/${roomId}`, undefined, a.asOwner(roomId))).status).toBe(204);
+      await b.createRoom({ id: roomId, language: 'python' });
+      // Well before the 20 s time limit.
+      await waitFor(async () => (await sandbox.cgroups.children()).length === 0, 'the sandbox on a is stopped', 5_000);
+      const again = await api(a, 'POST', `/api/rooms/${roomId}/runs`, {});
+      expect(again.status, JSON.stringify(again.body)).toBe(202);
+      const newRun = (again.body as { runId: string }).runId;
+      const runs = async () => ((await api(b, 'GET', `/api/rooms/${roomId}/runs`)).body as RunList).runs;
+      await waitFor(async () => (await runs())[0]?.status === 'exited', 'the new run ends', 10_000);
+      expect((await runs()).map((run) => run.id)).toEqual([newRun]);
+      expect(newRun).not.toBe(oldRun);
     } finally {
       await cluster?.close();
       cluster = undefined;

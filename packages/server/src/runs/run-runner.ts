@@ -23,6 +23,10 @@ export type RunRunner = { kind: 'socket'; socket: SyncSocket } | { kind: 'remote
 export interface RunningRun {
   run: StoredRun;
   runner: RunRunner;
+  /** The life of the room the run started in (Room.incarnation): it ends when that life is deleted. */
+  incarnation: string;
+  /** Set once its room was deleted: from then on nothing of the run is stored or relayed. */
+  roomDeleted: boolean;
   cap: OutputCap;
   /** Set once the store took the run: until then output is kept but not relayed (a refused start relays nothing). */
   announced: boolean;
@@ -31,8 +35,17 @@ export interface RunningRun {
   writes: Promise<unknown>;
 }
 
-export function runningRun(run: StoredRun, runner: RunRunner, announced: boolean): RunningRun {
-  return { run, runner, cap: { bytes: 0, truncated: false }, announced, saver: null, writes: Promise.resolve() };
+export function runningRun(run: StoredRun, runner: RunRunner, incarnation: string, announced: boolean): RunningRun {
+  return {
+    run,
+    runner,
+    incarnation,
+    roomDeleted: false,
+    cap: { bytes: 0, truncated: false },
+    announced,
+    saver: null,
+    writes: Promise.resolve(),
+  };
 }
 
 /** A run record as it starts. */

@@ -40,6 +40,7 @@ function runMessage(message: RunClientMessage | Record<string, unknown>): Uint8A
 async function setUp({ saveIntervalMs = 60_000 } = {}) {
   const store = new MemoryRoomStore();
   await store.createRoom(roomRecord('room-test', 1_000), new Uint8Array([0]));
+  const { incarnation } = (await store.loadDocument('room-test'))!;
   const relayed: RunServerMessage[] = [];
   const clock = { now: T0 };
   const runs: RunService = new RunService({
@@ -52,14 +53,20 @@ async function setUp({ saveIntervalMs = 60_000 } = {}) {
     now: () => clock.now,
     saveIntervalMs,
   });
-  const room: Room = new Room('room-test', [INITIAL_UPDATE], {
-    onUpdate: () => {},
-    onMetaChange: () => {},
-    acceptsEdits: () => true,
-    onRunMessage: (socket, session, message) => runs.receive(room, socket, session, message),
-    onRoleChanged: (socket, role) => runs.roleChanged(room, socket, role),
-    onLeave: (socket) => runs.left(room, socket),
-  });
+  const room: Room = new Room(
+    'room-test',
+    [INITIAL_UPDATE],
+    {
+      onUpdate: () => {},
+      onMetaChange: () => {},
+      acceptsEdits: () => true,
+      onRunMessage: (socket, session, message) => runs.receive(room, socket, session, message),
+      onRoleChanged: (socket, role) => runs.roleChanged(room, socket, role),
+      onLeave: (socket) => runs.left(room, socket),
+    },
+    undefined,
+    { incarnation },
+  );
   rooms.push(room);
   const join = (name: string, { role = 'editor' as RoomRole, hello = true } = {}) => {
     const socket = new FakeSocket(name);
@@ -75,7 +82,7 @@ async function setUp({ saveIntervalMs = 60_000 } = {}) {
     await runs.settled();
   };
   const storedRuns = async (): Promise<StoredRun[]> => (await store.listRuns('room-test', null, 10)).runs;
-  return { store, runs, room, relayed, clock, join, heard, send, storedRuns };
+  return { store, incarnation, runs, room, relayed, clock, join, heard, send, storedRuns };
 }
 
 describe('RunService', () => {
@@ -221,7 +228,7 @@ describe('RunService', () => {
   });
 
   it('ends the runs a dead instance left running when the room loads, and the recently written ones a little later', async () => {
-    const { runs, room, store, join, heard, clock } = await setUp({ saveIntervalMs: 30 });
+    const { runs, room, store, incarnation, join, heard, clock } = await setUp({ saveIntervalMs: 30 });
     const left = (id: string): StoredRun => ({
       id,
       language: 'python',
@@ -235,8 +242,8 @@ describe('RunService', () => {
       outputBytes: 16,
       truncated: false,
     });
-    await store.createRun('room-test', left(RUN), T0 - 5_000);
-    await store.createRun('room-test', left(OTHER_RUN), T0);
+    await store.createRun('room-test', incarnation, left(RUN), T0 - 5_000);
+    await store.createRun('room-test', incarnation, left(OTHER_RUN), T0);
     const bob = join('bob');
     runs.loaded(room);
     await runs.settled();
@@ -250,7 +257,7 @@ describe('RunService', () => {
   });
 
   it('a run another instance ended, whose finished event was lost, stops blocking starts once storage shows it ended', async () => {
-    const { runs, store, join, heard, send } = await setUp();
+    const { runs, store, incarnation, join, heard, send } = await setUp();
     const startedBy = { id: 'guest:x', name: 'x', color: '#000000' };
     const elsewhere: StoredRun = {
       id: OTHER_RUN,
@@ -265,7 +272,7 @@ describe('RunService', () => {
       outputBytes: 0,
       truncated: false,
     };
-    await store.createRun('room-test', elsewhere, T0);
+    await store.createRun('room-test', incarnation, elsewhere, T0);
     const summary = { ...elsewhere, startedAt: new Date(T0).toISOString(), finishedAt: null };
     runs.heard('room-test', { type: 'started', run: summary });
     // It ended there and was stored, but this instance never heard `finished`.
@@ -316,5 +323,47 @@ describe('RunService', () => {
     heard(ada);
     await send(ada, { type: 'input', runId: OTHER_RUN, text: 'x' });
     expect(heard(ada)).toEqual([expect.objectContaining({ type: 'refused', code: 'not_server_run' })]);
+  });
+
+  // Regression: a deleted room's run kept the room's one-run slot (a room re-created under the id was
+  // refused runs), its sandbox ran on, and its end was stored and relayed to whatever room had the id.
+  it('ends the run of a deleted room with it: a sandbox is killed, the slot is free, and nothing of the run follows', async () => {
+    const { runs, room, incarnation, relayed, join, heard, send, storedRuns } = await setUp();
+    const ada = join('ada');
+    const calls: string[] = [];
+    const runner: SandboxRunner = { kind: 'sandbox', stop: (why) => calls.push(`stop ${why}`), input: () => {}, endInput: () => {} };
+    const starter = { id: 'guest:ada', name: 'ada', color: '#123456' };
+    expect(await runs.startServerRun(room, starter, RUN, 'python', runner)).toBeNull();
+    runs.roomDeleted(room.id, 'another-life');
+    expect(calls).toEqual([]);
+    runs.roomDeleted(room.id, incarnation);
+    expect(calls).toEqual(['stop the room was deleted']);
+    const relayedBefore = relayed.length;
+    runs.serverOutput(room.id, RUN, 'stdout', 'late\n');
+    runs.serverFinished(room.id, RUN, 'stopped', null);
+    await runs.settled();
+    expect(relayed.slice(relayedBefore)).toEqual([]);
+    // The store's delete takes the record as it was; nothing is written after.
+    expect(await storedRuns()).toEqual([expect.objectContaining({ id: RUN, status: 'running', outputBytes: 0 })]);
+    heard(ada);
+    await send(ada, { type: 'start', runId: OTHER_RUN, language: 'python' });
+    expect(heard(ada).map((m) => m.type)).toEqual(['started']);
+
+    // A tab's run ends too, and its runner leaving later ends nothing (no `lost` stored or relayed).
+    runs.roomDeleted(room.id, incarnation);
+    room.leave(ada);
+    await runs.settled();
+    expect(relayed.filter((m) => m.type === 'finished')).toEqual([]);
+  });
+
+  it('refuses a start its room’s deletion overtook (room_not_found) and never announces it', async () => {
+    const { runs, room, incarnation, relayed } = await setUp();
+    const calls: string[] = [];
+    const runner: SandboxRunner = { kind: 'sandbox', stop: () => calls.push('stop'), input: () => {}, endInput: () => {} };
+    const starting = runs.startServerRun(room, { id: 'guest:ada', name: 'ada', color: '#123456' }, RUN, 'python', runner);
+    runs.roomDeleted(room.id, incarnation);
+    expect(await starting).toBe('room_not_found');
+    expect(relayed).toEqual([]);
+    expect(calls).toEqual(['stop']);
   });
 });

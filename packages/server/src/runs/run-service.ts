@@ -39,7 +39,7 @@ export interface RunServiceOptions {
 }
 
 /** What the room registry tells the runs of its rooms. */
-export type RoomRuns = Pick<RunService, 'receive' | 'left' | 'roleChanged' | 'loaded' | 'heard'>;
+export type RoomRuns = Pick<RunService, 'receive' | 'left' | 'roleChanged' | 'loaded' | 'heard' | 'roomDeleted'>;
 
 /**
  * The runs of every room on this instance. A run happens in the tab of whoever started it (that tab
@@ -47,6 +47,7 @@ export type RoomRuns = Pick<RunService, 'receive' | 'left' | 'roleChanged' | 'lo
  * checks (room switch, one run per room, only the runner reports), caps (RUN_OUTPUT_MAX_BYTES),
  * stores and relays it to the room. Anyone allowed may ask for a run to stop: the request is
  * relayed, and the runner (tab or sandbox, on whichever instance) stops it and reports the exit.
+ * A run belongs to the life of its room it started in (its incarnation) and ends with it.
  */
 export class RunService {
   private readonly running = new Map<string, RunningRun>();
@@ -150,12 +151,28 @@ export class RunService {
     this.timers.add(later);
   }
 
+  /**
+   * The room's life `incarnation` was deleted (here or on another instance): its run ends with it,
+   * stored and relayed no more (a sandbox here is killed), so a room created again under the id may
+   * run at once and hears nothing of it. A tab's run is not `lost` either: its room is gone.
+   */
+  roomDeleted(roomId: string, incarnation: string): void {
+    const current = this.running.get(roomId);
+    // A run on another instance was heard by the copy of the room loaded here: the one deleted.
+    if (!current || (current.runner.kind !== 'remote' && current.incarnation !== incarnation)) return;
+    this.running.delete(roomId);
+    current.roomDeleted = true;
+    if (current.saver) clearInterval(current.saver);
+    if (current.runner.kind === 'sandbox') current.runner.stop('the room was deleted');
+  }
+
   /** What another instance relayed: its runs count for the one-run-per-room rule here; a stop asked there reaches a sandbox here. */
   heard(roomId: string, message: RunServerMessage): void {
     const current = this.running.get(roomId);
     if (message.type === 'started' && !current) {
       const run = { ...message.run, startedAt: Date.parse(message.run.startedAt), finishedAt: null, output: [] };
-      this.running.set(roomId, runningRun(run, { kind: 'remote' }, true));
+      // The other instance stores it in its room's life; the room ends it here through roomDeleted.
+      this.running.set(roomId, runningRun(run, { kind: 'remote' }, '', true));
     }
     if (message.type === 'stop-requested' && current?.run.id === message.runId && current.runner.kind === 'sandbox') current.runner.stop();
     if (message.type === 'finished') this.forgetRemote(roomId, message.run.id);
@@ -199,14 +216,19 @@ export class RunService {
     refuse: (code: RunRefusalCode) => void,
   ): Promise<unknown> {
     const run = newRun(runId, language, author, this.now());
-    const running = runningRun(run, runner, false);
+    const running = runningRun(run, runner, room.incarnation, false);
     this.running.set(room.id, running);
     this.write(room.id, running, async () => {
-      const created = await this.options.store.createRun(room.id, run, this.now()).catch((err: unknown) => {
+      const created = await this.options.store.createRun(room.id, room.incarnation, run, this.now()).catch((err: unknown) => {
         this.options.log.warn({ err, roomId: room.id }, 'storing a new run failed');
         return null;
       });
       const current = this.running.get(room.id) === running;
+      // Deleted while it was stored: the store refused it or the delete took it; nothing is announced.
+      if (running.roomDeleted) {
+        refuse('room_not_found');
+        return;
+      }
       if (!created) {
         if (current) this.running.delete(room.id);
         refuse(created === null ? 'storage_unavailable' : 'run_id_taken');
@@ -262,6 +284,7 @@ export class RunService {
   }
 
   private async save(roomId: string, running: RunningRun): Promise<void> {
+    if (running.roomDeleted) return;
     // The record as it is now: later output changes the live one while this one is written.
     const snapshot = { ...running.run, output: [...running.run.output] };
     await this.options.store.saveRun(roomId, snapshot, this.now()).catch((err: unknown) => {

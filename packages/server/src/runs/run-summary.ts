@@ -13,7 +13,8 @@ export type RunRefusalCode =
   | 'storage_unavailable'
   | 'not_server_run'
   | 'run_elsewhere'
-  | 'not_starter';
+  | 'not_starter'
+  | 'room_not_found';
 
 const REFUSAL_MESSAGES: Record<RunRefusalCode, string> = {
   running_off: 'the owner switched running code off in this room',
@@ -26,6 +27,7 @@ const REFUSAL_MESSAGES: Record<RunRefusalCode, string> = {
   not_server_run: 'that run happens in a browser tab: only a run on the server takes input this way',
   run_elsewhere: 'that run goes on on another server instance: its input goes there',
   not_starter: 'only the person who started a run types its input',
+  room_not_found: 'the room was deleted',
 };
 
 /** The `refused` frame for the sender of a run message. */

@@ -8,17 +8,18 @@ interface Kept {
 }
 
 /**
- * The runs of MemoryRoomStore. The room store tells it which rooms exist (`roomExists`) and calls
+ * The runs of MemoryRoomStore. The room store tells it which rooms exist, in which incarnation, and calls
  * `deleteRoom` as a room goes, as the SQL stores' cascades do.
  */
 export class MemoryRuns implements RunStore {
   /** Every run by id, in the order they were stored. */
   private readonly runs = new Map<string, Kept>();
 
-  constructor(private readonly roomExists: (roomId: string) => boolean) {}
+  /** `incarnationOf` is null for a room that does not exist. */
+  constructor(private readonly incarnationOf: (roomId: string) => string | null) {}
 
-  async createRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
-    if (!this.roomExists(roomId) || this.runs.has(run.id)) return false;
+  async createRun(roomId: string, incarnation: string, run: StoredRun, savedAt: number): Promise<boolean> {
+    if (this.incarnationOf(roomId) !== incarnation || this.runs.has(run.id)) return false;
     this.runs.set(run.id, { roomId, run: copyRun(run), savedAt });
     return true;
   }

@@ -49,7 +49,7 @@ export class MemoryRoomStore implements Store {
   private readonly retired = new Map<string, Uint8Array[]>();
   private readonly accounts = new MemoryAccounts();
   private readonly chat = new MemoryChat((roomId) => this.rooms.has(roomId));
-  private readonly runs = new MemoryRuns((roomId) => this.rooms.has(roomId));
+  private readonly runs = new MemoryRuns((roomId) => this.rooms.get(roomId)?.incarnation ?? null);
   // Global like the SQL sequences, so seq values are comparable across implementations.
   private lastSeq = 0;
   private closed = false;
@@ -319,9 +319,9 @@ export class MemoryRoomStore implements Store {
     return this.chat.listChat(roomId, before, limit);
   }
 
-  createRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
+  createRun(roomId: string, incarnation: string, run: StoredRun, savedAt: number): Promise<boolean> {
     this.assertOpen();
-    return this.runs.createRun(roomId, run, savedAt);
+    return this.runs.createRun(roomId, incarnation, run, savedAt);
   }
 
   saveRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {

@@ -24,9 +24,11 @@ const ASSIGNMENTS = RUN_COLUMNS_SQL.slice(1)
   .join(', ');
 
 const SQL = {
-  // FOR KEY SHARE: a room deleted meanwhile cannot leave a run behind (the delete waits, then cascades).
+  // FOR KEY SHARE: a room deleted meanwhile cannot leave a run behind (the delete waits, then cascades);
+  // the incarnation: nor can a run of a deleted room land in one re-created under its id.
   createRun: `INSERT INTO room_runs (${RUN_COLUMNS_SQL.join(', ')}, saved_at, room_id)
-    SELECT ${PLACEHOLDERS}, $${COLUMN_COUNT + 1}, r.id FROM (SELECT id FROM rooms WHERE id = $${COLUMN_COUNT + 2} FOR KEY SHARE) r
+    SELECT ${PLACEHOLDERS}, $${COLUMN_COUNT + 1}, r.id
+    FROM (SELECT id FROM rooms WHERE id = $${COLUMN_COUNT + 2} AND incarnation = $${COLUMN_COUNT + 3} FOR KEY SHARE) r
     ON CONFLICT (id) DO NOTHING`,
   saveRun: `UPDATE room_runs SET ${ASSIGNMENTS}, saved_at = $${COLUMN_COUNT + 1}
     WHERE id = $1 AND room_id = $${COLUMN_COUNT + 2} AND status = 'running'`,
@@ -46,8 +48,9 @@ type PostgresRunRow = Omit<RunRow, 'startedAt' | 'finishedAt' | 'durationMs'> & 
 export class PostgresRuns implements RunStore {
   constructor(private readonly pool: Pool) {}
 
-  async createRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
-    const { rowCount } = await runNamed(this.pool, 'runs_create', SQL.createRun, [...postgresValues(run), savedAt, roomId]);
+  async createRun(roomId: string, incarnation: string, run: StoredRun, savedAt: number): Promise<boolean> {
+    const values = [...postgresValues(run), savedAt, roomId, incarnation];
+    const { rowCount } = await runNamed(this.pool, 'runs_create', SQL.createRun, values);
     return (rowCount ?? 0) > 0;
   }
 

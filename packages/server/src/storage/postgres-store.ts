@@ -336,8 +336,8 @@ export class PostgresRoomStore implements Store {
     return this.chat.listChat(roomId, before, limit);
   }
 
-  createRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
-    return this.runs.createRun(roomId, run, savedAt);
+  createRun(roomId: string, incarnation: string, run: StoredRun, savedAt: number): Promise<boolean> {
+    return this.runs.createRun(roomId, incarnation, run, savedAt);
   }
 
   saveRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenedFullStore } from './accounts.contract.js';
 import type { StoredRun } from './runs.js';
-import { room } from './store.contract.js';
+import { incarnationOf, room } from './store.contract.js';
 import type { Store } from './store.js';
 
 const INITIAL = new Uint8Array([1]);
@@ -40,9 +40,14 @@ export function describeRunStoreContract(name: string, open: () => Promise<Opene
       await opened.cleanup();
     });
 
+    /** Stores a run in the room's current incarnation. */
+    async function create(roomId: string, stored: StoredRun, savedAt: number): Promise<boolean> {
+      return store.createRun(roomId, await incarnationOf(store, roomId), stored, savedAt);
+    }
+
     it('stores a run, then its output and its end exactly as saved', async () => {
       const started = run(ids[0] as string, 2_000);
-      expect(await store.createRun('r', started, 2_000)).toBe(true);
+      expect(await create('r', started, 2_000)).toBe(true);
       expect(await store.listRuns('r', null, 10)).toEqual({ runs: [started], hasOlder: false });
       const output = [
         { stream: 'stdout' as const, text: 'héllo ✓\n' },
@@ -66,7 +71,7 @@ export function describeRunStoreContract(name: string, open: () => Promise<Opene
 
     it('saves only a run still running in its room: an ended run stays as it ended', async () => {
       const started = run(ids[0] as string, 2_000);
-      await store.createRun('r', started, 2_000);
+      await create('r', started, 2_000);
       await store.createRoom(room('other', 1_000), INITIAL);
       expect(await store.saveRun('other', { ...started, outputBytes: 9 }, 3_000)).toBe(false);
       const ended = { ...started, status: 'exited' as const, exitCode: 0, finishedAt: 3_000, durationMs: 1_000 };
@@ -78,17 +83,17 @@ export function describeRunStoreContract(name: string, open: () => Promise<Opene
 
     it('refuses a run id used before, in this room or another, and a room that does not exist', async () => {
       await store.createRoom(room('other', 1_000), INITIAL);
-      expect(await store.createRun('r', run(ids[0] as string, 2_000), 2_000)).toBe(true);
-      expect(await store.createRun('r', run(ids[0] as string, 3_000, { language: 'javascript' }), 3_000)).toBe(false);
-      expect(await store.createRun('other', run(ids[0] as string, 3_000), 3_000)).toBe(false);
-      expect(await store.createRun('missing', run(ids[1] as string, 3_000), 3_000)).toBe(false);
+      expect(await create('r', run(ids[0] as string, 2_000), 2_000)).toBe(true);
+      expect(await create('r', run(ids[0] as string, 3_000, { language: 'javascript' }), 3_000)).toBe(false);
+      expect(await create('other', run(ids[0] as string, 3_000), 3_000)).toBe(false);
+      expect(await store.createRun('missing', 'any', run(ids[1] as string, 3_000), 3_000)).toBe(false);
       expect((await store.listRuns('r', null, 10)).runs.map((r) => r.language)).toEqual(['python']);
       expect(await store.listRuns('other', null, 10)).toEqual({ runs: [], hasOlder: false });
       expect(await store.listRuns('missing', null, 10)).toEqual({ runs: [], hasOlder: false });
     });
 
     it('pages from the newest: `before` continues with runs started earlier', async () => {
-      for (let i = 1; i <= 5; i++) await store.createRun('r', run(ids[i] as string, 2_000 + i), 2_000 + i);
+      for (let i = 1; i <= 5; i++) await create('r', run(ids[i] as string, 2_000 + i), 2_000 + i);
       const newest = await store.listRuns('r', null, 2);
       expect(newest.runs.map((r) => r.startedAt)).toEqual([2_005, 2_004]);
       expect(newest.hasOlder).toBe(true);
@@ -101,14 +106,10 @@ export function describeRunStoreContract(name: string, open: () => Promise<Opene
 
     it('ends as lost only the running runs not saved since the given time, and returns them', async () => {
       await store.createRoom(room('other', 1_000), INITIAL);
-      await store.createRun('r', run(ids[0] as string, 2_000, { output: [{ stream: 'stdout', text: 'partial' }], outputBytes: 7 }), 2_000);
-      await store.createRun('r', run(ids[1] as string, 2_500), 9_000);
-      await store.createRun(
-        'r',
-        run(ids[2] as string, 2_600, { status: 'exited', exitCode: 0, finishedAt: 2_700, durationMs: 100 }),
-        2_700,
-      );
-      await store.createRun('other', run(ids[3] as string, 2_000), 2_000);
+      await create('r', run(ids[0] as string, 2_000, { output: [{ stream: 'stdout', text: 'partial' }], outputBytes: 7 }), 2_000);
+      await create('r', run(ids[1] as string, 2_500), 9_000);
+      await create('r', run(ids[2] as string, 2_600, { status: 'exited', exitCode: 0, finishedAt: 2_700, durationMs: 100 }), 2_700);
+      await create('other', run(ids[3] as string, 2_000), 2_000);
       const lost = await store.loseStaleRuns('r', 5_000, 10_000);
       const expected = run(ids[0] as string, 2_000, {
         output: [{ stream: 'stdout', text: 'partial' }],
@@ -124,7 +125,7 @@ export function describeRunStoreContract(name: string, open: () => Promise<Opene
     });
 
     it('deletes the runs with the room: a room re-created under its id starts with none', async () => {
-      await store.createRun('r', run(ids[0] as string, 2_000), 2_000);
+      await create('r', run(ids[0] as string, 2_000), 2_000);
       expect(await store.deleteRoom('r', new Uint8Array([0]))).toBe(true);
       expect(await store.listRuns('r', null, 10)).toEqual({ runs: [], hasOlder: false });
       await store.createRoom(room('r', 3_000), INITIAL);
@@ -132,9 +133,19 @@ export function describeRunStoreContract(name: string, open: () => Promise<Opene
       expect(await store.saveRun('r', run(ids[0] as string, 2_000), 4_000)).toBe(false);
     });
 
+    // Regression: a run started just before its room was deleted was stored in the room re-created under its id.
+    it('refuses a run of a deleted life of the room: the room re-created under its id gets none of it', async () => {
+      const deletedLife = await incarnationOf(store, 'r');
+      expect(await store.deleteRoom('r', new Uint8Array([0]))).toBe(true);
+      await store.createRoom(room('r', 3_000), INITIAL);
+      expect(await store.createRun('r', deletedLife, run(ids[0] as string, 2_000), 4_000)).toBe(false);
+      expect(await store.listRuns('r', null, 10)).toEqual({ runs: [], hasOlder: false });
+      expect(await create('r', run(ids[1] as string, 5_000), 5_000)).toBe(true);
+    });
+
     it('returns copies: changing a returned run changes nothing stored', async () => {
       const started = run(ids[0] as string, 2_000, { output: [{ stream: 'stdout', text: 'a' }], outputBytes: 1 });
-      await store.createRun('r', started, 2_000);
+      await create('r', started, 2_000);
       started.output.push({ stream: 'stdout', text: 'b' });
       const [listed] = (await store.listRuns('r', null, 10)).runs;
       listed?.output.push({ stream: 'stderr', text: 'c' });

@@ -28,8 +28,11 @@ export interface StoredRunPage {
  * so a run whose instance died (never written again) can be told from one still going.
  */
 export interface RunStore {
-  /** Stores a new run; false if the room does not exist or a run with this id was stored before (in any room). */
-  createRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean>;
+  /**
+   * Stores a new run of the room's life `incarnation` (from `loadDocument`); false if the room does not
+   * exist in that incarnation (deleted, perhaps re-created since) or a run with this id was stored before (in any room).
+   */
+  createRun(roomId: string, incarnation: string, run: StoredRun, savedAt: number): Promise<boolean>;
   /** Overwrites the record of a run still `running` in the room; false if there is none (ended, deleted, another room's). */
   saveRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean>;
   /**

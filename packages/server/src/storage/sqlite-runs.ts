@@ -21,9 +21,9 @@ const ASSIGNMENTS = RUN_COLUMNS_SQL.filter((column) => column !== 'id')
   .join(', ');
 
 const SQL = {
-  // Inserts nothing when the room is missing or the id was used before.
+  // Inserts nothing when the room is missing (in that incarnation) or the id was used before.
   createRun: `INSERT INTO room_runs (${RUN_COLUMNS_SQL.join(', ')}, saved_at, room_id)
-    SELECT ${PLACEHOLDERS}, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ?) ON CONFLICT (id) DO NOTHING`,
+    SELECT ${PLACEHOLDERS}, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ? AND incarnation = ?) ON CONFLICT (id) DO NOTHING`,
   saveRun: `UPDATE room_runs SET ${ASSIGNMENTS}, saved_at = ? WHERE id = ? AND room_id = ? AND status = 'running'`,
   runsNewest: `SELECT ${SELECT_COLUMNS} FROM room_runs WHERE room_id = ? ORDER BY started_at DESC LIMIT ?`,
   runsBefore: `SELECT ${SELECT_COLUMNS} FROM room_runs WHERE room_id = ? AND started_at < ? ORDER BY started_at DESC LIMIT ?`,
@@ -43,8 +43,8 @@ export class SqliteRuns implements RunStore {
     this.stmt = Object.fromEntries(Object.entries(SQL).map(([key, sql]) => [key, db.prepare(sql)])) as Statements;
   }
 
-  async createRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
-    return this.stmt.createRun.run(...sqliteValues(run), savedAt, roomId, roomId).changes > 0;
+  async createRun(roomId: string, incarnation: string, run: StoredRun, savedAt: number): Promise<boolean> {
+    return this.stmt.createRun.run(...sqliteValues(run), savedAt, roomId, roomId, incarnation).changes > 0;
   }
 
   async saveRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {

@@ -178,8 +178,8 @@ export class SqliteWorkerStore implements Store {
     return this.worker.call('listChat', [roomId, before, limit]);
   }
 
-  createRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {
-    return this.worker.call('createRun', [roomId, run, savedAt]);
+  createRun(roomId: string, incarnation: string, run: StoredRun, savedAt: number): Promise<boolean> {
+    return this.worker.call('createRun', [roomId, incarnation, run, savedAt]);
   }
 
   saveRun(roomId: string, run: StoredRun, savedAt: number): Promise<boolean> {

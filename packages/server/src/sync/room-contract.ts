@@ -66,6 +66,8 @@ export type ProtocolErrorHandler = (socket: SyncSocket, error: Error) => void;
 export interface RoomOptions extends UnresolvedLimits {
   /** What rooms deleted earlier under this id held: content of theirs never enters this room. */
   retired: StateVector;
+  /** The stored life of the room this copy belongs to (a room re-created under its id gets a new one); '' when not stored. */
+  incarnation: string;
   limits: Partial<RoomLimits>;
   /** What the room reports (messages, changes, fan-out, refusals); nothing when omitted. */
   events: ServerEvents;

@@ -96,8 +96,12 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     this.cluster?.sessionEnded(sessionId);
   }
 
-  /** The room was deleted from storage: the other instances close their copies of that incarnation. */
+  /**
+   * The room was deleted from storage: its runs here end (also one started on a copy evicted before
+   * the delete), and the other instances close their copies of that incarnation.
+   */
   roomDeleted(roomId: string, incarnation: string): void {
+    this.options.runs?.roomDeleted(roomId, incarnation);
     this.cluster?.publishToRoom(roomId, { type: 'room-deleted', incarnation });
   }
 
@@ -207,7 +211,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
   }
 
   /**
-   * Drop a deleted room from memory, telling its clients it is gone, and forget its queued writes.
+   * Drop a deleted room from memory, telling its clients it is gone, and forget its queued writes and its runs.
    * Resolves with the state vector of everything this instance held for it, stored or not.
    */
   async evict(roomId: string): Promise<StateVector> {
@@ -219,6 +223,8 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     }
     this.options.compaction.forget(roomId);
     const loaded = await entry?.ready.catch(() => null);
+    // Before its sockets close: a tab's run ends with the room, not as `lost` in it.
+    if (loaded) this.options.runs?.roomDeleted(roomId, loaded.incarnation);
     loaded?.room.closeAll(CLOSE_CODES.roomNotFound, 'room deleted');
     const held = loaded ? Y.decodeStateVector(Y.encodeStateVector(loaded.room.doc)) : new Map<number, number>();
     if (loaded) this.unload(loaded.room, { deleted: true });
@@ -271,6 +277,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       (_socket: SyncSocket, err: Error) => this.options.log.warn({ roomId, err: err.message }, 'closing socket after a refused message'),
       {
         retired: mergeStateVectors(stored.retiredStateVectors.map((encoded) => Y.decodeStateVector(encoded))),
+        incarnation,
         limits: this.options.roomLimits ?? {},
         events: this.events,
       },
@@ -309,6 +316,15 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     entry.idleTimer = setTimeout(() => {
       entry.idleTimer = null;
       if (entry.leases > 0 || this.entries.get(roomId) !== entry) return;
+      // While its edits are not stored (a full disk, a database down) the loaded room is their only readable
+      // copy: a reload would have to store them first and fail. It stays until they are stored.
+      if (this.options.commits.holds(roomId)) {
+        void this.options.commits.whenStored(roomId).then(() => {
+          const stillIdle = entry.leases === 0 && entry.idleTimer === null && this.entries.get(roomId) === entry;
+          if (stillIdle) this.scheduleUnload(roomId, entry);
+        });
+        return;
+      }
       this.entries.delete(roomId);
       if (entry.room) this.unload(entry.room);
       this.options.log.debug({ roomId }, 'unloaded idle room');

@@ -34,6 +34,8 @@ export { SERVER_ORIGIN, ServerFailure, type ProtocolErrorHandler, type RoomHooks
 /** One room's document, presence and connected sockets: the transport-free sync engine. */
 export class Room {
   readonly doc = new Y.Doc();
+  /** The stored life of the room this copy belongs to (see RoomOptions). */
+  readonly incarnation: string;
   /** Counted stored bytes; the registry reports compactions to it. */
   readonly size: RoomSize;
   private readonly people: PresenceRelay<SyncSocket>;
@@ -54,6 +56,7 @@ export class Room {
     options: Partial<RoomOptions> = {},
   ) {
     this.retired = options.retired ?? new Map();
+    this.incarnation = options.incarnation ?? '';
     this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits };
     this.events = options.events ?? NO_SERVER_EVENTS;
     this.unresolved = new UnresolvedUpdates({ ...DEFAULT_UNRESOLVED_LIMITS, ...options }, (socket) =>

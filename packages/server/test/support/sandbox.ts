@@ -60,9 +60,9 @@ export async function startSandboxServer(
   };
 }
 
-/** A public room of `owner` holding `code`; `language` is the room's. */
-export async function roomWithCode(s: SandboxServer, code: string, language = 'python'): Promise<string> {
-  const created = await api(s.server, 'POST', '/api/rooms', { language }, s.ada.bearer);
+/** A public room of ada's holding `code`; `language` is the room's; `id` names it (a new id when omitted). */
+export async function roomWithCode(s: SandboxServer, code: string, language = 'python', id?: string): Promise<string> {
+  const created = await api(s.server, 'POST', '/api/rooms', { language, id }, s.ada.bearer);
   expect(created.status).toBe(201);
   const roomId = (created.body as { id: string }).id;
   await s.server.server.registry.withRoom(roomId, (room) =>
