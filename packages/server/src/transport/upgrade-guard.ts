@@ -74,7 +74,8 @@ export class UpgradeGuard {
       refuseUpgrade(socket, 429, 'too_many_connections', 'too many open WebSockets from this address', FULL_RETRY_AFTER_SECONDS);
       return false;
     }
-    socket.once('close', () => this.open.release(key));
+    // `on`: 'close' comes once, and a `once` wrapper would stay in memory for every open connection.
+    socket.on('close', () => this.open.release(key));
     return true;
   }
 }

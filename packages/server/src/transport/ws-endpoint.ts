@@ -170,22 +170,29 @@ export class SyncEndpoint {
     socket.off('error', destroySocket);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       socket.off('close', onAbandoned);
-      // Without an error listener a protocol error (e.g. an oversized frame) would crash the process.
-      ws.on('error', (err) => {
-        this.events.protocolError(isOversizedFrame(err) ? 'frame_too_large' : 'websocket');
-        log.debug({ err: err.message }, 'websocket error');
-      });
-      this.alive.add(ws);
-      ws.on('pong', () => this.alive.add(ws));
+      this.watch(ws, log);
       onOpen(ws);
     });
+  }
+
+  /**
+   * Listeners every open socket keeps. Made here, not inside `accept`: a closure made there would keep
+   * the whole upgrade's scope (request, handshake outcome, callbacks) alive for every idle connection.
+   */
+  private watch(ws: WebSocket, log: Logger): void {
+    // Without an error listener a protocol error (e.g. an oversized frame) would crash the process.
+    ws.on('error', (err) => {
+      this.events.protocolError(isOversizedFrame(err) ? 'frame_too_large' : 'websocket');
+      log.debug({ err: err.message }, 'websocket error');
+    });
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
   }
 
   /** `socket`: the upgraded TCP socket `ws` writes to, corked per iteration (TurnCork). */
   private connect(ws: WebSocket, socket: Duplex, lease: RoomLease, admission: Admission, session: ConnectionSession, log: Logger): void {
     const { room } = lease;
     log.debug({ roomId: room.id, role: session.role }, 'websocket connected');
-    ws.once('close', (code: number) => log.debug({ roomId: room.id, code }, 'websocket closed'));
     const rate = new ConnectionRate(this.options.connectionRate, performance.now());
     // True while the room handles this socket's own frame: what it sends back then is a reply.
     let receiving = false;
@@ -199,7 +206,11 @@ export class SyncEndpoint {
       if (joined) this.events.connectionClosed();
       joined = false;
     };
-    ws.on('close', detach);
+    // `on`, not `once`: 'close' comes once anyway, and each `once` keeps a wrapper per idle connection.
+    ws.on('close', (code: number) => {
+      log.debug({ roomId: room.id, code }, 'websocket closed');
+      detach();
+    });
     ws.on('message', (data: RawData, isBinary: boolean) => {
       // Frames already on the wire keep arriving after the server closed the socket: nothing more to decide.
       if (ws.readyState !== WebSocket.OPEN) return;
@@ -268,7 +279,7 @@ export class SyncEndpoint {
       },
     };
     unsentBytes.add(sink);
-    ws.once('close', () => unsentBytes.remove(sink));
+    ws.on('close', () => unsentBytes.remove(sink));
     return sink;
   }
 
