@@ -26,6 +26,25 @@ await describeWithPostgres('runs across instances (Redis)', () => {
     cluster = undefined;
   });
 
+  /** Two instances, a sandbox on the first one only; everything is closed and removed after `test`. */
+  async function withSandboxOnFirst(test: (a: TestServer, b: TestServer, sandbox: BubblewrapSandbox) => Promise<void>): Promise<void> {
+    const rootDir = mkdtempSync(join(tmpdir(), 'pw-sandbox-cluster-'));
+    const sandbox = await BubblewrapSandbox.create({ rootDir });
+    try {
+      cluster = await startTestCluster(2, (index) => ({
+        sessions: new QueryRoleResolver(),
+        ...(index === 0 ? { codeSandbox: { sandbox, limits: PATIENT_SANDBOX_LIMITS, slots: 2 } } : {}),
+      }));
+      const [a, b] = cluster.instances as [TestServer, TestServer];
+      await test(a, b, sandbox);
+    } finally {
+      await cluster?.close();
+      cluster = undefined;
+      await sandbox.close();
+      rmSync(rootDir, { recursive: true, force: true });
+    }
+  }
+
   it('a run on one instance is seen on the other; a stop asked there reaches the runner; one run per room holds across them', async () => {
     cluster = await startTestCluster(2, () => ({ sessions: new QueryRoleResolver() }));
     const [a, b] = cluster.instances as [TestServer, TestServer];
@@ -55,14 +74,7 @@ await describeWithPostgres('runs across instances (Redis)', () => {
   });
 
   it('a server run on one instance streams to the other, and a stop asked there kills its sandbox', async () => {
-    const rootDir = mkdtempSync(join(tmpdir(), 'pw-sandbox-cluster-'));
-    const sandbox = await BubblewrapSandbox.create({ rootDir });
-    try {
-      cluster = await startTestCluster(2, (index) => ({
-        sessions: new QueryRoleResolver(),
-        ...(index === 0 ? { codeSandbox: { sandbox, limits: PATIENT_SANDBOX_LIMITS, slots: 2 } } : {}),
-      }));
-      const [a, b] = cluster.instances as [TestServer, TestServer];
+    await withSandboxOnFirst(async (a, b, sandbox) => {
       const roomId = await a.createRoom({ language: 'python' });
       await a.server.registry.withRoom(roomId, (room) =>
         room.editTextFor(new OnBehalfOf(SERVER_AUTHOR), (text) =>
@@ -87,25 +99,13 @@ await describeWithPostgres('runs across instances (Redis)', () => {
       await waitFor(() => bob.runs().some((m) => m.type === 'finished'), 'the sandbox on a is stopped', 5_000);
       expect(bob.runs().at(-1)).toMatchObject({ type: 'finished', run: { id: runId, status: 'stopped' } });
       await waitFor(async () => (await sandbox.cgroups.children()).length === 0, 'the sandbox is cleaned up', 5_000);
-    } finally {
-      await cluster?.close();
-      cluster = undefined;
-      await sandbox.close();
-      rmSync(rootDir, { recursive: true, force: true });
-    }
+    });
   });
 
   // Regression: a room deleted on another instance left its sandbox running here to its time limit,
   // and the room created again under the id was refused runs here (409 already_running).
   it('a room deleted on one instance stops its server run on the other, which runs the re-created room at once', async () => {
-    const rootDir = mkdtempSync(join(tmpdir(), 'pw-sandbox-cluster-'));
-    const sandbox = await BubblewrapSandbox.create({ rootDir });
-    try {
-      cluster = await startTestCluster(2, (index) => ({
-        sessions: new QueryRoleResolver(),
-        ...(index === 0 ? { codeSandbox: { sandbox, limits: PATIENT_SANDBOX_LIMITS, slots: 2 } } : {}),
-      }));
-      const [a, b] = cluster.instances as [TestServer, TestServer];
+    await withSandboxOnFirst(async (a, b, sandbox) => {
       const roomId = await a.createRoom({ language: 'python' });
       await a.server.registry.withRoom(roomId, (room) =>
         room.editTextFor(new OnBehalfOf(SERVER_AUTHOR), (text) => text.insert(0, 'import time\ntime.sleep(60)\n')),
@@ -126,11 +126,6 @@ await describeWithPostgres('runs across instances (Redis)', () => {
       await waitFor(async () => (await runs())[0]?.status === 'exited', 'the new run ends', 10_000);
       expect((await runs()).map((run) => run.id)).toEqual([newRun]);
       expect(newRun).not.toBe(oldRun);
-    } finally {
-      await cluster?.close();
-      cluster = undefined;
-      await sandbox.close();
-      rmSync(rootDir, { recursive: true, force: true });
-    }
+    });
   });
 });
