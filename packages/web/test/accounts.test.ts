@@ -154,6 +154,9 @@ describe.skipIf(!chromiumAvailable())('accounts in Chromium against the real ser
     const other = await page.context().newPage();
     await other.goto(base());
     await signOut(other);
+    // Back to the room's tab, as its user would: a background tab gets few animation frames, and every
+    // click there waited seconds for its button to look stable (past 90 s in all on a loaded CI machine).
+    await page.bringToFront();
     await page.getByTestId('room-signed-out').waitFor({ timeout: 5_000 });
     await page.getByRole('button', { name: 'Continue as a guest' }).click();
     await answerNamePrompt(page, 'Eve as guest');
