@@ -29,14 +29,9 @@ export interface RoomLease {
   release(): void;
 }
 
-interface LoadedRoom {
-  readonly room: Room;
-  /** The stored life of the room this copy belongs to; every write carries it. */
-  readonly incarnation: string;
-}
-
 interface Entry {
-  readonly ready: Promise<LoadedRoom | null>;
+  /** The loaded room (it knows its stored life, `Room.incarnation`, which every write carries). */
+  readonly ready: Promise<Room | null>;
   room: Room | null;
   leases: number;
   idleTimer: NodeJS.Timeout | null;
@@ -164,7 +159,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     }
     entry.leases++;
     this.cancelUnload(entry);
-    let loaded: LoadedRoom | null;
+    let loaded: Room | null;
     try {
       loaded = await entry.ready;
     } catch (err) {
@@ -176,7 +171,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       this.dropFailed(roomId, entry);
       return null;
     }
-    return this.lease(roomId, entry, loaded.room);
+    return this.lease(roomId, entry, loaded);
   }
 
   /** Run `fn` with the room loaded; null if it does not exist. */
@@ -225,9 +220,9 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     const loaded = await entry?.ready.catch(() => null);
     // Before its sockets close: a tab's run ends with the room, not as `lost` in it.
     if (loaded) this.options.runs?.roomDeleted(roomId, loaded.incarnation);
-    loaded?.room.closeAll(CLOSE_CODES.roomNotFound, 'room deleted');
-    const held = loaded ? Y.decodeStateVector(Y.encodeStateVector(loaded.room.doc)) : new Map<number, number>();
-    if (loaded) this.unload(loaded.room, { deleted: true });
+    loaded?.closeAll(CLOSE_CODES.roomNotFound, 'room deleted');
+    const held = loaded ? Y.decodeStateVector(Y.encodeStateVector(loaded.doc)) : new Map<number, number>();
+    if (loaded) this.unload(loaded, { deleted: true });
     return mergeStateVectors([held, stateVectorOfUpdates(discarded)]);
   }
 
@@ -239,12 +234,12 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       entries.map(async ([, entry]) => {
         this.cancelUnload(entry);
         const loaded = await entry.ready.catch(() => null);
-        if (loaded) this.unload(loaded.room);
+        if (loaded) this.unload(loaded);
       }),
     );
   }
 
-  private async load(roomId: string): Promise<LoadedRoom | null> {
+  private async load(roomId: string): Promise<Room | null> {
     // Updates from a copy of this room unloaded a moment ago may still be queued: store them first
     // so this load sees them. Only this room's: another room's failing writes must not block it.
     await this.options.commits.flushRoom(roomId);
@@ -295,7 +290,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     runs?.loaded(room);
     this.options.opens?.roomOpened(roomId);
     this.options.compaction.noteLogGrowth(roomId, stored.logLength);
-    return { room, incarnation };
+    return room;
   }
 
   private lease(roomId: string, entry: Entry, room: Room): RoomLease {
