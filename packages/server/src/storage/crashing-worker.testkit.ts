@@ -1,4 +1,5 @@
 /** Worker for worker-client.test.ts: fails on demand the ways a real worker can. */
+import { getPriority } from 'node:os';
 import { workerData } from 'node:worker_threads';
 import { RoomExistsError } from './store.js';
 import { serveCalls } from './worker-host.js';
@@ -8,6 +9,8 @@ await serveCalls(async () => {
   return {
     methods: {
       echo: (value: unknown) => value,
+      /** This thread's nice value (Linux keeps one per thread). */
+      niceValue: () => getPriority(0),
       roomExists: () => {
         throw new RoomExistsError('taken');
       },

@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { serializeError, type WorkerAnswer, type WorkerCall, type WorkerReady } from './worker-protocol.js';
 
@@ -15,6 +16,7 @@ export interface CallHandler {
 export async function serveCalls(open: () => Promise<CallHandler>): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error('serveCalls must run in a worker thread');
+  yieldToEventLoop();
   let handler: CallHandler;
   try {
     handler = await open();
@@ -31,6 +33,23 @@ export async function serveCalls(open: () => Promise<CallHandler>): Promise<void
       if (call.method === 'close') port.close();
     });
   });
+}
+
+/**
+ * Worker threads serve background work (storage, snapshots, priors). Where they share a core with
+ * the event loop (a one-core container, a busy machine), a woken worker preempted the event loop:
+ * posting a group commit to the SQLite worker took 2.0 ms (p50, 100 rooms) because the commit ran
+ * before the call returned, and every keystroke arriving meanwhile waited (pair rooms' p95 2.1 ms
+ * against 0.5 ms for an in-memory peer). Ten nice levels lower the post takes 0.46 ms; the worker
+ * still gets about a tenth of a contended core (weight 110 against 1024), so storage is never
+ * starved. Lowering is always permitted. Only Linux gives each thread its own nice value; elsewhere
+ * pid 0 would mean the whole process.
+ */
+const NICE_LEVELS_BELOW_EVENT_LOOP = 10;
+
+function yieldToEventLoop(): void {
+  if (process.platform !== 'linux') return;
+  setPriority(0, Math.min(19, getPriority(0) + NICE_LEVELS_BELOW_EVENT_LOOP));
 }
 
 async function answerCall(handler: CallHandler, call: WorkerCall): Promise<{ message: WorkerAnswer; transfer: ArrayBuffer[] }> {

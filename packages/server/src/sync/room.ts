@@ -374,6 +374,12 @@ export class Room {
     }
   }
 
+  /** Whether any open connection sent the hello (stock clients never do). */
+  hasSubscribers(): boolean {
+    for (const connection of this.sockets.values()) if (connection.subscribed) return true;
+    return false;
+  }
+
   /** Sync step 2 and update frames the room has taken from each open connection so far. */
   editFrames(): Map<SyncSocket, number> {
     return new Map([...this.sockets].map(([socket, connection]) => [socket, connection.editFrames]));

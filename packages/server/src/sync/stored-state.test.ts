@@ -118,6 +118,33 @@ describe('StoredStates', () => {
     expect(storedPoints(hello).map((p) => p.frames)).toEqual([2]);
   });
 
+  it('takes no point while nobody listens; one who comes during a write is told no more than is stored, then all of it', () => {
+    holding = true;
+    const room = newRoom();
+    const states = new StoredStates(() => holding);
+    states.loaded(room);
+    const [stock, listener] = joinAll(room, 'stock', 'listener');
+    const doc = clientOf(room, 1001);
+    const client = typeInto(room, stock!, doc, 'abc');
+    states.writing([room.id]);
+    // The hello comes while that write is in flight, with more queued: the point from the load.
+    room.receive(listener!, Uint8Array.of(MESSAGE_PAIRWISE_HELLO));
+    listener!.take();
+    states.subscribed(room, listener!);
+    expect(storedVectors(listener!).map((v) => v.get(client))).toEqual([undefined]);
+    states.stored([room.id]);
+    expect(listener!.take()).toEqual([]);
+    // Once nothing is queued, a write ending tells it everything; so does a hello.
+    typeInto(room, stock!, doc, 'd');
+    listener!.take();
+    states.writing([room.id]);
+    holding = false;
+    states.stored([room.id]);
+    expect(storedVectors(listener!).map((v) => v.get(client))).toEqual([4]);
+    states.subscribed(room, listener!);
+    expect(storedVectors(listener!).map((v) => v.get(client))).toEqual([4]);
+  });
+
   it('ignores rooms it does not hold and copies that were unloaded', () => {
     const { room, states, hello } = trackedRoom();
     hello.take();

@@ -61,7 +61,11 @@ export class StoredStates implements CommitObserver {
   /** The socket sent the hello: it learns at once what is stored. */
   subscribed(room: Room, socket: SyncSocket): void {
     const tracked = this.rooms.get(room.id);
-    if (tracked?.room === room) socket.send(frameFor(tracked.stored, socket));
+    if (tracked?.room !== room) return;
+    // With nothing queued or being written, all of it is stored. Otherwise the last point taken,
+    // perhaps older than that (taken while nobody listened): it may say less is stored, never more.
+    if (!this.holds(room.id)) tracked.stored = pointOf(room);
+    socket.send(frameFor(tracked.stored, socket));
   }
 
   /**
@@ -74,22 +78,28 @@ export class StoredStates implements CommitObserver {
     socket.send(frameFor(pointOf(room), socket));
   }
 
+  /**
+   * Takes each room's point for the write starting now, only in rooms someone listens to: a group
+   * commit of 100 rooms of stock clients spent 0.4 ms taking points nobody would be told.
+   */
   writing(roomIds: readonly string[]): void {
     for (const roomId of roomIds) {
       const tracked = this.rooms.get(roomId);
       // A retry after a failed write overwrites the vector: it takes the failed content again, and more.
-      if (tracked) tracked.writing = pointOf(tracked.room);
+      if (tracked) tracked.writing = tracked.room.hasSubscribers() ? pointOf(tracked.room) : null;
     }
   }
 
   stored(roomIds: readonly string[]): void {
     for (const roomId of roomIds) {
       const tracked = this.rooms.get(roomId);
-      if (!tracked?.writing) continue;
+      if (!tracked?.room.hasSubscribers()) continue;
       // Nothing queued since: every frame taken in so far is stored, also those that changed nothing.
+      // Else the point taken when this write started, if one was (a listener may have come since).
       const stored = this.holds(roomId) ? tracked.writing : pointOf(tracked.room);
-      tracked.stored = stored;
       tracked.writing = null;
+      if (stored === null) continue;
+      tracked.stored = stored;
       tracked.room.sendToSubscribers((socket) => frameFor(stored, socket));
     }
   }
