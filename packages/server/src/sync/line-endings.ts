@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { takeOver } from './transaction-marks.js';
 
 /**
  * Line endings of the shared code text, kept LF-only by the server.
@@ -87,4 +88,17 @@ function findCarriageReturns(text: Y.Text, candidates?: ReadonlySet<Y.Item>): Ca
 
 function holdsCarriageReturn(item: Y.Item): boolean {
   return !item.deleted && item.content instanceof Y.ContentString && item.content.str.includes(CR);
+}
+
+/**
+ * Rewrites `\r` a client's transaction brought into `text`, in the same transaction, so the one
+ * update relayed holds the net effect and no editor ever sees a `\r`. Looks only when the applied
+ * bytes can hold one.
+ */
+export function keepLineEndingsLf(transaction: Y.Transaction, text: Y.Text, applied: readonly Uint8Array[]): void {
+  if (!applied.some(mayCarryCarriageReturn)) return;
+  const added = carriageReturnItemsAddedIn(transaction, text);
+  if (added.size === 0) return;
+  takeOver(transaction);
+  normaliseLineEndings(text, added);
 }

@@ -3,6 +3,7 @@ import { languageSchema, META_KEYS, roomNameSchema } from '@pairwise/protocol';
 import type { RoomMetaChange } from '../storage/store.js';
 import type { RoomMeta } from './room-contract.js';
 import { readServerOnlyMeta, restoreServerOnlyKeys, serverOnlyKeysChanged } from './server-only-meta.js';
+import { takeOver } from './transaction-marks.js';
 
 /**
  * A room's settings in its document's `meta` map: read, changed by the server, and held to the
@@ -46,14 +47,12 @@ export class RoomSettings {
     for (const [key, value] of readServerOnlyMeta(this.map)) this.serverOnly.set(key, value);
   }
 
-  /** The server-only keys a client's transaction changed away from the server's values. */
-  serverOnlyChangedIn(transaction: Y.Transaction): string[] {
-    return serverOnlyKeysChanged(transaction, this.map, this.serverOnly);
-  }
-
-  /** Puts those keys back, inside the same transaction. */
-  restore(keys: readonly string[]): void {
-    restoreServerOnlyKeys(this.map, keys, this.serverOnly);
+  /** Undoes, in the same transaction, a client's change to a key only the server writes. */
+  keepServerOnly(transaction: Y.Transaction): void {
+    const changed = serverOnlyKeysChanged(transaction, this.map, this.serverOnly);
+    if (changed.length === 0) return;
+    takeOver(transaction);
+    restoreServerOnlyKeys(this.map, changed, this.serverOnly);
   }
 }
 

@@ -5,7 +5,7 @@ import type { ConnectionSession } from '../access/session.js';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import { applyStoredUpdates } from '../storage/compaction.js';
 import type { OnBehalfOf } from './history-authors.js';
-import { carriageReturnItemsAddedIn, mayCarryCarriageReturn, normaliseLineEndings } from './line-endings.js';
+import { keepLineEndingsLf, normaliseLineEndings } from './line-endings.js';
 import { readIncoming, syncStep1Message, syncStep2Message, syncUpdateMessage } from './messages.js';
 import { PresenceRelay } from './presence-relay.js';
 import { mayEdit, verdictFor, type RoomMessage } from './role-matrix.js';
@@ -14,7 +14,7 @@ import { RoomSize } from './room-size.js';
 import { RoomSettings } from './room-settings.js';
 import { DEFAULT_UNRESOLVED_LIMITS, UnresolvedUpdates, type WaitingPart } from './unresolved-updates.js';
 import { carriesNewStructs, overlapsStateVector, type StateVector } from './state-vectors.js';
-import { ECHO_TO_SENDER, HOOK_FAILURE, runHook, takeOver } from './transaction-marks.js';
+import { ECHO_TO_SENDER, HOOK_FAILURE, runHook } from './transaction-marks.js';
 import { assertValidUpdate } from './update-guard.js';
 import {
   RefusedChange,
@@ -244,8 +244,8 @@ export class Room {
         this.unresolved.park(socket, this.doc.store);
       }
       const retried = this.applyReadyParts(socket);
-      this.keepLineEndingsLf(transaction, [update, ...retried]);
-      this.keepServerOnlyMeta(transaction);
+      keepLineEndingsLf(transaction, this.text, [update, ...retried]);
+      this.settings.keepServerOnly(transaction);
     });
     if (this.unresolved.overBudget(socket)) throw new Error('too many bytes of updates waiting for their dependencies');
     this.settleWaitingSockets();
@@ -296,34 +296,14 @@ export class Room {
       for (const socket of ready) {
         try {
           this.transactAndReport(socket, (transaction) => {
-            this.keepLineEndingsLf(transaction, this.applyReadyParts(socket));
-            this.keepServerOnlyMeta(transaction);
+            keepLineEndingsLf(transaction, this.text, this.applyReadyParts(socket));
+            this.settings.keepServerOnly(transaction);
           });
         } catch (err) {
           this.fail(socket, err as Error);
         }
       }
     }
-  }
-
-  /**
-   * Rewrites `\r` the transaction brought in, in the same transaction, so the one update relayed holds
-   * the net effect and no editor ever sees a `\r`. Looks only when the applied bytes can hold one.
-   */
-  private keepLineEndingsLf(transaction: Y.Transaction, applied: readonly Uint8Array[]): void {
-    if (!applied.some(mayCarryCarriageReturn)) return;
-    const added = carriageReturnItemsAddedIn(transaction, this.text);
-    if (added.size === 0) return;
-    takeOver(transaction);
-    normaliseLineEndings(this.text, added);
-  }
-
-  /** Undoes, in the same transaction, a client's change to a key only the server writes. */
-  private keepServerOnlyMeta(transaction: Y.Transaction): void {
-    const changed = this.settings.serverOnlyChangedIn(transaction);
-    if (changed.length === 0) return;
-    takeOver(transaction);
-    this.settings.restore(changed);
   }
 
   /**
