@@ -93,11 +93,14 @@ export class StoredStates implements CommitObserver {
   stored(roomIds: readonly string[]): void {
     for (const roomId of roomIds) {
       const tracked = this.rooms.get(roomId);
-      if (!tracked?.room.hasSubscribers()) continue;
+      if (!tracked) continue;
+      // The write's point is spent whether or not anyone is left to tell.
+      const taken = tracked.writing;
+      tracked.writing = null;
+      if (!tracked.room.hasSubscribers()) continue;
       // Nothing queued since: every frame taken in so far is stored, also those that changed nothing.
       // Else the point taken when this write started, if one was (a listener may have come since).
-      const stored = this.holds(roomId) ? tracked.writing : pointOf(tracked.room);
-      tracked.writing = null;
+      const stored = this.holds(roomId) ? taken : pointOf(tracked.room);
       if (stored === null) continue;
       tracked.stored = stored;
       tracked.room.sendToSubscribers((socket) => frameFor(stored, socket));
