@@ -66,9 +66,27 @@ export async function joinUrl(page: Page, url: string, name: string): Promise<vo
   await waitUntilConnected(page);
 }
 
+/**
+ * Monaco is the app's largest chunk (3.6 MB): its first load and compile in a fresh context took past the
+ * pages' 20 s default on a loaded CI machine (stop 19), while the room had long been connected.
+ */
+const EDITOR_LOAD_MS = 60_000;
+
 export async function waitUntilConnected(page: Page): Promise<void> {
   await page.locator('[data-testid="connection-badge"][data-phase="connected"]').waitFor();
-  await page.locator('.monaco-editor .view-lines').waitFor();
+  try {
+    await page.locator('.monaco-editor .view-lines').waitFor({ timeout: EDITOR_LOAD_MS });
+  } catch (error) {
+    // Say what shows instead (still loading, or the editor's error boundary), not only that it timed out.
+    const shown = await page
+      .locator('main')
+      .first()
+      .textContent({ timeout: 1_000 })
+      .catch(() => '(no main element)');
+    throw new Error(`the editor did not show in ${EDITOR_LOAD_MS} ms; the room's main area shows: ${(shown ?? '').slice(0, 300)}`, {
+      cause: error,
+    });
+  }
 }
 
 /**
