@@ -35,6 +35,20 @@ describe('GroupCommitter', () => {
     expect(await h.logged('r1')).toEqual([0, ...Array.from({ length: 30 }, (_, i) => i + 1)]);
   });
 
+  it('once quiet, forgets the rooms it wrote within two sweep periods and leaves no timer behind', async () => {
+    const c = h.committer();
+    h.enqueue(c, 'r1', 1);
+    await vi.advanceTimersByTimeAsync(WINDOW_MS);
+    expect(h.store.calls).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(1);
+
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(vi.getTimerCount()).toBe(0);
+    h.enqueue(c, 'r1', 2);
+    await vi.advanceTimersByTimeAsync(WINDOW_MS);
+    expect(await h.logged('r1')).toEqual([0, 1, 2]);
+  });
+
   it('flush() writes what is queued at once, and does nothing when the queue is empty', async () => {
     const c = h.committer();
     await c.flush();

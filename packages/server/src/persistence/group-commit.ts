@@ -22,6 +22,8 @@ export interface GroupCommitOptions {
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
+/** How often rooms that queued nothing for a while are forgotten (RoomBacklogs.sweepIdle). */
+const IDLE_SWEEP_MS = 10_000;
 
 /** Told around each write (the room registry, which tells clients what is stored). Writes never overlap. */
 export interface CommitObserver {
@@ -61,8 +63,11 @@ export class GroupCommitter {
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
   private observer: CommitObserver | null = null;
+  private lastSweepAt: number;
 
-  constructor(private readonly options: GroupCommitOptions) {}
+  constructor(private readonly options: GroupCommitOptions) {
+    this.lastSweepAt = this.now();
+  }
 
   /** The one observer of writes. */
   observe(observer: CommitObserver): void {
@@ -215,16 +220,22 @@ export class GroupCommitter {
     return false;
   }
 
-  /** One commit cycle from the timer; then the next one is scheduled for whatever is still queued. */
+  /**
+   * One commit cycle from the timer; then the next one is scheduled for whatever is still queued,
+   * or, once all is quiet, a last one that forgets the rooms that stayed idle.
+   */
   private async commitInBackground(): Promise<void> {
     this.timer = null;
     await this.serially(() => this.writeDue(false));
     if (this.closed) return;
-    if (this.backlogs.hasHealthyContent()) this.schedule(this.options.windowMs);
-    else {
-      const retryAt = this.backlogs.nextRetryAt();
-      if (retryAt !== null) this.schedule(Math.max(0, retryAt - this.now()));
+    if (this.now() - this.lastSweepAt >= IDLE_SWEEP_MS) {
+      this.backlogs.sweepIdle();
+      this.lastSweepAt = this.now();
     }
+    const retryAt = this.backlogs.nextRetryAt();
+    if (this.backlogs.hasHealthyContent()) this.schedule(this.options.windowMs);
+    else if (retryAt !== null) this.schedule(Math.max(0, retryAt - this.now()));
+    else if (this.backlogs.roomCount > 0) this.schedule(IDLE_SWEEP_MS);
   }
 
   /** New content waits at most one window, even when the next cycle was a later retry. */

@@ -11,11 +11,15 @@ import type { Writable } from 'node:stream';
  * `setImmediate` runs after the poll phase, i.e. after every I/O callback of this iteration, so
  * frames caused by several incoming sockets' data are batched too; no frame waits for a timer.
  * `ws` corks around each frame itself; corking nests, so the outer hold is what releases them.
+ *
+ * Each iteration gets new sets rather than clearing the old ones: V8 links a cleared table of a
+ * long-lived Set to its successor, and scavenges keep whatever an old-generation table points to
+ * alive, so a chain of one table per iteration was promoted and left for a full collection.
  */
 export class TurnCork {
   /** Streams written to this iteration; the held ones are corked. */
-  private readonly written = new Set<Writable>();
-  private readonly held = new Set<Writable>();
+  private written = new Set<Writable>();
+  private held = new Set<Writable>();
   private releaseScheduled = false;
 
   /** Call before writing to `stream`: the iteration's first write goes now, later ones at its end. */
@@ -34,9 +38,10 @@ export class TurnCork {
   readonly release = (): void => {
     this.releaseScheduled = false;
     // A stream destroyed meanwhile ignores uncork; one that ended was uncorked by `end()`.
-    for (const stream of this.held) stream.uncork();
-    this.held.clear();
-    this.written.clear();
+    const { held } = this;
+    this.held = new Set();
+    this.written = new Set();
+    for (const stream of held) stream.uncork();
   };
 
   private scheduleRelease(): void {
