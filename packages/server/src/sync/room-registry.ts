@@ -4,9 +4,8 @@ import { OPEN_ACCESS } from '../access/open-access.js';
 import { chatFrame } from '../chat/chat-frame.js';
 import { runFrame } from '../runs/run-frame.js';
 import type { AccessEvents, ConnectionSession } from '../access/session.js';
-import { ClusterBridge } from '../cluster/cluster-bridge.js';
-import type { RoomBus } from '../cluster/room-bus.js';
-import { BUS_ORIGIN, DEFAULT_LINK_TIMING, type RoomLink } from '../cluster/room-link.js';
+import type { ClusterBridge } from '../cluster/cluster-bridge.js';
+import { BUS_ORIGIN, type RoomLink } from '../cluster/room-link.js';
 import type { CompactionObserver } from '../persistence/compaction-scheduler.js';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import type { RoomMetaChange } from '../storage/store.js';
@@ -16,6 +15,7 @@ import { authorOfOrigin } from './history-authors.js';
 import { indexedSettings } from './room-settings.js';
 import { Room, type RoomMeta, type SyncSocket } from './room.js';
 import type { RoomRegistryOptions } from './room-registry-options.js';
+import { bridgeRooms } from './registry-bridge.js';
 import { StoredStates } from './stored-state.js';
 
 export type { RoomRegistryOptions };
@@ -52,7 +52,8 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
   constructor(private readonly options: RoomRegistryOptions) {
     this.reviews = new AccessReviews(options.sessions ?? OPEN_ACCESS, this, options.log);
     this.events = options.events ?? NO_SERVER_EVENTS;
-    this.cluster = options.bus ? this.bridge(options.bus) : null;
+    const bridged = { reviews: this.reviews, loaded: (id: string) => this.loaded(id), evict: (id: string) => this.evict(id) };
+    this.cluster = options.bus ? bridgeRooms(options.bus, bridged, options, this.events) : null;
     options.compaction.observe(this);
     this.storedStates = new StoredStates((roomId) => options.commits.holds(roomId));
     options.commits.observe(this.storedStates);
@@ -333,34 +334,6 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     this.events.roomUnloaded();
     // Also at unload, so a room held open for weeks does not look idle.
     if (!deleted) this.options.opens?.roomOpened(room.id);
-  }
-
-  /** Carries out what other instances report; nothing here publishes again (no loops). */
-  private bridge(bus: RoomBus): ClusterBridge {
-    const { log, store, commits } = this.options;
-    return new ClusterBridge(
-      bus,
-      {
-        accessChanged: (roomId) => this.reviews.accessChanged(roomId),
-        chat: (roomId, message) => this.loaded(roomId)?.sendToSubscribers(chatFrame(message)),
-        run: (roomId, message) => {
-          this.options.runs?.heard(roomId, message);
-          this.loaded(roomId)?.sendToSubscribers(runFrame(message));
-        },
-        sessionEnded: (sessionId) => this.reviews.sessionEnded(sessionId),
-        evict: (roomId) => void this.evict(roomId).catch((err: unknown) => log.error({ err, roomId }, 'evicting a deleted room failed')),
-        loadStored: (roomId) => store.loadDocument(roomId),
-        whenStored: (roomId) => commits.whenStored(roomId),
-        storeCopies: (roomId, incarnation, updates) => {
-          log.info({ roomId, updates: updates.length }, "storing another instance's edits it did not confirm storing");
-          for (const update of updates) commits.enqueueUpdate(roomId, incarnation, update);
-        },
-        repaired: (reason) => this.events.clusterRepaired(reason),
-        published: (seconds) => this.events.redisPublished(seconds),
-        onError: (err, roomId) => log.warn({ err, roomId }, 'room bus'),
-      },
-      { ...DEFAULT_LINK_TIMING, ...this.options.linkTiming },
-    );
   }
 
   private cancelUnload(entry: Entry): void {
