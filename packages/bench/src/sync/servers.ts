@@ -104,9 +104,10 @@ async function launchProcess(kind: ServerKind, options: LaunchOptions): Promise<
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pairwise-sync-bench-')));
   const child = fork(LAUNCHER, [kind, dataDir, ...(options.cpus === undefined ? [] : [options.cpus])], {
     env: { ...process.env, ...options.env },
-    // Extra node flags for the servers only, e.g. SYNC_BENCH_SERVER_NODE_ARGS=--cpu-prof to profile them.
+    // Extra node flags for the servers only, e.g. SYNC_BENCH_SERVER_NODE_ARGS=--trace-gc-nvp to trace their GC
+    // (with SYNC_BENCH_SERVER_STDOUT=inherit, where V8 prints it; bench/profiling/ reads it).
     execArgv: ['--expose-gc', ...(process.env.SYNC_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', process.env.SYNC_BENCH_SERVER_STDOUT === 'inherit' ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   liveChildren.set(child, dataDir);
   // Send failures reach the request that made them; without a listener they would crash the bench.
