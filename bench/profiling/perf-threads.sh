@@ -14,7 +14,8 @@ out=$(mktemp -d)
 pid=''
 trap 'rm -rf "$out"; [ -n "$pid" ] && rm -f "/tmp/perf-$pid.map"' EXIT
 ulimit -n 20000
-SYNC_BENCH_SERVER_NODE_ARGS=--perf-basic-prof node packages/bench/dist/sync.bench.js \
+# The V8 log --perf-basic-prof also writes goes to the temporary folder, not the working directory.
+SYNC_BENCH_SERVER_NODE_ARGS="--perf-basic-prof --no-logfile-per-isolate --logfile=$out/v8.log" node packages/bench/dist/sync.bench.js \
   only="$scenario" servers="$server" rooms=100 runs=1 seconds=$((seconds + 8)) out="$out/results" >"$out/bench.log" 2>&1 &
 bench=$!
 for _ in $(seq 1 50); do
