@@ -232,9 +232,12 @@ export class GroupCommitter {
       this.backlogs.sweepIdle();
       this.lastSweepAt = this.now();
     }
+    if (this.backlogs.hasHealthyContent()) {
+      this.schedule(this.options.windowMs);
+      return;
+    }
     const retryAt = this.backlogs.nextRetryAt();
-    if (this.backlogs.hasHealthyContent()) this.schedule(this.options.windowMs);
-    else if (retryAt !== null) this.schedule(Math.max(0, retryAt - this.now()));
+    if (retryAt !== null) this.schedule(Math.max(0, retryAt - this.now()));
     else if (this.backlogs.roomCount > 0) this.schedule(IDLE_SWEEP_MS);
   }
 
