@@ -51,6 +51,11 @@ describe.skipIf(!chromiumAvailable())('the Saved badge in Chromium, with slow st
     return { page, roomId: room.id };
   }
 
+  const wroteRoom = (from: number, roomId: string) => store.started.slice(from).some((write) => write.roomIds.includes(roomId));
+  const writesOf = (writes: readonly { roomIds: readonly string[] }[], roomId: string) =>
+    writes.filter((write) => write.roomIds.includes(roomId)).length;
+  const allFinished = (roomId: string) => writesOf(store.started, roomId) === writesOf(store.finished, roomId);
+
   it('says Saving… while the server has the edit but has not stored it, then Saved', async () => {
     const { page, roomId } = await savedRoom('Sam Saver');
     release = store.hold();
@@ -58,7 +63,7 @@ describe.skipIf(!chromiumAvailable())('the Saved badge in Chromium, with slow st
     await page.keyboard.type('x');
     await expect.poll(() => label(page), POLL).toBe('Saving…');
     // The write with the edit is under way and held: the server has the edit, storage does not.
-    await expect.poll(() => store.started.slice(startedBefore).some((write) => write.roomIds.includes(roomId)), POLL).toBe(true);
+    await expect.poll(() => wroteRoom(startedBefore, roomId), POLL).toBe(true);
     await page.waitForTimeout(WRITE_DELAY_MS + 500);
     expect(await label(page)).toBe('Saving…');
 
@@ -69,12 +74,17 @@ describe.skipIf(!chromiumAvailable())('the Saved badge in Chromium, with slow st
 
   it('an edit that only deletes is Saving… too until it is stored (it adds no struct, but it is a frame)', async () => {
     const { page, roomId } = await savedRoom('Dee Deleter');
+    const typedFrom = store.started.length;
     await page.keyboard.type('xy');
+    // Stored means every write with the typing has finished. 'Saved' alone can be the label from before
+    // the typing: holding then would hold the write with the typing, and the room's next write (the
+    // delete) would wait behind it forever (a CI failure, 2026-12-02).
+    await expect.poll(() => wroteRoom(typedFrom, roomId) && allFinished(roomId), POLL).toBe(true);
     await expect.poll(() => label(page), POLL).toBe('Saved');
     release = store.hold();
     const startedBefore = store.started.length;
     await page.keyboard.press('Backspace');
-    await expect.poll(() => store.started.slice(startedBefore).some((write) => write.roomIds.includes(roomId)), POLL).toBe(true);
+    await expect.poll(() => wroteRoom(startedBefore, roomId), POLL).toBe(true);
     expect(await label(page)).toBe('Saving…');
     release();
     await expect.poll(() => label(page), POLL).toBe('Saved');

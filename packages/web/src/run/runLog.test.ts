@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RUN_OUTPUT_MAX_BYTES } from '@pairwise/protocol';
 import { splitText } from './outputBatcher';
-import { appendOutput, fitBytes, KEPT_RUNS, keepNewest, type RunView, viewOf, withLoaded } from './runLog';
+import { appendOutput, fitBytes, KEPT_RUNS, keepNewest, type RunView, viewOf, withLoaded, withSummary } from './runLog';
 
 const run = (id: string, status: RunView['status'] = 'exited'): RunView =>
   viewOf({
@@ -55,6 +55,27 @@ describe('run output', () => {
   it('keeps the newest runs, dropping the oldest finished ones and never a running one', () => {
     const runs = [run('0', 'running'), ...Array.from({ length: KEPT_RUNS }, (_, i) => run(String(i + 1)))];
     expect(keepNewest(runs).map((r) => r.id)).toEqual(['0', ...runs.slice(2).map((r) => r.id)]);
+  });
+});
+
+describe("the server's summary of a run", () => {
+  const ended = (durationMs: number) => ({ status: 'exited' as const, exitCode: 0, finishedAt: '2026-12-01T10:00:10.000Z', durationMs });
+
+  it("takes another tab's run as the server has it", () => {
+    const [merged] = withSummary([run('1', 'running')], { ...run('1'), ...ended(9800) });
+    expect(merged).toMatchObject({ status: 'exited', durationMs: 9800, finishedAt: '2026-12-01T10:00:10.000Z' });
+  });
+
+  it("keeps the runner's own timing: a 'start' message the server got late must not shorten the run shown", () => {
+    const mine = { ...viewOf({ ...run('1'), ...ended(10_000), finishedAt: '2026-12-01T10:00:11.000Z' }, true), outputBytes: 9 };
+    const [merged] = withSummary([mine], { ...run('1'), startedAt: '2026-12-01T10:00:01.200Z', ...ended(9800), outputBytes: 4 });
+    expect(merged).toMatchObject({
+      status: 'exited',
+      startedAt: mine.startedAt,
+      finishedAt: mine.finishedAt,
+      durationMs: 10_000,
+      outputBytes: 9,
+    });
   });
 });
 

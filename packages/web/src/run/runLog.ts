@@ -58,9 +58,17 @@ export function viewOf(details: RunDetails, mine = false): RunView {
 export function withSummary(runs: readonly RunView[], summary: RunSummary): RunView[] {
   const known = runs.find((run) => run.id === summary.id);
   if (!known) return keepNewest(sortRuns([...runs, viewOf({ ...summary, output: [] })]));
-  // This tab's own output counts are its own; the server's may lag behind them.
-  const counts = known.mine ? { outputBytes: known.outputBytes, truncated: known.truncated } : {};
-  return runs.map((run) => (run.id === summary.id ? { ...run, ...summary, ...counts } : run));
+  return runs.map((run) => (run.id === summary.id ? { ...run, ...summary, ...(known.mine ? ownAccount(known) : {}) } : run));
+}
+
+/**
+ * What the runner's tab knows better than the server: its output counts (the server's may lag) and
+ * its timing. The server times a run from its 'start' message to its 'exit' one, so a delayed 'start'
+ * would show a run stopped at the 10 s limit as 9.8 s in the very tab that enforced the limit.
+ */
+function ownAccount(run: RunView): Partial<RunView> {
+  const counts = { outputBytes: run.outputBytes, truncated: run.truncated };
+  return run.durationMs === null ? counts : { ...counts, startedAt: run.startedAt, finishedAt: run.finishedAt, durationMs: run.durationMs };
 }
 
 /**
