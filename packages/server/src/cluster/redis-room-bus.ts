@@ -83,8 +83,8 @@ export class RedisRoomBus implements RoomBus {
   private closed = false;
   /**
    * Every keystroke appends an update and publishes a cursor move. Corking the commands connection
-   * per event-loop iteration sends every command of the iteration in one write, in order (TurnCork,
-   * as client sockets are). ioredis' auto-pipelining batches only within a tick and, while a
+   * as client sockets are (TurnCork) sends the commands of one task in one write when it ends and
+   * the rest of the event-loop iteration's in one write at its end, in order. ioredis' auto-pipelining batches only within a tick and, while a
    * pipeline awaits its replies, sends the next one uncorked: measured, it wrote more often.
    */
   private readonly cork = new TurnCork();

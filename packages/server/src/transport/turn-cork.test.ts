@@ -20,17 +20,43 @@ function recordingStream(): { stream: Writable; writes: string[][] } {
 }
 
 describe('TurnCork', () => {
-  it('sends the first frame of an iteration at once and the rest of that iteration together at its end', async () => {
+  it("sends a task's frames to a stream together when the task ends, and the rest of the iteration's at its end", async () => {
     const cork = new TurnCork();
     const { stream, writes } = recordingStream();
-    for (const frame of ['update', 'cursor', 'update']) {
+    for (const frame of ['update', 'cursor']) {
       cork.hold(stream);
       stream.write(frame);
     }
-    // A keystroke's update is not held back by whatever else the iteration does.
-    expect(writes).toEqual([['update']]);
+    // A keystroke's update and cursor move, relayed from one incoming chunk: one write, one wake-up.
+    expect(writes).toEqual([]);
+    await Promise.resolve();
+    expect(writes).toEqual([['update', 'cursor']]);
+    // Later in the same iteration (another socket's data): held to the iteration's end.
+    for (const frame of ['late update', 'late cursor']) {
+      cork.hold(stream);
+      stream.write(frame);
+    }
+    await Promise.resolve();
+    expect(writes).toEqual([['update', 'cursor']]);
     await nextIteration();
-    expect(writes).toEqual([['update'], ['cursor', 'update']]);
+    expect(writes).toEqual([
+      ['update', 'cursor'],
+      ['late update', 'late cursor'],
+    ]);
+  });
+
+  it('release() sends everything held at once, and the end of the task does not uncork twice', async () => {
+    const cork = new TurnCork();
+    const { stream, writes } = recordingStream();
+    cork.hold(stream);
+    stream.write('a');
+    cork.release();
+    expect(writes).toEqual([['a']]);
+    cork.hold(stream);
+    stream.write('b');
+    await Promise.resolve();
+    expect(stream.writableCorked).toBe(0);
+    expect(writes).toEqual([['a'], ['b']]);
   });
 
   it('holds each stream separately and starts over the next iteration', async () => {
@@ -41,6 +67,7 @@ describe('TurnCork', () => {
     a.stream.write('a1');
     cork.hold(b.stream);
     b.stream.write('b1');
+    await Promise.resolve();
     cork.hold(a.stream);
     a.stream.write('a2');
     cork.hold(a.stream);
@@ -49,6 +76,7 @@ describe('TurnCork', () => {
     expect([a.writes, b.writes]).toEqual([[['a1'], ['a2', 'a3']], [['b1']]]);
     cork.hold(a.stream);
     a.stream.write('a4');
+    await Promise.resolve();
     expect(a.writes).toEqual([['a1'], ['a2', 'a3'], ['a4']]);
   });
 
@@ -61,6 +89,7 @@ describe('TurnCork', () => {
       ended.stream.write(frame);
       cork.hold(destroyed.stream);
       destroyed.stream.write(frame);
+      await Promise.resolve();
     }
     ended.stream.end();
     destroyed.stream.destroy();
