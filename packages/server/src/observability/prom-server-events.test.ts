@@ -62,6 +62,26 @@ describe('PromServerEvents', () => {
     expect(seriesValue(series, 'pairwise_redis_publish_seconds_count')).toBe(1);
   });
 
+  it('counts what happened between scrapes once: each scrape adds what came since the last', async () => {
+    const events = new PromServerEvents();
+    events.updateApplied(10);
+    events.messageReceived('update');
+    events.storeQueue(3);
+    const first = await scrape(events);
+    expect([seriesValue(first, 'pairwise_updates_total'), seriesValue(first, 'pairwise_store_queue_updates')]).toEqual([1, 3]);
+    expect(seriesValue(await scrape(events), 'pairwise_updates_total')).toBe(1);
+    events.updateApplied(5);
+    events.messageReceived('update');
+    events.messageReceived('awareness');
+    events.storeQueue(0);
+    const third = await scrape(events);
+    expect(seriesValue(third, 'pairwise_updates_total')).toBe(2);
+    expect(seriesValue(third, 'pairwise_update_bytes_total')).toBe(15);
+    expect(seriesValue(third, 'pairwise_messages_total{type="update"}')).toBe(2);
+    expect(seriesValue(third, 'pairwise_messages_total{type="awareness"}')).toBe(1);
+    expect(seriesValue(third, 'pairwise_store_queue_updates')).toBe(0);
+  });
+
   it('keeps each instance to itself, so several servers can share a process', async () => {
     const first = new PromServerEvents();
     const second = new PromServerEvents();

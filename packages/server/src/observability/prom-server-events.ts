@@ -31,11 +31,26 @@ export class PromServerEvents implements ServerEvents {
   private readonly registry = new Registry();
   private readonly connections = this.gauge('pairwise_connections', 'Open WebSocket connections joined to a room.');
   private readonly roomsLoaded = this.gauge('pairwise_rooms_loaded', 'Rooms held in memory.');
-  private readonly updates = this.counter('pairwise_updates_total', 'Changes rooms accepted (from clients and the server).');
-  private readonly updateBytes = this.counter('pairwise_update_bytes_total', 'Encoded bytes of the changes rooms accepted.');
-  private readonly messages = this.counter('pairwise_messages_total', 'Client frames rooms read, by message type.', ['type']);
-  /** One child per message type: `inc({ type })` would hash the labels on every frame. */
-  private readonly messagesByType = new Map<RoomMessage, { inc(): void }>();
+  /**
+   * What every frame or change counts, as plain numbers handed to prom-client when scraped (its
+   * `collect` hook): an `inc()` or `set()` per keystroke validates and hashes labels each time
+   * (perf, pair rooms at 1,000 updates/s: 1.6% of the event loop's samples).
+   */
+  private readonly unreported = { updates: 0, updateBytes: 0, queuedUpdates: 0, messages: new Map<RoomMessage, number>() };
+  private readonly report = (): void => this.reportCounts();
+  private readonly updates = this.counter(
+    'pairwise_updates_total',
+    'Changes rooms accepted (from clients and the server).',
+    [],
+    this.report,
+  );
+  private readonly updateBytes = this.counter(
+    'pairwise_update_bytes_total',
+    'Encoded bytes of the changes rooms accepted.',
+    [],
+    this.report,
+  );
+  private readonly messages = this.counter('pairwise_messages_total', 'Client frames rooms read, by message type.', ['type'], this.report);
   private readonly fanoutSeconds = this.histogram(
     'pairwise_fanout_seconds',
     "From a client's frame entering its room to the last socket its change was sent to.",
@@ -47,7 +62,11 @@ export class PromServerEvents implements ServerEvents {
     COMMIT_BUCKETS,
   );
   private readonly storedUpdates = this.counter('pairwise_stored_updates_total', 'Updates written to storage.');
-  private readonly queuedUpdates = this.gauge('pairwise_store_queue_updates', 'Updates accepted but not stored yet, across all rooms.');
+  private readonly queuedUpdates = this.gauge(
+    'pairwise_store_queue_updates',
+    'Updates accepted but not stored yet, across all rooms.',
+    this.report,
+  );
   private readonly publishSeconds = this.histogram(
     'pairwise_redis_publish_seconds',
     "From publishing an update to the room bus until it is in the room's log.",
@@ -96,17 +115,13 @@ export class PromServerEvents implements ServerEvents {
   }
 
   updateApplied(bytes: number): void {
-    this.updates.inc();
-    this.updateBytes.inc(bytes);
+    this.unreported.updates++;
+    this.unreported.updateBytes += bytes;
   }
 
   messageReceived(type: RoomMessage): void {
-    let child = this.messagesByType.get(type);
-    if (!child) {
-      child = this.messages.labels({ type });
-      this.messagesByType.set(type, child);
-    }
-    child.inc();
+    const { messages } = this.unreported;
+    messages.set(type, (messages.get(type) ?? 0) + 1);
   }
 
   fanout(seconds: number): void {
@@ -119,7 +134,7 @@ export class PromServerEvents implements ServerEvents {
   }
 
   storeQueue(updates: number): void {
-    this.queuedUpdates.set(updates);
+    this.unreported.queuedUpdates = updates;
   }
 
   protocolError(kind: ProtocolErrorKind): void {
@@ -138,12 +153,25 @@ export class PromServerEvents implements ServerEvents {
     this.clusterRepairs.inc({ reason });
   }
 
-  private gauge(name: string, help: string): Gauge {
-    return new Gauge({ name, help, registers: [this.registry] });
+  /** Hands the counts kept since the last scrape to their metrics (each metric's collect calls it; the first does the work). */
+  private reportCounts(): void {
+    const { unreported } = this;
+    if (unreported.updates > 0) this.updates.inc(unreported.updates);
+    if (unreported.updateBytes > 0) this.updateBytes.inc(unreported.updateBytes);
+    unreported.updates = 0;
+    unreported.updateBytes = 0;
+    for (const [type, count] of unreported.messages) if (count > 0) this.messages.inc({ type }, count);
+    // Counts are zeroed, not deleted: the map keeps its few keys (one per message type) for good.
+    for (const type of unreported.messages.keys()) unreported.messages.set(type, 0);
+    this.queuedUpdates.set(unreported.queuedUpdates);
   }
 
-  private counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
-    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  private gauge(name: string, help: string, collect?: () => void): Gauge {
+    return new Gauge({ name, help, registers: [this.registry], ...(collect && { collect }) });
+  }
+
+  private counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = [], collect?: () => void): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry], ...(collect && { collect }) });
   }
 
   private histogram(name: string, help: string, buckets: number[]): Histogram {
