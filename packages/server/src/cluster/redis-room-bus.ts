@@ -84,8 +84,9 @@ export class RedisRoomBus implements RoomBus {
   /**
    * Every keystroke appends an update and publishes a cursor move. Corking the commands connection
    * as client sockets are (TurnCork) sends the commands of one task in one write when it ends and
-   * the rest of the event-loop iteration's in one write at its end, in order. ioredis' auto-pipelining batches only within a tick and, while a
-   * pipeline awaits its replies, sends the next one uncorked: measured, it wrote more often.
+   * the rest of the event-loop iteration's in one write at its end, in order. ioredis'
+   * auto-pipelining batches only within a tick and, while a pipeline awaits its replies, sends the
+   * next one uncorked: measured, it wrote more often.
    */
   private readonly cork = new TurnCork();
 
