@@ -24,6 +24,7 @@ import type { RoomCursor, RoomRecord, RoomStore } from '../storage/store.js';
 import type { RoomRegistry } from '../sync/room-registry.js';
 import { mergeStateVectors, stateVectorOfUpdates } from '../sync/state-vectors.js';
 import { starterSnippet } from './starter-snippets.js';
+import { newDoc } from '../storage/new-doc.js';
 
 export class InvalidCursorError extends Error {
   constructor() {
@@ -167,7 +168,7 @@ export function newRoomId(): string {
 
 /** The room's first stored update: settings and the starter snippet, seeded exactly once. */
 export function initialDocument(name: string, language: LanguageId): Uint8Array {
-  const doc = new Y.Doc();
+  const doc = newDoc();
   try {
     doc.transact(() => {
       const meta = doc.getMap<unknown>(META_MAP);

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { CODE_TEXT } from '@pairwise/protocol';
 import type { RoomStore } from './store.js';
+import { newDoc } from './new-doc.js';
 
 /** Folds a stored document's updates into one snapshot; OffThreadSnapshotEncoder does it off the event loop. */
 export type SnapshotEncoder = (updates: Uint8Array[]) => Promise<Uint8Array> | Uint8Array;
@@ -36,7 +37,7 @@ export function applyStoredUpdates(doc: Y.Doc, updates: readonly Uint8Array[], o
 
 /** Fold updates into one, by way of a Y.Doc: `Y.mergeUpdates` is superlinear on long logs. */
 export function encodeUpdatesAsSnapshot(updates: readonly Uint8Array[]): Uint8Array {
-  const doc = new Y.Doc();
+  const doc = newDoc();
   try {
     applyStoredUpdates(doc, updates);
     return Y.encodeStateAsUpdate(doc);
@@ -52,7 +53,7 @@ export interface DocumentReading {
 }
 
 export function readUpdatesAsDocument(updates: readonly Uint8Array[]): DocumentReading {
-  const doc = new Y.Doc();
+  const doc = newDoc();
   try {
     applyStoredUpdates(doc, updates);
     return { code: doc.getText(CODE_TEXT).toString(), state: Y.encodeStateAsUpdate(doc) };
@@ -63,7 +64,7 @@ export function readUpdatesAsDocument(updates: readonly Uint8Array[]): DocumentR
 
 /** The full state after each update whose index is in `marks` (checkpoints for history retention). */
 export function statesAfter(updates: readonly Uint8Array[], marks: readonly number[]): Uint8Array[] {
-  const doc = new Y.Doc();
+  const doc = newDoc();
   try {
     const wanted = new Set(marks);
     const states = new Map<number, Uint8Array>();

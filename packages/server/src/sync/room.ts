@@ -28,12 +28,13 @@ import {
   type RoomOptions,
   type SyncSocket,
 } from './room-contract.js';
+import { newDoc } from '../storage/new-doc.js';
 
 export { SERVER_ORIGIN, ServerFailure, type ProtocolErrorHandler, type RoomHooks, type RoomMeta, type RoomOptions, type SyncSocket };
 
 /** One room's document, presence and connected sockets: the transport-free sync engine. */
 export class Room {
-  readonly doc = new Y.Doc();
+  readonly doc = newDoc();
   /** The stored life of the room this copy belongs to (see RoomOptions). */
   readonly incarnation: string;
   /** Counted stored bytes; the registry reports compactions to it. */
