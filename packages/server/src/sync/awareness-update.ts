@@ -65,7 +65,7 @@ type EncodableEntry = Pick<AwarenessEntry, 'clientId' | 'clock' | 'stateJson'>;
 
 /**
  * The awareness frame for `entries` (message type, length, update) and the update inside it, in
- * one allocation: the update is a view into the frame, to apply before the frame is relayed.
+ * one allocation: the update is a view into the frame.
  */
 export function encodeAwarenessFrame(entries: readonly EncodableEntry[]): { frame: Uint8Array; update: Uint8Array } {
   const jsonBytes = entries.map((entry) => Buffer.byteLength(entry.stateJson));

@@ -2,6 +2,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { presenceUserSchema, type PresenceUser } from '@pairwise/protocol';
 import { principalKey, type ConnectionSession } from '../access/session.js';
+import { applyAwarenessEntries } from './awareness-apply.js';
 import { AwarenessOwners, type OwnershipLimits } from './awareness-owners.js';
 import { decodeAwarenessUpdate, encodeAwarenessFrame, type AwarenessEntry } from './awareness-update.js';
 import { awarenessMessage } from './messages.js';
@@ -40,10 +41,9 @@ export class PresenceRelay<Connection> {
     const allowed = this.owners.claim(connection, entries);
     const stamped = entries.filter((entry) => allowed.has(entry.clientId)).map((entry) => withUser(entry, session.presence));
     if (stamped.length === 0) return;
-    const { frame, update: stampedUpdate } = encodeAwarenessFrame(stamped);
-    this.incoming = { from: connection, entries: stamped.length, frame };
+    this.incoming = { from: connection, entries: stamped.length, frame: encodeAwarenessFrame(stamped).frame };
     try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, stampedUpdate, connection);
+      applyAwarenessEntries(this.awareness, stamped, connection);
     } finally {
       this.incoming = null;
     }
@@ -98,6 +98,7 @@ export class PresenceRelay<Connection> {
 
 function withUser(entry: AwarenessEntry, user: ConnectionSession['presence']): AwarenessEntry {
   if (entry.state === null) return entry;
-  const state = { ...entry.state, user };
+  // A copy of `user`: the state is the room's own from here on, as if parsed from the frame relayed.
+  const state = { ...entry.state, user: { ...user } };
   return { ...entry, state, stateJson: JSON.stringify(state) };
 }
