@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RoomBacklogs } from './room-backlogs.js';
+import type { HistoryAuthor } from '@pairwise/protocol';
+import { RoomBacklogs, type TakenWrite } from './room-backlogs.js';
 
 /**
  * Entries outlive their writes and are swept only after a quiet period: deleting a room's entry
@@ -63,5 +64,37 @@ describe('RoomBacklogs', () => {
     backlogs.sweepIdle();
     expect(backlogs.roomCount).toBe(0);
     expect(backlogs.holds('r1')).toBe(false);
+  });
+
+  it('names in a write only the authors new or changed since the room last stored them; a failed write names them again', () => {
+    const backlogs = new RoomBacklogs();
+    const ada = { id: 'a', name: 'Ada', color: '#111111' };
+    const grace = { id: 'g', name: 'Grace', color: '#222222' };
+    const typed = (incarnation: string, author: HistoryAuthor) =>
+      backlogs.addUpdate(backlogs.open('r1', incarnation), Uint8Array.of(1), { at: 0, author });
+    const names = (taken: TakenWrite | null) => (taken?.write.authors ?? []).map((author) => author.name);
+    const take = () => backlogs.take('r1');
+
+    typed('inc-1', ada);
+    typed('inc-1', grace);
+    const first = take();
+    expect(names(first)).toEqual(['Ada', 'Grace']);
+    if (first) backlogs.stored(first);
+
+    typed('inc-1', ada);
+    typed('inc-1', { ...grace, name: 'Grace H.' });
+    const failing = take();
+    expect(names(failing)).toEqual(['Grace H.']);
+    if (failing) backlogs.restore(failing, () => 0);
+    const retry = take();
+    expect(names(retry)).toEqual(['Grace H.']);
+    if (retry) backlogs.stored(retry);
+
+    typed('inc-1', { ...grace, name: 'Grace H.' });
+    expect(names(take())).toEqual([]);
+
+    // The room was deleted and made again: its author rows went with it.
+    typed('inc-2', ada);
+    expect(names(take())).toEqual(['Ada']);
   });
 });

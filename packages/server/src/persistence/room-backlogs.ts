@@ -18,6 +18,12 @@ export interface Backlog {
   authorIds: (string | null)[];
   /** The people in `authorIds`, as they were shown when their last update was queued. */
   authors: Map<string, HistoryAuthor>;
+  /**
+   * The people stored for this incarnation, as stored. A write names only those new or changed since:
+   * storing both typists of a pair room every window was two of the storage worker's five statements
+   * per window (issue 9). Forgotten with the entry; writing a name again is harmless.
+   */
+  storedAuthors: Map<string, HistoryAuthor>;
   bytes: number;
   /** Latest settings change not yet stored (later changes overwrite earlier fields). */
   meta: RoomMetaChange | null;
@@ -95,6 +101,7 @@ export class RoomBacklogs {
       acceptedAt: [],
       authorIds: [],
       authors: new Map(),
+      storedAuthors: new Map(),
       bytes: 0,
       meta: null,
       failures: 0,
@@ -186,7 +193,7 @@ export class RoomBacklogs {
       updates: backlog.updates,
       acceptedAt: backlog.acceptedAt,
       authorIds: backlog.authorIds,
-      authors: [...backlog.authors.values()],
+      authors: [...backlog.authors.values()].filter((author) => !sameAuthor(backlog.storedAuthors.get(author.id), author)),
       ...(backlog.meta ? { meta: backlog.meta } : {}),
     };
     const taken: TakenWrite = { backlog, write, bytes: backlog.bytes, waiters: backlog.waiters };
@@ -207,6 +214,7 @@ export class RoomBacklogs {
   stored(taken: TakenWrite): void {
     this.finished(taken);
     taken.backlog.failures = 0;
+    for (const author of taken.write.authors ?? []) taken.backlog.storedAuthors.set(author.id, author);
     for (const waiter of taken.waiters) waiter();
   }
 
@@ -262,4 +270,8 @@ export class RoomBacklogs {
       .filter(([, b]) => b.updates.length > 0 || b.meta !== null)
       .map(([roomId, b]) => ({ roomId, incarnation: b.incarnation, updates: b.updates.length, bytes: b.bytes, settings: b.meta !== null }));
   }
+}
+
+function sameAuthor(stored: HistoryAuthor | undefined, author: HistoryAuthor): boolean {
+  return stored !== undefined && stored.name === author.name && stored.color === author.color;
 }

@@ -26,8 +26,9 @@ const SQL = {
   touchRoom: 'UPDATE rooms SET last_opened_at = ? WHERE id = ? AND last_opened_at < ?',
   listNotOpenedSince: `SELECT id, last_opened_at AS lastOpenedAt FROM rooms WHERE last_opened_at < ?
     ORDER BY last_opened_at, id LIMIT ?`,
-  writeRoom: `UPDATE rooms SET name = coalesce(@name, name), language = coalesce(@language, language),
-    updated_at = max(updated_at, @updatedAt) WHERE id = @id AND incarnation = @incarnation`,
+  // Positional: binding named parameters looks each one up on an object, once per room per window.
+  writeRoom: `UPDATE rooms SET name = coalesce(?, name), language = coalesce(?, language),
+    updated_at = max(updated_at, ?) WHERE id = ? AND incarnation = ?`,
   deleteRoom: 'DELETE FROM rooms WHERE id = ?',
   retireRoom: 'INSERT INTO retired_rooms (room_id, state_vector) VALUES (?, ?)',
   getIncarnation: 'SELECT incarnation FROM rooms WHERE id = ?',
@@ -126,9 +127,9 @@ export class SqliteRoomStore implements RoomStore {
       .transaction(() => {
         for (const { roomId, incarnation, updates, meta, acceptedAt, authorIds, authors } of writes) {
           if (updates.length === 0 && !meta) continue;
-          const params = { id: roomId, incarnation, name: meta?.name ?? null, language: meta?.language ?? null, updatedAt };
+          const room = this.stmt.writeRoom.run(meta?.name ?? null, meta?.language ?? null, updatedAt, roomId, incarnation);
           // No row in this incarnation: the room was deleted (perhaps re-created) since; drop its writes.
-          if (this.stmt.writeRoom.run(params).changes === 0) continue;
+          if (room.changes === 0) continue;
           updates.forEach((update, i) => {
             this.stmt.insertUpdate.run(roomId, update, acceptedAt?.[i] ?? updatedAt, authorIds?.[i] ?? null);
           });
