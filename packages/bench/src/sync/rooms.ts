@@ -30,7 +30,7 @@ const CONNECT_TIMEOUT_MS = 60_000;
  * scenario measures for a cluster.
  */
 export async function connectRooms(
-  server: ServerHandle,
+  server: Pick<ServerHandle, 'kind' | 'wsUrl' | 'wsUrls' | 'stateful' | 'createRooms'>,
   ids: readonly string[],
   clientsPerRoom: number,
   scope: Scope,
@@ -46,8 +46,18 @@ export async function connectRooms(
     ),
   }));
   const clients = rooms.flatMap((room) => room.clients);
+  if (!server.stateful) await askAgainThroughRelay(clients);
   await waitUntil(() => clients.every((c) => c.synced), `${clients.length} clients to sync`, CONNECT_TIMEOUT_MS, 10);
   return rooms;
+}
+
+/**
+ * A relay keeps no document: a client's sync step 1 reaches only the clients already in its room, so
+ * the first of a room to arrive is never answered. Once all are connected, each asks its room again.
+ */
+export async function askAgainThroughRelay(clients: readonly ThinClient[]): Promise<void> {
+  await waitUntil(() => clients.every((c) => c.open), `${clients.length} clients to connect`, CONNECT_TIMEOUT_MS, 10);
+  for (const client of clients) void client.resync();
 }
 
 /**
