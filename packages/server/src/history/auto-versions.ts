@@ -40,10 +40,14 @@ export class AutoVersions {
     if (this.closed) return;
     const now = this.now();
     const current = this.active.get(roomId);
-    if (current) clearTimeout(current.pauseTimer);
+    // Every typing room comes here with each group commit (ten times a second): the pause timer
+    // is re-armed, not replaced.
+    if (current) current.pauseTimer.refresh();
+    else {
+      const pauseTimer = setTimeout(() => this.take(roomId, 'After a pause'), this.options.timing.pauseMs);
+      this.active.set(roomId, { since: now, pauseTimer });
+    }
     const since = current?.since ?? now;
-    const pauseTimer = setTimeout(() => this.take(roomId, 'After a pause'), this.options.timing.pauseMs);
-    this.active.set(roomId, { since, pauseTimer });
     if (now - since >= this.options.timing.everyMs)
       this.take(roomId, `After ${Math.round(this.options.timing.everyMs / 60_000)} minutes of work`);
   }
