@@ -73,7 +73,10 @@ function engine() {
       room.receive(typing, typists[r].cursors[i]);
     }
   };
-  return { step, close: () => pairs.forEach(({ room }) => room.destroy()) };
+  const close = () => {
+    for (const { room } of pairs) room.destroy();
+  };
+  return { step, close };
 }
 
 /** The same rooms as the y-websocket servers handle them. */
@@ -108,7 +111,13 @@ function stock() {
       awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(cursor), 'typist');
     }
   };
-  return { step, close: () => pairs.forEach(({ doc, awareness }) => (awareness.destroy(), doc.destroy())) };
+  const close = () => {
+    for (const { doc, awareness } of pairs) {
+      awareness.destroy();
+      doc.destroy();
+    }
+  };
+  return { step, close };
 }
 
 // Interleaved, a fresh set of rooms per round; the first rounds warm the JIT up.
