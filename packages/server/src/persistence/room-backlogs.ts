@@ -20,7 +20,7 @@ export interface Backlog {
   authors: Map<string, HistoryAuthor>;
   /**
    * The people stored for this incarnation, as stored. A write names only those new or changed since:
-   * storing both typists of a pair room every window was two of the storage worker's five statements
+   * storing both typists of a pair room every window was two of the storage worker's four statements
    * per window (issue 9). Forgotten with the entry; writing a name again is harmless.
    */
   storedAuthors: Map<string, HistoryAuthor>;
