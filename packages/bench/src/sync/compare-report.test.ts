@@ -18,6 +18,7 @@ function run(p99: number, cpu: number, generatorCpuPct = 30, converged = true): 
       processCpuPct: [{ name: 'server', pct: 20 }],
       generatorCpuPct,
       scheduleLagP99Ms: 1,
+      serverLoopDelay: { p99Ms: 5, maxMs: 6 },
       rss: 64 * 2 ** 20,
       peakRss: 70 * 2 ** 20,
       cpuPressurePct: 0,

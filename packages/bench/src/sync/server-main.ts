@@ -67,12 +67,17 @@ function memorySample(): MemorySample {
 }
 
 /** Sampled every 5 ms; measured the same way whatever server runs in this process. */
-const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+const LOOP_DELAY_RESOLUTION_MS = 5;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
 loopDelay.enable();
 
-/** Delay since the previous reading (the histogram is reset each time). */
+/**
+ * Delay since the previous reading (the histogram is reset each time): how late the timer ran. Node
+ * records each whole interval between the timer's runs, so its period comes off.
+ */
 function loopDelaySample(): LoopDelay {
-  const sample = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+  const late = (ns: number) => Math.max(0, ns / 1e6 - LOOP_DELAY_RESOLUTION_MS);
+  const sample = { p99Ms: late(loopDelay.percentile(99)), maxMs: late(loopDelay.max) };
   loopDelay.reset();
   return sample;
 }

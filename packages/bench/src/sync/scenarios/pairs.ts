@@ -31,6 +31,7 @@ export function pairsScenario(options: PairsOptions): ComparedScenario<PairsResu
       'Two instances (PG + Redis): partners on different instances; CPU of both, their redis-server and their PostgreSQL backends.',
       'PSI: % of wall time some task waited for a CPU; near 0 on a quiet machine, where latency means most.',
       'Generator lag: how late keystrokes left against their schedule (the generator falling behind).',
+      "Server loop delay: how late the server's event loop ran a 5 ms timer (busy or blocked: what arriving keystrokes waited for).",
       'Check: both clients of every room and a fresh client of 3 rooms hold identical text, nothing lost.',
     ],
     run: (server, scope) => runPairs(server, options, scope),

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { Metric } from '../compared-scenario.js';
 import type { Scope } from '../scope.js';
+import type { LoopDelay } from '../ipc.js';
 import type { ServerHandle } from '../servers.js';
 import { cpuPressureMeter, type SampleBuffer, summarize, type Summary } from '../stats.js';
 import { fmt } from '../table.js';
@@ -24,6 +25,11 @@ export interface TypingResult {
   generatorCpuPct: number;
   /** How late keystrokes left against their schedule (the generator falling behind), p99 ms. */
   scheduleLagP99Ms: number;
+  /**
+   * How late the server's (first instance's) event loop ran a 5 ms timer over the measured window, p99
+   * and max ms: time it was busy or blocked, which every keystroke arriving then waited for.
+   */
+  serverLoopDelay: LoopDelay;
   rss: number;
   peakRss: number;
   /** Share of the measured window in which some task on the machine waited for a CPU (PSI). */
@@ -43,6 +49,8 @@ export const TYPING_METRICS: readonly Metric<TypingResult>[] = [
   { key: 'deliveredPerSecond', label: 'delivered updates/s', value: (r) => r.deliveredPerSecond, format: fmt.int },
   { key: 'serverCpuPct', label: 'server CPU % of its core', value: (r) => r.serverCpuPct, format: fmt.pct },
   { key: 'scheduleLagP99Ms', label: 'generator lag p99 ms', value: (r) => r.scheduleLagP99Ms, format: fmt.ms },
+  { key: 'serverLoopDelayP99Ms', label: 'server loop delay p99 ms', value: (r) => r.serverLoopDelay.p99Ms, format: fmt.ms },
+  { key: 'serverLoopDelayMaxMs', label: 'server loop delay max ms', value: (r) => r.serverLoopDelay.maxMs, format: fmt.ms },
   { key: 'cpuPressurePct', label: 'machine CPU pressure (PSI)', value: (r) => r.cpuPressurePct, format: fmt.pct },
 ];
 
@@ -104,6 +112,7 @@ export async function measureTyping(
   const serverCpuStart = server.cpuMs();
   const processCpuStart = server.cpuMsByProcess();
   const generatorCpu = generatorCpuMeter();
+  await server.loopDelay();
   const started = performance.now();
   const lag = await typeOnSchedule(typists.length, window.charsPerSecond, window.durationMs, scope, (i) => {
     const typist = typists[i];
@@ -114,6 +123,7 @@ export async function measureTyping(
   const typed = typedSoFar();
   await drained(typed);
   const drainedAt = performance.now();
+  const serverLoopDelay = await server.loopDelay();
   await sleep(window.settleMs);
   const serverCpuMs = server.cpuMs() - serverCpuStart;
   const measuredMs = performance.now() - started;
@@ -131,6 +141,7 @@ export async function measureTyping(
     processCpuPct,
     generatorCpuPct,
     scheduleLagP99Ms: summarize(lag.values()).p99,
+    serverLoopDelay,
     rss: memory.rss,
     peakRss: memory.peakRss,
     cpuPressurePct: pressure(),
