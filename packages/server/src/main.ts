@@ -18,9 +18,11 @@ import { createPairwiseServer, type PairwiseServerOptions } from './server.js';
 import { PostgresRoomStore } from './storage/postgres-store.js';
 import { SqliteWorkerStore } from './storage/sqlite-worker-store.js';
 import type { Store } from './storage/store.js';
+import { tuneV8ForServing } from './v8-tuning.js';
 
 /** The composition root: reads configuration once, opens the store, serves, and shuts down cleanly. */
 async function main(): Promise<void> {
+  tuneV8ForServing();
   const packageDir = fileURLToPath(new URL('..', import.meta.url));
   let config: Config;
   try {

@@ -12,6 +12,7 @@ import {
   RedisRoomBus,
   SqliteWorkerStore,
   type Store,
+  tuneV8ForServing,
 } from '@pairwise/server';
 import type { BenchServer } from './bench-server.js';
 
@@ -46,6 +47,7 @@ export async function startPairwiseOnPostgres(databaseUrl: string, redisUrl: str
 }
 
 async function serve(store: Store, dataDir: string, bus: RedisRoomBus | null): Promise<BenchServer> {
+  tuneV8ForServing();
   const server = await createPairwiseServer({
     store,
     log: pino({ level: 'silent' }),
