@@ -11,6 +11,7 @@ import type {
 } from './history.js';
 import { assertListLimit } from './list-page.js';
 import { view } from './sqlite-store.js';
+import { SqliteUpdateInbox } from './sqlite-update-inbox.js';
 
 const SQL = {
   // Log entries, then checkpoints whose entries retention removed: both are points of the timeline.
@@ -62,16 +63,22 @@ interface VersionRow {
   state?: Buffer;
 }
 
-/** The HistoryStore of the SQLite store, on the connection SqliteRoomStore owns (in its worker thread). */
+/**
+ * The HistoryStore of the SQLite store, on the connection SqliteRoomStore owns (in its worker thread).
+ * Each method that reads or deletes log entries first settles the update inbox, so it sees them all.
+ */
 export class SqliteHistory implements HistoryStore {
   private readonly stmt: Statements;
+  private readonly inbox: SqliteUpdateInbox;
 
   constructor(private readonly db: Database.Database) {
     this.stmt = Object.fromEntries(Object.entries(SQL).map(([key, sql]) => [key, db.prepare(sql)])) as Statements;
+    this.inbox = SqliteUpdateInbox.of(db);
   }
 
   async readHistory(roomId: string, after: number, limit: number): Promise<HistoryEntry[]> {
     assertListLimit(limit);
+    this.inbox.settle();
     const rows = this.stmt.readHistory.all({ roomId, after, limit }) as {
       seq: number;
       at: number;
@@ -87,6 +94,7 @@ export class SqliteHistory implements HistoryStore {
   }
 
   async historyBounds(roomId: string): Promise<HistoryBounds | null> {
+    this.inbox.settle();
     const row = this.stmt.bounds.get({ roomId }) as { firstSeq: number | null; lastSeq: number | null };
     return row.firstSeq === null || row.lastSeq === null ? null : { firstSeq: row.firstSeq, lastSeq: row.lastSeq };
   }
@@ -97,6 +105,7 @@ export class SqliteHistory implements HistoryStore {
   }
 
   async authorsBetween(roomId: string, afterSeq: number, throughSeq: number): Promise<string[]> {
+    this.inbox.settle();
     return (this.stmt.authorsBetween.all(roomId, afterSeq, throughSeq) as { id: string }[]).map((row) => row.id);
   }
 
@@ -119,6 +128,7 @@ export class SqliteHistory implements HistoryStore {
       .transaction(() => {
         // Deleted since the sweep read it: nothing to thin (and no row for the checkpoints to belong to).
         if (this.stmt.roomExists.get(roomId) === undefined) return;
+        this.inbox.settle();
         for (const c of addCheckpoints) this.stmt.addCheckpoint.run(roomId, c.seq, c.at, c.state);
         const newest = (this.stmt.newestCheckpointSeq.get(roomId) as { seq: number }).seq;
         for (const seq of dropCheckpoints) if (seq !== newest) this.stmt.deleteCheckpoint.run(roomId, seq);
@@ -133,6 +143,7 @@ export class SqliteHistory implements HistoryStore {
 
   async roomsWithLogBefore(before: number, limit: number): Promise<string[]> {
     assertListLimit(limit);
+    this.inbox.settle();
     return (this.stmt.roomsWithLogBefore.all(before, limit) as { id: string }[]).map((row) => row.id);
   }
 }

@@ -185,6 +185,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX room_runs_by_room ON room_runs (room_id, started_at DESC);
   `,
+  `
+  -- New log entries wait here, in arrival order and without a per-room index, and move to room_updates
+  -- in batches (sqlite-update-inbox.ts). Its seqs continue room_updates' and keep their value in the move.
+  CREATE TABLE room_update_inbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    data BLOB NOT NULL,
+    accepted_at INTEGER NOT NULL,
+    author_id TEXT
+  );
+  INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'room_update_inbox', coalesce((SELECT max(seq) FROM sqlite_sequence WHERE name = 'room_updates'), 0);
+  `,
 ];
 
 /** Open (creating if needed) the database file, configure the connection and bring its schema up to date. */

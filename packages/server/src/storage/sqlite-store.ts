@@ -13,6 +13,7 @@ import {
   type StoredDocument,
   type UnopenedRoom,
 } from './store.js';
+import { SqliteUpdateInbox } from './sqlite-update-inbox.js';
 
 const SQL = {
   insertRoom: `INSERT INTO rooms (id, name, language, created_at, updated_at, last_opened_at, incarnation)
@@ -35,7 +36,6 @@ const SQL = {
   getRetired: 'SELECT state_vector AS stateVector FROM retired_rooms WHERE room_id = ? ORDER BY rowid',
   insertAccess: `INSERT INTO room_access (room_id, visibility, owner_user_id, owner_key_hash, ai_completions)
     VALUES (@roomId, @visibility, @ownerUserId, @ownerKeyHash, @aiCompletions)`,
-  insertUpdate: 'INSERT INTO room_updates (room_id, data, accepted_at, author_id) VALUES (?, ?, ?, ?)',
   upsertAuthor: `INSERT INTO room_authors (room_id, author_id, name, color) VALUES (?, ?, ?, ?)
     ON CONFLICT (room_id, author_id) DO UPDATE SET name = excluded.name, color = excluded.color`,
   newestCheckpoint: `SELECT through_seq AS throughSeq, data FROM room_checkpoints WHERE room_id = ?
@@ -68,9 +68,11 @@ interface LogRow {
  */
 export class SqliteRoomStore implements RoomStore {
   private readonly stmt: Statements;
+  private readonly inbox: SqliteUpdateInbox;
 
   constructor(private readonly db: Database.Database) {
     this.stmt = Object.fromEntries(Object.entries(SQL).map(([key, sql]) => [key, db.prepare(sql)])) as Statements;
+    this.inbox = SqliteUpdateInbox.of(db);
   }
 
   async createRoom(room: RoomRecord, initialUpdate: Uint8Array, access?: RoomAccessInit): Promise<void> {
@@ -80,7 +82,7 @@ export class SqliteRoomStore implements RoomStore {
         if (this.stmt.insertRoom.run({ ...room, incarnation: randomUUID() }).changes === 0) throw new RoomExistsError(room.id);
         this.stmt.insertAccess.run({ roomId: room.id, visibility, ownerUserId, ownerKeyHash, aiCompletions: aiCompletions ? 1 : 0 });
         // The starter code is the server's.
-        this.stmt.insertUpdate.run(room.id, initialUpdate, room.createdAt, SERVER_AUTHOR_ID);
+        this.inbox.append(room.id, initialUpdate, room.createdAt, SERVER_AUTHOR_ID);
       })
       .immediate();
   }
@@ -131,15 +133,17 @@ export class SqliteRoomStore implements RoomStore {
           // No row in this incarnation: the room was deleted (perhaps re-created) since; drop its writes.
           if (room.changes === 0) continue;
           updates.forEach((update, i) => {
-            this.stmt.insertUpdate.run(roomId, update, acceptedAt?.[i] ?? updatedAt, authorIds?.[i] ?? null);
+            this.inbox.append(roomId, update, acceptedAt?.[i] ?? updatedAt, authorIds?.[i] ?? null);
           });
           for (const author of authors ?? []) this.stmt.upsertAuthor.run(roomId, author.id, author.name, author.color);
         }
+        this.inbox.committed();
       })
       .immediate();
   }
 
   async loadDocument(id: string): Promise<StoredDocument | null> {
+    this.inbox.settle();
     // A read transaction keeps checkpoint and log consistent if another process compacts meanwhile.
     return this.db
       .transaction((): StoredDocument | null => {
@@ -167,6 +171,8 @@ export class SqliteRoomStore implements RoomStore {
     this.db
       .transaction(() => {
         if (this.stmt.getRoom.get(id) === undefined) return;
+        // Its `at` is read from room_updates.
+        this.inbox.settle();
         this.stmt.insertCheckpoint.run({ id, throughSeq, data: snapshot, now: Date.now() });
       })
       .immediate();
