@@ -40,10 +40,13 @@ const SQL = {
     ON CONFLICT (room_id, author_id) DO UPDATE SET name = excluded.name, color = excluded.color`,
   newestCheckpoint: `SELECT through_seq AS throughSeq, data FROM room_checkpoints WHERE room_id = ?
     ORDER BY through_seq DESC LIMIT 1`,
-  logAfter: 'SELECT seq, data FROM room_updates WHERE room_id = ? AND seq > ? ORDER BY seq',
+  // Both parts of the log (sqlite-update-inbox.ts): every seq still in the inbox is above every moved one.
+  logAfter: `SELECT seq, data FROM room_updates WHERE room_id = @id AND seq > @after
+    UNION ALL SELECT seq, data FROM room_update_inbox WHERE room_id = @id AND seq > @after ORDER BY seq`,
   // Only past the newest checkpoint: loads never move backwards when two compactions race.
   insertCheckpoint: `INSERT INTO room_checkpoints (room_id, through_seq, at, data)
-    SELECT @id, @throughSeq, coalesce((SELECT accepted_at FROM room_updates WHERE seq = @throughSeq), @now), @data
+    SELECT @id, @throughSeq, coalesce((SELECT accepted_at FROM room_updates WHERE seq = @throughSeq),
+      (SELECT accepted_at FROM room_update_inbox WHERE seq = @throughSeq), @now), @data
     WHERE @throughSeq > coalesce((SELECT max(through_seq) FROM room_checkpoints WHERE room_id = @id), 0)`,
   ping: 'SELECT 1',
 } as const;
@@ -143,7 +146,6 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async loadDocument(id: string): Promise<StoredDocument | null> {
-    this.inbox.settle();
     // A read transaction keeps checkpoint and log consistent if another process compacts meanwhile.
     return this.db
       .transaction((): StoredDocument | null => {
@@ -152,7 +154,7 @@ export class SqliteRoomStore implements RoomStore {
         const retired = this.stmt.getRetired.all(id) as { stateVector: Buffer }[];
         const checkpoint = this.stmt.newestCheckpoint.get(id) as CheckpointRow | undefined;
         const throughSeq = checkpoint?.throughSeq ?? 0;
-        const log = this.stmt.logAfter.all(id, throughSeq) as LogRow[];
+        const log = this.stmt.logAfter.all({ id, after: throughSeq }) as LogRow[];
         const updates = log.map((row) => view(row.data));
         if (checkpoint) updates.unshift(view(checkpoint.data));
         const lastSeq = log[log.length - 1]?.seq ?? throughSeq;
@@ -171,8 +173,6 @@ export class SqliteRoomStore implements RoomStore {
     this.db
       .transaction(() => {
         if (this.stmt.getRoom.get(id) === undefined) return;
-        // Its `at` is read from room_updates.
-        this.inbox.settle();
         this.stmt.insertCheckpoint.run({ id, throughSeq, data: snapshot, now: Date.now() });
       })
       .immediate();

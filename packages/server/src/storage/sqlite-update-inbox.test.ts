@@ -52,7 +52,7 @@ describe('SqliteUpdateInbox', () => {
     expect(loaded?.lastSeq).toBe(seqs.at(-1));
   });
 
-  it('settles before every read of the log: loads, history, bounds, authors, retention and checkpoints see waiting entries', async () => {
+  it('settles before history and retention read the log; loads and checkpoints read the inbox where it is', async () => {
     const { db, store, history } = open();
     await store.createRoom(room('r', 1), new Uint8Array([0]));
     const write = (n: number, at: number) =>
@@ -69,12 +69,26 @@ describe('SqliteUpdateInbox', () => {
     expect((await history.readHistory('r', 0, 10)).map((e) => e.at)).toEqual([500, 20, 30, 40]);
     await write(4, 50);
     expect(await history.roomsWithLogBefore(51, 10)).toEqual(['r']);
+    expect(count(db, 'room_update_inbox')).toBe(0);
+
     await write(5, 60);
+    expect(await store.loadDocument('r')).toMatchObject({ lastSeq: 6, logLength: 6 });
     await store.storeCheckpoint('r', new Uint8Array([9]), 6);
     expect(await history.checkpointAtOrBefore('r', 6)).toMatchObject({ seq: 6, at: 60 });
     await write(6, 70);
     expect((await store.loadDocument('r'))?.updates.map((u) => u[0])).toEqual([9, 6]);
-    expect(count(db, 'room_update_inbox')).toBe(0);
+    expect(count(db, 'room_update_inbox')).toBe(2);
+  });
+
+  it('loads a room whose entries wait in the inbox while a full disk refuses every write', async () => {
+    const { db, store } = open();
+    const updates = [1, 2, 3].map((n) => new Uint8Array(16 * 1024).fill(n));
+    await store.createRoom(room('r', 1), new Uint8Array([0]));
+    await store.writeRooms([{ roomId: 'r', incarnation: incarnation(db, 'r'), updates }], 2);
+    // Moving 48 KB into room_updates would need pages the cap refuses.
+    await store.capPageCount(1);
+    await expect(store.createRoom(room('big', 3), new Uint8Array(64 * 1024))).rejects.toThrow(/full/);
+    expect((await store.loadDocument('r'))?.updates).toEqual([new Uint8Array([0]), ...updates]);
   });
 
   it("never lets a deleted room's waiting entries reach a re-created room of the same id", async () => {

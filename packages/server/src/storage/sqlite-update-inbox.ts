@@ -12,10 +12,13 @@ import type Database from 'better-sqlite3';
  * update for each room per commit), before and after: 100 rooms 1.73-1.96 ms CPU and 126 WAL pages
  * per commit, then 1.20-1.29 ms and 33 pages; 500 rooms 9.6-9.8 ms and 645 pages, then 5.3 ms and 148.
  *
- * Readers never look into the inbox: whatever reads `room_updates` first calls `settle()`, which
- * moves what the inbox holds. The check reads the database, not a flag, because other connections
- * (another process on the same file) append too. Seqs come from the inbox's AUTOINCREMENT, which
- * the migration started past every seq `room_updates` ever gave, and keep their value in the move.
+ * Loads and checkpoints read both tables (every seq in the inbox is above every moved one, so the
+ * log stays in seq order): a room loading for compaction (every 500 updates) does not force a move,
+ * and a room still loads when a full disk refuses writes. Every other reader of `room_updates`
+ * (history, retention) first calls `settle()`, which moves what the inbox holds. That check reads the
+ * database, not a flag, because other connections (another process on the same file) append too.
+ * Seqs come from the inbox's AUTOINCREMENT, which the migration started past every seq
+ * `room_updates` ever gave, and keep their value in the move.
  */
 export class SqliteUpdateInbox {
   /** Commits whose entries may wait in the inbox; the next one moves them (about a second of typing). */
@@ -61,7 +64,7 @@ export class SqliteUpdateInbox {
     if (this.commitsSinceMove >= SqliteUpdateInbox.MOVE_EVERY_COMMITS) this.moveAll();
   }
 
-  /** Moves every waiting entry to `room_updates`; call before reading it. Nearly free when the inbox is empty. */
+  /** Moves every waiting entry to `room_updates`; call before reading it alone. Nearly free when the inbox is empty. */
   settle(): void {
     if (this.hasEntries.get() === 0) return;
     this.db.transaction(this.moveAll).immediate();
