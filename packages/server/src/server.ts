@@ -321,7 +321,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
           } finally {
             // Unloading every room above recorded it as opened and ended the runs still going (lost):
             // those writes go before the store closes.
-            await Promise.all([compaction.idle(), lastOpened.idle(), runs.close()]);
+            await Promise.all([compaction.close(), lastOpened.idle(), runs.close()]);
           }
         } finally {
           // The bus goes after the rooms are stored: a peer may still ask for edits this instance holds.
@@ -329,6 +329,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
           // Only probes and refusals are left on the listener by now.
           app.server.closeAllConnections();
           await app.close();
+          await historyReader.close();
         }
       })();
       return closing;

@@ -7,7 +7,8 @@ import { workerEntry, WorkerClient } from './worker-client.js';
  * 100+ ms for a large room, which on the event loop would stall fan-out for every room.
  * The thread starts on demand, takes the rebuilds one at a time, and ends once none has been
  * waiting for `lingerMs` (unreferenced meanwhile), so an idle server holds no extra thread and
- * nothing needs closing. History reads come in bursts (a timeline scrubbed): they linger.
+ * nothing needs closing (its owner may still end it at once with `close`). History reads come in
+ * bursts (a timeline scrubbed) and compactions in streams (many typing rooms): both linger.
  */
 export class OffThreadSnapshotEncoder {
   private worker: Promise<WorkerClient> | null = null;
@@ -38,6 +39,15 @@ export class OffThreadSnapshotEncoder {
     } finally {
       if (--this.waiting === 0) this.stopSoon(worker);
     }
+  }
+
+  /** Ends the thread now (calls already made finish first); a later call starts another. */
+  async close(): Promise<void> {
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    this.stopTimer = null;
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.then((client) => client.close()).catch(() => undefined);
   }
 
   private stopSoon(worker: Promise<WorkerClient>): void {
