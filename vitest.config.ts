@@ -27,7 +27,12 @@ export default defineConfig({
           exclude: [BROWSER_TESTS, IMAGE_TESTS, '**/node_modules/**'],
         },
       },
-      { extends: true, test: { name: 'browser', include: [BROWSER_TESTS] } },
+      {
+        extends: true,
+        // One file at a time: a file drives two or three Chromium pages, which with the server keep both
+        // cores busy; two files at once doubled each test's time (one passed its 90 s limit on 2026-12-02).
+        test: { name: 'browser', include: [BROWSER_TESTS], maxWorkers: 1 },
+      },
       { extends: true, test: { name: 'image', include: [IMAGE_TESTS] } },
     ],
   },
