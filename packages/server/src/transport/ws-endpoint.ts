@@ -2,18 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_CODES, ROOM_ID_PATTERN } from '@pairwise/protocol';
 import { type ConnectionSession, NO_ACCESS_REASON, type SessionDecision, type SessionResolver } from '../access/session.js';
-import { ConnectionRate, type ConnectionRateLimits } from '../limits/connection-rate.js';
-import type { BufferedSink, UnsentBytesBudget } from '../limits/unsent-bytes.js';
+import type { ConnectionRateLimits } from '../limits/connection-rate.js';
+import type { UnsentBytesBudget } from '../limits/unsent-bytes.js';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import type { Admission } from '../sync/access-reviews.js';
-import type { SyncSocket } from '../sync/room.js';
 import type { RoomLease, RoomRegistry } from '../sync/room-registry.js';
 import { TurnCork } from './turn-cork.js';
 import type { UpgradeGuard } from './upgrade-guard.js';
 import { WireFrames } from './wire-frames.js';
+import { type ConnectionWiring, WsConnection } from './ws-connection.js';
 
 export interface SyncEndpointOptions {
   registry: RoomRegistry;
@@ -37,9 +37,6 @@ export interface SyncEndpointOptions {
 }
 
 const SYNC_PATH_PREFIX = '/ws/';
-/** How long a socket shed for the unsent-bytes budget gets to finish its close handshake before it is cut. */
-const SHED_GRACE_MS = 1_000;
-
 type Refusal = Extract<SessionDecision, { refuse: number }>;
 
 /**
@@ -51,10 +48,8 @@ export class SyncEndpoint {
   private readonly alive = new WeakSet<WebSocket>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly events: ServerEvents;
-  /** Every socket's frames of one event-loop iteration leave in one write. */
-  private readonly cork = new TurnCork();
-  /** A message broadcast to a room is framed once for all its sockets. */
-  private readonly frames = new WireFrames();
+  /** What every open connection shares (see WsConnection). */
+  private readonly wiring: ConnectionWiring;
 
   constructor(private readonly options: SyncEndpointOptions) {
     // No compression, said rather than left to ws's default: broadcasts are framed once and the same
@@ -62,6 +57,19 @@ export class SyncEndpoint {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
     this.heartbeat = setInterval(() => this.checkHeartbeats(), options.pingIntervalMs);
     this.events = options.events ?? NO_SERVER_EVENTS;
+    const { registry, maxBufferedBytes, connectionRate, unsentBytes, log } = options;
+    this.wiring = {
+      registry,
+      maxBufferedBytes,
+      connectionRate,
+      unsentBytes,
+      log,
+      events: this.events,
+      // Every socket's frames of one event-loop iteration leave in one write.
+      cork: new TurnCork(),
+      // A message broadcast to a room is framed once for all its sockets.
+      frames: new WireFrames(),
+    };
   }
 
   /** Whether an HTTP upgrade request is for this endpoint. */
@@ -74,13 +82,13 @@ export class SyncEndpoint {
     socket.on('error', destroySocket);
     if (!this.options.upgradeGuard.admit(request, socket)) return;
     // Every line about this connection carries its id, so one client's story can be read from the log.
-    const log = this.options.log.child({ connId: randomUUID() });
+    const connId = randomUUID();
     const roomId = roomIdFromUrl(request.url ?? '');
     if (roomId === null) {
-      this.accept(request, socket, head, log, (ws) => ws.close(CLOSE_CODES.invalidRoomId, 'invalid room id'));
+      this.accept(request, socket, head, connId, (ws) => ws.close(CLOSE_CODES.invalidRoomId, 'invalid room id'));
       return;
     }
-    void this.admit(request, socket, head, roomId, log);
+    void this.admit(request, socket, head, roomId, connId);
   }
 
   /** Close every socket (1012: service restart, reconnect), terminating those that do not finish the close handshake in time. */
@@ -102,14 +110,15 @@ export class SyncEndpoint {
    * Then loads the room before completing the handshake, so no frame arrives before there is a room
    * to take it. Access changes made meanwhile reach the connection through its admission.
    */
-  private async admit(request: IncomingMessage, socket: Duplex, head: Buffer, roomId: string, log: Logger): Promise<void> {
+  private async admit(request: IncomingMessage, socket: Duplex, head: Buffer, roomId: string, connId: string): Promise<void> {
     const { registry } = this.options;
+    const log = this.options.log.child({ connId });
     const admission = registry.admit(roomId);
     const outcome = await this.decide(request, roomId, log);
     if ('refuse' in outcome) {
       registry.abandon(admission);
       log.debug({ roomId, code: outcome.refuse }, 'websocket refused');
-      this.accept(request, socket, head, log, (ws) => ws.close(outcome.refuse, closeReason(outcome.reason)));
+      this.accept(request, socket, head, connId, (ws) => ws.close(outcome.refuse, closeReason(outcome.reason)));
       return;
     }
     const { session, lease } = outcome;
@@ -117,8 +126,8 @@ export class SyncEndpoint {
       request,
       socket,
       head,
-      log,
-      (ws) => this.connect(ws, socket, lease, admission, session, log),
+      connId,
+      (ws) => this.connect(ws, socket, lease, admission, session, connId),
       () => {
         registry.abandon(admission);
         lease.release();
@@ -154,7 +163,7 @@ export class SyncEndpoint {
     request: IncomingMessage,
     socket: Duplex,
     head: Buffer,
-    log: Logger,
+    connId: string,
     onOpen: (ws: WebSocket) => void,
     onAbandoned: () => void = () => {},
   ): void {
@@ -170,7 +179,7 @@ export class SyncEndpoint {
     socket.off('error', destroySocket);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       socket.off('close', onAbandoned);
-      this.watch(ws, log);
+      this.watch(ws, connId);
       onOpen(ws);
     });
   }
@@ -179,108 +188,18 @@ export class SyncEndpoint {
    * Listeners every open socket keeps. Made here, not inside `accept`: a closure made there would keep
    * the whole upgrade's scope (request, handshake outcome, callbacks) alive for every idle connection.
    */
-  private watch(ws: WebSocket, log: Logger): void {
+  private watch(ws: WebSocket, connId: string): void {
     // Without an error listener a protocol error (e.g. an oversized frame) would crash the process.
     ws.on('error', (err) => {
       this.events.protocolError(isOversizedFrame(err) ? 'frame_too_large' : 'websocket');
-      log.debug({ err: err.message }, 'websocket error');
+      this.options.log.debug({ connId, err: err.message }, 'websocket error');
     });
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
   }
 
-  /** `socket`: the upgraded TCP socket `ws` writes to, corked per iteration (TurnCork). */
-  private connect(ws: WebSocket, socket: Duplex, lease: RoomLease, admission: Admission, session: ConnectionSession, log: Logger): void {
-    const { room } = lease;
-    log.debug({ roomId: room.id, role: session.role }, 'websocket connected');
-    const rate = new ConnectionRate(this.options.connectionRate, performance.now());
-    // True while the room handles this socket's own frame: what it sends back then is a reply.
-    let receiving = false;
-    const onSent = (message: Uint8Array): void => rate.noteSent(message, receiving, performance.now());
-    const peer = this.toSyncSocket(ws, socket, () => detach(), onSent);
-    // Set once the room took the socket in; detach runs on every way out, but closes the connection once.
-    let joined = false;
-    const detach = (): void => {
-      room.leave(peer);
-      lease.release();
-      if (joined) this.events.connectionClosed();
-      joined = false;
-    };
-    // `on`, not `once`: 'close' comes once anyway, and each `once` keeps a wrapper per idle connection.
-    ws.on('close', (code: number) => {
-      log.debug({ roomId: room.id, code }, 'websocket closed');
-      detach();
-    });
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      // Frames already on the wire keep arriving after the server closed the socket: nothing more to decide.
-      if (ws.readyState !== WebSocket.OPEN) return;
-      if (!isBinary) {
-        this.events.protocolError('text_frame');
-        ws.close(CLOSE_CODES.unsupportedData, 'binary frames only');
-        return detach();
-      }
-      const message = toUint8Array(data);
-      if (!rate.admit(message.byteLength, performance.now())) {
-        // Worth knowing when tuning the limits: honest clients should never see this.
-        log.info({ roomId: room.id }, 'websocket closed (4429): it sent more than its allowance');
-        this.events.limitHit('connection_rate');
-        ws.close(CLOSE_CODES.rateLimited, 'too many messages or bytes; slow down');
-        return detach();
-      }
-      receiving = true;
-      try {
-        room.receive(peer, message);
-      } finally {
-        receiving = false;
-      }
-    });
-    // A full room closes the socket (4429); its close then releases the lease.
-    joined = this.options.registry.join(admission, lease, peer, session);
-    if (joined) this.events.connectionOpened();
-  }
-
-  private toSyncSocket(ws: WebSocket, socket: Duplex, onStalled: () => void, onSent: (message: Uint8Array) => void): SyncSocket {
-    const { maxBufferedBytes, unsentBytes } = this.options;
-    const sink = this.countUnsentBytes(ws, onStalled);
-    return {
-      send: (message) => {
-        if (ws.readyState !== WebSocket.OPEN) return;
-        if (ws.bufferedAmount > maxBufferedBytes) {
-          // The client is not reading. Buffering more would grow without bound; it resyncs on reconnect.
-          ws.close(CLOSE_CODES.tryAgainLater, 'client too slow');
-          this.events.limitHit('client_too_slow');
-          onStalled();
-          return;
-        }
-        this.cork.hold(socket);
-        // The socket `ws` writes its own frames (pings, close) to; with compression off they are
-        // whole frames too, so frames written here and there never interleave mid-frame.
-        socket.write(this.frames.of(message));
-        onSent(message);
-        unsentBytes.noteSent(sink);
-      },
-      close: (code, reason) => ws.close(code, reason),
-    };
-  }
-
-  /** Puts a socket under the budget for unsent bytes across all sockets, until it closes. */
-  private countUnsentBytes(ws: WebSocket, onShed: () => void): BufferedSink {
-    const { unsentBytes } = this.options;
-    const sink: BufferedSink = {
-      get bufferedAmount() {
-        return ws.bufferedAmount;
-      },
-      shed: () => {
-        ws.close(CLOSE_CODES.tryAgainLater, 'server overloaded: too many unsent bytes');
-        this.events.limitHit('unsent_bytes');
-        onShed();
-        // The close frame waits behind everything unsent, so memory is only freed once the socket is cut.
-        setTimeout(() => ws.terminate(), SHED_GRACE_MS).unref();
-      },
-    };
-    unsentBytes.add(sink);
-    ws.on('close', () => unsentBytes.remove(sink));
-    return sink;
+  private connect(ws: WebSocket, socket: Duplex, lease: RoomLease, admission: Admission, session: ConnectionSession, connId: string): void {
+    new WsConnection(ws, socket, lease, this.wiring, connId).join(admission, session);
   }
 
   private checkHeartbeats(): void {
@@ -322,10 +241,4 @@ export function roomIdFromUrl(url: string): string | null {
     return null;
   }
   return ROOM_ID_PATTERN.test(id) ? id : null;
-}
-
-function toUint8Array(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
