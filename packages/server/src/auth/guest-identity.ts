@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { fastifyCookie, type UnsignResult } from '@fastify/cookie';
 
 const GUEST_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
@@ -16,9 +16,13 @@ export class GuestIdentities {
     this.signer = fastifyCookie.signerFactory(key);
   }
 
-  /** 128 random bits, URL-safe. */
+  /**
+   * A UUID's 122 random bits as 22 URL-safe characters. From `randomUUID`, which draws its entropy
+   * for many ids at once: `randomBytes(16)` made a getrandom call per connection (15 µs; 1% of the
+   * server's time while 10,000 clients connected, issue 9).
+   */
   newGuestId(): string {
-    return randomBytes(16).toString('base64url');
+    return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
   }
 
   /** The guest id in a signed cookie value, or null if it is missing, forged or malformed. */
