@@ -11,14 +11,15 @@ interface Observed {
   events: unknown[];
 }
 
-/** An Awareness whose own client id is OWN_ID, recording every event it emits. */
-function observed(localState: Record<string, unknown> | null): Observed {
+/** An Awareness whose own client id is OWN_ID, recording the events it emits ('update' alone, as the server listens, or both). */
+function observed(localState: Record<string, unknown> | null, listens: 'update' | 'change and update'): Observed {
   const doc = new Y.Doc();
   doc.clientID = OWN_ID;
   const awareness = new awarenessProtocol.Awareness(doc);
   awareness.setLocalState(localState);
   const events: unknown[] = [];
-  awareness.on('change', (change: unknown, origin: unknown) => events.push(['change', change, origin]));
+  if (listens === 'change and update')
+    awareness.on('change', (change: unknown, origin: unknown) => events.push(['change', change, origin]));
   awareness.on('update', (change: unknown, origin: unknown) => events.push(['update', change, origin]));
   return { awareness, events };
 }
@@ -56,12 +57,16 @@ function randomEntries(next: () => number): AwarenessEntry[] {
 }
 
 describe('applyAwarenessEntries', () => {
-  for (const localState of [null, { user: { name: 'server' } }]) {
-    it(`ends with y-protocols' states and clocks and emits its events, entry for entry (local state ${JSON.stringify(localState)})`, () => {
+  for (const [localState, listens] of [
+    [null, 'change and update'],
+    [{ user: { name: 'server' } }, 'change and update'],
+    [null, 'update'],
+  ] as const) {
+    it(`ends with y-protocols' states and clocks and emits its events, entry for entry (local state ${JSON.stringify(localState)}, listening to ${listens})`, () => {
       for (let seed = 1; seed <= 50; seed++) {
         const next = random(seed);
-        const stock = observed(localState);
-        const ours = observed(localState);
+        const stock = observed(localState, listens);
+        const ours = observed(localState, listens);
         for (let step = 0; step < 40; step++) {
           const entries = randomEntries(next);
           const update = encodeAwarenessEntries(entries);
@@ -78,7 +83,7 @@ describe('applyAwarenessEntries', () => {
   }
 
   it('stamps the time of the change, which the awareness timeout reads', () => {
-    const { awareness } = observed(null);
+    const { awareness } = observed(null, 'update');
     const before = Date.now();
     applyAwarenessEntries(awareness, [{ clientId: 1, clock: 1, state: { cursor: 1 } }], null);
     expect(awareness.meta.get(1)?.lastUpdated).toBeGreaterThanOrEqual(before);

@@ -15,6 +15,9 @@ type Applicable = Pick<AwarenessEntry, 'clientId' | 'clock' | 'state'>;
  */
 export function applyAwarenessEntries(awareness: awarenessProtocol.Awareness, entries: readonly Applicable[], origin: unknown): void {
   const timestamp = Date.now();
+  // 'change' tells whether a state differs in depth from the one it replaces (lib0's equalityDeep, per
+  // cursor move); the server listens only to 'update', so the comparison is made only for a listener.
+  const reportsChanges = awareness._observers.has('change');
   const added: number[] = [];
   const updated: number[] = [];
   const filteredUpdated: number[] = [];
@@ -37,11 +40,11 @@ export function applyAwarenessEntries(awareness: awarenessProtocol.Awareness, en
     if (clientMeta === undefined && state !== null) added.push(clientId);
     else if (clientMeta !== undefined && state === null) removed.push(clientId);
     else if (state !== null) {
-      if (!equalityDeep(state, prevState as typeof state)) filteredUpdated.push(clientId);
+      if (reportsChanges && !equalityDeep(state, prevState as typeof state)) filteredUpdated.push(clientId);
       updated.push(clientId);
     }
   }
-  if (added.length > 0 || filteredUpdated.length > 0 || removed.length > 0) {
+  if (reportsChanges && (added.length > 0 || filteredUpdated.length > 0 || removed.length > 0)) {
     awareness.emit('change', [{ added, updated: filteredUpdated, removed }, origin]);
   }
   if (added.length > 0 || updated.length > 0 || removed.length > 0) {
