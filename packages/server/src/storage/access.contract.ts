@@ -154,10 +154,10 @@ export function describeAccessStoreContract(name: string, open: () => Promise<Op
       expect(await ids(store, 'alice-id', 10)).toEqual(['member', 'owned-and-member', 'owned-old']);
       expect(await ids(store, 'bob-id', 10)).toEqual(['bobs']);
       expect(await store.listRoomsOf('nobody', 10, null)).toEqual({ rooms: [], next: null });
-      // An edit moves a room to the front, as in listRooms.
-      await append(store, 'owned-old', 60, new Uint8Array([2]));
+      // An edit moves a room to the front, as in listRooms (a second or more after its last change: UPDATED_AT_RESOLUTION_MS).
+      await append(store, 'owned-old', 5_000, new Uint8Array([2]));
       expect(await ids(store, 'alice-id', 10)).toEqual(['owned-old', 'member', 'owned-and-member']);
-      expect((await store.listRoomsOf('alice-id', 10, null)).rooms[0]).toMatchObject(room('owned-old', 60));
+      expect((await store.listRoomsOf('alice-id', 10, null)).rooms[0]).toMatchObject(room('owned-old', 5_000));
       await expect(store.listRoomsOf('alice-id', 0, null)).rejects.toBeInstanceOf(RangeError);
     });
 

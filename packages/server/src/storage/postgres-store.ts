@@ -31,6 +31,7 @@ import {
   type RoomWrite,
   type StoredDocument,
   type UnopenedRoom,
+  UPDATED_AT_RESOLUTION_MS,
 } from './store.js';
 
 const ROOM_COLUMNS = 'id, name, language, created_at AS "createdAt", updated_at AS "updatedAt"';
@@ -59,9 +60,11 @@ const SQL = {
   lockRooms: `SELECT r.id FROM rooms r JOIN unnest($1::text[], $2::text[]) AS w (id, incarnation)
     ON r.id = w.id AND r.incarnation = w.incarnation ORDER BY r.id FOR NO KEY UPDATE OF r`,
   lockRoom: 'SELECT 1 FROM rooms WHERE id = $1 FOR NO KEY UPDATE',
+  // A room's row only when its settings change or its updatedAt is UPDATED_AT_RESOLUTION_MS ($5) behind.
   writeMeta: `UPDATE rooms SET name = COALESCE(w.name, rooms.name), language = COALESCE(w.language, rooms.language),
     updated_at = GREATEST(rooms.updated_at, $4)
-    FROM unnest($1::text[], $2::text[], $3::text[]) AS w (id, name, language) WHERE rooms.id = w.id`,
+    FROM unnest($1::text[], $2::text[], $3::text[]) AS w (id, name, language)
+    WHERE rooms.id = w.id AND (w.name IS NOT NULL OR w.language IS NOT NULL OR rooms.updated_at <= $4::bigint - $5::bigint)`,
   appendLog: `INSERT INTO room_updates (room_id, data, accepted_at, author_id)
     SELECT u.room_id, u.data, u.accepted_at, u.author_id
     FROM unnest($1::text[], $2::bytea[], $3::bigint[], $4::text[]) WITH ORDINALITY AS u (room_id, data, accepted_at, author_id, ord)
@@ -191,7 +194,7 @@ export class PostgresRoomStore implements Store {
       const kept = nonEmpty.filter((w) => live.has(w.roomId));
       if (kept.length === 0) return;
       const metaColumns = [kept.map((w) => w.roomId), kept.map((w) => w.meta?.name ?? null), kept.map((w) => w.meta?.language ?? null)];
-      await run(client, 'writeMeta', [...metaColumns, updatedAt]);
+      await run(client, 'writeMeta', [...metaColumns, updatedAt, UPDATED_AT_RESOLUTION_MS]);
       const logged = kept.flatMap((w) =>
         w.updates.map((update, i) => [w.roomId, update, w.acceptedAt?.[i] ?? updatedAt, w.authorIds?.[i] ?? null] as const),
       );

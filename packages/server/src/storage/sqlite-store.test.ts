@@ -63,14 +63,14 @@ describe('SqliteWorkerStore on disk', () => {
     const file = join(dir, 'nested', 'deeper', 'rooms.db');
     const first = await SqliteWorkerStore.open(file);
     await first.createRoom(record, new Uint8Array([1]));
-    await append(first, 'r', 3, new Uint8Array([2]));
+    await append(first, 'r', 3_000, new Uint8Array([2]));
     await first.storeCheckpoint('r', new Uint8Array([9]), (await first.loadDocument('r'))?.lastSeq ?? 0);
-    await append(first, 'r', 4, new Uint8Array([3]));
+    await append(first, 'r', 4_000, new Uint8Array([3]));
     const before = await first.loadDocument('r');
     await first.close();
 
     const second = await SqliteWorkerStore.open(file);
-    expect(await second.getRoom('r')).toEqual({ ...record, updatedAt: 4 });
+    expect(await second.getRoom('r')).toEqual({ ...record, updatedAt: 4_000 });
     expect(await second.loadDocument('r')).toEqual(before);
     await second.close();
   });

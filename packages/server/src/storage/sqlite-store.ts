@@ -12,6 +12,7 @@ import {
   type RoomWrite,
   type StoredDocument,
   type UnopenedRoom,
+  UPDATED_AT_RESOLUTION_MS,
 } from './store.js';
 import { SqliteUpdateInbox } from './sqlite-update-inbox.js';
 
@@ -28,8 +29,9 @@ const SQL = {
   listNotOpenedSince: `SELECT id, last_opened_at AS lastOpenedAt FROM rooms WHERE last_opened_at < ?
     ORDER BY last_opened_at, id LIMIT ?`,
   // Positional: binding named parameters looks each one up on an object, once per room per window.
+  roomUpdatedAt: 'SELECT updated_at AS updatedAt FROM rooms WHERE id = ? AND incarnation = ?',
   writeRoom: `UPDATE rooms SET name = coalesce(?, name), language = coalesce(?, language),
-    updated_at = max(updated_at, ?) WHERE id = ? AND incarnation = ?`,
+    updated_at = max(updated_at, ?) WHERE id = ?`,
   deleteRoom: 'DELETE FROM rooms WHERE id = ?',
   retireRoom: 'INSERT INTO retired_rooms (room_id, state_vector) VALUES (?, ?)',
   getIncarnation: 'SELECT incarnation FROM rooms WHERE id = ?',
@@ -132,9 +134,12 @@ export class SqliteRoomStore implements RoomStore {
       .transaction(() => {
         for (const { roomId, incarnation, updates, meta, acceptedAt, authorIds, authors } of writes) {
           if (updates.length === 0 && !meta) continue;
-          const room = this.stmt.writeRoom.run(meta?.name ?? null, meta?.language ?? null, updatedAt, roomId, incarnation);
+          const stored = this.stmt.roomUpdatedAt.get(roomId, incarnation) as { updatedAt: number } | undefined;
           // No row in this incarnation: the room was deleted (perhaps re-created) since; drop its writes.
-          if (room.changes === 0) continue;
+          if (stored === undefined) continue;
+          if (meta || updatedAt - stored.updatedAt >= UPDATED_AT_RESOLUTION_MS) {
+            this.stmt.writeRoom.run(meta?.name ?? null, meta?.language ?? null, updatedAt, roomId);
+          }
           updates.forEach((update, i) => {
             this.inbox.append(roomId, update, acceptedAt?.[i] ?? updatedAt, authorIds?.[i] ?? null);
           });

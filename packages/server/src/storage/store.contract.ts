@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { applyStoredUpdates, compactStoredDocument } from './compaction.js';
-import { RoomExistsError, type RoomRecord, type RoomStore, type StoredDocument } from './store.js';
+import { RoomExistsError, type RoomRecord, type RoomStore, type StoredDocument, UPDATED_AT_RESOLUTION_MS } from './store.js';
 import { seededRandom } from '../../test/support/random.js';
 
 export interface OpenedStore {
@@ -167,6 +167,21 @@ export function describeRoomStoreContract(name: string, open: () => Promise<Open
       await store.writeRooms([{ roomId: 'e', incarnation: await incarnationOf(store, 'e'), updates: [] }], 9_000);
       expect((await store.getRoom('e'))?.updatedAt).toBe(1_000);
       expect((await loadOrFail(store, 'e')).updates).toEqual([bytes(1)]);
+    });
+
+    it('keeps updatedAt within UPDATED_AT_RESOLUTION_MS of the last edit, and exact for a settings change', async () => {
+      await store.createRoom(room('r', 1_000), bytes(1));
+      const step = UPDATED_AT_RESOLUTION_MS / 4;
+      for (let at = 10_000; at <= 10_000 + 8 * step; at += step) {
+        await append(store, 'r', at, bytes(2));
+        const updatedAt = (await store.getRoom('r'))?.updatedAt ?? 0;
+        expect(updatedAt).toBeLessThanOrEqual(at);
+        expect(updatedAt).toBeGreaterThan(at - UPDATED_AT_RESOLUTION_MS);
+      }
+      const settingsAt = 10_000 + 8 * step + 1;
+      await store.writeRooms([{ roomId: 'r', incarnation: await incarnationOf(store, 'r'), updates: [], meta: { name: 'n' } }], settingsAt);
+      expect((await store.getRoom('r'))?.updatedAt).toBe(settingsAt);
+      expect((await loadOrFail(store, 'r')).updates).toHaveLength(10);
     });
 
     it('never moves updatedAt backwards', async () => {
