@@ -28,6 +28,8 @@ done
 sleep 6
 perf record -q -e cpu-clock -F 2000 -g -p "$pid" -o "$out/perf.data" -- sleep "$seconds" 2>/dev/null
 wait "$bench" || true
+# Name each sample by the code at its address when it ran, not by start-up code collected since.
+node "$(dirname "$0")/perf-map-latest.mjs" "/tmp/perf-$pid.map"
 grep -E '^  run 1/1' "$out/bench.log" || true
 for tid in $(perf script -i "$out/perf.data" -F tid 2>/dev/null | sort | uniq -c | sort -rn | awk '$1 > 20 {print $2}'); do
   echo "== thread $tid$([ "$tid" = "$pid" ] && echo ' (event loop)')"
