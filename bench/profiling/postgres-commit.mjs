@@ -27,7 +27,13 @@ try {
   let now = Date.now();
   const commit = () => {
     now += 100;
-    const writes = ids.map((roomId, i) => ({ roomId, incarnation: incarnations[i], updates: [update], acceptedAt: [now], authorIds: ['ada'] }));
+    const writes = ids.map((roomId, i) => ({
+      roomId,
+      incarnation: incarnations[i],
+      updates: [update],
+      acceptedAt: [now],
+      authorIds: ['ada'],
+    }));
     return store.writeRooms(writes, now);
   };
   for (let i = 0; i < 50; i++) await commit();
