@@ -8,9 +8,9 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as Y from 'yjs';
 import { openSqliteDatabase } from '../../packages/server/dist/storage/sqlite-schema.js';
 import { SqliteRoomStore } from '../../packages/server/dist/storage/sqlite-store.js';
+import { pairRoomCommits } from './pair-room-commits.mjs';
 
 const rooms = Number(process.argv[2] ?? 100);
 const commits = Number(process.argv[3] ?? 400);
@@ -19,25 +19,7 @@ const file = join(dir, 'rooms.sqlite');
 const db = openSqliteDatabase(file);
 const store = new SqliteRoomStore(db);
 try {
-  const empty = Y.encodeStateAsUpdate(new Y.Doc());
-  const ids = Array.from({ length: rooms }, (_, i) => `room-${i}`);
-  for (const id of ids) await store.createRoom({ id, name: id, language: 'typescript', createdAt: 1, updatedAt: 1 }, empty);
-  const incarnation = db.prepare('SELECT incarnation FROM rooms WHERE id = ?').pluck();
-  const incarnations = ids.map((id) => incarnation.get(id));
-  // About one keystroke's update, from one author, per room per 100 ms window (pair rooms).
-  const update = new Uint8Array(40).fill(7);
-  let now = Date.now();
-  const commit = () => {
-    now += 100;
-    const writes = ids.map((roomId, i) => ({
-      roomId,
-      incarnation: incarnations[i],
-      updates: [update],
-      acceptedAt: [now],
-      authorIds: ['ada'],
-    }));
-    return store.writeRooms(writes, now);
-  };
+  const commit = await pairRoomCommits(store, rooms);
   // Warm up, and give the log a history as long as a few minutes of typing.
   for (let i = 0; i < 300; i++) await commit();
 
