@@ -109,6 +109,7 @@ function clusterHandle(
       return answers.includes(true) ? true : answers.includes(false) ? false : null;
     },
     loopDelay: async () => worstDelay(await Promise.all(instances.map((instance) => instance.loopDelay()))),
+    v8HelperCpuMs: async () => (await Promise.all(instances.map((instance) => instance.v8HelperCpuMs()))).flat(),
     cpuMs: () => cpuMsByProcess().reduce((sum, p) => sum + p.ms, 0),
     cpuMsByProcess,
     residentMemory: () => {

@@ -76,13 +76,22 @@ export type ParentMessage =
   | { id: number; type: 'createRooms'; roomIds: string[] }
   | { id: number; type: 'memory' }
   | { id: number; type: 'loopDelay' }
+  | { id: number; type: 'v8HelperCpu' }
   | { id: number; type: 'isLoaded'; roomId: string }
   | { id: number; type: 'stop' };
 
 export type ChildMessage =
   | { type: 'ready'; port: number }
   | { type: 'failed'; error: string }
-  | { type: 'reply'; id: number; memory?: MemorySample; loopDelay?: LoopDelay; loaded?: boolean; error?: string };
+  | {
+      type: 'reply';
+      id: number;
+      memory?: MemorySample;
+      loopDelay?: LoopDelay;
+      v8HelperCpuMs?: number;
+      loaded?: boolean;
+      error?: string;
+    };
 
 /** The room id of a `/ws/<room>` request URL, or null. */
 export function roomFromUrl(url: string | undefined): string | null {

@@ -3,7 +3,7 @@
  * Runs in its own process so the server never shares an event loop (or a core's time slice) with
  * the measuring clients. Talks to the benchmark only over the IPC channel and dies with it.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   BENCH_DATABASE_URL_ENV,
@@ -17,9 +17,25 @@ import {
 } from './ipc.js';
 import type { BenchServer } from './peers/bench-server.js';
 import { pinProcess } from './pinning.js';
+import { threadCpuMs } from './proc-stats.js';
 
 /** How much longer each SQLite commit takes for `pairwise-sqlite-slow`: fsyncs of 5-230 ms were seen under disk load. */
 const SLOW_COMMIT_MS = 200;
+
+/**
+ * The threads this process has before any server code runs: besides the main thread, V8's platform
+ * workers, which run its optimizing compiler and the GC's parallel and concurrent helpers. Their CPU
+ * tells when a server's JIT has settled (scenarios/warm-up.ts). Threads a server starts later
+ * (Pairwise's SQLite worker, libuv's pool) are not among them.
+ */
+const v8HelperThreads = readdirSync('/proc/self/task')
+  .map(Number)
+  .filter((tid) => tid !== process.pid);
+
+function v8HelperCpuMs(): number {
+  // A thread that has exited no longer counts (NaN); V8 keeps its workers for the process' life.
+  return v8HelperThreads.reduce((sum, tid) => sum + (threadCpuMs(process.pid, tid) || 0), 0);
+}
 
 function send(message: ChildMessage): void {
   process.send?.(message);
@@ -92,6 +108,8 @@ async function handle(server: BenchServer, message: ParentMessage): Promise<void
         return send({ type: 'reply', id: message.id, memory: memorySample() });
       case 'loopDelay':
         return send({ type: 'reply', id: message.id, loopDelay: loopDelaySample() });
+      case 'v8HelperCpu':
+        return send({ type: 'reply', id: message.id, v8HelperCpuMs: v8HelperCpuMs() });
       case 'isLoaded':
         return send({ type: 'reply', id: message.id, loaded: server.isLoaded?.(message.roomId) });
       case 'stop':

@@ -41,6 +41,11 @@ export interface ServerHandle {
   isLoaded(roomId: string): Promise<boolean | null>;
   /** Event-loop delay since the previous call (call once to start a measurement window). */
   loopDelay(): Promise<LoopDelay>;
+  /**
+   * CPU time V8's helper threads (optimizing compiler, GC helpers) have used so far, ms, one figure
+   * per Node process (a cluster's instances): while it climbs the server is still warming up.
+   */
+  v8HelperCpuMs(): Promise<number[]>;
   /** CPU time (user + system) the server's processes have used so far, ms (on PostgreSQL: with its backends and Redis). */
   cpuMs(): number;
   /** The same, per process: 'server' for one process; each instance, 'redis' and 'postgres' (backends) on PostgreSQL. */
@@ -189,6 +194,11 @@ function handle(
       const reply = await request({ type: 'loopDelay' });
       if (!reply.loopDelay) throw new Error('server sent no event-loop delay');
       return reply.loopDelay;
+    },
+    v8HelperCpuMs: async () => {
+      const reply = await request({ type: 'v8HelperCpu' });
+      if (reply.v8HelperCpuMs === undefined) throw new Error('server sent no helper-thread CPU');
+      return [reply.v8HelperCpuMs];
     },
     cpuMs: () => processCpuMs(pid),
     cpuMsByProcess: () => [{ name: 'server', ms: processCpuMs(pid) }],

@@ -5,7 +5,8 @@ import type { ServerHandle } from '../servers.js';
 import { SampleBuffer } from '../stats.js';
 import { docTypists, observeDoc, recordArrivals } from '../typing.js';
 import { waitQuiet } from '../wait.js';
-import { keystrokesPerTypist, measureTyping, TYPING_METRICS, type TypingResult } from './typing-window.js';
+import { measureTyping, TYPING_METRICS, type TypingResult } from './typing-window.js';
+import { keystrokesPerTypist } from './warm-up.js';
 
 export interface CrowdedOptions {
   clients: number;

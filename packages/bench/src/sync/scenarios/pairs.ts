@@ -6,7 +6,8 @@ import { SampleBuffer } from '../stats.js';
 import type { ThinClient } from '../thin-client.js';
 import { docTypists, observeDoc } from '../typing.js';
 import { waitQuiet } from '../wait.js';
-import { keystrokesPerTypist, measureTyping, TYPING_METRICS, type TypingResult } from './typing-window.js';
+import { measureTyping, TYPING_METRICS, type TypingResult } from './typing-window.js';
+import { keystrokesPerTypist } from './warm-up.js';
 
 export interface PairsOptions {
   rooms: number;

@@ -9,7 +9,7 @@ import { generatorCpuMeter, typeOnSchedule } from '../typing.js';
 import { waitQuiet, waitUntil } from '../wait.js';
 import { type PreparedTypist, prepareKeystrokes, preparedTypists, sendPrepared, sentCount, timePartners } from '../prepared-typists.js';
 import { connectPairRooms, firstThenSecond } from './pairs.js';
-import { WARM_UP_MS } from './typing-window.js';
+import { WARM_UP, warmUp } from './warm-up.js';
 
 export interface SaturationOptions {
   rooms: number;
@@ -99,7 +99,7 @@ export function saturationScenario(options: SaturationOptions): ComparedScenario
     notes: [
       'Each step: every typist sends prepared one-character updates (+ a cursor update) on an open-loop schedule; partners time each on arrival and apply them after the run.',
       `Max updates/s: delivered/s of the fastest step with p99 <= ${options.p99LimitMs} ms, everything delivered, and the generator under ${GENERATOR_CPU_LIMIT_PCT}%.`,
-      `A warm-up second at the first rate comes before the climb and is not counted. A rate whose p99 passes the bound is tried once more (a stall on a shared machine is not saturation); it stops the climb only if it fails again.`,
+      `A warm-up at the first rate comes before the climb and is not counted (until the server's JIT settled: warm-up.ts). A rate whose p99 passes the bound is tried once more (a stall on a shared machine is not saturation); it stops the climb only if it fails again.`,
       `"stopped by generator": the load generator ran out of core first, so the max is the generator's bound, not the server's (the run is then marked invalid).`,
       'Server CPU per step: its CPU time from the step start until every keystroke arrived. Chart: <results>-saturation.svg.',
     ],
@@ -117,10 +117,11 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
   const rooms = await connectPairRooms(server, options.rooms, scope);
   await waitQuiet(() => server.cpuMs());
   const rates = Array.from({ length: options.maxSteps }, (_, i) => options.startCharsPerSecond * options.growth ** i);
-  // Room for the warm-up and every rate twice: a rate that fails is tried once more.
+  // Room for the longest warm-up and every rate twice: a rate that fails is tried once more.
   const keystrokes = (rate: number, ms: number): number => Math.ceil((rate * ms) / 1000) + 1;
-  const capacity =
-    keystrokes(options.startCharsPerSecond, WARM_UP_MS) + 2 * rates.reduce((sum, rate) => sum + keystrokes(rate, options.stepMs), 0);
+  const warmUpKeystrokes =
+    keystrokes(options.startCharsPerSecond, WARM_UP.maxMs + WARM_UP.sliceMs) + Math.ceil(WARM_UP.maxMs / WARM_UP.sliceMs) + 1;
+  const capacity = warmUpKeystrokes + 2 * rates.reduce((sum, rate) => sum + keystrokes(rate, options.stepMs), 0);
   const typists = preparedTypists(firstThenSecond(rooms), capacity, scope);
   // Each step times its own keystrokes; `delivered` counts every arrival for the final check.
   let current = new SampleBuffer();
@@ -131,8 +132,13 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
       delivered++;
     },
   });
-  // The warm-up every typing window has (typing-window.ts): typed and checked, not counted.
-  await climbStep(server, typists, options.startCharsPerSecond, WARM_UP_MS, () => current, scope);
+  // The warm-up every typing window has (warm-up.ts): typed and checked, not counted.
+  prepareKeystrokes(typists, warmUpKeystrokes);
+  await warmUp(server, typists.length, options.startCharsPerSecond, scope, (i) => {
+    const typist = typists[i];
+    if (typist) sendPrepared(typist);
+  });
+  await waitUntil(() => delivered >= sentCount(typists), 'the warm-up to drain', STEP_DRAIN_MS, 2).catch(() => {});
   const steps: SaturationStep[] = [];
   const step = async (rate: number): Promise<SaturationStep> => {
     current = new SampleBuffer();

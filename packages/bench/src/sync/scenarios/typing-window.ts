@@ -7,6 +7,7 @@ import { cpuPressureMeter, type SampleBuffer, summarize, type Summary } from '..
 import { fmt } from '../table.js';
 import { generatorCpuMeter, type Typist, typeIntoDoc, typeOnSchedule } from '../typing.js';
 import { sleep, waitUntil } from '../wait.js';
+import { type WarmUp, warmUp } from './warm-up.js';
 
 /** What a scenario of typists in rooms (pair rooms, the crowded room) measures. */
 export interface TypingResult {
@@ -19,6 +20,8 @@ export interface TypingResult {
   /** Server CPU time per 1,000 delivered edits, from the first keystroke until the server settled. */
   serverCpuMsPer1000: number;
   serverCpuPct: number;
+  /** The part of it V8's helper threads (compiler, GC helpers) spent, % of a core: high means still warming up. */
+  helperCpuPct: number;
   /** The same window's CPU of each of the server's processes (a cluster's instances and Redis), % of a core. */
   processCpuPct: Array<{ name: string; pct: number }>;
   /** The load generator's CPU over the typing window, % of its core: above 80% the run is invalid. */
@@ -34,6 +37,8 @@ export interface TypingResult {
   peakRss: number;
   /** Share of the measured window in which some task on the machine waited for a CPU (PSI). */
   cpuPressurePct: number;
+  /** Before the measured window: how long until the server's JIT settled, and its compile CPU (warm-up.ts). */
+  warmUp: WarmUp;
   /** The end-of-run check passed (room-check.ts). */
   converged: boolean;
   problems: string[];
@@ -48,10 +53,13 @@ export const TYPING_METRICS: readonly Metric<TypingResult>[] = [
   { key: 'peakRssMb', label: 'server peak RSS MB', value: (r) => r.peakRss / 2 ** 20, format: (v) => v.toFixed(1), better: 'lower' },
   { key: 'deliveredPerSecond', label: 'delivered updates/s', value: (r) => r.deliveredPerSecond, format: fmt.int },
   { key: 'serverCpuPct', label: 'server CPU % of its core', value: (r) => r.serverCpuPct, format: fmt.pct },
+  { key: 'helperCpuPct', label: '  of it V8 helper threads', value: (r) => r.helperCpuPct, format: fmt.pct },
   { key: 'scheduleLagP99Ms', label: 'generator lag p99 ms', value: (r) => r.scheduleLagP99Ms, format: fmt.ms },
   { key: 'serverLoopDelayP99Ms', label: 'server loop delay p99 ms', value: (r) => r.serverLoopDelay.p99Ms, format: fmt.ms },
   { key: 'serverLoopDelayMaxMs', label: 'server loop delay max ms', value: (r) => r.serverLoopDelay.maxMs, format: fmt.ms },
   { key: 'cpuPressurePct', label: 'machine CPU pressure (PSI)', value: (r) => r.cpuPressurePct, format: fmt.pct },
+  { key: 'warmUpS', label: 'warm-up s (JIT settled)', value: (r) => r.warmUp.ms / 1000, format: (v) => v.toFixed(1), better: 'lower' },
+  { key: 'warmUpHelperCpuMs', label: 'warm-up V8 helper CPU ms', value: (r) => r.warmUp.helperCpuMs, format: fmt.int, better: 'lower' },
 ];
 
 export interface TypingWindow {
@@ -70,18 +78,6 @@ export interface TypingWindow {
 }
 
 const DRAIN_TIMEOUT_MS = 20_000;
-/**
- * Typed, delivered and checked before the measured window, not counted in it: every server's first
- * second under load cost 1.2-1.6x the CPU and 2-40x the p99 of the same rate right after (JIT,
- * first allocations; measured in the saturation climb). A server runs for days: steady state is what
- * the comparison is about.
- */
-export const WARM_UP_MS = 1_000;
-
-/** Keystrokes each typist needs room for: the warm-up and the measured window. */
-export function keystrokesPerTypist(charsPerSecond: number, durationMs: number): number {
-  return Math.ceil(((WARM_UP_MS + durationMs) / 1000) * charsPerSecond) + 2;
-}
 
 /**
  * Types on the open-loop schedule into the typists' docs, waits for every keystroke to reach every
@@ -102,22 +98,21 @@ export async function measureTyping(
       DRAIN_TIMEOUT_MS,
       5,
     ).catch(() => {});
-  await typeOnSchedule(typists.length, window.charsPerSecond, WARM_UP_MS, scope, (i) => {
+  const type = (i: number): void => {
     const typist = typists[i];
     if (typist) typeIntoDoc(typist);
-  });
+  };
+  const warm = await warmUp(server, typists.length, window.charsPerSecond, scope, type);
   await drained(typedSoFar());
   const warmDeliveries = latencies.length;
   const pressure = cpuPressureMeter();
   const serverCpuStart = server.cpuMs();
+  const helperCpuStart = sum(await server.v8HelperCpuMs());
   const processCpuStart = server.cpuMsByProcess();
   const generatorCpu = generatorCpuMeter();
   await server.loopDelay();
   const started = performance.now();
-  const lag = await typeOnSchedule(typists.length, window.charsPerSecond, window.durationMs, scope, (i) => {
-    const typist = typists[i];
-    if (typist) typeIntoDoc(typist);
-  });
+  const lag = await typeOnSchedule(typists.length, window.charsPerSecond, window.durationMs, scope, type);
   const generatorCpuPct = generatorCpu();
   const memory = server.residentMemory();
   const typed = typedSoFar();
@@ -126,6 +121,7 @@ export async function measureTyping(
   const serverLoopDelay = await server.loopDelay();
   await sleep(window.settleMs);
   const serverCpuMs = server.cpuMs() - serverCpuStart;
+  const helperCpuMs = sum(await server.v8HelperCpuMs()) - helperCpuStart;
   const measuredMs = performance.now() - started;
   const processCpuPct = server
     .cpuMsByProcess()
@@ -138,6 +134,7 @@ export async function measureTyping(
     deliveredPerSecond: (measuredDeliveries * 1000) / (drainedAt - started),
     serverCpuMsPer1000: (serverCpuMs * 1000) / measuredDeliveries,
     serverCpuPct: (100 * serverCpuMs) / measuredMs,
+    helperCpuPct: (100 * helperCpuMs) / measuredMs,
     processCpuPct,
     generatorCpuPct,
     scheduleLagP99Ms: summarize(lag.values()).p99,
@@ -145,5 +142,10 @@ export async function measureTyping(
     rss: memory.rss,
     peakRss: memory.peakRss,
     cpuPressurePct: pressure(),
+    warmUp: warm,
   };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, v) => total + v, 0);
 }
