@@ -9,7 +9,7 @@ import { generatorCpuMeter, typeOnSchedule } from '../typing.js';
 import { waitQuiet, waitUntil } from '../wait.js';
 import { type PreparedTypist, prepareKeystrokes, preparedTypists, sendPrepared, sentCount, timePartners } from '../prepared-typists.js';
 import { connectPairRooms, firstThenSecond } from './pairs.js';
-import { WARM_UP, warmUp } from './warm-up.js';
+import { keystrokesPerTypist, warmUp } from './warm-up.js';
 
 export interface SaturationOptions {
   rooms: number;
@@ -119,8 +119,7 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
   const rates = Array.from({ length: options.maxSteps }, (_, i) => options.startCharsPerSecond * options.growth ** i);
   // Room for the longest warm-up and every rate twice: a rate that fails is tried once more.
   const keystrokes = (rate: number, ms: number): number => Math.ceil((rate * ms) / 1000) + 1;
-  const warmUpKeystrokes =
-    keystrokes(options.startCharsPerSecond, WARM_UP.maxMs + WARM_UP.sliceMs) + Math.ceil(WARM_UP.maxMs / WARM_UP.sliceMs) + 1;
+  const warmUpKeystrokes = keystrokesPerTypist(options.startCharsPerSecond, 0);
   const capacity = warmUpKeystrokes + 2 * rates.reduce((sum, rate) => sum + keystrokes(rate, options.stepMs), 0);
   const typists = preparedTypists(firstThenSecond(rooms), capacity, scope);
   // Each step times its own keystrokes; `delivered` counts every arrival for the final check.

@@ -64,7 +64,8 @@ export async function warmUp(
 
 /** Keystrokes each typist needs room for: the longest warm-up and the measured window. */
 export function keystrokesPerTypist(charsPerSecond: number, durationMs: number, rule: WarmUpRule = WARM_UP): number {
-  // Each slice's schedule starts over at the first typist: a slice may give one typist a keystroke more.
-  const slices = Math.ceil(rule.maxMs / rule.sliceMs) + 1;
+  // Each slice's schedule starts over at the first typist: a slice may give one typist a keystroke
+  // more. A slice ends at its last keystroke, one gap early: at a slow rate there are more of them.
+  const slices = Math.ceil((2 * rule.maxMs) / rule.sliceMs) + 1;
   return Math.ceil(((rule.maxMs + rule.sliceMs + durationMs) / 1000) * charsPerSecond) + slices + 2;
 }
