@@ -3,10 +3,19 @@ import { Scope } from '../scope.js';
 import { keystrokesPerTypist, type WarmUpRule, warmUp } from './warm-up.js';
 
 /** Short slices, so a test takes a few hundred ms; the rule is the same as the benchmark's. */
-const RULE: WarmUpRule = { minMs: 60, maxMs: 600, sliceMs: 30, quietCpuMsPerSlice: 25, quietSlices: 2 };
+const RULE: WarmUpRule = { minMs: 60, maxMs: 600, sliceMs: 30, quietCpuMsPerSlice: 25, quietShare: 0.15, quietSlices: 2 };
 
-/** A server whose helper threads spend `perSlice[i]` ms (one figure per process) in its i-th slice, then nothing. */
-function serverSpending(perSlice: number[][]): { v8HelperCpuMs: () => Promise<number[]>; readings: () => number } {
+interface FakeServer {
+  v8HelperCpuMs: () => Promise<number[]>;
+  cpuMs: () => number;
+  readings: () => number;
+}
+
+/**
+ * A server whose helper threads spend `perSlice[i]` ms (one figure per process) in its i-th slice,
+ * then nothing, while the whole server spends `serverPerSlice` ms in each.
+ */
+function serverSpending(perSlice: number[][], serverPerSlice = 100): FakeServer {
   let reading = 0;
   let totals = (perSlice[0] ?? []).map(() => 0);
   return {
@@ -16,6 +25,8 @@ function serverSpending(perSlice: number[][]): { v8HelperCpuMs: () => Promise<nu
       reading++;
       return totals;
     },
+    // Read right after the helpers, once per slice.
+    cpuMs: () => Math.max(0, reading - 1) * serverPerSlice,
     readings: () => reading,
   };
 }
@@ -44,6 +55,15 @@ describe('warmUp', () => {
     const result = await warmUp(server, 1, 100, scope, () => {}, RULE);
     expect(result.settled).toBe(true);
     expect(server.readings()).toBe(6);
+  });
+
+  it("counts helpers as quiet under a share of a busy server's CPU: the GC helpers of a heavy load", async () => {
+    scope = new Scope();
+    // 60 ms a slice: over the absolute bound, but 12% of a server spending 500.
+    const server = serverSpending([[300], [60], [60], [60]], 500);
+    const result = await warmUp(server, 1, 100, scope, () => {}, RULE);
+    expect(result.settled).toBe(true);
+    expect(server.readings()).toBe(4);
   });
 
   it('types for at least the minimum even when the helpers are quiet from the start', async () => {
