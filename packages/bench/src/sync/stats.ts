@@ -8,6 +8,10 @@ export interface Summary {
   max: number;
 }
 
+export function sum(values: readonly number[]): number {
+  return values.reduce((total, v) => total + v, 0);
+}
+
 /** Nearest-rank percentiles of a sample set (ms, or whatever unit the samples are in). */
 export function summarize(samples: ArrayLike<number>): Summary {
   const sorted = Float64Array.from(samples).sort();

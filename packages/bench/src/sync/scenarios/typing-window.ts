@@ -3,7 +3,7 @@ import type { Metric } from '../compared-scenario.js';
 import type { Scope } from '../scope.js';
 import type { LoopDelay } from '../ipc.js';
 import type { ServerHandle } from '../servers.js';
-import { cpuPressureMeter, type SampleBuffer, summarize, type Summary } from '../stats.js';
+import { cpuPressureMeter, type SampleBuffer, sum, summarize, type Summary } from '../stats.js';
 import { fmt } from '../table.js';
 import { generatorCpuMeter, type Typist, typeIntoDoc, typeOnSchedule } from '../typing.js';
 import { sleep, waitUntil } from '../wait.js';
@@ -144,8 +144,4 @@ export async function measureTyping(
     cpuPressurePct: pressure(),
     warmUp: warm,
   };
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((total, v) => total + v, 0);
 }

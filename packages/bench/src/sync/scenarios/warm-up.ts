@@ -1,5 +1,6 @@
 import type { Scope } from '../scope.js';
 import type { ServerHandle } from '../servers.js';
+import { sum } from '../stats.js';
 import { typeOnSchedule } from '../typing.js';
 
 /**
@@ -60,21 +61,20 @@ export async function warmUp(
   let serverBefore = server.cpuMs();
   let helperCpuMs = 0;
   let quiet = 0;
-  for (let elapsed = 0; elapsed < rule.maxMs; elapsed = performance.now() - started) {
+  let settled = false;
+  while (!settled && performance.now() - started < rule.maxMs) {
     await typeOnSchedule(typistCount, charsPerSecond, rule.sliceMs, scope, type);
     const after = await server.v8HelperCpuMs();
     const serverAfter = server.cpuMs();
     const spent = after.map((ms, i) => ms - (before[i] ?? ms));
     const bound = Math.max(rule.quietCpuMsPerSlice, rule.quietShare * (serverAfter - serverBefore));
-    helperCpuMs += spent.reduce((sum, ms) => sum + ms, 0);
+    helperCpuMs += sum(spent);
     quiet = spent.every((ms) => ms <= bound) ? quiet + 1 : 0;
     before = after;
     serverBefore = serverAfter;
-    if (quiet >= rule.quietSlices && performance.now() - started >= rule.minMs) {
-      return { ms: performance.now() - started, helperCpuMs, settled: true };
-    }
+    settled = quiet >= rule.quietSlices && performance.now() - started >= rule.minMs;
   }
-  return { ms: performance.now() - started, helperCpuMs, settled: false };
+  return { ms: performance.now() - started, helperCpuMs, settled };
 }
 
 /** Keystrokes each typist needs room for: the longest warm-up and the measured window. */
