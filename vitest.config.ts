@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 const BROWSER_TESTS = 'packages/web/test/**/*.test.ts';
 /** Builds the Dockerfile with Debian's dockerd (root; minutes when cold): last, on its own. */
 const IMAGE_TESTS = 'packages/server/test/image.test.ts';
@@ -9,7 +9,11 @@ const IMAGE_TESTS = 'packages/server/test/image.test.ts';
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources of sibling packages, not their build output.
-    alias: { '@pairwise/protocol': src('protocol'), '@pairwise/complete': src('complete'), '@pairwise/server': src('server') },
+    // A subpath (`@pairwise/protocol/document`) is the module of that name beside the index.
+    alias: [
+      { find: /^@pairwise\/(protocol|complete|server)$/, replacement: `${packages}$1/src/index.ts` },
+      { find: /^@pairwise\/(protocol)\/(\w+)$/, replacement: `${packages}$1/src/$2.ts` },
+    ],
   },
   test: {
     testTimeout: 30_000,

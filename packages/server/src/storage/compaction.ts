@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
-import { CODE_TEXT } from '@pairwise/protocol';
+// The layout module alone: this file also runs in the rebuild thread, which the full protocol's schemas would cost ~90 ms to start.
+import { CODE_TEXT } from '@pairwise/protocol/document';
 import type { RoomStore } from './store.js';
 import { newDoc } from './new-doc.js';
 
