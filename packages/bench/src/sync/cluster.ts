@@ -17,6 +17,7 @@ import { pinProcess } from './pinning.js';
 import { DatabaseBackendCpu } from './postgres-cpu.js';
 import { processCpuMs, processMemory } from './proc-stats.js';
 import type { LaunchOptions, ProcessCpu, ServerHandle } from './servers.js';
+import { sum } from './stats.js';
 
 type LaunchChild = (kind: ServerKind, options: LaunchOptions) => Promise<ServerHandle>;
 
@@ -110,11 +111,18 @@ function clusterHandle(
     },
     loopDelay: async () => worstDelay(await Promise.all(instances.map((instance) => instance.loopDelay()))),
     v8HelperCpuMs: async () => (await Promise.all(instances.map((instance) => instance.v8HelperCpuMs()))).flat(),
-    cpuMs: () => cpuMsByProcess().reduce((sum, p) => sum + p.ms, 0),
+    cpuMs: () => sum(cpuMsByProcess().map((p) => p.ms)),
+    preciseCpuMs: async () => {
+      const instancesMs = await Promise.all(instances.map((instance) => instance.preciseCpuMs()));
+      const redisAndPostgresMs = cpuMsByProcess()
+        .slice(instances.length)
+        .map((process) => process.ms);
+      return sum([...instancesMs, ...redisAndPostgresMs]);
+    },
     cpuMsByProcess,
     residentMemory: () => {
       const samples = [...instances.map((instance) => instance.residentMemory()), ...(redisPid === null ? [] : [processMemory(redisPid)])];
-      return { rss: samples.reduce((sum, m) => sum + m.rss, 0), peakRss: samples.reduce((sum, m) => sum + m.peakRss, 0) };
+      return { rss: sum(samples.map((m) => m.rss)), peakRss: sum(samples.map((m) => m.peakRss)) };
     },
     stop: () => {
       stopping ??= tearDown();
@@ -125,9 +133,9 @@ function clusterHandle(
 
 function sumMemory(samples: readonly MemorySample[]): MemorySample {
   return {
-    rss: samples.reduce((sum, m) => sum + m.rss, 0),
-    heapUsed: samples.reduce((sum, m) => sum + m.heapUsed, 0),
-    peakRss: samples.reduce((sum, m) => sum + m.peakRss, 0),
+    rss: sum(samples.map((m) => m.rss)),
+    heapUsed: sum(samples.map((m) => m.heapUsed)),
+    peakRss: sum(samples.map((m) => m.peakRss)),
   };
 }
 

@@ -77,6 +77,7 @@ export type ParentMessage =
   | { id: number; type: 'memory' }
   | { id: number; type: 'loopDelay' }
   | { id: number; type: 'v8HelperCpu' }
+  | { id: number; type: 'cpuUsage' }
   | { id: number; type: 'isLoaded'; roomId: string }
   | { id: number; type: 'stop' };
 
@@ -89,6 +90,7 @@ export type ChildMessage =
       memory?: MemorySample;
       loopDelay?: LoopDelay;
       v8HelperCpuMs?: number;
+      cpuUsageMs?: number;
       loaded?: boolean;
       error?: string;
     };

@@ -37,6 +37,12 @@ function v8HelperCpuMs(): number {
   return v8HelperThreads.reduce((sum, tid) => sum + (threadCpuMs(process.pid, tid) || 0), 0);
 }
 
+/** This process' CPU time in µs resolution, every thread counted (exited ones too: getrusage). */
+function cpuUsageMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function send(message: ChildMessage): void {
   process.send?.(message);
 }
@@ -110,6 +116,8 @@ async function handle(server: BenchServer, message: ParentMessage): Promise<void
         return send({ type: 'reply', id: message.id, loopDelay: loopDelaySample() });
       case 'v8HelperCpu':
         return send({ type: 'reply', id: message.id, v8HelperCpuMs: v8HelperCpuMs() });
+      case 'cpuUsage':
+        return send({ type: 'reply', id: message.id, cpuUsageMs: cpuUsageMs() });
       case 'isLoaded':
         return send({ type: 'reply', id: message.id, loaded: server.isLoaded?.(message.roomId) });
       case 'stop':

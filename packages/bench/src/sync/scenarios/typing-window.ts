@@ -106,7 +106,7 @@ export async function measureTyping(
   await drained(typedSoFar());
   const warmDeliveries = latencies.length;
   const pressure = cpuPressureMeter();
-  const serverCpuStart = server.cpuMs();
+  const serverCpuStart = await server.preciseCpuMs();
   const helperCpuStart = sum(await server.v8HelperCpuMs());
   const processCpuStart = server.cpuMsByProcess();
   const generatorCpu = generatorCpuMeter();
@@ -120,7 +120,7 @@ export async function measureTyping(
   const drainedAt = performance.now();
   const serverLoopDelay = await server.loopDelay();
   await sleep(window.settleMs);
-  const serverCpuMs = server.cpuMs() - serverCpuStart;
+  const serverCpuMs = (await server.preciseCpuMs()) - serverCpuStart;
   const helperCpuMs = sum(await server.v8HelperCpuMs()) - helperCpuStart;
   const measuredMs = performance.now() - started;
   const processCpuPct = server
