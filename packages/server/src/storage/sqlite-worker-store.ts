@@ -4,7 +4,7 @@ import type { LinkRecord, MemberRecord, RoomAccess, RoomAccessChange, RoomAccess
 import type { SessionRecord, UserRecord } from './accounts.js';
 import type { NewChatMessage, StoredChatMessage, StoredChatPage } from './chat.js';
 import type { StoredRun, StoredRunPage } from './runs.js';
-import { packRoomWrites, transferablesOf } from './packed-updates.js';
+import { packRoomWrites, roomWriteTransferables } from './packed-updates.js';
 import type { SqliteWorkerData } from './sqlite-worker.js';
 import { workerEntry, WorkerClient } from './worker-client.js';
 import type { ListPage, RoomCursor, RoomRecord, RoomWrite, Store, StoredDocument, UnopenedRoom } from './store.js';
@@ -57,8 +57,8 @@ export class SqliteWorkerStore implements Store {
   }
 
   writeRooms(writes: readonly RoomWrite[], updatedAt: number): Promise<void> {
-    const packed = packRoomWrites(writes);
-    return this.worker.call('writePackedRooms', [packed, updatedAt], transferablesOf(packed.updates));
+    const packed = packRoomWrites(writes, updatedAt);
+    return this.worker.call('writePackedRooms', [packed, updatedAt], roomWriteTransferables(packed));
   }
 
   loadDocument(id: string): Promise<StoredDocument | null> {
