@@ -89,10 +89,14 @@ function clusterHandle(
   const [first] = instances;
   if (!first) throw new Error('a cluster needs an instance');
   const { redisPid, backendCpu } = helpers;
-  const cpuMsByProcess = (): ProcessCpu[] => [
-    ...instances.map((instance, i) => ({ name: `instance ${i + 1}`, ms: instance.cpuMs() })),
+  /** Redis and the PostgreSQL backends: read from /proc, never over IPC. */
+  const storageCpu = (): ProcessCpu[] => [
     ...(redisPid === null ? [] : [{ name: 'redis', ms: processCpuMs(redisPid) }]),
     { name: 'postgres', ms: backendCpu.cpuMs() },
+  ];
+  const cpuMsByProcess = (): ProcessCpu[] => [
+    ...instances.map((instance, i) => ({ name: `instance ${i + 1}`, ms: instance.cpuMs() })),
+    ...storageCpu(),
   ];
   let stopping: Promise<void> | null = null;
   return {
@@ -114,10 +118,7 @@ function clusterHandle(
     cpuMs: () => sum(cpuMsByProcess().map((p) => p.ms)),
     preciseCpuMs: async () => {
       const instancesMs = await Promise.all(instances.map((instance) => instance.preciseCpuMs()));
-      const redisAndPostgresMs = cpuMsByProcess()
-        .slice(instances.length)
-        .map((process) => process.ms);
-      return sum([...instancesMs, ...redisAndPostgresMs]);
+      return sum([...instancesMs, ...storageCpu().map((process) => process.ms)]);
     },
     cpuMsByProcess,
     residentMemory: () => {
