@@ -220,6 +220,7 @@ export async function createPairwiseServer(options: PairwiseServerOptions): Prom
     store,
     flushRoom: (roomId) => registry.storeHeldEdits(roomId, PEER_EDITS_WAIT_MS),
     read: historyReader.read,
+    loaded: (roomId) => registry.loaded(roomId),
     withRoom: (roomId, change) => registry.withRoom(roomId, change),
     ...(options.clock ? { now: options.clock } : {}),
   });

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunList } from '@pairwise/protocol';
+import { CREDENTIALS, type RunList } from '@pairwise/protocol';
 import { waitFor } from './support/clients.js';
 import { api, apiError } from './support/http-api.js';
 import { closeRawSockets } from './support/raw-socket.js';
+import { roomUrl } from './support/roles.js';
+import { runPeer } from './support/runs.js';
 import {
   expectNothingLeft,
   finishedRun,
@@ -55,6 +57,25 @@ describe('server runs in the sandbox', () => {
         { stream: 'stderr', text: 'a warning\n' },
       ]),
     );
+  });
+
+  // A guest's name reached the store only with their first stored edit: "Run on server" right after
+  // joining (or right after a paste still in its commit window) named them "Guest" (browser suite, CI).
+  it('names a guest who runs code by the name they joined with, before any edit of theirs is stored', async () => {
+    const roomId = await roomWithCode(s, 'print("hi")\n', 'python');
+    const first = await fetch(`${s.server.url}/api/rooms/${roomId}`);
+    const cookie = first.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .find((pair) => pair?.startsWith(`${CREDENTIALS.guestCookie}=`));
+    if (cookie === undefined) throw new Error('no guest cookie');
+    const guest = await runPeer(roomUrl(s.server.wsUrl, roomId, { name: 'Zoë', color: '#112233' }), { headers: { cookie } });
+    const bob = await peerOf(s, roomId, s.bob);
+    const started = await api(s.server, 'POST', `/api/rooms/${roomId}/runs`, {}, { cookie, origin: s.server.url });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const seen = await finishedRun(bob, (started.body as { runId: string }).runId);
+    expect(seen.messages[0]).toMatchObject({ type: 'started', run: { startedBy: { name: 'Zoë', color: '#112233' } } });
+    guest.ws.close();
   });
 
   it('runs C++ reading a line the starter types (only the starter), and reports a non-zero exit', async () => {

@@ -4,6 +4,7 @@ import { presenceOf } from '../access/presence.js';
 import { principalKey, type Principal } from '../access/session.js';
 import { KeyedRate, type RateDecision } from '../limits/keyed-rate.js';
 import type { ChatStore, StoredChatMessage } from '../storage/chat.js';
+import { connectedAuthor } from '../sync/history-authors.js';
 import type { Room } from '../sync/room.js';
 
 /** A person's allowance of chat messages in a room (CHAT_MESSAGE_BURST) refills evenly over this long. */
@@ -64,13 +65,10 @@ export class ChatService {
    * of their open connection to it on this instance), else as a guest without a chosen name.
    */
   private authorOf(roomId: string, principal: Principal): HistoryAuthor {
-    const id = principalKey(principal);
-    const connected = this.options
-      .loaded(roomId)
-      ?.connections()
-      .find(([, session]) => principalKey(session.principal) === id)?.[1];
-    const { name, color } = connected?.presence ?? presenceOf(principal, new URLSearchParams());
-    return { id, name, color };
+    const connected = connectedAuthor(this.options.loaded(roomId), principal);
+    if (connected) return connected;
+    const { name, color } = presenceOf(principal, new URLSearchParams());
+    return { id: principalKey(principal), name, color };
   }
 }
 

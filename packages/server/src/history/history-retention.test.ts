@@ -61,6 +61,7 @@ function historyOf(store: Store): RoomHistory {
     store,
     flushRoom: async () => {},
     read: async (updates) => readUpdatesAsDocument(updates),
+    loaded: () => undefined,
     withRoom: async () => null,
   });
 }

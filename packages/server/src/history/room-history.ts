@@ -14,7 +14,7 @@ import { colorFor } from '../access/presence-colors.js';
 import type { DocumentReading } from '../storage/compaction.js';
 import type { VersionSummaryRecord } from '../storage/history.js';
 import type { Store } from '../storage/store.js';
-import { OnBehalfOf, SERVER_AUTHOR } from '../sync/history-authors.js';
+import { connectedAuthor, OnBehalfOf, SERVER_AUTHOR } from '../sync/history-authors.js';
 import type { Room } from '../sync/room.js';
 import { replaceTextMinimally } from './replace-text.js';
 import { toTimelinePoint } from './timeline-points.js';
@@ -28,6 +28,8 @@ export interface RoomHistoryDeps {
   flushRoom(roomId: string): Promise<void>;
   /** Rebuilds a document from updates off the event loop (OffThreadSnapshotEncoder.read). */
   read(updates: readonly Uint8Array[]): Promise<DocumentReading>;
+  /** The room if it is loaded on this instance (never loads): where a guest's current name is found. */
+  loaded(roomId: string): Room | undefined;
   /** Runs `change` on the live room; null when the room does not exist. */
   withRoom<T>(roomId: string, change: (room: Room) => T): Promise<T | null>;
   now?: () => number;
@@ -137,12 +139,16 @@ export class RoomHistory {
   }
 
   /**
-   * Who a request's caller is in this room's history: a user by username, a guest by the name the
-   * room last stored for them (guests name themselves when they connect), else "Guest".
+   * Who a request's caller is in this room's history and runs: a user by username; a guest by the
+   * name of their open connection to the room here (guests name themselves when they connect; the
+   * store learns it only with their first stored edit), else the name the room last stored for them
+   * (connected to another instance, or gone), else "Guest".
    */
   async authorOf(roomId: string, principal: Principal): Promise<HistoryAuthor> {
     const id = principalKey(principal);
     if (principal.kind === 'user') return { id, name: principal.username, color: colorFor(id) };
+    const connected = connectedAuthor(this.deps.loaded(roomId), principal);
+    if (connected) return connected;
     const [known] = await this.deps.store.roomAuthors(roomId, [id]);
     return known ?? { id, name: GUEST_DEFAULT_NAME, color: colorFor(id) };
   }

@@ -1,6 +1,7 @@
 import { type HistoryAuthor, SERVER_AUTHOR_ID } from '@pairwise/protocol';
-import { type ConnectionSession, principalKey } from '../access/session.js';
+import { type ConnectionSession, type Principal, principalKey } from '../access/session.js';
 import { SERVER_ORIGIN } from './room-contract.js';
+import type { Room } from './room.js';
 
 /** Changes the server makes on its own (line endings fixed at load, settings from the rooms API). */
 export const SERVER_AUTHOR: HistoryAuthor = { id: SERVER_AUTHOR_ID, name: 'Pairwise', color: '#6b7280' };
@@ -16,6 +17,17 @@ export class OnBehalfOf {
 /** Who a session is in the history: stable per person, named and coloured as the room shows them. */
 export function authorOfSession(session: ConnectionSession): HistoryAuthor {
   return { id: principalKey(session.principal), name: session.presence.name, color: session.presence.color };
+}
+
+/**
+ * Who a principal is in `room` as the others see them now: the name and colour of their open
+ * connection to it (a guest names itself when it connects). Null without one on this instance, or
+ * when the room is not loaded here.
+ */
+export function connectedAuthor(room: Room | undefined, principal: Principal): HistoryAuthor | null {
+  const key = principalKey(principal);
+  const connected = room?.connections().find(([, session]) => principalKey(session.principal) === key);
+  return connected ? authorOfSession(connected[1]) : null;
 }
 
 /**

@@ -66,8 +66,8 @@ export interface RawPeer extends RawClient {
   barrier(): Promise<void>;
 }
 
-export async function rawPeer(url: string): Promise<RawPeer> {
-  const raw = rawClient(url);
+export async function rawPeer(url: string, headers: Record<string, string> = {}): Promise<RawPeer> {
+  const raw = rawClient(url, { headers });
   const received: Uint8Array[] = [];
   const waiting: (() => void)[] = [];
   raw.ws.on('message', (data: Buffer) => {

@@ -19,8 +19,12 @@ export function runMessageFrame(message: RunClientMessage): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-export async function runPeer(url: string, { hello = true } = {}): Promise<RunPeer> {
-  const peer = await rawPeer(url);
+/** `headers`: of the upgrade, e.g. a guest's cookie. */
+export async function runPeer(
+  url: string,
+  { hello = true, headers = {} }: { hello?: boolean; headers?: Record<string, string> } = {},
+): Promise<RunPeer> {
+  const peer = await rawPeer(url, headers);
   if (hello) peer.ws.send(Uint8Array.of(MESSAGE_PAIRWISE_HELLO));
   // Handled in order: once the barrier's answer is back, the hello was too.
   await peer.barrier();
