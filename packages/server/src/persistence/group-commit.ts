@@ -90,7 +90,7 @@ export class GroupCommitter {
   accepts(roomId: string): boolean {
     const backlog = this.backlogs.get(roomId);
     if (!backlog) return true;
-    if (backlog.bytes >= this.options.maxRoomBacklogBytes) return false;
+    if (backlog.queued.byteLength >= this.options.maxRoomBacklogBytes) return false;
     return !(backlog.failures > 0 && this.backlogs.bytes >= this.options.maxBacklogBytes);
   }
 

@@ -1,5 +1,6 @@
 import type { HistoryAuthor } from '@pairwise/protocol';
 import type { RoomMetaChange, RoomWrite } from '../storage/store.js';
+import { QueuedUpdates } from './queued-updates.js';
 
 /** Where an accepted update came from, kept with it in the history. */
 export interface UpdateOrigin {
@@ -12,11 +13,9 @@ export interface UpdateOrigin {
 /** What one room has accepted but not yet stored, and how its recent writes went. */
 export interface Backlog {
   readonly incarnation: string;
-  updates: Uint8Array[];
-  /** Parallel to `updates` (RoomWrite.acceptedAt, RoomWrite.authorIds). */
-  acceptedAt: number[];
-  authorIds: (string | null)[];
-  /** The people in `authorIds`, as they were shown when their last update was queued. */
+  /** Accepted updates with when and from whom, in order (RoomWrite.updates, acceptedAt, authorIds). */
+  queued: QueuedUpdates;
+  /** The people in the queue's authors, as they were shown when their last update was queued. */
   authors: Map<string, HistoryAuthor>;
   /**
    * The people stored for this incarnation, as stored. A write names only those new or changed since:
@@ -24,7 +23,6 @@ export interface Backlog {
    * per window (issue 9). Forgotten with the entry; writing a name again is harmless.
    */
   storedAuthors: Map<string, HistoryAuthor>;
-  bytes: number;
   /** Latest settings change not yet stored (later changes overwrite earlier fields). */
   meta: RoomMetaChange | null;
   /** Consecutive failed writes; 0 while the room's writes succeed. */
@@ -97,12 +95,9 @@ export class RoomBacklogs {
     if (existing) this.discard(roomId);
     const backlog: Backlog = {
       incarnation,
-      updates: [],
-      acceptedAt: [],
-      authorIds: [],
+      queued: new QueuedUpdates(),
       authors: new Map(),
       storedAuthors: new Map(),
-      bytes: 0,
       meta: null,
       failures: 0,
       retryAt: 0,
@@ -114,11 +109,8 @@ export class RoomBacklogs {
   }
 
   addUpdate(backlog: Backlog, update: Uint8Array, origin: UpdateOrigin): void {
-    backlog.updates.push(update);
-    backlog.acceptedAt.push(origin.at);
-    backlog.authorIds.push(origin.author?.id ?? null);
+    backlog.queued.push(update, origin.at, origin.author?.id ?? null);
     if (origin.author) backlog.authors.set(origin.author.id, origin.author);
-    backlog.bytes += update.byteLength;
     this.totalBytes += update.byteLength;
     this.totalUpdates += 1;
   }
@@ -129,7 +121,7 @@ export class RoomBacklogs {
    */
   whenStored(roomId: string, stored: () => void): void {
     const backlog = this.backlogs.get(roomId);
-    if (backlog && (backlog.updates.length > 0 || backlog.meta !== null)) backlog.waiters.push(stored);
+    if (backlog && (backlog.queued.count > 0 || backlog.meta !== null)) backlog.waiters.push(stored);
     else {
       const inFlight = this.writing.get(roomId);
       if (inFlight) inFlight.waiters.push(stored);
@@ -140,7 +132,7 @@ export class RoomBacklogs {
   /** Whether the room has content queued or being written. */
   holds(roomId: string): boolean {
     const backlog = this.backlogs.get(roomId);
-    return (backlog !== undefined && (backlog.updates.length > 0 || backlog.meta !== null)) || this.writing.get(roomId) != null;
+    return (backlog !== undefined && (backlog.queued.count > 0 || backlog.meta !== null)) || this.writing.get(roomId) != null;
   }
 
   /** Forget a room's backlog (the room was deleted); returns the updates it held. */
@@ -148,9 +140,9 @@ export class RoomBacklogs {
     const backlog = this.backlogs.get(roomId);
     if (!backlog) return [];
     this.backlogs.delete(roomId);
-    this.totalBytes -= backlog.bytes;
-    this.totalUpdates -= backlog.updates.length;
-    return backlog.updates;
+    this.totalBytes -= backlog.queued.byteLength;
+    this.totalUpdates -= backlog.queued.count;
+    return backlog.queued.take().updates;
   }
 
   /** Rooms with something to write, split into those writing fine and those failing. */
@@ -158,7 +150,7 @@ export class RoomBacklogs {
     const healthy: string[] = [];
     const retrying: string[] = [];
     for (const [roomId, backlog] of this.backlogs) {
-      if (backlog.updates.length === 0 && backlog.meta === null) continue;
+      if (backlog.queued.count === 0 && backlog.meta === null) continue;
       if (backlog.failures === 0) healthy.push(roomId);
       else if (ignoreBackoff || backlog.retryAt <= now) retrying.push(roomId);
     }
@@ -169,7 +161,7 @@ export class RoomBacklogs {
   nextRetryAt(): number | null {
     let next: number | null = null;
     for (const backlog of this.backlogs.values()) {
-      if (backlog.failures === 0 || (backlog.updates.length === 0 && backlog.meta === null)) continue;
+      if (backlog.failures === 0 || (backlog.queued.count === 0 && backlog.meta === null)) continue;
       next = next === null ? backlog.retryAt : Math.min(next, backlog.retryAt);
     }
     return next;
@@ -186,26 +178,21 @@ export class RoomBacklogs {
   /** Move a room's content out for writing. Updates accepted meanwhile queue behind it. */
   take(roomId: string): TakenWrite | null {
     const backlog = this.backlogs.get(roomId);
-    if (!backlog || (backlog.updates.length === 0 && backlog.meta === null)) return null;
+    if (!backlog || (backlog.queued.count === 0 && backlog.meta === null)) return null;
+    const bytes = backlog.queued.byteLength;
+    this.totalBytes -= bytes;
+    this.totalUpdates -= backlog.queued.count;
     const write: RoomWrite = {
       roomId,
       incarnation: backlog.incarnation,
-      updates: backlog.updates,
-      acceptedAt: backlog.acceptedAt,
-      authorIds: backlog.authorIds,
+      ...backlog.queued.take(),
       authors: [...backlog.authors.values()].filter((author) => !sameAuthor(backlog.storedAuthors.get(author.id), author)),
       ...(backlog.meta ? { meta: backlog.meta } : {}),
     };
-    const taken: TakenWrite = { backlog, write, bytes: backlog.bytes, waiters: backlog.waiters };
+    const taken: TakenWrite = { backlog, write, bytes, waiters: backlog.waiters };
     this.writing.set(roomId, taken);
     backlog.waiters = [];
-    this.totalBytes -= backlog.bytes;
-    this.totalUpdates -= backlog.updates.length;
-    backlog.updates = [];
-    backlog.acceptedAt = [];
-    backlog.authorIds = [];
     backlog.authors = new Map();
-    backlog.bytes = 0;
     backlog.meta = null;
     return taken;
   }
@@ -247,13 +234,12 @@ export class RoomBacklogs {
     backlog.failures += 1;
     backlog.retryAt = retryAt(backlog.failures);
     if (this.backlogs.get(write.roomId) !== backlog) return backlog.failures;
-    backlog.updates = [...write.updates, ...backlog.updates];
-    backlog.acceptedAt = [...(write.acceptedAt ?? []), ...backlog.acceptedAt];
-    backlog.authorIds = [...(write.authorIds ?? []), ...backlog.authorIds];
+    const queuedSince = backlog.queued.take();
+    backlog.queued.pushAll(write);
+    backlog.queued.pushAll(queuedSince);
     // Names queued since are newer than the failed write's.
     backlog.authors = new Map([...(write.authors ?? []).map((a) => [a.id, a] as const), ...backlog.authors]);
     backlog.waiters = [...taken.waiters, ...backlog.waiters];
-    backlog.bytes += bytes;
     this.totalBytes += bytes;
     this.totalUpdates += write.updates.length;
     // A settings change made while the write was in flight is newer than the one that failed.
@@ -267,8 +253,14 @@ export class RoomBacklogs {
 
   describe(): UnstoredRoom[] {
     return [...this.backlogs]
-      .filter(([, b]) => b.updates.length > 0 || b.meta !== null)
-      .map(([roomId, b]) => ({ roomId, incarnation: b.incarnation, updates: b.updates.length, bytes: b.bytes, settings: b.meta !== null }));
+      .filter(([, b]) => b.queued.count > 0 || b.meta !== null)
+      .map(([roomId, b]) => ({
+        roomId,
+        incarnation: b.incarnation,
+        updates: b.queued.count,
+        bytes: b.queued.byteLength,
+        settings: b.meta !== null,
+      }));
   }
 }
 

@@ -14,9 +14,19 @@ export class OnBehalfOf {
   constructor(readonly author: HistoryAuthor) {}
 }
 
+/**
+ * Each session's author, made once: every edit asks for it, and a new object (and id string) per
+ * keystroke lived in the group commit's queue for its window, past a scavenge (issue 9).
+ */
+const authorsOfSessions = new WeakMap<ConnectionSession, Readonly<HistoryAuthor>>();
+
 /** Who a session is in the history: stable per person, named and coloured as the room shows them. */
-export function authorOfSession(session: ConnectionSession): HistoryAuthor {
-  return { id: principalKey(session.principal), name: session.presence.name, color: session.presence.color };
+export function authorOfSession(session: ConnectionSession): Readonly<HistoryAuthor> {
+  const known = authorsOfSessions.get(session);
+  if (known?.name === session.presence.name && known.color === session.presence.color) return known;
+  const author = { id: principalKey(session.principal), name: session.presence.name, color: session.presence.color };
+  authorsOfSessions.set(session, author);
+  return author;
 }
 
 /**
