@@ -94,7 +94,16 @@ function step(deliveredPerSecond: number, p99Ms: number, charsPerSecond: number)
 }
 
 function result(max: number, steps: SaturationStep[]): SaturationResult {
-  return { steps, maxSustainedPerSecond: max, cpuMsPer1000AtMax: 200, p99AtMaxMs: 10, stoppedBy: 'p99', generatorCpuPct: 30, problems: [] };
+  return {
+    steps,
+    maxSustainedPerSecond: max,
+    cpuMsPer1000AtMax: 200,
+    p99AtMaxMs: 10,
+    stoppedBy: 'p99',
+    endingStep: null,
+    generatorCpuPct: 30,
+    problems: [],
+  };
 }
 
 describe('saturationSeries', () => {

@@ -118,14 +118,17 @@ function escapeXml(text: string): string {
 
 /**
  * One line per server: the steps of its median run (by max sustained updates/s), each at its
- * delivered updates/s and p99.
+ * delivered updates/s and p99, by load.
  */
 export function saturationSeries(comparison: Comparison<SaturationResult>): Series[] {
   return [...comparison.runs].flatMap(([kind, outcomes]) => {
     const done = outcomes.flatMap((o) => (o.ok ? [o.value] : [])).sort((a, b) => a.maxSustainedPerSecond - b.maxSustainedPerSecond);
     const median = done[Math.floor((done.length - 1) / 2)];
     if (!median) return [];
-    const points = standingSteps(median.steps).map((s) => ({ x: s.deliveredPerSecond, y: s.p99Ms }));
+    // Refinement steps come after the one that failed: in order of load, the line reads left to right.
+    const points = standingSteps(median.steps)
+      .map((s) => ({ x: s.deliveredPerSecond, y: s.p99Ms }))
+      .sort((a, b) => a.x - b.x);
     return [{ label: SERVER_LABELS[kind], points }];
   });
 }

@@ -53,9 +53,17 @@ export interface SaturationResult extends RunResult {
   cpuMsPer1000AtMax: number;
   p99AtMaxMs: number;
   stoppedBy: (typeof STOP_REASONS)[number];
+  /** The first step that failed a bound (before any refinement); null when the climb ran out of steps. */
+  endingStep: SaturationStep | null;
 }
 
 const STEP_DRAIN_MS = 2_000;
+/**
+ * After the climb stops on p99, rates between the last one sustained and the one that failed (a
+ * growth factor apart) are tried, each the geometric middle of what is left: two halvings put the
+ * max within a quarter of the factor (x1.5 steps left it uncertain by half: 11,380 or 17,070/s).
+ */
+const REFINE_STEPS = 2;
 const FINAL_DRAIN_MS = 20_000;
 
 const METRICS: readonly Metric<SaturationResult>[] = [
@@ -87,6 +95,21 @@ const METRICS: readonly Metric<SaturationResult>[] = [
     value: (r) => STOP_REASONS.indexOf(r.stoppedBy),
     format: (v) => STOP_REASONS[Math.round(v)] ?? '-',
   },
+  // The step that ended the climb, whatever ended it: when the generator gave out there, a server
+  // whose own core was already full could not have sustained much more than that step delivered.
+  {
+    key: 'endingPerSecond',
+    label: 'step that ended it: delivered/s',
+    value: (r) => r.endingStep?.deliveredPerSecond ?? Number.NaN,
+    format: fmt.int,
+  },
+  {
+    key: 'endingServerCpuPct',
+    label: 'step that ended it: server CPU',
+    value: (r) => r.endingStep?.serverCpuPct ?? Number.NaN,
+    format: fmt.pct,
+  },
+  { key: 'endingP99Ms', label: 'step that ended it: p99 ms', value: (r) => r.endingStep?.p99Ms ?? Number.NaN, format: fmt.ms },
 ];
 
 /** Scenario 3 as one of the compared scenarios. */
@@ -100,6 +123,7 @@ export function saturationScenario(options: SaturationOptions): ComparedScenario
       'Each step: every typist sends prepared one-character updates (+ a cursor update) on an open-loop schedule; partners time each on arrival and apply them after the run.',
       `Max updates/s: delivered/s of the fastest step with p99 <= ${options.p99LimitMs} ms, everything delivered, and the generator under ${GENERATOR_CPU_LIMIT_PCT}%.`,
       `A warm-up at the first rate comes before the climb and is not counted (until the server's JIT settled: warm-up.ts). A rate whose p99 passes the bound is tried once more (a stall on a shared machine is not saturation); it stops the climb only if it fails again.`,
+      'After a p99 failure, two rates between the last one sustained and the one that failed are tried (geometric middles), so the max is known to within a quarter of a step.',
       `"stopped by generator": the load generator ran out of core first, so the max is the generator's bound, not the server's (the run is then marked invalid).`,
       'Server CPU per step: its CPU time from the step start until every keystroke arrived. Chart: <results>-saturation.svg.',
     ],
@@ -117,10 +141,13 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
   const rooms = await connectPairRooms(server, options.rooms, scope);
   await waitQuiet(() => server.cpuMs());
   const rates = Array.from({ length: options.maxSteps }, (_, i) => options.startCharsPerSecond * options.growth ** i);
-  // Room for the longest warm-up and every rate twice: a rate that fails is tried once more.
+  // Room for the longest warm-up and every rate twice (a rate that fails is tried once more), refinements included.
   const keystrokes = (rate: number, ms: number): number => Math.ceil((rate * ms) / 1000) + 1;
   const warmUpKeystrokes = keystrokesPerTypist(options.startCharsPerSecond, 0);
-  const capacity = warmUpKeystrokes + 2 * rates.reduce((sum, rate) => sum + keystrokes(rate, options.stepMs), 0);
+  const lastRate = rates[rates.length - 1] ?? 0;
+  const capacity =
+    warmUpKeystrokes +
+    2 * (rates.reduce((sum, rate) => sum + keystrokes(rate, options.stepMs), 0) + REFINE_STEPS * keystrokes(lastRate, options.stepMs));
   const typists = preparedTypists(firstThenSecond(rooms), capacity, scope);
   // Each step times its own keystrokes; `delivered` counts every arrival for the final check.
   let current = new SampleBuffer();
@@ -145,18 +172,61 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
     steps.push(result);
     return result;
   };
-  let stoppedBy: SaturationResult['stoppedBy'] = 'last step';
-  for (const rate of rates) {
-    let last = await step(rate);
+  const attempt = async (rate: number): Promise<SaturationStep> => {
+    const first = await step(rate);
     // On a shared machine one stall can push a step's p99 over: a rate fails only if it fails twice.
-    if (last.drained && last.p99Ms > options.p99LimitMs && last.generatorCpuPct <= GENERATOR_CPU_LIMIT_PCT) last = await step(rate);
-    if (last.generatorCpuPct > GENERATOR_CPU_LIMIT_PCT) stoppedBy = 'generator';
-    else if (!last.drained || last.p99Ms > options.p99LimitMs) stoppedBy = 'p99';
-    if (stoppedBy !== 'last step') break;
-  }
+    return stepFailure(first, options) === 'p99' && first.drained ? step(rate) : first;
+  };
+  const { stoppedBy, endingStep } = await climb(rates, attempt, options);
   const typed = sentCount(typists);
   const problems = await finalCheck(server, rooms, typed, () => delivered, scope);
-  return summarizeClimb(steps, options, stoppedBy, problems);
+  return summarizeClimb(steps, options, stoppedBy, endingStep, problems);
+}
+
+/**
+ * Tries `rates` in order until one fails a bound; after a p99 failure, refines between the last rate
+ * sustained and the failed one (REFINE_STEPS geometric halvings). Says what ended the climb.
+ */
+export async function climb(
+  rates: readonly number[],
+  attempt: (rate: number) => Promise<SaturationStep>,
+  options: Pick<SaturationOptions, 'p99LimitMs'>,
+): Promise<Pick<SaturationResult, 'stoppedBy' | 'endingStep'>> {
+  let sustainedRate: number | null = null;
+  for (const rate of rates) {
+    const step = await attempt(rate);
+    const failure = stepFailure(step, options);
+    if (!failure) {
+      sustainedRate = rate;
+      continue;
+    }
+    if (failure === 'p99' && sustainedRate !== null) await refine(sustainedRate, rate, attempt, options);
+    return { stoppedBy: failure, endingStep: step };
+  }
+  return { stoppedBy: 'last step', endingStep: null };
+}
+
+async function refine(
+  sustained: number,
+  failed: number,
+  attempt: (rate: number) => Promise<SaturationStep>,
+  options: Pick<SaturationOptions, 'p99LimitMs'>,
+): Promise<void> {
+  let [low, high] = [sustained, failed];
+  for (let i = 0; i < REFINE_STEPS; i++) {
+    const rate = Math.sqrt(low * high);
+    const failure = stepFailure(await attempt(rate), options);
+    if (failure === 'generator') return;
+    if (failure === 'p99') high = rate;
+    else low = rate;
+  }
+}
+
+/** Which bound a step broke: the generator's core first (then nothing else can be told), else latency or delivery. */
+function stepFailure(step: SaturationStep, options: Pick<SaturationOptions, 'p99LimitMs'>): 'generator' | 'p99' | null {
+  if (step.generatorCpuPct > GENERATOR_CPU_LIMIT_PCT) return 'generator';
+  if (!step.drained || step.p99Ms > options.p99LimitMs) return 'p99';
+  return null;
 }
 
 /** One rate: type for `stepMs`, then wait (briefly) for every keystroke to arrive. */
@@ -221,6 +291,7 @@ function summarizeClimb(
   steps: readonly SaturationStep[],
   options: SaturationOptions,
   stoppedBy: SaturationResult['stoppedBy'],
+  endingStep: SaturationStep | null,
   problems: string[],
 ): SaturationResult {
   const sustained = steps.filter((s) => s.drained && s.p99Ms <= options.p99LimitMs && s.generatorCpuPct <= GENERATOR_CPU_LIMIT_PCT);
@@ -234,6 +305,7 @@ function summarizeClimb(
     cpuMsPer1000AtMax: best?.serverCpuMsPer1000 ?? Number.NaN,
     p99AtMaxMs: best?.p99Ms ?? Number.NaN,
     stoppedBy,
+    endingStep,
     generatorCpuPct: Math.max(0, ...steps.map((s) => s.generatorCpuPct)),
     problems,
   };
