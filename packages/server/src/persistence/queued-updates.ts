@@ -1,6 +1,6 @@
 import type { RoomWrite } from '../storage/store.js';
 
-/** One queued update's columns, as a write carries them (RoomWrite.updates, acceptedAt, authorIds). */
+/** Queued updates as the columns a write carries (RoomWrite.updates, acceptedAt, authorIds). */
 export interface QueuedColumns {
   updates: Uint8Array[];
   acceptedAt: number[];

@@ -22,7 +22,7 @@ function model(limit: number, generatorBusy: (rate: number) => boolean = () => f
   return { tried, attempt };
 }
 
-const OPTIONS = { p99LimitMs: 100 };
+const OPTIONS = { p99LimitMs: 100, refineSteps: 2 };
 
 describe('climb', () => {
   it('after a p99 failure tries two geometric middles between the last rate sustained and the failed one', async () => {
@@ -32,6 +32,12 @@ describe('climb', () => {
     expect(result.endingStep?.charsPerSecond).toBe(1500);
     // sqrt(1000 x 1500) = 1225 holds, so the next is sqrt(1225 x 1500) = 1355, which fails.
     expect(server.tried).toEqual([1000, 1500, 1225, 1355]);
+  });
+
+  it('tries as many middles as it is given (--quick: one)', async () => {
+    const server = model(1300);
+    await climb([1000, 1500], server.attempt, { ...OPTIONS, refineSteps: 1 });
+    expect(server.tried).toEqual([1000, 1500, 1225]);
   });
 
   it('narrows downwards when the first middle fails too', async () => {

@@ -18,6 +18,13 @@ export interface SaturationOptions {
   growth: number;
   stepMs: number;
   maxSteps: number;
+  /**
+   * After the climb stops on p99, how many rates between the last one sustained and the one that
+   * failed (a growth factor apart) are tried, each the geometric middle of what is left: two put
+   * the max within a quarter of the factor (x1.5 steps alone left it uncertain by half: 11,380 or
+   * 17,070/s).
+   */
+  refineSteps: number;
   /** The latency bound: a step whose p99 passes it ends the climb. */
   p99LimitMs: number;
 }
@@ -58,12 +65,6 @@ export interface SaturationResult extends RunResult {
 }
 
 const STEP_DRAIN_MS = 2_000;
-/**
- * After the climb stops on p99, rates between the last one sustained and the one that failed (a
- * growth factor apart) are tried, each the geometric middle of what is left: two halvings put the
- * max within a quarter of the factor (x1.5 steps left it uncertain by half: 11,380 or 17,070/s).
- */
-const REFINE_STEPS = 2;
 const FINAL_DRAIN_MS = 20_000;
 
 const METRICS: readonly Metric<SaturationResult>[] = [
@@ -123,7 +124,7 @@ export function saturationScenario(options: SaturationOptions): ComparedScenario
       'Each step: every typist sends prepared one-character updates (+ a cursor update) on an open-loop schedule; partners time each on arrival and apply them after the run.',
       `Max updates/s: delivered/s of the fastest step with p99 <= ${options.p99LimitMs} ms, everything delivered, and the generator under ${GENERATOR_CPU_LIMIT_PCT}%.`,
       `A warm-up at the first rate comes before the climb and is not counted (until the server's JIT settled: warm-up.ts). A rate whose p99 passes the bound is tried once more (a stall on a shared machine is not saturation); it stops the climb only if it fails again.`,
-      'After a p99 failure, two rates between the last one sustained and the one that failed are tried (geometric middles), so the max is known to within a quarter of a step.',
+      `After a p99 failure, ${options.refineSteps} rate(s) between the last one sustained and the one that failed are tried (geometric middles), each halving the uncertainty of the max.`,
       `"stopped by generator": the load generator ran out of core first, so the max is the generator's bound, not the server's (the run is then marked invalid).`,
       'Server CPU per step: its CPU time from the step start until every keystroke arrived. Chart: <results>-saturation.svg.',
     ],
@@ -147,7 +148,8 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
   const lastRate = rates[rates.length - 1] ?? 0;
   const capacity =
     warmUpKeystrokes +
-    2 * (rates.reduce((sum, rate) => sum + keystrokes(rate, options.stepMs), 0) + REFINE_STEPS * keystrokes(lastRate, options.stepMs));
+    2 *
+      (rates.reduce((sum, rate) => sum + keystrokes(rate, options.stepMs), 0) + options.refineSteps * keystrokes(lastRate, options.stepMs));
   const typists = preparedTypists(firstThenSecond(rooms), capacity, scope);
   // Each step times its own keystrokes; `delivered` counts every arrival for the final check.
   let current = new SampleBuffer();
@@ -185,12 +187,12 @@ export async function runSaturation(server: ServerHandle, options: SaturationOpt
 
 /**
  * Tries `rates` in order until one fails a bound; after a p99 failure, refines between the last rate
- * sustained and the failed one (REFINE_STEPS geometric halvings). Says what ended the climb.
+ * sustained and the failed one (`refineSteps` geometric halvings). Says what ended the climb.
  */
 export async function climb(
   rates: readonly number[],
   attempt: (rate: number) => Promise<SaturationStep>,
-  options: Pick<SaturationOptions, 'p99LimitMs'>,
+  options: Pick<SaturationOptions, 'p99LimitMs' | 'refineSteps'>,
 ): Promise<Pick<SaturationResult, 'stoppedBy' | 'endingStep'>> {
   let sustainedRate: number | null = null;
   for (const rate of rates) {
@@ -210,10 +212,10 @@ async function refine(
   sustained: number,
   failed: number,
   attempt: (rate: number) => Promise<SaturationStep>,
-  options: Pick<SaturationOptions, 'p99LimitMs'>,
+  options: Pick<SaturationOptions, 'p99LimitMs' | 'refineSteps'>,
 ): Promise<void> {
   let [low, high] = [sustained, failed];
-  for (let i = 0; i < REFINE_STEPS; i++) {
+  for (let i = 0; i < options.refineSteps; i++) {
     const rate = Math.sqrt(low * high);
     const failure = stepFailure(await attempt(rate), options);
     if (failure === 'generator') return;
