@@ -1,21 +1,26 @@
 import { CODE_TEXT } from '@pairwise/protocol';
 import * as Y from 'yjs';
+import { clientFrames } from './client-frames.js';
 import type { Scope } from './scope.js';
 import type { SampleBuffer } from './stats.js';
 import type { ThinClient } from './thin-client.js';
-import { randomLetter, recordArrivals, sendCursor, type Typist } from './typing.js';
+import { cursorState, randomLetter, recordArrivals, type Typist } from './typing.js';
 import { seededRandom } from './wait.js';
 
 /*
  * The cheap load generator of the saturation climb: typists send updates encoded before each step
  * (from a scratch Y.Doc per typist) and receivers keep updates instead of applying them, so the
  * Yjs work per keystroke is ~6 us instead of ~47 us and the server saturates before this process.
+ * Each keystroke's two messages (its update and its cursor) are framed beforehand too and leave in
+ * one write.
  */
 
 /** A typist that sends updates encoded before the step (from its own scratch doc) instead of editing. */
 export interface PreparedTypist extends Typist {
   scratch: Y.Text;
   updates: Uint8Array[];
+  /** Keystroke k's update message and cursor message, framed: sent in one write. */
+  frames: Uint8Array[];
 }
 
 export function preparedTypists(clients: readonly ThinClient[], capacity: number, scope: Scope): PreparedTypist[] {
@@ -29,8 +34,14 @@ export function preparedTypists(clients: readonly ThinClient[], capacity: number
       random: seededRandom(i + 1),
       scratch: scratch.getText(CODE_TEXT),
       updates: [],
+      frames: [],
     };
-    scratch.on('update', (update: Uint8Array) => typist.updates.push(update));
+    scratch.on('update', (update: Uint8Array) => {
+      typist.updates.push(update);
+      // The cursor after keystroke k (appended at the end) is at k + 1.
+      const cursor = client.awarenessMessage(cursorState(client, typist.updates.length));
+      typist.frames.push(clientFrames([client.updateMessage(update), cursor]));
+    });
     scope.defer(() => scratch.destroy());
     return typist;
   });
@@ -58,11 +69,11 @@ export function prepareKeystrokes(typists: readonly PreparedTypist[], count: num
 export function sendPrepared(typist: PreparedTypist): void {
   const clock = typist.cursor;
   const update = typist.updates[clock];
-  if (!update || clock >= typist.sentAt.length) return;
+  const frames = typist.frames[clock];
+  if (!update || !frames || clock >= typist.sentAt.length) return;
   typist.sentAt[clock] = performance.now();
-  typist.client.sendUpdate(update);
+  typist.client.sendPrepared(update, frames);
   typist.cursor = clock + 1;
-  sendCursor(typist.client, typist.cursor);
 }
 
 export function sentCount(typists: readonly PreparedTypist[]): number {

@@ -1,10 +1,11 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CODE_TEXT } from '@pairwise/protocol';
+import { clientFrame } from './client-frames.js';
 import type { Wire } from './ipc.js';
+import { RawWebSocket } from './raw-websocket.js';
 import type { Scope } from './scope.js';
 
 const MESSAGE_SYNC = 0;
@@ -23,6 +24,8 @@ const REMOTE = Symbol('remote');
  * with a real Y.Doc, and nothing else: no reconnects, no awareness CRDT, no timers. A thousand
  * stock providers would spend more of the load generator's core than the server under test.
  * Awareness updates are encoded by hand (count, client id, clock, JSON state), as y-protocols does.
+ * Its WebSocket is the bench's own (raw-websocket.ts), cheaper per frame than `ws`, and several
+ * messages can leave in one write.
  */
 export class ThinClient {
   readonly doc = new Y.Doc();
@@ -34,7 +37,7 @@ export class ThinClient {
   /** Size of the message that carried the last sync step 2, bytes. */
   step2Bytes = 0;
   awarenessReceived = 0;
-  private readonly ws: WebSocket;
+  private readonly ws: RawWebSocket;
   private awarenessClock = 0;
   /** Updates kept instead of applied (see keepUpdates), received and sent, in order. */
   private kept: Uint8Array[] | null = null;
@@ -48,11 +51,11 @@ export class ThinClient {
     private readonly wire: Wire,
     scope: Scope,
   ) {
-    this.ws = new WebSocket(url, { perMessageDeflate: false });
-    this.ws.binaryType = 'nodebuffer';
-    this.ws.on('error', () => {});
-    this.ws.on('open', () => (wire === 'hocuspocus' ? this.sendAuth() : this.sendHello()));
-    this.ws.on('message', (data: Buffer) => this.receive(data));
+    this.ws = new RawWebSocket(url, {
+      open: () => (wire === 'hocuspocus' ? this.sendAuth() : this.sendHello()),
+      message: (data) => this.receive(data),
+      close: () => {},
+    });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === REMOTE) return;
       const encoder = this.encoder(MESSAGE_SYNC);
@@ -66,11 +69,11 @@ export class ThinClient {
   }
 
   get open(): boolean {
-    return this.ws.readyState === WebSocket.OPEN;
+    return this.ws.state === 'open';
   }
 
   get closed(): boolean {
-    return this.ws.readyState === WebSocket.CLOSED;
+    return this.ws.state === 'closed';
   }
 
   /** Closes the socket and frees the document now rather than when the scope closes. */
@@ -102,6 +105,14 @@ export class ThinClient {
 
   /** Presence as an editor publishes it on every cursor move: one awareness message. */
   sendAwareness(state: Record<string, unknown>): void {
+    this.sendFrames(clientFrame(this.awarenessMessage(state)));
+  }
+
+  /**
+   * An awareness message for later (a prepared keystroke's cursor). It takes the next awareness
+   * clock now: prepared messages must be sent in the order they were made, and before any other.
+   */
+  awarenessMessage(state: Record<string, unknown>): Uint8Array {
     const encoder = this.encoder(MESSAGE_AWARENESS);
     const update = encoding.createEncoder();
     encoding.writeVarUint(update, 1);
@@ -109,7 +120,32 @@ export class ThinClient {
     encoding.writeVarUint(update, ++this.awarenessClock);
     encoding.writeVarString(update, JSON.stringify(state));
     encoding.writeVarUint8Array(encoder, encoding.toUint8Array(update));
-    this.send(encoder);
+    return encoding.toUint8Array(encoder);
+  }
+
+  /** A sync-update message carrying `update`. */
+  updateMessage(update: Uint8Array): Uint8Array {
+    const encoder = this.encoder(MESSAGE_SYNC);
+    syncProtocol.writeUpdate(encoder, update);
+    return encoding.toUint8Array(encoder);
+  }
+
+  /**
+   * Runs `send` with the socket corked, so the messages it sends (a keystroke's update and its
+   * cursor, as an editor sends them in one turn) leave in one write.
+   */
+  together(send: () => void): void {
+    this.ws.cork();
+    try {
+      send();
+    } finally {
+      this.ws.uncork();
+    }
+  }
+
+  /** Frames made beforehand (client-frames.ts), in one write. */
+  sendFrames(frames: Uint8Array): void {
+    this.ws.write(frames);
   }
 
   /**
@@ -137,12 +173,13 @@ export class ThinClient {
     );
   }
 
-  /** Sends an update encoded elsewhere (a prepared keystroke); kept with the received ones if keeping. */
-  sendUpdate(update: Uint8Array): void {
+  /**
+   * Sends a prepared keystroke: `frames` (its update's message and any other, framed beforehand)
+   * in one write; `update` is kept with the received ones if keeping, to be applied after the run.
+   */
+  sendPrepared(update: Uint8Array, frames: Uint8Array): void {
     this.kept?.push(update);
-    const encoder = this.encoder(MESSAGE_SYNC);
-    syncProtocol.writeUpdate(encoder, update);
-    this.send(encoder);
+    this.sendFrames(frames);
   }
 
   /** Sync step 1 and initial presence, as a provider sends them once connected. */
@@ -169,15 +206,20 @@ export class ThinClient {
   }
 
   private send(encoder: encoding.Encoder): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(encoding.toUint8Array(encoder));
+    this.sendFrames(clientFrame(encoding.toUint8Array(encoder)));
   }
 
+  /** One message from the server: `data` is a view into a buffer reused for the next read. */
   private receive(data: Buffer): void {
-    const decoder = decoding.createDecoder(data);
+    let decoder = decoding.createDecoder(data);
     if (this.wire === 'hocuspocus') decoding.readVarString(decoder);
     const type = decoding.readVarUint(decoder);
     if (type === MESSAGE_SYNC && this.kept && this.keep(decoder)) return;
     if (type === MESSAGE_SYNC || (this.wire === 'hocuspocus' && type === HOCUSPOCUS_SYNC_REPLY)) {
+      // Yjs may hold on to parts of what it applies: give it a copy.
+      const { pos } = decoder;
+      decoder = decoding.createDecoder(new Uint8Array(data));
+      decoder.pos = pos;
       const reply = this.encoder(MESSAGE_SYNC);
       const headerLength = encoding.length(reply);
       const started = performance.now();

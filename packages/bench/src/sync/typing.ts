@@ -95,14 +95,16 @@ export function typeIntoDoc(typist: Typist): void {
   if (clock >= typist.sentAt.length) return;
   const position = Math.min(typist.cursor, client.text.length);
   typist.sentAt[clock] = performance.now();
-  client.text.insert(position, randomLetter(typist.random));
+  client.together(() => {
+    client.text.insert(position, randomLetter(typist.random));
+    client.sendAwareness(cursorState(client, position + 1));
+  });
   typist.cursor = position + 1;
-  sendCursor(client, position + 1);
 }
 
 /** Presence as an editor publishes it on every cursor move. */
-export function sendCursor(client: ThinClient, position: number): void {
-  client.sendAwareness({ user: { name: `user-${client.doc.clientID}` }, cursor: { anchor: position, head: position } });
+export function cursorState(client: ThinClient, position: number): Record<string, unknown> {
+  return { user: { name: `user-${client.doc.clientID}` }, cursor: { anchor: position, head: position } };
 }
 
 export function randomLetter(random: () => number): string {
