@@ -42,7 +42,7 @@ it('frames every payload length class so a ws server reads them back intact, in 
   socket.write(clientFrames(payloads.slice(1)));
   await waitUntil(() => received.length === payloads.length, 'every frame to arrive', 5_000);
   expect(received.map((data) => data.byteLength)).toEqual(payloads.map((p) => p.byteLength));
-  received.forEach((data, i) => expect(data.equals(payloads[i] ?? new Uint8Array()), `payload ${i}`).toBe(true));
+  for (const [i, data] of received.entries()) expect(data.equals(payloads[i] ?? new Uint8Array()), `payload ${i}`).toBe(true);
   // A malformed frame (unmasked, say) makes ws close the connection with 1002: none did.
   expect(closes).toEqual([]);
 });

@@ -52,7 +52,7 @@ it('opens against a ws server, reads its binary messages of every size whole, an
   }
   await waitUntil(() => messages.length >= sent.length, 'every message', 5_000);
   expect(messages.map((m) => m.length)).toEqual(sent.map((s) => s.length));
-  messages.forEach((m, i) => expect(m.equals(sent[i] ?? Buffer.alloc(0)), `message ${i}`).toBe(true));
+  for (const [i, m] of messages.entries()) expect(m.equals(sent[i] ?? Buffer.alloc(0)), `message ${i}`).toBe(true);
 });
 
 it("answers the server's ping and completes its closing handshake with the server's code", async () => {
