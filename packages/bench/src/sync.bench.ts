@@ -18,6 +18,7 @@
  *        [only=pairs,crowded,saturation,capacity,cold-load,storage,scale-out,keystroke,fanout]
  *        [servers=pairwise-sqlite,...] [rooms=500] [connections=10000] [ops=250000] [runs=3]
  *        [seconds=10] [out=bench/results] [clients=2,16,64] [fanoutUpdates=1000] [watchers=light|full]
+ *        [typists=light|full]         (pair rooms: updates made beforehand and timed on arrival, or Y.Docs)
  *   node packages/bench/dist/sync.bench.js only=fanout,keystroke servers=pairwise-sqlite,pairwise-sqlite-slow
  *                                       (fan-out with fast storage and with 200 ms commits, side by side)
  */

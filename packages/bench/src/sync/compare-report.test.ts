@@ -3,7 +3,7 @@ import { pairwiseOverBestPeer, summarizeServer } from './compare-report.js';
 import type { Outcome } from './outcome.js';
 import { type PairsResult, pairsScenario } from './scenarios/pairs.js';
 
-const pairs = pairsScenario({ rooms: 1, charsPerSecond: 5, durationMs: 1000, settleMs: 0 });
+const pairs = pairsScenario({ rooms: 1, charsPerSecond: 5, durationMs: 1000, settleMs: 0, lightTypists: true });
 
 function run(p99: number, cpu: number, generatorCpuPct = 30, converged = true): Outcome<PairsResult> {
   return {

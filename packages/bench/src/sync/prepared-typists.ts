@@ -4,7 +4,7 @@ import { clientFrames } from './client-frames.js';
 import type { Scope } from './scope.js';
 import type { SampleBuffer } from './stats.js';
 import type { ThinClient } from './thin-client.js';
-import { cursorState, randomLetter, recordArrivals, type Typist } from './typing.js';
+import { cursorState, randomLetter, recordArrivals, type Typing, type Typist } from './typing.js';
 import { seededRandom } from './wait.js';
 
 /*
@@ -78,4 +78,16 @@ export function sendPrepared(typist: PreparedTypist): void {
 
 export function sentCount(typists: readonly PreparedTypist[]): number {
   return typists.reduce((sum, t) => sum + t.cursor, 0);
+}
+
+/** Prepared typists as a typing window drives them (sendPrepared). */
+export function preparedTyping(typists: readonly PreparedTypist[]): Typing {
+  return {
+    count: typists.length,
+    type: (i) => {
+      const typist = typists[i];
+      if (typist) sendPrepared(typist);
+    },
+    typed: () => sentCount(typists),
+  };
 }

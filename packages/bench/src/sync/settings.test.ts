@@ -69,6 +69,9 @@ describe('parseSettings', () => {
     expect(parseSettings(['--smoke', 'only=crowded,saturation'])).toMatchObject({ scenarios: ['crowded', 'saturation'] });
     expect(parseSettings(['--quick']).crowded).toMatchObject({ clients: 50, typists: 5, durationMs: 2_000, lightWatchers: true });
     expect(parseSettings(['watchers=full']).crowded.lightWatchers).toBe(false);
+    expect(parseSettings([]).pairs.lightTypists).toBe(true);
+    expect(parseSettings(['typists=full'])).toMatchObject({ pairs: { lightTypists: false }, scaleOut: { load: { lightTypists: false } } });
+    expect(() => parseSettings(['typists=heavy'])).toThrow(/unknown typists value heavy/);
     expect(parseSettings(['--quick', 'rooms=20', 'runs=5', 'seconds=2'])).toMatchObject({
       runs: 5,
       saturationRuns: 5,

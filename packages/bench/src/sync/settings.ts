@@ -140,7 +140,20 @@ const CAPACITY = { batch: 250, roomChars: 200, settleMs: 500 } as const;
 const COLD_LOAD = { opsPerMessage: 100, warmJoins: 5, settleMs: 2_500 } as const;
 const CHARS_PER_SECOND = 5;
 
-const SETTING_KEYS = ['only', 'servers', 'rooms', 'runs', 'out', 'clients', 'fanoutUpdates', 'seconds', 'connections', 'ops', 'watchers'];
+const SETTING_KEYS = [
+  'only',
+  'servers',
+  'rooms',
+  'runs',
+  'out',
+  'clients',
+  'fanoutUpdates',
+  'seconds',
+  'connections',
+  'ops',
+  'watchers',
+  'typists',
+];
 const FLAGS = ['--quick', '--smoke'];
 
 const DEFAULT_RESULTS_DIR = fileURLToPath(new URL('../../../../bench/results', import.meta.url));
@@ -175,6 +188,7 @@ export function parseSettings(argv: readonly string[]): Settings {
     charsPerSecond: CHARS_PER_SECOND,
     durationMs: (seconds ?? sizes.seconds) * 1000,
     settleMs: sizes.settleMs,
+    lightTypists: list('typists', ['light', 'full'], ['light'])[0] === 'light',
   });
   return {
     scenarios: list(

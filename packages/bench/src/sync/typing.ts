@@ -29,6 +29,25 @@ export function docTypists(clients: readonly ThinClient[], keystrokes: number): 
   }));
 }
 
+/** Typists as a typing window drives them: how many, one keystroke of typist i, keystrokes sent so far. */
+export interface Typing {
+  count: number;
+  type: (typist: number) => void;
+  typed: () => number;
+}
+
+/** Typists that type into their own Y.Docs (typeIntoDoc). */
+export function docTyping(typists: readonly Typist[]): Typing {
+  return {
+    count: typists.length,
+    type: (i) => {
+      const typist = typists[i];
+      if (typist) typeIntoDoc(typist);
+    },
+    typed: () => typists.reduce((sum, t) => sum + Y.getState(t.client.doc.store, t.editorId), 0),
+  };
+}
+
 /** Records one latency per keystroke of `senders` that reaches a receiver: now minus its send time. */
 export function recordArrivals(
   senders: ReadonlyArray<Pick<Typist, 'editorId' | 'sentAt'>>,

@@ -3,7 +3,7 @@ import { checkRooms, connectRooms } from '../rooms.js';
 import type { Scope } from '../scope.js';
 import type { ServerHandle } from '../servers.js';
 import { SampleBuffer } from '../stats.js';
-import { docTypists, observeDoc, recordArrivals } from '../typing.js';
+import { docTypists, docTyping, observeDoc, recordArrivals } from '../typing.js';
 import { waitQuiet } from '../wait.js';
 import { measureTyping, TYPING_METRICS, type TypingResult } from './typing-window.js';
 import { keystrokesPerTypist } from './warm-up.js';
@@ -64,9 +64,9 @@ export async function runCrowded(server: ServerHandle, options: CrowdedOptions, 
     else observeDoc(watcher.doc, typists, latencies);
   }
 
-  const typing = { typists, charsPerSecond: options.charsPerSecond, durationMs: options.durationMs, settleMs: options.settleMs };
+  const typing = { charsPerSecond: options.charsPerSecond, durationMs: options.durationMs, settleMs: options.settleMs };
   const receiversPerKeystroke = options.clients - 1;
-  const measured = await measureTyping(server, { ...typing, latencies, receiversPerKeystroke }, scope);
+  const measured = await measureTyping(server, { ...typing, typing: docTyping(typists), latencies, receiversPerKeystroke }, scope);
   for (const client of clients) client.applyKeptUpdates();
   const tally = { typed: measured.typed, expectedDeliveries: measured.typed * receiversPerKeystroke, deliveries: measured.deliveries };
   const problems = await checkRooms(server, rooms, tally, scope);

@@ -4,7 +4,8 @@ import type { Scope } from '../scope.js';
 import type { ServerHandle } from '../servers.js';
 import { SampleBuffer } from '../stats.js';
 import type { ThinClient } from '../thin-client.js';
-import { docTypists, observeDoc } from '../typing.js';
+import { preparedTypists, prepareKeystrokes, preparedTyping, timePartners } from '../prepared-typists.js';
+import { docTypists, docTyping, observeDoc, type Typing } from '../typing.js';
 import { waitQuiet } from '../wait.js';
 import { measureTyping, TYPING_METRICS, type TypingResult } from './typing-window.js';
 import { keystrokesPerTypist } from './warm-up.js';
@@ -16,6 +17,14 @@ export interface PairsOptions {
   durationMs: number;
   /** See TypingWindow.settleMs. */
   settleMs: number;
+  /**
+   * Light typists send updates made before the window and time a partner's keystroke when its
+   * frame lands, applying what they kept after the run (as the saturation climb does); full ones
+   * insert into their Y.Docs and apply every update on arrival. Light by default: at 500 rooms
+   * full typists put the generator's core past 80% (a run is then invalid), and their latency
+   * carries the generator's own Yjs work.
+   */
+  lightTypists: boolean;
 }
 
 /** Scenario 1's figures: those of every typing scenario. */
@@ -25,10 +34,12 @@ export type PairsResult = TypingResult;
 export function pairsScenario(options: PairsOptions): ComparedScenario<PairsResult> {
   return {
     name: 'pairs',
-    title: `Pair rooms: ${options.rooms} rooms x 2 thin clients typing ${options.charsPerSecond} chars/s for ${options.durationMs / 1000} s, each keystroke + a cursor update`,
+    title: `Pair rooms: ${options.rooms} rooms x 2 ${options.lightTypists ? 'light' : 'full'} thin clients typing ${options.charsPerSecond} chars/s for ${options.durationMs / 1000} s, each keystroke + a cursor update`,
     metrics: TYPING_METRICS,
     notes: [
-      `Propagation: sender inserts -> the partner holds it. CPU: first keystroke to ${options.settleMs / 1000} s after the last delivery.`,
+      options.lightTypists
+        ? `Propagation: sender's keystroke leaves -> its frame reaches the partner (light typists: updates made beforehand, applied after the run). CPU: first keystroke to ${options.settleMs / 1000} s after the last delivery.`
+        : `Propagation: sender inserts -> the partner's Y.Doc holds it. CPU: first keystroke to ${options.settleMs / 1000} s after the last delivery.`,
       'Two instances (PG + Redis): partners on different instances; CPU of both, their redis-server and their PostgreSQL backends.',
       'PSI: % of wall time some task waited for a CPU; near 0 on a quiet machine, where latency means most.',
       'Generator lag: how late keystrokes left against their schedule (the generator falling behind).',
@@ -51,21 +62,39 @@ export async function runPairs(server: ServerHandle, options: PairsOptions, scop
 
   const perClient = keystrokesPerTypist(options.charsPerSecond, options.durationMs);
   // First typists of every room, then the second ones: partners type half a period apart.
-  const typists = docTypists(firstThenSecond(rooms), perClient);
+  const clients = firstThenSecond(rooms);
   const latencies = new SampleBuffer();
-  for (let r = 0; r < options.rooms; r++) {
-    const [a, b] = [typists[r], typists[r + options.rooms]];
+  const typing = options.lightTypists
+    ? lightTyping(clients, options.rooms, perClient, latencies, scope)
+    : fullTyping(clients, options.rooms, perClient, latencies);
+
+  const window = { charsPerSecond: options.charsPerSecond, durationMs: options.durationMs, settleMs: options.settleMs };
+  const measured = await measureTyping(server, { ...window, typing, latencies, receiversPerKeystroke: 1 }, scope);
+  for (const client of clients) client.applyKeptUpdates();
+  const tally = { typed: measured.typed, expectedDeliveries: measured.typed, deliveries: measured.deliveries };
+  const problems = await checkRooms(server, rooms, tally, scope);
+  return { ...measured, converged: problems.length === 0, problems };
+}
+
+/** Partners (client i and i + rooms) send prepared keystrokes and time each other's on arrival. */
+function lightTyping(clients: readonly ThinClient[], rooms: number, keystrokes: number, latencies: SampleBuffer, scope: Scope): Typing {
+  const typists = preparedTypists(clients, keystrokes, scope);
+  prepareKeystrokes(typists, keystrokes);
+  timePartners(typists, rooms, latencies);
+  return preparedTyping(typists);
+}
+
+/** Partners type into their Y.Docs and time each other's keystrokes as their docs integrate them. */
+function fullTyping(clients: readonly ThinClient[], rooms: number, keystrokes: number, latencies: SampleBuffer): Typing {
+  const typists = docTypists(clients, keystrokes);
+  for (let r = 0; r < rooms; r++) {
+    const [a, b] = [typists[r], typists[r + rooms]];
     if (a && b) {
       observeDoc(b.client.doc, [a], latencies);
       observeDoc(a.client.doc, [b], latencies);
     }
   }
-
-  const typing = { typists, charsPerSecond: options.charsPerSecond, durationMs: options.durationMs, settleMs: options.settleMs };
-  const measured = await measureTyping(server, { ...typing, latencies, receiversPerKeystroke: 1 }, scope);
-  const tally = { typed: measured.typed, expectedDeliveries: measured.typed, deliveries: measured.deliveries };
-  const problems = await checkRooms(server, rooms, tally, scope);
-  return { ...measured, converged: problems.length === 0, problems };
+  return docTyping(typists);
 }
 
 /**

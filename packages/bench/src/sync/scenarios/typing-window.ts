@@ -1,11 +1,10 @@
-import * as Y from 'yjs';
 import type { Metric } from '../compared-scenario.js';
 import type { Scope } from '../scope.js';
 import type { LoopDelay } from '../ipc.js';
 import type { ServerHandle } from '../servers.js';
 import { cpuPressureMeter, type SampleBuffer, sum, summarize, type Summary } from '../stats.js';
 import { fmt } from '../table.js';
-import { generatorCpuMeter, type Typist, typeIntoDoc, typeOnSchedule } from '../typing.js';
+import { generatorCpuMeter, type Typing, typeOnSchedule } from '../typing.js';
 import { sleep, waitUntil } from '../wait.js';
 import { type WarmUp, warmUp } from './warm-up.js';
 
@@ -63,7 +62,8 @@ export const TYPING_METRICS: readonly Metric<TypingResult>[] = [
 ];
 
 export interface TypingWindow {
-  typists: readonly Typist[];
+  /** Who types and how (typing.ts: into Y.Docs; prepared-typists.ts: updates made beforehand). */
+  typing: Typing;
   charsPerSecond: number;
   durationMs: number;
   /**
@@ -80,7 +80,7 @@ export interface TypingWindow {
 const DRAIN_TIMEOUT_MS = 20_000;
 
 /**
- * Types on the open-loop schedule into the typists' docs, waits for every keystroke to reach every
+ * Types on the open-loop schedule, waits for every keystroke to reach every
  * receiver (or the drain timeout), lets the server settle, and measures all of it. The caller
  * connects the clients before and runs the end-of-run check after (with `typed` and `deliveries`).
  */
@@ -89,8 +89,8 @@ export async function measureTyping(
   window: TypingWindow,
   scope: Scope,
 ): Promise<Omit<TypingResult, 'converged' | 'problems'>> {
-  const { typists, latencies } = window;
-  const typedSoFar = (): number => typists.reduce((sum, t) => sum + Y.getState(t.client.doc.store, t.editorId), 0);
+  const { typing, latencies } = window;
+  const typedSoFar = (): number => typing.typed();
   const drained = (typed: number) =>
     waitUntil(
       () => latencies.length >= typed * window.receiversPerKeystroke,
@@ -98,11 +98,7 @@ export async function measureTyping(
       DRAIN_TIMEOUT_MS,
       5,
     ).catch(() => {});
-  const type = (i: number): void => {
-    const typist = typists[i];
-    if (typist) typeIntoDoc(typist);
-  };
-  const warm = await warmUp(server, typists.length, window.charsPerSecond, scope, type);
+  const warm = await warmUp(server, typing.count, window.charsPerSecond, scope, typing.type);
   await drained(typedSoFar());
   const warmDeliveries = latencies.length;
   const pressure = cpuPressureMeter();
@@ -112,7 +108,7 @@ export async function measureTyping(
   const generatorCpu = generatorCpuMeter();
   await server.loopDelay();
   const started = performance.now();
-  const lag = await typeOnSchedule(typists.length, window.charsPerSecond, window.durationMs, scope, type);
+  const lag = await typeOnSchedule(typing.count, window.charsPerSecond, window.durationMs, scope, typing.type);
   const generatorCpuPct = generatorCpu();
   const memory = server.residentMemory();
   const typed = typedSoFar();
