@@ -4,7 +4,7 @@ import { clientFrames } from './client-frames.js';
 import type { Scope } from './scope.js';
 import type { SampleBuffer } from './stats.js';
 import type { ThinClient } from './thin-client.js';
-import { cursorState, randomLetter, recordArrivals, type Typing, type Typist } from './typing.js';
+import { cursorState, randomLetter, recordArrivals, type Typing, type Typist, typingOf } from './typing.js';
 import { seededRandom } from './wait.js';
 
 /*
@@ -82,12 +82,5 @@ export function sentCount(typists: readonly PreparedTypist[]): number {
 
 /** Prepared typists as a typing window drives them (sendPrepared). */
 export function preparedTyping(typists: readonly PreparedTypist[]): Typing {
-  return {
-    count: typists.length,
-    type: (i) => {
-      const typist = typists[i];
-      if (typist) sendPrepared(typist);
-    },
-    typed: () => sentCount(typists),
-  };
+  return typingOf(typists, sendPrepared, () => sentCount(typists));
 }

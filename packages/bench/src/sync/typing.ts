@@ -36,16 +36,21 @@ export interface Typing {
   typed: () => number;
 }
 
-/** Typists that type into their own Y.Docs (typeIntoDoc). */
-export function docTyping(typists: readonly Typist[]): Typing {
+/** `typists` as a typing window drives them: `keystroke` sends one of a typist's keystrokes. */
+export function typingOf<T extends Typist>(typists: readonly T[], keystroke: (typist: T) => void, typed: () => number): Typing {
   return {
     count: typists.length,
     type: (i) => {
       const typist = typists[i];
-      if (typist) typeIntoDoc(typist);
+      if (typist) keystroke(typist);
     },
-    typed: () => typists.reduce((sum, t) => sum + Y.getState(t.client.doc.store, t.editorId), 0),
+    typed,
   };
+}
+
+/** Typists that type into their own Y.Docs (typeIntoDoc). */
+export function docTyping(typists: readonly Typist[]): Typing {
+  return typingOf(typists, typeIntoDoc, () => typists.reduce((sum, t) => sum + Y.getState(t.client.doc.store, t.editorId), 0));
 }
 
 /** Records one latency per keystroke of `senders` that reaches a receiver: now minus its send time. */
