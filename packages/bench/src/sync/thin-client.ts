@@ -57,10 +57,7 @@ export class ThinClient {
       close: () => {},
     });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === REMOTE) return;
-      const encoder = this.encoder(MESSAGE_SYNC);
-      syncProtocol.writeUpdate(encoder, update);
-      this.send(encoder);
+      if (origin !== REMOTE) this.sendFrames(clientFrame(this.updateMessage(update)));
     });
     scope.defer(() => {
       this.ws.terminate();
