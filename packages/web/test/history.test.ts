@@ -69,7 +69,8 @@ describe.skipIf(!chromiumAvailable())('history in Chromium against the real serv
     await expect.poll(() => diff.getAttribute('data-changes'), POLL).toBe('1');
     await expect.poll(() => textIn(page, '[data-testid="diff-editor"] .editor.modified'), POLL).toContain('first = 1 + later_change');
     expect(await textIn(page, '[data-testid="diff-editor"] .editor.original')).not.toContain('later_change');
-    expect(await page.locator('[data-testid="diff-editor"] .editor.modified .char-insert').count()).toBeGreaterThan(0);
+    // Monaco paints the diff's decorations on a later frame than it reports the diff (data-changes).
+    await expect.poll(() => page.locator('[data-testid="diff-editor"] .editor.modified .char-insert').count(), POLL).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Back to editor' }).click();
 
     // Two versions compared with each other: the older one on the left.
