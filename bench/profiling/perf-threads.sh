@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Samples one bench server with Linux perf (software clock: works where hardware counters do not) and
 # prints, per thread, its samples by kind: kernel, V8 builtins (inline caches, calls), V8 runtime, JSON,
-# GC, JIT-compiled JavaScript by file. Unlike --cpu-prof, which on a virtual machine saw a few percent
+# GC, JIT-compiled JavaScript by file, then each thread's samples per 2 s (steady state apart from
+# thread start-ups and JIT bursts). Unlike --cpu-prof, which on a virtual machine saw a few percent
 # of the event loop's CPU that /proc counted, this sees all of it (issue 9).
 #
 #   bench/profiling/perf-threads.sh pairwise-sqlite [scenario] [seconds]
@@ -48,3 +49,14 @@ for tid in $(perf script -i "$out/perf.data" -F tid 2>/dev/null | sort | uniq -c
       total[k] += n; all += n }
     END { for (k in total) printf "%7d  %s\n", total[k], k; printf "%7d  all\n", all }' | sort -rn | head -25
 done
+# Where each thread's samples fall in time: thread start-ups (a compaction thread's first rebuild
+# parses Yjs) and JIT bursts show apart from the steady state that a run's totals mix them with.
+echo "== samples per 2 s, by thread (the first column is the event loop)"
+perf script -i "$out/perf.data" -F tid,time 2>/dev/null | awk -v main="$pid" '
+  { t = $2 + 0; if (NR == 1) t0 = t; b = int((t - t0) / 2); n[b, $1]++; total[$1]++; if (b > last) last = b }
+  END {
+    order[1] = main; k = 1
+    for (tid in total) if (tid != main && total[tid] > 20) order[++k] = tid
+    printf "%6s", "s"; for (i = 1; i <= k; i++) printf "%8s", order[i]; print ""
+    for (b = 0; b <= last; b++) { printf "%6d", b * 2; for (i = 1; i <= k; i++) printf "%8d", n[b, order[i]]; print "" }
+  }'

@@ -90,9 +90,7 @@ export class ThinClient {
    */
   resync(): Promise<void> {
     const answered = this.nextStep2();
-    const encoder = this.encoder(MESSAGE_SYNC);
-    syncProtocol.writeSyncStep1(encoder, this.doc);
-    this.send(encoder);
+    this.sendSyncStep1();
     return answered;
   }
 
@@ -181,10 +179,14 @@ export class ThinClient {
 
   /** Sync step 1 and initial presence, as a provider sends them once connected. */
   private sendHello(): void {
+    this.sendSyncStep1();
+    this.sendAwareness({ user: { name: `user-${this.doc.clientID}` } });
+  }
+
+  private sendSyncStep1(): void {
     const encoder = this.encoder(MESSAGE_SYNC);
     syncProtocol.writeSyncStep1(encoder, this.doc);
     this.send(encoder);
-    this.sendAwareness({ user: { name: `user-${this.doc.clientID}` } });
   }
 
   /** Hocuspocus processes nothing for a document before its auth message (an empty token here). */
