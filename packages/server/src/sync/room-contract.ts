@@ -3,7 +3,6 @@ import type { ConnectionSession } from '../access/session.js';
 import type { ServerEvents } from '../observability/server-events.js';
 import type { RoomLimits } from './room-limits.js';
 import type { RoomMessage } from './role-matrix.js';
-import type { StateVector } from './state-vectors.js';
 import type { UnresolvedLimits } from './unresolved-updates.js';
 
 /** What a Room needs from around it and what it reports: sockets, hooks, options, and its errors. */
@@ -65,7 +64,7 @@ export type ProtocolErrorHandler = (socket: SyncSocket, error: Error) => void;
 
 export interface RoomOptions extends UnresolvedLimits {
   /** What rooms deleted earlier under this id held: content of theirs never enters this room. */
-  retired: StateVector;
+  retired: ReadonlyMap<number, number>;
   /** The stored life of the room this copy belongs to (a room re-created under its id gets a new one); '' when not stored. */
   incarnation: string;
   limits: Partial<RoomLimits>;

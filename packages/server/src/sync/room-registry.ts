@@ -5,17 +5,16 @@ import { chatFrame } from '../chat/chat-frame.js';
 import { runFrame } from '../runs/run-frame.js';
 import type { AccessEvents, ConnectionSession } from '../access/session.js';
 import type { ClusterBridge } from '../cluster/cluster-bridge.js';
-import { BUS_ORIGIN, type RoomLink } from '../cluster/room-link.js';
 import type { CompactionObserver } from '../persistence/compaction-scheduler.js';
 import { NO_SERVER_EVENTS, type ServerEvents } from '../observability/server-events.js';
 import type { RoomMetaChange } from '../storage/store.js';
 import { AccessReviews, type Admission } from './access-reviews.js';
-import { mergeStateVectors, stateVectorOfUpdates, type StateVector } from './state-vectors.js';
-import { authorOfOrigin } from './history-authors.js';
+import { EMPTY_STATE_VECTOR, mergeStateVectors, stateVectorOfUpdates, type StateVector } from './state-vectors.js';
 import { indexedSettings } from './room-settings.js';
 import { Room, type RoomMeta, type SyncSocket } from './room.js';
 import type { RoomRegistryOptions } from './room-registry-options.js';
 import { bridgeRooms } from './registry-bridge.js';
+import { LoadedRoomHooks, type RoomHookTargets } from './loaded-room-hooks.js';
 import { StoredStates } from './stored-state.js';
 
 export type { RoomRegistryOptions };
@@ -48,6 +47,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
   private readonly events: ServerEvents;
   private readonly cluster: ClusterBridge | null;
   private readonly storedStates: StoredStates;
+  private readonly hookTargets: RoomHookTargets;
 
   constructor(private readonly options: RoomRegistryOptions) {
     this.reviews = new AccessReviews(options.sessions ?? OPEN_ACCESS, this, options.log);
@@ -56,6 +56,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     this.cluster = options.bus ? bridgeRooms(options.bus, bridged, options, this.events) : null;
     options.compaction.observe(this);
     this.storedStates = new StoredStates((roomId) => options.commits.holds(roomId));
+    this.hookTargets = { commits: options.commits, log: options.log, runs: options.runs, storedStates: this.storedStates };
     options.commits.observe(this.storedStates);
   }
 
@@ -248,40 +249,27 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     if (!stored) return null;
     const { incarnation } = stored;
     const { runs } = this.options;
-    let link: RoomLink | null = null;
+    const hooks = new LoadedRoomHooks(this.hookTargets, roomId, incarnation);
     const room = new Room(
       roomId,
       stored.updates,
-      {
-        onUpdate: (update, origin) => {
-          // The instance that accepted an update stores and publishes it; one heard on the bus, neither.
-          if (origin === BUS_ORIGIN) return;
-          const author = authorOfOrigin(origin, (socket) => room.sessionOf(socket));
-          this.options.commits.enqueueUpdate(roomId, incarnation, update, { at: Date.now(), author });
-          link?.publishUpdate(update);
-        },
-        onMetaChange: (meta) => this.storeMeta(roomId, incarnation, meta),
-        acceptsEdits: () => this.options.commits.accepts(roomId),
-        onSubscribed: (socket) => this.storedStates.subscribed(room, socket),
-        onEditFrame: (socket) => this.storedStates.editFrame(room, socket),
-        onIgnoredFrame: (session, message, count) =>
-          this.options.log.debug({ roomId, message, count, role: session.role }, 'ignored a frame the role may not send'),
-        onRunMessage: (socket, session, message) => runs?.receive(room, socket, session, message),
-        onRoleChanged: (socket, role) => runs?.roleChanged(room, socket, role),
-        onLeave: (socket) => runs?.left(room, socket),
-      },
+      hooks,
       (_socket: SyncSocket, err: Error) => this.options.log.warn({ roomId, err: err.message }, 'closing socket after a refused message'),
       {
-        retired: mergeStateVectors(stored.retiredStateVectors.map((encoded) => Y.decodeStateVector(encoded))),
+        retired:
+          stored.retiredStateVectors.length === 0
+            ? EMPTY_STATE_VECTOR
+            : mergeStateVectors(stored.retiredStateVectors.map((encoded) => Y.decodeStateVector(encoded))),
         incarnation,
         limits: this.options.roomLimits ?? {},
         events: this.events,
       },
     );
+    hooks.room = room;
     // Before the link: edits heard from other instances are not in this instance's storage yet.
     this.storedStates.loaded(room);
     try {
-      link = (await this.cluster?.link(room, incarnation)) ?? null;
+      hooks.link = (await this.cluster?.link(room, incarnation)) ?? null;
     } catch (err) {
       this.storedStates.unloaded(room);
       room.destroy();
@@ -344,14 +332,5 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
   private dropFailed(roomId: string, entry: Entry): void {
     entry.leases--;
     if (this.entries.get(roomId) === entry) this.entries.delete(roomId);
-  }
-
-  /**
-   * Keep the rooms index in step with settings users change in the document, through the group
-   * commit so changes are stored in the order they were made. Invalid values are not indexed.
-   */
-  private storeMeta(roomId: string, incarnation: string, meta: RoomMeta): void {
-    const change = indexedSettings(meta);
-    if (change) this.options.commits.enqueueMeta(roomId, incarnation, change);
   }
 }

@@ -13,7 +13,7 @@ import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './room-limits.js';
 import { RoomSize } from './room-size.js';
 import { RoomSettings } from './room-settings.js';
 import { DEFAULT_UNRESOLVED_LIMITS, UnresolvedUpdates, type WaitingPart } from './unresolved-updates.js';
-import { carriesNewStructs, overlapsStateVector, type StateVector } from './state-vectors.js';
+import { carriesNewStructs, EMPTY_STATE_VECTOR, overlapsStateVector } from './state-vectors.js';
 import { ECHO_TO_SENDER, HOOK_FAILURE, runHook } from './transaction-marks.js';
 import { assertValidUpdate } from './update-guard.js';
 import {
@@ -42,7 +42,7 @@ export class Room {
   private readonly people: PresenceRelay<SyncSocket>;
   private readonly sockets = new Map<SyncSocket, Connection>();
   private readonly unresolved: UnresolvedUpdates<SyncSocket>;
-  private readonly retired: StateVector;
+  private readonly retired: ReadonlyMap<number, number>;
   private readonly limits: RoomLimits;
   private readonly settings: RoomSettings;
   private readonly events: ServerEvents;
@@ -56,11 +56,13 @@ export class Room {
     private readonly onProtocolError: ProtocolErrorHandler = () => {},
     options: Partial<RoomOptions> = {},
   ) {
-    this.retired = options.retired ?? new Map();
+    this.retired = options.retired ?? EMPTY_STATE_VECTOR;
     this.incarnation = options.incarnation ?? '';
     this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits };
     this.events = options.events ?? NO_SERVER_EVENTS;
-    this.unresolved = new UnresolvedUpdates({ ...DEFAULT_UNRESOLVED_LIMITS, ...options }, (socket) =>
+    // Only the two limits: spreading all of `options` kept a copy of every option per room (344 bytes).
+    const { maxWaitMs = DEFAULT_UNRESOLVED_LIMITS.maxWaitMs, maxBytes = DEFAULT_UNRESOLVED_LIMITS.maxBytes } = options;
+    this.unresolved = new UnresolvedUpdates({ maxWaitMs, maxBytes }, (socket) =>
       this.fail(socket, new Error('update depends on changes the client never sent')),
     );
     applyStoredUpdates(this.doc, storedUpdates);

@@ -3,6 +3,9 @@ import * as Y from 'yjs';
 /** Client id -> the clock after that client's last struct, as Yjs state vectors count. */
 export type StateVector = Map<number, number>;
 
+/** No clients at all; shared, so the many rooms with nothing retired hold no map of their own. */
+export const EMPTY_STATE_VECTOR: ReadonlyMap<number, number> = new Map();
+
 /** The state vector covering every struct in `updates`, read without building a document. */
 export function stateVectorOfUpdates(updates: Iterable<Uint8Array>): StateVector {
   return mergeStateVectors([...updates].map((update) => Y.parseUpdateMeta(update).to));
@@ -18,7 +21,7 @@ export function mergeStateVectors(vectors: Iterable<StateVector>): StateVector {
 }
 
 /** Whether `update` carries any struct that `covered` already accounts for (same client, lower clock). */
-export function overlapsStateVector(update: Uint8Array, covered: StateVector): boolean {
+export function overlapsStateVector(update: Uint8Array, covered: ReadonlyMap<number, number>): boolean {
   if (covered.size === 0) return false;
   const { from } = Y.parseUpdateMeta(update);
   for (const [client, clock] of from) {
