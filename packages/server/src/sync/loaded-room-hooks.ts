@@ -23,7 +23,7 @@ export class LoadedRoomHooks implements RoomHooks {
   /** Set once the room is built: it takes these hooks in its constructor, before any frame arrives. */
   room: Room | null = null;
   /** The room's link to the other instances, once made; null on a single instance. */
-  link: RoomLink | null = null;
+  link: Pick<RoomLink, 'publishUpdate'> | null = null;
 
   constructor(
     private readonly targets: RoomHookTargets,
