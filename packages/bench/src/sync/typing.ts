@@ -53,14 +53,18 @@ export function docTyping(typists: readonly Typist[]): Typing {
   return typingOf(typists, typeIntoDoc, () => typists.reduce((sum, t) => sum + Y.getState(t.client.doc.store, t.editorId), 0));
 }
 
-/** Records one latency per keystroke of `senders` that reaches a receiver: now minus its send time. */
+/**
+ * Records one latency per keystroke of `senders` that reaches a receiver: now minus its send time.
+ * `clock` is injectable so a test can fix "now" instead of racing a loaded machine.
+ */
 export function recordArrivals(
   senders: ReadonlyArray<Pick<Typist, 'editorId' | 'sentAt'>>,
   latencies: Pick<SampleBuffer, 'push'>,
+  clock: () => number = () => performance.now(),
 ): (from: ReadonlyMap<number, number>, to: ReadonlyMap<number, number>) => void {
   const byId = new Map(senders.map((s) => [s.editorId, s]));
   return (from, to) => {
-    const now = performance.now();
+    const now = clock();
     for (const [id, after] of to) {
       const sender = byId.get(id);
       if (!sender) continue;
