@@ -59,4 +59,23 @@ describe('AwarenessOwners', () => {
     expect(o.claim('ghost', [set(1)])).toEqual(new Set());
     expect(o.disconnect('ghost')).toEqual([]);
   });
+
+  it('reserves again after every earlier reservation expired', () => {
+    // The reservations are made on demand and dropped once none is left (issue 9: room memory).
+    const { owners: o, clock } = owners(4, 30_000);
+    o.connect('a', 'user:ada');
+    o.claim('a', [set(11)]);
+    o.disconnect('a');
+    clock.now += 30_000;
+    o.connect('idle', 'guest:i');
+    o.disconnect('idle');
+
+    o.connect('c', 'user:cy');
+    expect(o.claim('c', [set(11)])).toEqual(new Set([11]));
+    expect(o.disconnect('c')).toEqual([11]);
+    o.connect('mallory', 'guest:m');
+    expect(o.claim('mallory', [set(11)])).toEqual(new Set());
+    clock.now += 30_000;
+    expect(o.claim('mallory', [set(11)])).toEqual(new Set([11]));
+  });
 });

@@ -37,6 +37,27 @@ interface Entry {
 }
 
 /**
+ * One hold on a loaded room. An object rather than a closure over the registry's entry: a lease
+ * lives as long as its connection, and the closure, its context and the lease object were 160
+ * bytes per connection (issue 9: connection memory).
+ */
+class EntryLease implements RoomLease {
+  private released = false;
+
+  constructor(
+    readonly room: Room,
+    private readonly entry: Entry,
+    private readonly onRelease: (roomId: string, entry: Entry) => void,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease(this.room.id, this.entry);
+  }
+}
+
+/**
  * Owns every room held in memory: loads each once however many connect at the same moment,
  * and unloads it a while after the last lease is released. Carries access changes to the open
  * connections of its rooms (AccessEvents) and each compaction's snapshot size to its room.
@@ -173,7 +194,7 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
       this.dropFailed(roomId, entry);
       return null;
     }
-    return this.lease(roomId, entry, loaded);
+    return this.lease(entry, loaded);
   }
 
   /** Run `fn` with the room loaded; null if it does not exist. */
@@ -282,19 +303,16 @@ export class RoomRegistry implements AccessEvents, CompactionObserver {
     return room;
   }
 
-  private lease(roomId: string, entry: Entry, room: Room): RoomLease {
+  private lease(entry: Entry, room: Room): RoomLease {
     entry.room = room;
-    let released = false;
-    return {
-      room,
-      release: () => {
-        if (released) return;
-        released = true;
-        entry.leases--;
-        if (entry.leases === 0 && this.entries.get(roomId) === entry) this.scheduleUnload(roomId, entry);
-      },
-    };
+    return new EntryLease(room, entry, this.leaseReleased);
   }
+
+  /** Shared by every lease: one function, not a closure per lease (see EntryLease). */
+  private readonly leaseReleased = (roomId: string, entry: Entry): void => {
+    entry.leases--;
+    if (entry.leases === 0 && this.entries.get(roomId) === entry) this.scheduleUnload(roomId, entry);
+  };
 
   private scheduleUnload(roomId: string, entry: Entry): void {
     entry.idleTimer = setTimeout(() => {

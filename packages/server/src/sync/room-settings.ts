@@ -11,8 +11,8 @@ import { takeOver } from './transaction-marks.js';
  * transactions; this knows the keys.
  */
 export class RoomSettings {
-  /** Server-only keys and the values the server holds them to. */
-  private readonly serverOnly: Map<string, unknown>;
+  /** Server-only keys and the values the server holds them to; replaced, never changed in place (it may be shared). */
+  private serverOnly: ReadonlyMap<string, unknown>;
 
   constructor(private readonly map: Y.Map<unknown>) {
     this.serverOnly = readServerOnlyMeta(map);
@@ -33,8 +33,12 @@ export class RoomSettings {
 
   /** The server's change; call inside a transaction. */
   write(change: RoomMeta): void {
-    if (change.aiCompletions !== undefined) this.serverOnly.set(META_KEYS.aiCompletions, change.aiCompletions);
-    if (change.runCode !== undefined) this.serverOnly.set(META_KEYS.runCode, change.runCode);
+    if (change.aiCompletions !== undefined || change.runCode !== undefined) {
+      const held = new Map(this.serverOnly);
+      if (change.aiCompletions !== undefined) held.set(META_KEYS.aiCompletions, change.aiCompletions);
+      if (change.runCode !== undefined) held.set(META_KEYS.runCode, change.runCode);
+      this.serverOnly = held;
+    }
     if (change.name !== undefined) this.map.set(META_KEYS.name, change.name);
     if (change.language !== undefined) this.map.set(META_KEYS.language, change.language);
     if (change.aiCompletions !== undefined) this.map.set(META_KEYS.aiCompletions, change.aiCompletions);
@@ -43,8 +47,7 @@ export class RoomSettings {
 
   /** Holds the server-only keys to the values the document has now (another instance's server changed them). */
   adoptServerOnly(): void {
-    this.serverOnly.clear();
-    for (const [key, value] of readServerOnlyMeta(this.map)) this.serverOnly.set(key, value);
+    this.serverOnly = readServerOnlyMeta(this.map);
   }
 
   /** Undoes, in the same transaction, a client's change to a key only the server writes. */

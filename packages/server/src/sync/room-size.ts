@@ -20,11 +20,13 @@ export class RoomSize {
   private storedBytes: number;
   /** `storedBytes` when a compaction of this room began reading the stored document. */
   private atCompactionStart: number | null = null;
+  /** The limits as two numbers, not a reference to a limits object of the room's own (issue 9: room memory). */
+  private readonly maxBytes: number;
+  private readonly maxTextLength: number;
 
-  constructor(
-    private readonly limits: SizeLimits,
-    loadedUpdates: readonly Uint8Array[],
-  ) {
+  constructor(limits: SizeLimits, loadedUpdates: readonly Uint8Array[]) {
+    this.maxBytes = limits.maxBytes;
+    this.maxTextLength = limits.maxTextLength;
     this.storedBytes = loadedUpdates.reduce((sum, update) => sum + update.byteLength, 0);
   }
 
@@ -39,12 +41,12 @@ export class RoomSize {
    * smaller; a replace is counted net of the text it deletes.
    */
   refusal(update: Uint8Array, doc: Y.Doc, text: Y.Text, waiting: WaitingContent = NOTHING_WAITING): string | null {
-    const overBytes = this.storedBytes + waiting.bytes + update.byteLength > this.limits.maxBytes;
+    const overBytes = this.storedBytes + waiting.bytes + update.byteLength > this.maxBytes;
     // An update takes at least one byte per character it can add, so most need no closer look.
-    const mayOverflowText = text.length + waiting.length + update.byteLength > this.limits.maxTextLength;
+    const mayOverflowText = text.length + waiting.length + update.byteLength > this.maxTextLength;
     if ((!overBytes && !mayOverflowText) || !carriesNewStructs(update, doc)) return null;
-    if (overBytes) return `room would exceed ${this.limits.maxBytes} bytes`;
-    if (this.textWouldOverflow(update, doc, text, waiting)) return `room text would exceed ${this.limits.maxTextLength} characters`;
+    if (overBytes) return `room would exceed ${this.maxBytes} bytes`;
+    if (this.textWouldOverflow(update, doc, text, waiting)) return `room text would exceed ${this.maxTextLength} characters`;
     return null;
   }
 
@@ -53,7 +55,7 @@ export class RoomSize {
    * upper bound for the code text), less the visible code text the update deletes.
    */
   private textWouldOverflow(update: Uint8Array, doc: Y.Doc, text: Y.Text, waiting: WaitingContent): boolean {
-    const free = this.limits.maxTextLength - text.length;
+    const free = this.maxTextLength - text.length;
     const { structs, ds } = Y.decodeUpdate(update);
     const added = unheldLength([countableRanges(structs), ...waiting.ranges], doc);
     if (added <= free) return false;

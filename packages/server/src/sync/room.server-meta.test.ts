@@ -109,4 +109,22 @@ describe('Room server-only meta keys', () => {
     room.receive(editor, updateFrame(editOn(clientOf(room), (d) => meta(d).set(META_KEYS.aiCompletions, true))));
     expect(room.meta().aiCompletions).toBe(false);
   });
+
+  it("rooms that never set a key share no held values: one room's setting is not another's", () => {
+    // Rooms with no server-only key share one empty value set (issue 9: room memory); a write must
+    // replace it, never change it in place.
+    const setting = newRoom();
+    const other = newRoom();
+    setting.changeMeta({ runCode: false });
+    const editor = joinAs(other, 'editor');
+    other.receive(editor, updateFrame(editOn(clientOf(other), (d) => meta(d).set(META_KEYS.runCode, true))));
+    expect(meta(other.doc).has(META_KEYS.runCode)).toBe(false);
+    expect(other.meta().runCode).toBeUndefined();
+
+    const third = newRoom();
+    const thirdEditor = joinAs(third, 'editor');
+    third.receive(thirdEditor, updateFrame(editOn(clientOf(third), (d) => meta(d).set(META_KEYS.runCode, false))));
+    expect(meta(third.doc).has(META_KEYS.runCode)).toBe(false);
+    expect(setting.meta().runCode).toBe(false);
+  });
 });

@@ -43,7 +43,8 @@ export class Room {
   private readonly sockets = new Map<SyncSocket, Connection>();
   private readonly unresolved: UnresolvedUpdates<SyncSocket>;
   private readonly retired: ReadonlyMap<number, number>;
-  private readonly limits: RoomLimits;
+  /** Of the room's limits only this one is the room's own; the others are handed to their parts below. */
+  private readonly maxConnections: number;
   private readonly settings: RoomSettings;
   private readonly events: ServerEvents;
   /** When the client frame being handled entered the room (for fan-out time); null between frames. */
@@ -58,7 +59,9 @@ export class Room {
   ) {
     this.retired = options.retired ?? EMPTY_STATE_VECTOR;
     this.incarnation = options.incarnation ?? '';
-    this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits };
+    // Merged here and not kept: each part keeps the numbers it checks (a limits object per room was 64 bytes).
+    const limits: RoomLimits = { ...DEFAULT_ROOM_LIMITS, ...options.limits };
+    this.maxConnections = limits.maxConnections;
     this.events = options.events ?? NO_SERVER_EVENTS;
     // Only the two limits: spreading all of `options` kept a copy of every option per room (344 bytes).
     const { maxWaitMs = DEFAULT_UNRESOLVED_LIMITS.maxWaitMs, maxBytes = DEFAULT_UNRESOLVED_LIMITS.maxBytes } = options;
@@ -66,11 +69,11 @@ export class Room {
       this.fail(socket, new Error('update depends on changes the client never sent')),
     );
     applyStoredUpdates(this.doc, storedUpdates);
-    this.size = new RoomSize(this.limits, storedUpdates);
+    this.size = new RoomSize(limits, storedUpdates);
     this.settings = new RoomSettings(this.doc.getMap<unknown>(META_MAP));
     this.people = new PresenceRelay(
       this.doc,
-      { maxIdsPerConnection: this.limits.maxAwarenessIdsPerConnection, graceMs: this.limits.awarenessIdGraceMs },
+      { maxIdsPerConnection: limits.maxAwarenessIdsPerConnection, graceMs: limits.awarenessIdGraceMs },
       (message, except) => this.broadcast(message, except),
     );
     this.doc.on('update', this.handleDocUpdate);
@@ -112,7 +115,7 @@ export class Room {
 
   /** Takes a socket in with its session; a full room refuses it (4429) and returns false. */
   join(socket: SyncSocket, session: ConnectionSession): boolean {
-    if (this.sockets.size >= this.limits.maxConnections) {
+    if (this.sockets.size >= this.maxConnections) {
       this.events.limitHit('room_connections');
       socket.close(CLOSE_CODES.rateLimited, 'too many connections in this room');
       return false;
