@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { AwarenessOwners } from './awareness-owners.js';
+import { AwarenessOwners, type IdUse, type OwnedIds } from './awareness-owners.js';
 
 /** Awareness client-id ownership: first announcement claims, disconnect reserves for the same principal. */
 
 const set = (id: number) => ({ clientId: id, removed: false });
 const unset = (id: number) => ({ clientId: id, removed: true });
 
-function owners(maxIdsPerConnection = 4, graceMs = 30_000): { owners: AwarenessOwners<string>; clock: { now: number } } {
+/** The owners as a room uses them, with its connections named: each name keeps the ids its connect returned. */
+function owners(maxIdsPerConnection = 4, graceMs = 30_000) {
   const clock = { now: 1_000 };
-  return { owners: new AwarenessOwners<string>({ maxIdsPerConnection, graceMs }, () => clock.now), clock };
+  const inner = new AwarenessOwners({ maxIdsPerConnection, graceMs }, () => clock.now);
+  const connections = new Map<string, OwnedIds>();
+  const held = (name: string): OwnedIds => connections.get(name) ?? { principal: `never-connected:${name}`, ids: [], connected: false };
+  const o = {
+    connect: (name: string, principal: string) => void connections.set(name, inner.connect(principal)),
+    claim: (name: string, uses: readonly IdUse[]) => inner.claim(held(name), uses),
+    disconnect: (name: string) => inner.disconnect(held(name)),
+  };
+  return { owners: o, clock };
 }
 
 describe('AwarenessOwners', () => {
@@ -58,6 +67,11 @@ describe('AwarenessOwners', () => {
     const { owners: o } = owners();
     expect(o.claim('ghost', [set(1)])).toEqual(new Set());
     expect(o.disconnect('ghost')).toEqual([]);
+    o.connect('gone', 'guest:g');
+    expect(o.claim('gone', [set(2)])).toEqual(new Set([2]));
+    expect(o.disconnect('gone')).toEqual([2]);
+    expect(o.claim('gone', [set(2), set(3)])).toEqual(new Set());
+    expect(o.disconnect('gone')).toEqual([]);
   });
 
   it('reserves again after every earlier reservation expired', () => {

@@ -19,7 +19,12 @@ export interface IdUse {
   removed: boolean;
 }
 
-interface Owned {
+/**
+ * The ids one connection speaks for. The room keeps it with the connection and hands it back on
+ * every awareness frame: the owners need no map from connections to their ids (a Map per room and
+ * a lookup per cursor move, issue 9).
+ */
+export interface OwnedIds {
   readonly principal: string;
   /**
    * At most `maxIdsPerConnection` (4 by default), nearly always one. An array, not a Set, and
@@ -27,6 +32,8 @@ interface Owned {
    * per connection, issue 9).
    */
   ids: readonly number[];
+  /** False once disconnected: the handle then owns and claims nothing. */
+  connected: boolean;
 }
 
 interface Reservation {
@@ -34,9 +41,9 @@ interface Reservation {
   readonly until: number;
 }
 
-export class AwarenessOwners<Connection> {
-  private readonly owned = new Map<Connection, Owned>();
-  private readonly ownerOf = new Map<number, Connection>();
+export class AwarenessOwners {
+  /** Ids some connected connection owns. */
+  private readonly taken = new Set<number>();
   /** Made on the first disconnect and dropped when its last reservation expires: most rooms hold none. */
   private reserved: Map<number, Reservation> | null = null;
   private readonly maxIdsPerConnection: number;
@@ -51,23 +58,23 @@ export class AwarenessOwners<Connection> {
     this.graceMs = limits.graceMs;
   }
 
-  connect(connection: Connection, principal: string): void {
-    this.owned.set(connection, { principal, ids: [] });
+  /** A new connection of `principal`, owning nothing yet; pass what it returns to `claim` and `disconnect`. */
+  connect(principal: string): OwnedIds {
+    return { principal, ids: [], connected: true };
   }
 
   /**
    * The ids among `uses` the connection may act on: those it owns, plus free ids it announces a state
    * for, which it claims (within its limit). Removing a state needs ownership; it never claims.
    */
-  claim(connection: Connection, uses: readonly IdUse[]): Set<number> {
-    const mine = this.owned.get(connection);
+  claim(mine: OwnedIds, uses: readonly IdUse[]): Set<number> {
     const allowed = new Set<number>();
-    if (!mine) return allowed;
+    if (!mine.connected) return allowed;
     for (const { clientId, removed } of uses) {
       if (mine.ids.includes(clientId)) allowed.add(clientId);
       else if (!removed && this.mayTake(clientId, mine)) {
         mine.ids = mine.ids.concat(clientId);
-        this.ownerOf.set(clientId, connection);
+        this.taken.add(clientId);
         this.reserved?.delete(clientId);
         allowed.add(clientId);
       }
@@ -76,23 +83,22 @@ export class AwarenessOwners<Connection> {
   }
 
   /** Forgets the connection; returns the ids it owned, now reserved for its principal. */
-  disconnect(connection: Connection): readonly number[] {
-    const mine = this.owned.get(connection);
-    if (!mine) return [];
-    this.owned.delete(connection);
+  disconnect(mine: OwnedIds): readonly number[] {
+    if (!mine.connected) return [];
+    mine.connected = false;
     this.dropExpiredReservations();
     if (mine.ids.length === 0) return [];
     const reservation: Reservation = { principal: mine.principal, until: this.now() + this.graceMs };
     this.reserved ??= new Map();
     for (const id of mine.ids) {
-      this.ownerOf.delete(id);
+      this.taken.delete(id);
       this.reserved.set(id, reservation);
     }
     return mine.ids;
   }
 
-  private mayTake(clientId: number, mine: Owned): boolean {
-    if (this.ownerOf.has(clientId) || mine.ids.length >= this.maxIdsPerConnection) return false;
+  private mayTake(clientId: number, mine: OwnedIds): boolean {
+    if (this.taken.has(clientId) || mine.ids.length >= this.maxIdsPerConnection) return false;
     const reservation = this.reserved?.get(clientId);
     return reservation === undefined || reservation.principal === mine.principal || reservation.until <= this.now();
   }

@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import { presenceUserSchema, type PresenceUser } from '@pairwise/protocol';
 import { principalKey, type ConnectionSession } from '../access/session.js';
 import { applyAwarenessEntries } from './awareness-apply.js';
-import { AwarenessOwners, type OwnershipLimits } from './awareness-owners.js';
+import { AwarenessOwners, type OwnedIds, type OwnershipLimits } from './awareness-owners.js';
 import { decodeAwarenessUpdate, encodeAwarenessFrame, type AwarenessEntry } from './awareness-update.js';
 import { awarenessMessage } from './messages.js';
 
@@ -14,7 +14,7 @@ import { awarenessMessage } from './messages.js';
  */
 export class PresenceRelay<Connection> {
   readonly awareness: awarenessProtocol.Awareness;
-  private readonly owners: AwarenessOwners<Connection>;
+  private readonly owners: AwarenessOwners;
   /** The frame made of what a connection sent, while y-protocols applies it: relayed as is when all of it applied. */
   private incoming: { from: Connection; entries: number; frame: Uint8Array } | null = null;
 
@@ -31,14 +31,15 @@ export class PresenceRelay<Connection> {
     this.awareness.on('update', this.relay);
   }
 
-  join(connection: Connection, session: ConnectionSession): void {
-    this.owners.connect(connection, principalKey(session.principal));
+  /** A joining connection's awareness ids (none yet): the room keeps them with the connection and passes them back. */
+  join(session: ConnectionSession): OwnedIds {
+    return this.owners.connect(principalKey(session.principal));
   }
 
   /** Applies the entries for ids the connection owns (or may claim), with `user` taken from its session. */
-  receive(connection: Connection, session: ConnectionSession, update: Uint8Array): void {
+  receive(connection: Connection, ids: OwnedIds, session: ConnectionSession, update: Uint8Array): void {
     const entries = decodeAwarenessUpdate(update);
-    const allowed = this.owners.claim(connection, entries);
+    const allowed = this.owners.claim(ids, entries);
     const stamped = entries.filter((entry) => allowed.has(entry.clientId)).map((entry) => withUser(entry, session.presence));
     if (stamped.length === 0) return;
     this.incoming = { from: connection, entries: stamped.length, frame: encodeAwarenessFrame(stamped).frame };
@@ -50,8 +51,8 @@ export class PresenceRelay<Connection> {
   }
 
   /** Removes the connection's states for everyone at once (no ghost cursors); its ids stay reserved for a while. */
-  leave(connection: Connection): void {
-    const ids = this.owners.disconnect(connection);
+  leave(connection: Connection, owned: OwnedIds): void {
+    const ids = this.owners.disconnect(owned);
     const present = ids.filter((id) => this.awareness.getStates().has(id));
     if (present.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, present, connection);
     // y-protocols keeps a removed id's last clock; a client reconnecting re-announces that same clock,

@@ -1,5 +1,6 @@
 import { CLOSE_CODES, type RoomRole, type RunClientMessage } from '@pairwise/protocol';
 import type { ConnectionSession } from '../access/session.js';
+import type { OwnedIds } from './awareness-owners.js';
 import type { ServerEvents } from '../observability/server-events.js';
 import type { RoomLimits } from './room-limits.js';
 import type { RoomMessage } from './role-matrix.js';
@@ -25,6 +26,8 @@ export interface RoomConnection {
   editFrames: number;
   /** Sent the Pairwise hello: it also receives Pairwise's own messages (saved state, chat, runs). */
   subscribed: boolean;
+  /** The awareness client ids it speaks for (PresenceRelay). */
+  readonly awarenessIds: OwnedIds;
 }
 
 export interface RoomMeta {

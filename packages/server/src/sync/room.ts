@@ -120,8 +120,7 @@ export class Room {
       socket.close(CLOSE_CODES.rateLimited, 'too many connections in this room');
       return false;
     }
-    this.sockets.set(socket, { session, ignoredFrames: 0, editFrames: 0, subscribed: false });
-    this.people.join(socket, session);
+    this.sockets.set(socket, { session, ignoredFrames: 0, editFrames: 0, subscribed: false, awarenessIds: this.people.join(session) });
     socket.send(syncStep1Message(this.doc));
     if (this.awareness.getStates().size > 0) socket.send(this.people.everyoneMessage());
     return true;
@@ -158,9 +157,11 @@ export class Room {
 
   /** Forget a socket and remove its users' presence for everyone at once (no ghost cursors). */
   leave(socket: SyncSocket): void {
-    if (!this.sockets.delete(socket)) return;
+    const connection = this.sockets.get(socket);
+    if (!connection) return;
+    this.sockets.delete(socket);
     this.unresolved.forget(socket);
-    this.people.leave(socket);
+    this.people.leave(socket, connection.awarenessIds);
     this.hooks.onLeave?.(socket);
   }
 
@@ -213,7 +214,7 @@ export class Room {
         if (connection.subscribed) this.hooks.onEditFrame?.(socket);
         return;
       case 'awareness':
-        this.people.receive(socket, connection.session, incoming.payload);
+        this.people.receive(socket, connection.awarenessIds, connection.session, incoming.payload);
         return;
       case 'awarenessQuery':
         socket.send(this.people.everyoneMessage());
