@@ -1,4 +1,5 @@
 import { MESSAGE_AWARENESS } from '@pairwise/protocol';
+import { refilled } from './token-bucket.js';
 
 /** What one WebSocket connection may send: a sustained rate and a burst, in messages and in bytes. */
 export interface ConnectionRateLimits {
@@ -20,8 +21,9 @@ export interface ConnectionRateLimits {
  * connection's own traffic: each awareness frame sent to it is credited in advance, and its own
  * sending is what the allowance limits, whatever the size of the room.
  *
- * The buckets' arithmetic is TokenBucket's, held here as two numbers and one refill time instead of
- * two TokenBucket objects: one per connection, 10,000 idle connections, 144 bytes each (issue 9).
+ * The buckets refill with TokenBucket's arithmetic (`refilled`) but are held here as two numbers and
+ * one refill time instead of two TokenBucket objects: one per connection, 10,000 idle connections,
+ * 144 bytes each (issue 9).
  * Times are milliseconds from a monotonic clock, passed in so tests control them.
  */
 export class ConnectionRate {
@@ -60,11 +62,10 @@ export class ConnectionRate {
   }
 
   private refill(now: number): void {
-    // A clock that goes backwards (it should not) refills nothing rather than draining the buckets.
-    const elapsed = Math.max(0, now - this.refilledAt);
+    const elapsed = now - this.refilledAt;
     const { messageBurst, messagesPerSecond, bytesBurst, bytesPerSecond } = this.limits;
-    this.messages = Math.min(messageBurst, this.messages + (elapsed * messagesPerSecond) / 1000);
-    this.bytes = Math.min(bytesBurst, this.bytes + (elapsed * bytesPerSecond) / 1000);
+    this.messages = refilled(this.messages, messageBurst, messagesPerSecond / 1000, elapsed);
+    this.bytes = refilled(this.bytes, bytesBurst, bytesPerSecond / 1000, elapsed);
     this.refilledAt = now;
   }
 }

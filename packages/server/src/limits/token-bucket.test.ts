@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from './token-bucket.js';
+import { refilled, TokenBucket } from './token-bucket.js';
 
 describe('TokenBucket', () => {
   it('starts full and refuses what it does not hold, taking nothing', () => {
@@ -39,5 +39,11 @@ describe('TokenBucket', () => {
     bucket.take(5, 5_000);
     expect(bucket.take(5, 4_000)).toBe(true);
     expect(bucket.take(1, 4_000)).toBe(false);
+  });
+
+  it('refilled: adds what the elapsed time earns, up to capacity, and nothing for negative time', () => {
+    expect(refilled(1, 10, 0.005, 400)).toBe(3);
+    expect(refilled(9, 10, 0.005, 400)).toBe(10);
+    expect(refilled(4, 10, 0.005, -1_000)).toBe(4);
   });
 });

@@ -50,9 +50,16 @@ export class TokenBucket {
   }
 
   private refill(now: number): void {
-    // A clock that goes backwards (it should not) refills nothing rather than draining the bucket.
-    const elapsed = Math.max(0, now - this.refilledAt);
-    this.tokens = Math.min(this.capacity, this.tokens + elapsed * this.refillPerMs);
+    this.tokens = refilled(this.tokens, this.capacity, this.refillPerMs, now - this.refilledAt);
     this.refilledAt = now;
   }
+}
+
+/**
+ * The tokens a bucket holding `tokens` holds `elapsedMs` later, refilling at `refillPerMs` up to
+ * `capacity`. Shared with ConnectionRate, which keeps its two buckets as bare numbers.
+ * A clock that goes backwards (it should not) refills nothing rather than draining the bucket.
+ */
+export function refilled(tokens: number, capacity: number, refillPerMs: number, elapsedMs: number): number {
+  return Math.min(capacity, tokens + Math.max(0, elapsedMs) * refillPerMs);
 }
