@@ -29,7 +29,8 @@ const SQL = {
   listNotOpenedSince: `SELECT id, last_opened_at AS lastOpenedAt FROM rooms WHERE last_opened_at < ?
     ORDER BY last_opened_at, id LIMIT ?`,
   // Positional: binding named parameters looks each one up on an object, once per room per window.
-  roomUpdatedAt: 'SELECT updated_at AS updatedAt FROM rooms WHERE id = ? AND incarnation = ?',
+  // Plucked (the constructor): the bare value, no row object built once per room per window.
+  roomUpdatedAt: 'SELECT updated_at FROM rooms WHERE id = ? AND incarnation = ?',
   writeRoom: `UPDATE rooms SET name = coalesce(?, name), language = coalesce(?, language),
     updated_at = max(updated_at, ?) WHERE id = ?`,
   deleteRoom: 'DELETE FROM rooms WHERE id = ?',
@@ -77,6 +78,7 @@ export class SqliteRoomStore implements RoomStore {
 
   constructor(private readonly db: Database.Database) {
     this.stmt = Object.fromEntries(Object.entries(SQL).map(([key, sql]) => [key, db.prepare(sql)])) as Statements;
+    this.stmt.roomUpdatedAt.pluck();
     this.inbox = SqliteUpdateInbox.of(db);
   }
 
@@ -134,10 +136,10 @@ export class SqliteRoomStore implements RoomStore {
       .transaction(() => {
         for (const { roomId, incarnation, updates, meta, acceptedAt, authorIds, authors } of writes) {
           if (updates.length === 0 && !meta) continue;
-          const stored = this.stmt.roomUpdatedAt.get(roomId, incarnation) as { updatedAt: number } | undefined;
+          const storedUpdatedAt = this.stmt.roomUpdatedAt.get(roomId, incarnation) as number | undefined;
           // No row in this incarnation: the room was deleted (perhaps re-created) since; drop its writes.
-          if (stored === undefined) continue;
-          if (meta || updatedAt - stored.updatedAt >= UPDATED_AT_RESOLUTION_MS) {
+          if (storedUpdatedAt === undefined) continue;
+          if (meta || updatedAt - storedUpdatedAt >= UPDATED_AT_RESOLUTION_MS) {
             this.stmt.writeRoom.run(meta?.name ?? null, meta?.language ?? null, updatedAt, roomId);
           }
           updates.forEach((update, i) => {
