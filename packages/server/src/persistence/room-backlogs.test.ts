@@ -97,4 +97,22 @@ describe('RoomBacklogs', () => {
     typed('inc-2', ada);
     expect(names(take())).toEqual(['Ada']);
   });
+
+  it('has healthy content only while a room that is not failing holds something to write, as due() lists it', () => {
+    const backlogs = new RoomBacklogs();
+    queued(backlogs, 'written');
+    write(backlogs, 'written');
+    expect(backlogs.hasHealthyContent()).toBe(false);
+
+    queued(backlogs, 'failing');
+    const taken = backlogs.take('failing');
+    if (!taken) throw new Error('nothing taken');
+    backlogs.restore(taken, () => 0);
+    expect(backlogs.due(0, true)).toEqual({ healthy: [], retrying: ['failing'] });
+    expect(backlogs.hasHealthyContent()).toBe(false);
+
+    queued(backlogs, 'written');
+    expect(backlogs.due(0, true).healthy).toEqual(['written']);
+    expect(backlogs.hasHealthyContent()).toBe(true);
+  });
 });

@@ -121,7 +121,7 @@ export class RoomBacklogs {
    */
   whenStored(roomId: string, stored: () => void): void {
     const backlog = this.backlogs.get(roomId);
-    if (backlog && (backlog.queued.count > 0 || backlog.meta !== null)) backlog.waiters.push(stored);
+    if (backlog && holdsContent(backlog)) backlog.waiters.push(stored);
     else {
       const inFlight = this.writing.get(roomId);
       if (inFlight) inFlight.waiters.push(stored);
@@ -132,7 +132,7 @@ export class RoomBacklogs {
   /** Whether the room has content queued or being written. */
   holds(roomId: string): boolean {
     const backlog = this.backlogs.get(roomId);
-    return (backlog !== undefined && (backlog.queued.count > 0 || backlog.meta !== null)) || this.writing.get(roomId) != null;
+    return (backlog !== undefined && holdsContent(backlog)) || this.writing.get(roomId) != null;
   }
 
   /** Forget a room's backlog (the room was deleted); returns the updates it held. */
@@ -150,7 +150,7 @@ export class RoomBacklogs {
     const healthy: string[] = [];
     const retrying: string[] = [];
     for (const [roomId, backlog] of this.backlogs) {
-      if (backlog.queued.count === 0 && backlog.meta === null) continue;
+      if (!holdsContent(backlog)) continue;
       if (backlog.failures === 0) healthy.push(roomId);
       else if (ignoreBackoff || backlog.retryAt <= now) retrying.push(roomId);
     }
@@ -161,14 +161,16 @@ export class RoomBacklogs {
   nextRetryAt(): number | null {
     let next: number | null = null;
     for (const backlog of this.backlogs.values()) {
-      if (backlog.failures === 0 || (backlog.queued.count === 0 && backlog.meta === null)) continue;
+      if (backlog.failures === 0 || !holdsContent(backlog)) continue;
       next = next === null ? backlog.retryAt : Math.min(next, backlog.retryAt);
     }
     return next;
   }
 
+  /** Whether a room writing fine has something to write (what `due` would list as healthy). */
   hasHealthyContent(): boolean {
-    return this.due(0, false).healthy.length > 0;
+    for (const backlog of this.backlogs.values()) if (backlog.failures === 0 && holdsContent(backlog)) return true;
+    return false;
   }
 
   failingRooms(): string[] {
@@ -178,7 +180,7 @@ export class RoomBacklogs {
   /** Move a room's content out for writing. Updates accepted meanwhile queue behind it. */
   take(roomId: string): TakenWrite | null {
     const backlog = this.backlogs.get(roomId);
-    if (!backlog || (backlog.queued.count === 0 && backlog.meta === null)) return null;
+    if (!backlog || !holdsContent(backlog)) return null;
     const bytes = backlog.queued.byteLength;
     this.totalBytes -= bytes;
     this.totalUpdates -= backlog.queued.count;
@@ -253,7 +255,7 @@ export class RoomBacklogs {
 
   describe(): UnstoredRoom[] {
     return [...this.backlogs]
-      .filter(([, b]) => b.queued.count > 0 || b.meta !== null)
+      .filter(([, b]) => holdsContent(b))
       .map(([roomId, b]) => ({
         roomId,
         incarnation: b.incarnation,
@@ -262,6 +264,11 @@ export class RoomBacklogs {
         settings: b.meta !== null,
       }));
   }
+}
+
+/** Whether the backlog has updates or settings waiting to be written. */
+function holdsContent(backlog: Backlog): boolean {
+  return backlog.queued.count > 0 || backlog.meta !== null;
 }
 
 function sameAuthor(stored: HistoryAuthor | undefined, author: HistoryAuthor): boolean {
