@@ -13,7 +13,8 @@ import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './room-limits.js';
 import { RoomSize } from './room-size.js';
 import { RoomSettings } from './room-settings.js';
 import { DEFAULT_UNRESOLVED_LIMITS, UnresolvedUpdates, type WaitingPart } from './unresolved-updates.js';
-import { carriesNewStructs, EMPTY_STATE_VECTOR, overlapsStateVector } from './state-vectors.js';
+import { ChangeFeed } from './change-feed.js';
+import { carriesNewStructs, EMPTY_STATE_VECTOR, overlapsStateVector, soleClientAtState } from './state-vectors.js';
 import { ECHO_TO_SENDER, HOOK_FAILURE, runHook } from './transaction-marks.js';
 import { assertValidUpdate } from './update-guard.js';
 import {
@@ -47,6 +48,7 @@ export class Room {
   private readonly maxConnections: number;
   private readonly settings: RoomSettings;
   private readonly events: ServerEvents;
+  private readonly changes: ChangeFeed;
   /** When the client frame being handled entered the room (for fan-out time); null between frames. */
   private frameArrivedAt: number | null = null;
 
@@ -76,7 +78,7 @@ export class Room {
       { maxIdsPerConnection: limits.maxAwarenessIdsPerConnection, graceMs: limits.awarenessIdGraceMs },
       (message, except) => this.broadcast(message, except),
     );
-    this.doc.on('update', this.handleDocUpdate);
+    this.changes = new ChangeFeed(this.doc, this.handleDocUpdate);
     this.doc.getMap<unknown>(META_MAP).observe(this.handleMetaChange);
     // Text stored before the server kept line endings LF: fix it once, stored like any change.
     this.transactAndReport(SERVER_ORIGIN, () => normaliseLineEndings(this.text));
@@ -194,7 +196,7 @@ export class Room {
 
   destroy(): void {
     this.closeAll(CLOSE_CODES.goingAway, 'room closed');
-    this.doc.off('update', this.handleDocUpdate);
+    this.changes.destroy();
     this.people.destroy();
     this.doc.destroy();
   }
@@ -244,15 +246,21 @@ export class Room {
   private applyClientUpdate(socket: SyncSocket, update: Uint8Array): void {
     assertValidUpdate(update);
     this.assertAcceptable(update);
+    const client = soleClientAtState(update, this.doc);
     this.transactAndReport(socket, (transaction) => {
+      let parked = false;
       try {
         Y.applyUpdate(this.doc, update);
       } finally {
-        this.unresolved.park(socket, this.doc.store);
+        parked = this.unresolved.park(socket, this.doc.store);
       }
       const retried = this.applyReadyParts(socket);
       keepLineEndingsLf(transaction, this.text, [update, ...retried]);
       this.settings.keepServerOnly(transaction);
+      // All of it new, all of it applied, and nothing else changed: the change is the update as sent.
+      if (client !== null && !parked && retried.length === 0 && !transaction.meta.has(ECHO_TO_SENDER)) {
+        this.changes.appliedAsSent(transaction, update, client);
+      }
     });
     if (this.unresolved.overBudget(socket)) throw new Error('too many bytes of updates waiting for their dependencies');
     this.settleWaitingSockets();

@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 
 /** Client id -> the clock after that client's last struct, as Yjs state vectors count. */
@@ -37,4 +38,24 @@ export function carriesNewStructs(update: Uint8Array, doc: Y.Doc): boolean {
     if (clock > Y.getState(doc.store, client)) return true;
   }
   return false;
+}
+
+/** What `soleClientAtState` returns for an update that carries deletions and no structs. */
+export const NO_STRUCTS = -1;
+
+/**
+ * The client whose structs `update` carries, when they all come from one client and start exactly
+ * at the clock `doc` has for it: nothing in it is known yet (as an editor's keystroke). NO_STRUCTS
+ * for an update of deletions alone; null for several clients or structs the document already has.
+ * Reads only the first section's header; `update` must have passed `assertValidUpdate`.
+ */
+export function soleClientAtState(update: Uint8Array, doc: Y.Doc): number | null {
+  const decoder = decoding.createDecoder(update);
+  const clients = decoding.readVarUint(decoder);
+  if (clients === 0) return NO_STRUCTS;
+  if (clients !== 1) return null;
+  decoding.readVarUint(decoder); // struct count
+  const client = decoding.readVarUint(decoder);
+  const clock = decoding.readVarUint(decoder);
+  return clock === Y.getState(doc.store, client) ? client : null;
 }

@@ -71,11 +71,11 @@ export class UnresolvedUpdates<Socket> {
     this.maxBytes = limits.maxBytes;
   }
 
-  /** Moves what Yjs parked in the document's store to `socket`'s queue, leaving the store clean. */
-  park(socket: Socket, store: Store, arrivedAt = Date.now()): void {
+  /** Moves what Yjs parked in the document's store to `socket`'s queue, leaving the store clean; false when it parked nothing. */
+  park(socket: Socket, store: Store, arrivedAt = Date.now()): boolean {
     const structs = store.pendingStructs;
     const deletes = store.pendingDs;
-    if (structs === null && deletes === null) return;
+    if (structs === null && deletes === null) return false;
     store.pendingStructs = null;
     store.pendingDs = null;
     const countable = structs ? countableRanges(Y.decodeUpdateV2(structs.update).structs) : new Map<number, never>();
@@ -92,6 +92,7 @@ export class UnresolvedUpdates<Socket> {
     queue.parts.push(part);
     queue.bytes += part.bytes;
     this.schedule(socket, queue);
+    return true;
   }
 
   /** Removes and returns the parts of `socket` that may resolve now that the state moved. */
