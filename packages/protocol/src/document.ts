@@ -20,6 +20,13 @@ export const META_KEYS = {
  */
 export const SERVER_ONLY_META_KEYS: readonly string[] = [META_KEYS.aiCompletions, META_KEYS.runCode];
 
+/**
+ * The author id the update log records for changes the server makes itself (a new room's starter
+ * code, settings, fixed line endings). Here rather than beside the history schemas: the storage
+ * thread writes it and must not load those (see storage/snapshot-worker.test.ts).
+ */
+export const SERVER_AUTHOR_ID = 'server';
+
 /** The y-websocket message types (y-protocols PROTOCOL.md). The first varUint of every frame. */
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;

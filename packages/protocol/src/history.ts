@@ -5,9 +5,6 @@ import { z } from 'zod';
  * ISO-8601. Authors come from the server's sessions, never from what a client claims.
  */
 
-/** The author id of changes the server makes itself (a new room's starter code, settings, fixed line endings). */
-export const SERVER_AUTHOR_ID = 'server';
-
 /** Who made a change or wrote a message. `id` is stable per person (`user:<id>`, `guest:<id>`, or `server`). */
 export interface HistoryAuthor {
   id: string;

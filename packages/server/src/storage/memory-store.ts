@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type HistoryAuthor, type RoomRole, SERVER_AUTHOR_ID } from '@pairwise/protocol';
+import type { HistoryAuthor, RoomRole } from '@pairwise/protocol';
+import { SERVER_AUTHOR_ID } from '@pairwise/protocol/document';
 import {
   DEFAULT_ROOM_ACCESS,
   type LinkRecord,

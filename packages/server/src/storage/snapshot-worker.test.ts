@@ -61,3 +61,13 @@ describe('the rebuild thread (snapshot-worker)', () => {
     expect(packagesReachedFrom(entry)).toContain('zod');
   });
 });
+
+describe('the SQLite thread (sqlite-worker)', () => {
+  // Regression: sqlite-store.ts took SERVER_AUTHOR_ID from the protocol's index, so the storage
+  // thread built every zod schema of the protocol it never uses: 4 MB of its heap (issue 9).
+  it('starts without the protocol schemas: nothing but SQLite', () => {
+    const entry = fileURLToPath(new URL('./sqlite-worker.ts', import.meta.url));
+    const reached = [...packagesReachedFrom(entry)].filter((name) => !name.startsWith('node:'));
+    expect(reached.sort()).toEqual(['better-sqlite3']);
+  });
+});

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { SERVER_AUTHOR_ID } from '@pairwise/protocol';
+import { SERVER_AUTHOR_ID } from '@pairwise/protocol/document';
 import { DEFAULT_ROOM_ACCESS, type RoomAccessInit } from './access.js';
 import { assertListLimit, pageOfRows } from './list-page.js';
 import {
