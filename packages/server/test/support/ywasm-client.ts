@@ -27,10 +27,10 @@ export class YwasmClient {
     this.ws.binaryType = 'arraybuffer';
     this.ws.on('error', () => {});
     this.ws.on('close', (code) => this.closes.push(code));
-    this.ws.on('open', () => this.send(MESSAGE_SYNC, syncProtocol.messageYjsSyncStep1, ywasm.encodeStateVector(this.doc)));
+    this.ws.on('open', () => this.sendSync(syncProtocol.messageYjsSyncStep1, ywasm.encodeStateVector(this.doc)));
     this.ws.on('message', (data: ArrayBuffer) => this.receive(new Uint8Array(data)));
     this.observer = this.doc.onUpdate((update: Uint8Array) => {
-      if (!this.applyingServerUpdate) this.send(MESSAGE_SYNC, syncProtocol.messageYjsUpdate, update);
+      if (!this.applyingServerUpdate) this.sendSync(syncProtocol.messageYjsUpdate, update);
     });
   }
 
@@ -57,7 +57,7 @@ export class YwasmClient {
     const step = decoding.readVarUint(decoder);
     const payload = decoding.readVarUint8Array(decoder);
     if (step === syncProtocol.messageYjsSyncStep1) {
-      this.send(MESSAGE_SYNC, syncProtocol.messageYjsSyncStep2, ywasm.encodeStateAsUpdate(this.doc, payload));
+      this.sendSync(syncProtocol.messageYjsSyncStep2, ywasm.encodeStateAsUpdate(this.doc, payload));
       return;
     }
     this.applyingServerUpdate = true;
@@ -69,10 +69,11 @@ export class YwasmClient {
     if (step === syncProtocol.messageYjsSyncStep2) this.synced = true;
   }
 
-  private send(type: number, step: number, payload: Uint8Array): void {
+  /** A sync message (`step`: step 1, step 2 or update) as y-protocols frames it. */
+  private sendSync(step: number, payload: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, type);
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
     encoding.writeVarUint(encoder, step);
     encoding.writeVarUint8Array(encoder, payload);
     this.ws.send(encoding.toUint8Array(encoder));
