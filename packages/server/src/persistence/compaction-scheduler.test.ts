@@ -96,3 +96,57 @@ it('compactions one after another share one rebuild thread (a thread per compact
     await scheduler.close();
   }
 });
+
+/** `rooms` small rooms, each with one log entry, and a store that counts its reads and snapshot writes in flight. */
+async function roomsWithCountedStorage(rooms: readonly string[]): Promise<{ store: MemoryRoomStore; mostInFlight: () => number }> {
+  const store = new MemoryRoomStore();
+  for (const id of rooms) {
+    const doc = new Y.Doc();
+    doc.getText(CODE_TEXT).insert(0, id);
+    await store.createRoom({ id, name: id, language: 'plaintext', createdAt: 1, updatedAt: 1 }, Y.encodeStateAsUpdate(doc));
+  }
+  let inFlight = 0;
+  let most = 0;
+  // Each call takes a few ms, as a read or write through the storage thread does.
+  const counted =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      most = Math.max(most, ++inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 3));
+        return await call(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+  store.loadDocument = counted(store.loadDocument.bind(store));
+  store.storeCheckpoint = counted(store.storeCheckpoint.bind(store));
+  return { store, mostInFlight: () => most };
+}
+
+it('compacts rooms that pass the threshold together one at a time (all at once, their reads queued ahead of the group commit: commit p99 up to 180 ms at 4,000 updates/s)', async () => {
+  const rooms = Array.from({ length: 12 }, (_, i) => `room-${i}`);
+  const { store, mostInFlight } = await roomsWithCountedStorage(rooms);
+  const scheduler = new CompactionScheduler(store, 1, pino({ level: 'silent' }));
+  try {
+    for (const id of rooms) scheduler.noteLogGrowth(id, 1);
+    await scheduler.idle();
+    expect(mostInFlight()).toBe(1);
+    for (const id of rooms) expect((await store.loadDocument(id))?.logLength).toBe(0);
+  } finally {
+    await scheduler.close();
+  }
+});
+
+it('drops the rooms still waiting when a room is forgotten or the scheduler closes, and finishes the one under way', async () => {
+  const rooms = ['first', 'forgotten', 'waiting'];
+  const { store } = await roomsWithCountedStorage(rooms);
+  const scheduler = new CompactionScheduler(store, 1, pino({ level: 'silent' }));
+  for (const id of rooms) scheduler.noteLogGrowth(id, 1);
+  scheduler.forget('forgotten');
+  await scheduler.close();
+
+  expect((await store.loadDocument('first'))?.logLength).toBe(0);
+  expect((await store.loadDocument('forgotten'))?.logLength).toBe(1);
+  expect((await store.loadDocument('waiting'))?.logLength).toBe(1);
+});

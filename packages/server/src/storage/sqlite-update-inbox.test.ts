@@ -9,7 +9,7 @@ import { SqliteRoomStore } from './sqlite-store.js';
 import { SqliteUpdateInbox } from './sqlite-update-inbox.js';
 import { room } from './store.contract.js';
 
-const { MOVE_EVERY_COMMITS } = SqliteUpdateInbox;
+const { MOVE_EVERY_COMMITS, MOVE_AT_ENTRIES } = SqliteUpdateInbox;
 
 describe('SqliteUpdateInbox', () => {
   let dir: string;
@@ -50,6 +50,23 @@ describe('SqliteUpdateInbox', () => {
     const loaded = await store.loadDocument('a');
     expect(loaded?.updates.map((u) => u[0])).toEqual(Array.from({ length: MOVE_EVERY_COMMITS + 1 }, (_, i) => i));
     expect(loaded?.lastSeq).toBe(seqs.at(-1));
+  });
+
+  it('moves after fewer commits once enough entries wait (ten commits of fast typing made one commit take 200-470 ms)', async () => {
+    const { db, store } = open();
+    await store.createRoom(room('r', 1), new Uint8Array([0]));
+    const half = Math.ceil(MOVE_AT_ENTRIES / 2);
+    const write = (at: number) =>
+      store.writeRooms(
+        [{ roomId: 'r', incarnation: incarnation(db, 'r'), updates: Array.from({ length: half }, () => new Uint8Array([1])) }],
+        at,
+      );
+    await write(10);
+    expect(count(db, 'room_update_inbox')).toBe(1 + half);
+    await write(20);
+    expect(count(db, 'room_update_inbox')).toBe(0);
+    expect(count(db, 'room_updates')).toBe(1 + 2 * half);
+    expect((await store.loadDocument('r'))?.logLength).toBe(1 + 2 * half);
   });
 
   it('settles before history and retention read the log; loads and checkpoints read the inbox where it is', async () => {
