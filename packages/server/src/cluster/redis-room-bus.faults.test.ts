@@ -99,10 +99,25 @@ describe('RedisRoomBus faults (own redis-server)', () => {
     expect(errors.map(([, roomId]) => roomId)).toEqual(['bad', 'bad']);
   });
 
+  it('delivers an update when it is appended, not at the next read of every stream (which ran every 2 ms and cost 10% of the event loop)', async () => {
+    // A full read a minute apart: only the appended notices can deliver the second update in time.
+    const options = { url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 };
+    const [a, b] = [new RedisRoomBus(options), new RedisRoomBus(options)];
+    buses.push(a, b);
+    const heardB = hear();
+    const subA = await a.join('room', hear().handlers);
+    await b.join('room', heardB.handlers);
+    await subA.publishUpdate(encode(1));
+    await vi.waitFor(() => expect(heardB.updates).toEqual([1]));
+    await subA.publishUpdate(encode(2));
+    await vi.waitFor(() => expect(heardB.updates).toEqual([1, 2]), { timeout: 2_000 });
+    expect(heardB.gaps).toBe(0);
+  });
+
   it('releases every subscription of the rooms it leaves', async () => {
     const a = instance();
     const subscriptions = await Promise.all(Array.from({ length: 50 }, (_, i) => a.join(`room-${i}`, hear().handlers)));
-    expect(await redis.admin.pubsub('CHANNELS', 'faults:*')).toHaveLength(50);
+    expect(await redis.admin.pubsub('CHANNELS', 'faults:*')).toHaveLength(100); // Two per room: presence, and the log's appended notices.
     expect(a.joinedRoomCount).toBe(50);
     await Promise.all(subscriptions.map((subscription) => subscription.leave()));
     expect(await redis.admin.pubsub('CHANNELS', 'faults:*')).toEqual([]);

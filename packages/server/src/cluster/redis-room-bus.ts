@@ -16,6 +16,7 @@ import {
   encodeEntryBody,
   encodePresence,
   logKey,
+  appendedChannel,
   presenceChannel,
   type LogEntry,
 } from './redis-room-log.js';
@@ -42,15 +43,17 @@ export interface RedisRoomBusOptions {
   logTtlMs?: number;
   /** Longest wait of one blocking read. */
   blockMs?: number;
+  /** Pause between full reads of every followed stream (FULL_READ_PAUSE_MS). */
+  fullReadPauseMs?: number;
   onError?: RoomBusErrorListener;
 }
 
 /**
- * Pause after a read that returned entries, so the next one collects what arrives meanwhile. Each
- * XREAD names every stream the instance follows; re-issued per arriving entry, it cost more than the
- * entries under typing load. Delays an entry by at most this much, only while entries keep coming.
+ * Pause after a full read of every followed stream that returned entries (StreamReader). Entries
+ * arrive through the appended notices meanwhile; only one whose notice was lost (a reconnect of the
+ * pub/sub connection) waits for the next full read, at most this much longer.
  */
-const READ_COALESCE_MS = 2;
+const FULL_READ_PAUSE_MS = 50;
 
 /** How long close() lets queued commands drain before it drops the connection (Redis may be down). */
 const QUIT_TIMEOUT_MS = 1_000;
@@ -59,13 +62,23 @@ const DEFAULTS = { keyPrefix: 'pairwise:', maxLogLength: 10_000, logTtlMs: 24 * 
 
 /** The command connection with the append script registered on it. */
 type AppendingRedis = Redis & {
-  pairwiseAppend(key: string, maxLength: number, origin: string, kind: string, data: Buffer, ttlMs: number): Promise<string>;
+  pairwiseAppend(
+    key: string,
+    maxLength: number,
+    origin: string,
+    kind: string,
+    data: Buffer,
+    ttlMs: number,
+    appendedChannel: string,
+  ): Promise<string>;
 };
 
 interface JoinedRoom {
   readonly roomId: string;
   readonly key: string;
   readonly channel: string;
+  /** Told each new entry's id (APPEND_SCRIPT): the reader reads the room's stream at once. */
+  readonly appendedChannel: string;
   readonly handlers: RoomBusHandlers;
 }
 
@@ -80,6 +93,8 @@ export class RedisRoomBus implements RoomBus {
   private readonly rooms = new Map<string, JoinedRoom | 'joining'>();
   /** Joined rooms by presence channel. */
   private readonly byChannel = new Map<string, JoinedRoom>();
+  /** Joined rooms by appended channel. */
+  private readonly byAppendedChannel = new Map<string, JoinedRoom>();
   private closed = false;
   /**
    * Every keystroke appends an update and publishes a cursor move. Corking the commands connection
@@ -105,12 +120,12 @@ export class RedisRoomBus implements RoomBus {
     this.commands = connect('commands') as AppendingRedis;
     this.commands.defineCommand('pairwiseAppend', { numberOfKeys: 1, lua: APPEND_SCRIPT });
     this.subscriber = connect('presence');
-    this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.receivePresence(channel.toString(), message));
+    this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel.toString(), message));
     this.reader = new StreamReader(connect('reader'), this.commands, {
       blockMs: this.settings.blockMs,
       batchSize: 500,
       retryMs: 100,
-      coalesceMs: READ_COALESCE_MS,
+      pauseMs: options.fullReadPauseMs ?? FULL_READ_PAUSE_MS,
       onError: this.onError,
     });
   }
@@ -123,14 +138,16 @@ export class RedisRoomBus implements RoomBus {
       roomId,
       key: logKey(this.settings.keyPrefix, roomId),
       channel: presenceChannel(this.settings.keyPrefix, roomId),
+      appendedChannel: appendedChannel(this.settings.keyPrefix, roomId),
       handlers,
     };
     try {
       // Everything appended after this id is delivered; the chain check starts from it too.
       const [last] = await this.commands.xrevrange(room.key, '+', '-', 'COUNT', 1);
-      await this.subscriber.subscribe(room.channel);
+      await this.subscriber.subscribe(room.channel, room.appendedChannel);
       if (this.closed) throw new RoomBusClosedError('the room bus');
       this.byChannel.set(room.channel, room);
+      this.byAppendedChannel.set(room.appendedChannel, room);
       this.rooms.set(roomId, room);
       this.reader.add(room.key, last?.[0] ?? STREAM_START, this.logSink(roomId, handlers));
     } catch (error) {
@@ -154,6 +171,7 @@ export class RedisRoomBus implements RoomBus {
     this.closed = true;
     this.rooms.clear();
     this.byChannel.clear();
+    this.byAppendedChannel.clear();
     await this.reader.stop();
     await Promise.all([this.commands, this.subscriber].map(closeConnection));
   }
@@ -179,7 +197,7 @@ export class RedisRoomBus implements RoomBus {
       ensureJoined();
       const { maxLogLength, logTtlMs } = this.settings;
       this.holdCommands();
-      await this.commands.pairwiseAppend(room.key, maxLogLength, this.instanceId, body[0], body[1], logTtlMs);
+      await this.commands.pairwiseAppend(room.key, maxLogLength, this.instanceId, body[0], body[1], logTtlMs, room.appendedChannel);
     };
     return {
       roomId,
@@ -199,8 +217,11 @@ export class RedisRoomBus implements RoomBus {
   private async release(roomId: string, room: JoinedRoom): Promise<void> {
     this.rooms.delete(roomId);
     this.byChannel.delete(room.channel);
+    this.byAppendedChannel.delete(room.appendedChannel);
     this.reader.remove(room.key);
-    if (!this.closed) await this.subscriber.unsubscribe(room.channel).catch((error: unknown) => this.onError(error, roomId));
+    if (!this.closed) {
+      await this.subscriber.unsubscribe(room.channel, room.appendedChannel).catch((error: unknown) => this.onError(error, roomId));
+    }
   }
 
   /** Checks each entry's chain link, drops the instance's own entries and hands the rest over. */
@@ -221,6 +242,12 @@ export class RedisRoomBus implements RoomBus {
       if (entry.kind === 'update') this.call(roomId, () => handlers.update(entry.update, origin));
       else this.call(roomId, () => handlers.control(entry.event, origin));
     };
+  }
+
+  private receive(channel: string, message: Buffer): void {
+    const appended = this.byAppendedChannel.get(channel);
+    if (appended) this.reader.readSoon(appended.key);
+    else this.receivePresence(channel, message);
   }
 
   private receivePresence(channel: string, message: Buffer): void {

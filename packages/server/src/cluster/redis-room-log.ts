@@ -1,7 +1,9 @@
 /**
  * The Redis layout of the room bus and the encoding of what goes into it:
  * - `<prefix>room:<id>:log`: a stream, the room's ordered log of updates and control events;
- * - `<prefix>room:<id>:presence`: a pub/sub channel for awareness (lossy by design).
+ * - `<prefix>room:<id>:presence`: a pub/sub channel for awareness (lossy by design);
+ * - `<prefix>room:<id>:appended`: a pub/sub channel told each new log entry's id, so followers read
+ *   that one stream at once (a lost notice only delays the entry until the reader's next full read).
  * Every log entry names the id of the entry before it (`prev`), so a reader that finds a `prev`
  * other than the last id it read knows entries were trimmed past it, or the stream was reset.
  */
@@ -9,14 +11,16 @@ import { type ControlEvent, controlEventSchema } from './room-bus.js';
 
 export const logKey = (prefix: string, roomId: string): string => `${prefix}room:${roomId}:log`;
 export const presenceChannel = (prefix: string, roomId: string): string => `${prefix}room:${roomId}:presence`;
+export const appendedChannel = (prefix: string, roomId: string): string => `${prefix}room:${roomId}:appended`;
 
 /** The id XREAD starts after for a stream that does not exist yet. */
 export const STREAM_START = '0-0';
 
 /**
  * Appends one entry, chaining it to the stream's last entry, trims the log (approximately, which
- * keeps at least ARGV[1] entries) and refreshes its expiry. Atomic, so the chain has no forks.
- * KEYS[1] log; ARGV: max length, origin, kind, data, ttl ms. Returns the new entry's id.
+ * keeps at least ARGV[1] entries), refreshes its expiry and tells the appended channel. Atomic, so
+ * the chain has no forks. KEYS[1] log; ARGV: max length, origin, kind, data, ttl ms, appended
+ * channel. Returns the new entry's id.
  */
 export const APPEND_SCRIPT = `
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
@@ -24,6 +28,7 @@ local prev = '${STREAM_START}'
 if last[1] then prev = last[1][1] end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'prev', prev, 'origin', ARGV[2], 'kind', ARGV[3], 'data', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PUBLISH', ARGV[6], id)
 return id
 `;
 
