@@ -1,8 +1,9 @@
 /**
  * The RoomBus over Redis: each room's updates and control events go to a stream (ordered, kept
- * until trimmed, read from the last id seen, so a reconnect loses nothing); awareness goes over
- * pub/sub (lossy, repaired by clients re-sending their state). Three connections per instance:
- * commands, the blocking stream reader, and pub/sub. See the README "Scale-out design" section.
+ * until trimmed, read from the last id seen, so a reconnect loses nothing), and each append is
+ * announced on pub/sub so followers read that stream at once; awareness goes over pub/sub (lossy,
+ * repaired by clients re-sending their state). Three connections per instance: commands, the
+ * blocking stream reader, and pub/sub. See the README "Scale-out design" section.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
