@@ -114,6 +114,31 @@ describe('RedisRoomBus faults (own redis-server)', () => {
     expect(heardB.gaps).toBe(0);
   });
 
+  it('does not read back its own appends (each cost a notice, a read and a decode, only to be dropped)', async () => {
+    const xreads = async () => Number(/cmdstat_xread:calls=(\d+)/.exec(await redis.admin.info('commandstats'))?.[1] ?? 0);
+    // The full read a minute apart: past the first, every read is one a notice asked for.
+    const a = new RedisRoomBus({ url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 });
+    buses.push(a);
+    const subA = await a.join('room', hear().handlers);
+    await subA.publishUpdate(encode(1));
+    await sleep(50);
+    const before = await xreads();
+    for (let n = 2; n <= 21; n++) {
+      await subA.publishUpdate(encode(n));
+      // Apart, as typing is: each notice is handled on its own.
+      await sleep(5);
+    }
+    await sleep(50);
+    // It read each of them back before.
+    expect((await xreads()) - before).toBeLessThanOrEqual(3);
+    // Another instance still reads all of them, in order.
+    const heardB = hear();
+    await instance().join('room', heardB.handlers);
+    for (let n = 22; n <= 24; n++) await subA.publishUpdate(encode(n));
+    await vi.waitFor(() => expect(heardB.updates).toEqual([22, 23, 24]));
+    expect(heardB.gaps).toBe(0);
+  });
+
   it('releases every subscription of the rooms it leaves', async () => {
     const a = instance();
     const subscriptions = await Promise.all(Array.from({ length: 50 }, (_, i) => a.join(`room-${i}`, hear().handlers)));

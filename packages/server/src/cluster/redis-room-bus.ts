@@ -71,7 +71,7 @@ type AppendingRedis = Redis & {
     data: Buffer,
     ttlMs: number,
     appendedChannel: string,
-  ): Promise<string>;
+  ): Promise<[id: string, previousId: string]>;
 };
 
 interface JoinedRoom {
@@ -198,7 +198,10 @@ export class RedisRoomBus implements RoomBus {
       ensureJoined();
       const { maxLogLength, logTtlMs } = this.settings;
       this.holdCommands();
-      await this.commands.pairwiseAppend(room.key, maxLogLength, this.instanceId, body[0], body[1], logTtlMs, room.appendedChannel);
+      // Its own entry needs no read back (StreamReader.appendOwn).
+      await this.reader.appendOwn(room.key, () =>
+        this.commands.pairwiseAppend(room.key, maxLogLength, this.instanceId, body[0], body[1], logTtlMs, room.appendedChannel),
+      );
     };
     return {
       roomId,
@@ -247,7 +250,7 @@ export class RedisRoomBus implements RoomBus {
 
   private receive(channel: string, message: Buffer): void {
     const appended = this.byAppendedChannel.get(channel);
-    if (appended) this.reader.readSoon(appended.key);
+    if (appended) this.reader.readSoon(appended.key, message.toString());
     else this.receivePresence(channel, message);
   }
 

@@ -20,7 +20,7 @@ export const STREAM_START = '0-0';
  * Appends one entry, chaining it to the stream's last entry, trims the log (approximately, which
  * keeps at least ARGV[1] entries), refreshes its expiry and tells the appended channel. Atomic, so
  * the chain has no forks. KEYS[1] log; ARGV: max length, origin, kind, data, ttl ms, appended
- * channel. Returns the new entry's id.
+ * channel. Returns the new entry's id and the id it chains to.
  */
 export const APPEND_SCRIPT = `
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
@@ -29,7 +29,7 @@ if last[1] then prev = last[1][1] end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'prev', prev, 'origin', ARGV[2], 'kind', ARGV[3], 'data', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('PUBLISH', ARGV[6], id)
-return id
+return {id, prev}
 `;
 
 export type LogEntry = { prev: string; origin: string } & (

@@ -46,8 +46,10 @@ export class StreamReader {
   /** Cuts the pause between full reads short on stop. */
   private readonly stopping = new AbortController();
   private readonly loop: Promise<void>;
-  /** Streams told of new entries, read together once the current task ends. */
-  private readonly notified = new Set<string>();
+  /** Streams told of new entries, with the newest id told, read together once the current task ends. */
+  private readonly notified = new Map<string, string>();
+  /** This instance's appends not yet answered, by stream. */
+  private readonly ownAppends = new Map<string, number>();
   private notifiedReadScheduled = false;
 
   constructor(
@@ -72,10 +74,36 @@ export class StreamReader {
     this.positions.delete(key);
   }
 
-  /** `key` has new entries: read it without waiting for the full read. */
-  readSoon(key: string): void {
-    if (this.stopped || !this.positions.has(key)) return;
-    this.notified.add(key);
+  /**
+   * Runs this instance's `append` to `key`, which answers the new entry's id and the id it chains
+   * to. Where `key` has been read up to that one, the reader moves past the entry without reading it:
+   * the sink would only drop it as the instance's own. Otherwise it is read as any other, after the
+   * entries before it. Notices of `key` wait for its appends' answers, which come over another
+   * connection and often after them.
+   */
+  async appendOwn(key: string, append: () => Promise<[id: string, previousId: string]>): Promise<void> {
+    this.ownAppends.set(key, (this.ownAppends.get(key) ?? 0) + 1);
+    try {
+      const [id, previousId] = await append();
+      const position = this.positions.get(key);
+      if (position?.lastId === previousId) position.lastId = id;
+    } finally {
+      const left = (this.ownAppends.get(key) ?? 1) - 1;
+      if (left > 0) this.ownAppends.set(key, left);
+      else this.ownAppends.delete(key);
+      if (left <= 0 && this.notified.has(key)) this.scheduleNotifiedRead();
+    }
+  }
+
+  /** `key` has a new entry, `id`: read it without waiting for the full read, unless already past it. */
+  readSoon(key: string, id: string): void {
+    const position = this.positions.get(key);
+    if (this.stopped || !position || compareStreamIds(id, position.lastId) <= 0) return;
+    this.notified.set(key, id);
+    this.scheduleNotifiedRead();
+  }
+
+  private scheduleNotifiedRead(): void {
     if (this.notifiedReadScheduled) return;
     this.notifiedReadScheduled = true;
     setImmediate(() => {
@@ -139,10 +167,19 @@ export class StreamReader {
     }
   }
 
-  /** One non-blocking read of every notified stream; on failure the full read delivers their entries. */
+  /**
+   * One non-blocking read of the notified streams; on failure the full read delivers their entries.
+   * A stream with one of this instance's appends unanswered waits for it (appendOwn); one already
+   * read past the notified id needs no read.
+   */
   private async readNotified(): Promise<void> {
-    const keys = [...this.notified].filter((key) => this.positions.has(key));
-    this.notified.clear();
+    const keys: string[] = [];
+    for (const [key, id] of this.notified) {
+      if (this.ownAppends.has(key)) continue;
+      this.notified.delete(key);
+      const position = this.positions.get(key);
+      if (position !== undefined && compareStreamIds(id, position.lastId) > 0) keys.push(key);
+    }
     if (keys.length === 0 || this.stopped) return;
     const ids = keys.map((key) => this.positions.get(key)?.lastId ?? '$');
     try {
