@@ -99,6 +99,20 @@ describe('RedisRoomBus faults (own redis-server)', () => {
     expect(errors.map(([, roomId]) => roomId)).toEqual(['bad', 'bad']);
   });
 
+  it('reports a notice whose id is not a stream id as an error of that room, and keeps delivering', async () => {
+    const errors: [unknown, string | null][] = [];
+    const a = instance();
+    const b = new RedisRoomBus({ url: redis.url, keyPrefix: 'faults:', onError: (error, roomId) => errors.push([error, roomId]) });
+    buses.push(b);
+    const heardB = hear();
+    const subA = await a.join('room', hear().handlers);
+    await b.join('room', heardB.handlers);
+    await redis.admin.publish('faults:room:room:appended', 'not-an-id');
+    await vi.waitFor(() => expect(errors.map(([, roomId]) => roomId)).toEqual(['room']));
+    await subA.publishUpdate(encode(1));
+    await vi.waitFor(() => expect(heardB.log).toEqual([`u1@${a.instanceId}`]));
+  });
+
   it('delivers an update when it is appended, not at the next read of every stream (which ran every 2 ms and cost 10% of the event loop)', async () => {
     // A full read a minute apart: only the appended notices can deliver the second update in time.
     const options = { url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 };

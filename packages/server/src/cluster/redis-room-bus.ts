@@ -250,7 +250,8 @@ export class RedisRoomBus implements RoomBus {
 
   private receive(channel: string, message: Buffer): void {
     const appended = this.byAppendedChannel.get(channel);
-    if (appended) this.reader.readSoon(appended.key, message.toString());
+    // A notice that is not a stream id (someone else publishing there) is that room's error, as bad presence is.
+    if (appended) this.call(appended.roomId, () => this.reader.readSoon(appended.key, message.toString()));
     else this.receivePresence(channel, message);
   }
 
