@@ -7,6 +7,8 @@ import { encode, hear } from './room-bus.contract.js';
 describe('RedisRoomBus faults (own redis-server)', () => {
   let redis: PrivateRedis;
   let buses: RedisRoomBus[];
+  /** XREADs Redis has run so far, on every connection. */
+  const xreads = async () => Number(/cmdstat_xread:calls=(\d+)/.exec(await redis.admin.info('commandstats'))?.[1] ?? 0);
   const instance = () => {
     const bus = new RedisRoomBus({ url: redis.url, keyPrefix: 'faults:', blockMs: 200 });
     buses.push(bus);
@@ -99,7 +101,7 @@ describe('RedisRoomBus faults (own redis-server)', () => {
     expect(errors.map(([, roomId]) => roomId)).toEqual(['bad', 'bad']);
   });
 
-  it('reports a notice whose id is not a stream id as an error of that room, and keeps delivering', async () => {
+  it('reports a malformed notice as an error of that room, and keeps delivering', async () => {
     const errors: [unknown, string | null][] = [];
     const a = instance();
     const b = new RedisRoomBus({ url: redis.url, keyPrefix: 'faults:', onError: (error, roomId) => errors.push([error, roomId]) });
@@ -107,14 +109,14 @@ describe('RedisRoomBus faults (own redis-server)', () => {
     const heardB = hear();
     const subA = await a.join('room', hear().handlers);
     await b.join('room', heardB.handlers);
-    await redis.admin.publish('faults:room:room:appended', 'not-an-id');
+    await redis.admin.publish('faults:room:room:entries', 'not-an-id');
     await vi.waitFor(() => expect(errors.map(([, roomId]) => roomId)).toEqual(['room']));
     await subA.publishUpdate(encode(1));
     await vi.waitFor(() => expect(heardB.log).toEqual([`u1@${a.instanceId}`]));
   });
 
   it('delivers an update when it is appended, not at the next read of every stream (which ran every 2 ms and cost 10% of the event loop)', async () => {
-    // A full read a minute apart: only the appended notices can deliver the second update in time.
+    // A full read a minute apart: only the notices can deliver the second update in time.
     const options = { url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 };
     const [a, b] = [new RedisRoomBus(options), new RedisRoomBus(options)];
     buses.push(a, b);
@@ -129,7 +131,6 @@ describe('RedisRoomBus faults (own redis-server)', () => {
   });
 
   it('does not read back its own appends (each cost a notice, a read and a decode, only to be dropped)', async () => {
-    const xreads = async () => Number(/cmdstat_xread:calls=(\d+)/.exec(await redis.admin.info('commandstats'))?.[1] ?? 0);
     // The full read a minute apart: past the first, every read is one a notice asked for.
     const a = new RedisRoomBus({ url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 });
     buses.push(a);
@@ -153,10 +154,51 @@ describe('RedisRoomBus faults (own redis-server)', () => {
     expect(heardB.gaps).toBe(0);
   });
 
+  it("takes another instance's entries from their notices, without reading the stream (a second round trip per entry)", async () => {
+    // The full read a minute apart: past the first, every read is one a notice asked for.
+    const options = { url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 };
+    const [a, b] = [new RedisRoomBus(options), new RedisRoomBus(options)];
+    buses.push(a, b);
+    const heardB = hear();
+    const subA = await a.join('room', hear().handlers);
+    await b.join('room', heardB.handlers);
+    await subA.publishUpdate(encode(1));
+    await vi.waitFor(() => expect(heardB.updates).toEqual([1]));
+    const before = await xreads();
+    for (let n = 2; n <= 21; n++) {
+      await subA.publishUpdate(encode(n));
+      await sleep(5);
+    }
+    await vi.waitFor(() => expect(heardB.updates).toHaveLength(21));
+    // It read the stream for each of them before.
+    expect((await xreads()) - before).toBeLessThanOrEqual(3);
+    expect(heardB.updates).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    expect(heardB.gaps).toBe(0);
+  });
+
+  it('reads an entry too big for its notice, and one whose notice never came, in log order', async () => {
+    const options = { url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 };
+    const [a, b] = [new RedisRoomBus(options), new RedisRoomBus(options)];
+    buses.push(a, b);
+    const heardB = hear();
+    const subA = await a.join('room', hear().handlers);
+    await b.join('room', heardB.handlers);
+    await subA.publishUpdate(encode(1));
+    await vi.waitFor(() => expect(heardB.updates).toEqual([1]));
+    // Its notice names it only: 20 KB is past what a notice carries.
+    await subA.publishUpdate(new TextEncoder().encode(`${'0'.repeat(20_000)}2`));
+    // Written past the script, as if its notice were lost: the next notice does not chain to what B has.
+    const [last] = (await redis.admin.xrevrange('faults:room:room:log', '+', '-', 'COUNT', 1))[0] ?? [''];
+    await redis.admin.xadd('faults:room:room:log', '*', 'prev', last, 'origin', 'elsewhere', 'kind', 'u', 'data', '3');
+    await subA.publishUpdate(encode(4));
+    await vi.waitFor(() => expect(heardB.updates).toEqual([1, 2, 3, 4]), { timeout: 2_000 });
+    expect(heardB.gaps).toBe(0);
+  });
+
   it('releases every subscription of the rooms it leaves', async () => {
     const a = instance();
     const subscriptions = await Promise.all(Array.from({ length: 50 }, (_, i) => a.join(`room-${i}`, hear().handlers)));
-    expect(await redis.admin.pubsub('CHANNELS', 'faults:*')).toHaveLength(100); // Two per room: presence, and the log's appended notices.
+    expect(await redis.admin.pubsub('CHANNELS', 'faults:*')).toHaveLength(100); // Two per room: presence, and the log's entry notices.
     expect(a.joinedRoomCount).toBe(50);
     await Promise.all(subscriptions.map((subscription) => subscription.leave()));
     expect(await redis.admin.pubsub('CHANNELS', 'faults:*')).toEqual([]);

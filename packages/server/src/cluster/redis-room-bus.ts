@@ -1,7 +1,7 @@
 /**
  * The RoomBus over Redis: each room's updates and control events go to a stream (ordered, kept
  * until trimmed, read from the last id seen, so a reconnect loses nothing), and each append is
- * announced on pub/sub so followers read that stream at once; awareness goes over pub/sub (lossy,
+ * announced on pub/sub, with the entry when it is small, so followers take it at once; awareness goes over pub/sub (lossy,
  * repaired by clients re-sending their state). Three connections per instance: commands, the
  * blocking stream reader, and pub/sub. See the README "Scale-out design" section.
  */
@@ -16,10 +16,13 @@ import {
   decodePresence,
   encodeEntryBody,
   encodePresence,
+  entriesChannel,
   logKey,
-  appendedChannel,
+  MAX_NOTICE_DATA_BYTES,
   presenceChannel,
   type LogEntry,
+  assertNoticeSafeOrigin,
+  decodeNotice,
 } from './redis-room-log.js';
 import { StreamReader, type StreamSink } from './redis-stream-reader.js';
 import {
@@ -51,7 +54,7 @@ export interface RedisRoomBusOptions {
 
 /**
  * Pause after a full read of every followed stream that returned entries (StreamReader). Entries
- * arrive through the appended notices meanwhile; only one whose notice was lost (a reconnect of the
+ * arrive through the notices meanwhile; only one whose notice was lost (a reconnect of the
  * pub/sub connection) waits for the next full read, at most this much longer.
  */
 const FULL_READ_PAUSE_MS = 50;
@@ -70,7 +73,8 @@ type AppendingRedis = Redis & {
     kind: string,
     data: Buffer,
     ttlMs: number,
-    appendedChannel: string,
+    entriesChannel: string,
+    maxNoticeDataBytes: number,
   ): Promise<[id: string, previousId: string]>;
 };
 
@@ -78,8 +82,8 @@ interface JoinedRoom {
   readonly roomId: string;
   readonly key: string;
   readonly channel: string;
-  /** Told each new entry's id (APPEND_SCRIPT): the reader reads the room's stream at once. */
-  readonly appendedChannel: string;
+  /** Told each new entry (APPEND_SCRIPT), which the reader takes at once (StreamReader.receiveNotice). */
+  readonly entriesChannel: string;
   readonly handlers: RoomBusHandlers;
 }
 
@@ -94,8 +98,8 @@ export class RedisRoomBus implements RoomBus {
   private readonly rooms = new Map<string, JoinedRoom | 'joining'>();
   /** Joined rooms by presence channel. */
   private readonly byChannel = new Map<string, JoinedRoom>();
-  /** Joined rooms by appended channel. */
-  private readonly byAppendedChannel = new Map<string, JoinedRoom>();
+  /** Joined rooms by entries channel. */
+  private readonly byEntriesChannel = new Map<string, JoinedRoom>();
   private closed = false;
   /**
    * Every keystroke appends an update and publishes a cursor move. Corking the commands connection
@@ -108,6 +112,7 @@ export class RedisRoomBus implements RoomBus {
 
   constructor(options: RedisRoomBusOptions) {
     this.instanceId = options.instanceId ?? randomUUID();
+    assertNoticeSafeOrigin(this.instanceId);
     const { url } = options;
     this.settings = {
       keyPrefix: options.keyPrefix ?? DEFAULTS.keyPrefix,
@@ -117,10 +122,14 @@ export class RedisRoomBus implements RoomBus {
     };
     this.onError = options.onError ?? (() => {});
     // No retry limit: a command waits out a reconnect instead of failing, so a publish is not lost.
-    const connect = (role: string) => this.connection(url, { maxRetriesPerRequest: null, connectionName: `pairwise-${role}` });
+    const connect = (role: string, options: RedisOptions = {}) =>
+      this.connection(url, { maxRetriesPerRequest: null, connectionName: `pairwise-${role}`, ...options });
     this.commands = connect('commands') as AppendingRedis;
     this.commands.defineCommand('pairwiseAppend', { numberOfKeys: 1, lua: APPEND_SCRIPT });
-    this.subscriber = connect('presence');
+    // No ready check (an INFO) on the pub/sub connection: ioredis sends a SUBSCRIBE made while it
+    // connects (a room joined then) at once, and the check that follows is refused in subscriber
+    // mode, which ioredis treats as fatal and reconnects, losing what was published meanwhile.
+    this.subscriber = connect('presence', { enableReadyCheck: false });
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel.toString(), message));
     this.reader = new StreamReader(connect('reader'), this.commands, {
       blockMs: this.settings.blockMs,
@@ -139,16 +148,16 @@ export class RedisRoomBus implements RoomBus {
       roomId,
       key: logKey(this.settings.keyPrefix, roomId),
       channel: presenceChannel(this.settings.keyPrefix, roomId),
-      appendedChannel: appendedChannel(this.settings.keyPrefix, roomId),
+      entriesChannel: entriesChannel(this.settings.keyPrefix, roomId),
       handlers,
     };
     try {
       // Everything appended after this id is delivered; the chain check starts from it too.
       const [last] = await this.commands.xrevrange(room.key, '+', '-', 'COUNT', 1);
-      await this.subscriber.subscribe(room.channel, room.appendedChannel);
+      await this.subscriber.subscribe(room.channel, room.entriesChannel);
       if (this.closed) throw new RoomBusClosedError('the room bus');
       this.byChannel.set(room.channel, room);
-      this.byAppendedChannel.set(room.appendedChannel, room);
+      this.byEntriesChannel.set(room.entriesChannel, room);
       this.rooms.set(roomId, room);
       this.reader.add(room.key, last?.[0] ?? STREAM_START, this.logSink(roomId, handlers));
     } catch (error) {
@@ -172,7 +181,7 @@ export class RedisRoomBus implements RoomBus {
     this.closed = true;
     this.rooms.clear();
     this.byChannel.clear();
-    this.byAppendedChannel.clear();
+    this.byEntriesChannel.clear();
     await this.reader.stop();
     await Promise.all([this.commands, this.subscriber].map(closeConnection));
   }
@@ -200,7 +209,16 @@ export class RedisRoomBus implements RoomBus {
       this.holdCommands();
       // Its own entry needs no read back (StreamReader.appendOwn).
       await this.reader.appendOwn(room.key, () =>
-        this.commands.pairwiseAppend(room.key, maxLogLength, this.instanceId, body[0], body[1], logTtlMs, room.appendedChannel),
+        this.commands.pairwiseAppend(
+          room.key,
+          maxLogLength,
+          this.instanceId,
+          body[0],
+          body[1],
+          logTtlMs,
+          room.entriesChannel,
+          MAX_NOTICE_DATA_BYTES,
+        ),
       );
     };
     return {
@@ -221,10 +239,10 @@ export class RedisRoomBus implements RoomBus {
   private async release(roomId: string, room: JoinedRoom): Promise<void> {
     this.rooms.delete(roomId);
     this.byChannel.delete(room.channel);
-    this.byAppendedChannel.delete(room.appendedChannel);
+    this.byEntriesChannel.delete(room.entriesChannel);
     this.reader.remove(room.key);
     if (!this.closed) {
-      await this.subscriber.unsubscribe(room.channel, room.appendedChannel).catch((error: unknown) => this.onError(error, roomId));
+      await this.subscriber.unsubscribe(room.channel, room.entriesChannel).catch((error: unknown) => this.onError(error, roomId));
     }
   }
 
@@ -249,9 +267,9 @@ export class RedisRoomBus implements RoomBus {
   }
 
   private receive(channel: string, message: Buffer): void {
-    const appended = this.byAppendedChannel.get(channel);
-    // A notice that is not a stream id (someone else publishing there) is that room's error, as bad presence is.
-    if (appended) this.call(appended.roomId, () => this.reader.readSoon(appended.key, message.toString()));
+    const room = this.byEntriesChannel.get(channel);
+    // A malformed notice (someone else publishing there) is that room's error, as bad presence is.
+    if (room) this.call(room.roomId, () => this.reader.receiveNotice(room.key, decodeNotice(message)));
     else this.receivePresence(channel, message);
   }
 

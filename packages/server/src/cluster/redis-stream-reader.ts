@@ -1,17 +1,20 @@
 /**
- * One blocking XREAD loop over every stream an instance follows, on a connection of its own (a
- * blocked connection can do nothing else), plus reads of single streams told of new entries
- * (`readSoon`). Each stream is read from the last id delivered, never from `$`, so nothing is
- * skipped between two reads or across a reconnect, and an entry both reads return is delivered once.
+ * Delivers each followed stream's entries in order, each once: from the notices of new entries
+ * (`receiveNotice`) where they chain to what was delivered, else from reads of the notified streams, and
+ * behind both from one blocking XREAD loop over every stream, on a connection of its own (a blocked
+ * connection can do nothing else). Each stream is read from the last id delivered, never from `$`,
+ * so nothing is skipped between two reads or across a reconnect, and an entry that two paths bring
+ * is delivered once.
  *
- * Why both: the full read names every stream, so its cost grows with the rooms an instance holds.
- * Issued again after each batch (2 ms apart) it was 10% of an instance's event loop with 50 rooms,
- * and most of redis-server's CPU (issue 9). Told which stream changed, the reader reads that one at
- * once; the full read, a pause apart, catches what a lost notice (a reconnect) would have missed.
+ * Why all three: the full read names every stream, so its cost grows with the rooms an instance
+ * holds. Issued again after each batch (2 ms apart) it was 10% of an instance's event loop with 50
+ * rooms, and most of redis-server's CPU (issue 9). Told which stream changed, the reader reads that
+ * one at once, or takes the entry from the notice; the full read, a pause apart, catches what a lost
+ * notice (a reconnect) would have missed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { compareStreamIds } from './redis-room-log.js';
+import { compareStreamIds, type EntryNotice } from './redis-room-log.js';
 import type { RoomBusErrorListener } from './room-bus.js';
 
 /** Receives a stream's entries in order, with the id of the entry read before each one. */
@@ -95,11 +98,21 @@ export class StreamReader {
     }
   }
 
-  /** `key` has a new entry, `id`: read it without waiting for the full read, unless already past it. */
-  readSoon(key: string, id: string): void {
+  /**
+   * `key` has a new entry. Where the stream was read up to the entry it chains to, a notice that
+   * carries the entry delivers it, with no read: a read was a second round trip to Redis per entry,
+   * the most of a follower's bus work. Otherwise (a notice was lost, a read is still on its way, the
+   * entry was too big to carry) the stream is read at once, unless already read past the entry.
+   */
+  receiveNotice(key: string, notice: EntryNotice): void {
     const position = this.positions.get(key);
-    if (this.stopped || !position || compareStreamIds(id, position.lastId) <= 0) return;
-    this.notified.set(key, id);
+    if (this.stopped || !position || compareStreamIds(notice.id, position.lastId) <= 0) return;
+    if (notice.fields !== null && notice.previousId === position.lastId) {
+      position.lastId = notice.id;
+      position.sink(notice.id, notice.fields, notice.previousId);
+      return;
+    }
+    this.notified.set(key, notice.id);
     this.scheduleNotifiedRead();
   }
 

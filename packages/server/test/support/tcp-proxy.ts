@@ -12,11 +12,17 @@ export interface TcpProxy {
   resume(): void;
   /** Connections made from now on go to `port`; open ones stay where they are. */
   retarget(port: number): void;
+  /** The local ports of the open connections to the target, as the target sees them (e.g. Redis' CLIENT LIST `addr`). */
+  upstreamPorts(): number[];
+  /** Closes the connection that reaches the target from `upstreamPort`, with whatever either side had sent that was not passed on yet. */
+  drop(upstreamPort: number): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  /** Each connection to the target, with the client connection it serves. */
+  const upstreams = new Map<Socket, Socket>();
   let paused = false;
   let target = targetPort;
   const track = (socket: Socket) => {
@@ -27,6 +33,8 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   };
   const server = createServer((client) => {
     const upstream = createConnection(target, targetHost);
+    upstreams.set(upstream, client);
+    upstream.on('close', () => upstreams.delete(upstream));
     client.pipe(upstream);
     upstream.pipe(client);
     // After piping, which sets both flowing: a connection made during a pause must not flow either.
@@ -49,6 +57,14 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     },
     retarget: (port) => {
       target = port;
+    },
+    upstreamPorts: () => [...upstreams.keys()].flatMap((upstream) => (upstream.localPort === undefined ? [] : [upstream.localPort])),
+    drop: (upstreamPort) => {
+      for (const [upstream, client] of upstreams) {
+        if (upstream.localPort !== upstreamPort) continue;
+        upstream.destroy();
+        client.destroy();
+      }
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();
