@@ -195,6 +195,22 @@ describe('RedisRoomBus faults (own redis-server)', () => {
     expect(heardB.gaps).toBe(0);
   });
 
+  it('reads what was published while its pub/sub connection was away as soon as it is back, not a full-read pause later', async () => {
+    const options = { url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 };
+    const [a, b] = [new RedisRoomBus(options), new RedisRoomBus(options)];
+    buses.push(a, b);
+    const heardB = hear();
+    const subA = await a.join('room', hear().handlers);
+    await b.join('room', heardB.handlers);
+    await subA.publishUpdate(encode(1));
+    await vi.waitFor(() => expect(heardB.updates).toEqual([1]));
+    // Its notice goes nowhere: no subscriber is connected when it is published, and nothing follows it.
+    await redis.admin.client('KILL', 'TYPE', 'pubsub');
+    await subA.publishUpdate(encode(2));
+    await vi.waitFor(() => expect(heardB.updates).toEqual([1, 2]), { timeout: 3_000 });
+    expect(heardB.gaps).toBe(0);
+  });
+
   it('releases every subscription of the rooms it leaves', async () => {
     const a = instance();
     const subscriptions = await Promise.all(Array.from({ length: 50 }, (_, i) => a.join(`room-${i}`, hear().handlers)));

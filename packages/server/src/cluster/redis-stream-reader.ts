@@ -44,10 +44,9 @@ export class StreamReader {
   /** The reading connection's CLIENT ID, to cut its wait short when a stream is added; null after a reconnect. */
   private clientId: number | null = null;
   private blocked = false;
-  private wakeIdle: (() => void) | null = null;
+  /** Ends the wait for a first stream, or the pause after a full read, early: a stream was added, or stop. */
+  private wakeUp: (() => void) | null = null;
   private stopped = false;
-  /** Cuts the pause between full reads short on stop. */
-  private readonly stopping = new AbortController();
   private readonly loop: Promise<void>;
   /** Streams told of new entries, with the newest id told, read together once the current task ends. */
   private readonly notified = new Map<string, string>();
@@ -71,6 +70,11 @@ export class StreamReader {
   add(key: string, lastId: string, sink: StreamSink): void {
     this.positions.set(key, { lastId, sink });
     this.wake();
+  }
+
+  /** Notices may have been lost (the pub/sub connection came back): the full read runs now, not after its pause. */
+  readAllSoon(): void {
+    this.wakeUp?.();
   }
 
   remove(key: string): void {
@@ -131,16 +135,15 @@ export class StreamReader {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.stopping.abort();
     this.positions.clear();
-    this.wakeIdle?.();
+    this.wakeUp?.();
     this.connection.disconnect();
     await this.loop;
   }
 
   private wake(): void {
-    if (this.wakeIdle) {
-      this.wakeIdle();
+    if (this.wakeUp) {
+      this.wakeUp();
       return;
     }
     if (this.blocked && this.clientId !== null) this.control.client('UNBLOCK', this.clientId).catch(() => {});
@@ -149,22 +152,31 @@ export class StreamReader {
   private async run(): Promise<void> {
     while (!this.stopped) {
       if (this.positions.size === 0) {
-        await new Promise<void>((resolve) => {
-          this.wakeIdle = resolve;
-        });
-        this.wakeIdle = null;
+        await this.waitForWake();
         continue;
       }
       try {
         const reply = await this.readOnce();
         this.dispatch(reply);
-        if (reply !== null && !this.stopped) await sleep(this.options.pauseMs, undefined, { signal: this.stopping.signal });
+        if (reply !== null && !this.stopped) await this.waitForWake(this.options.pauseMs);
       } catch (error) {
         if (this.stopped) return;
         this.options.onError(error, null);
         await sleep(this.options.retryMs);
       }
     }
+  }
+
+  /** Resolves on `wake()` or `stop()`, or after `ms` when given. */
+  private waitForWake(ms?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => this.wakeUp?.(), ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+    });
   }
 
   private async readOnce(): Promise<XReadReply> {
