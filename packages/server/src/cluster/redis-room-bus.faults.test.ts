@@ -9,6 +9,21 @@ describe('RedisRoomBus faults (own redis-server)', () => {
   let buses: RedisRoomBus[];
   /** XREADs Redis has run so far, on every connection. */
   const xreads = async () => Number(/cmdstat_xread:calls=(\d+)/.exec(await redis.admin.info('commandstats'))?.[1] ?? 0);
+  /**
+   * Instances a and b in one room, with the full read of every stream a minute apart: only notices,
+   * and the reads they ask for, deliver in time. B has heard a's first update.
+   */
+  const followedByB = async () => {
+    const options = { url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 };
+    const [a, b] = [new RedisRoomBus(options), new RedisRoomBus(options)];
+    buses.push(a, b);
+    const heardB = hear();
+    const subA = await a.join('room', hear().handlers);
+    await b.join('room', heardB.handlers);
+    await subA.publishUpdate(encode(1));
+    await vi.waitFor(() => expect(heardB.updates).toEqual([1]));
+    return { subA, heardB };
+  };
   const instance = () => {
     const bus = new RedisRoomBus({ url: redis.url, keyPrefix: 'faults:', blockMs: 200 });
     buses.push(bus);
@@ -116,15 +131,7 @@ describe('RedisRoomBus faults (own redis-server)', () => {
   });
 
   it('delivers an update when it is appended, not at the next read of every stream (which ran every 2 ms and cost 10% of the event loop)', async () => {
-    // A full read a minute apart: only the notices can deliver the second update in time.
-    const options = { url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 };
-    const [a, b] = [new RedisRoomBus(options), new RedisRoomBus(options)];
-    buses.push(a, b);
-    const heardB = hear();
-    const subA = await a.join('room', hear().handlers);
-    await b.join('room', heardB.handlers);
-    await subA.publishUpdate(encode(1));
-    await vi.waitFor(() => expect(heardB.updates).toEqual([1]));
+    const { subA, heardB } = await followedByB();
     await subA.publishUpdate(encode(2));
     await vi.waitFor(() => expect(heardB.updates).toEqual([1, 2]), { timeout: 2_000 });
     expect(heardB.gaps).toBe(0);
@@ -155,15 +162,8 @@ describe('RedisRoomBus faults (own redis-server)', () => {
   });
 
   it("takes another instance's entries from their notices, without reading the stream (a second round trip per entry)", async () => {
-    // The full read a minute apart: past the first, every read is one a notice asked for.
-    const options = { url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 };
-    const [a, b] = [new RedisRoomBus(options), new RedisRoomBus(options)];
-    buses.push(a, b);
-    const heardB = hear();
-    const subA = await a.join('room', hear().handlers);
-    await b.join('room', heardB.handlers);
-    await subA.publishUpdate(encode(1));
-    await vi.waitFor(() => expect(heardB.updates).toEqual([1]));
+    // Past the first, every read is one a notice asked for.
+    const { subA, heardB } = await followedByB();
     const before = await xreads();
     for (let n = 2; n <= 21; n++) {
       await subA.publishUpdate(encode(n));
@@ -177,14 +177,7 @@ describe('RedisRoomBus faults (own redis-server)', () => {
   });
 
   it('reads an entry too big for its notice, and one whose notice never came, in log order', async () => {
-    const options = { url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 };
-    const [a, b] = [new RedisRoomBus(options), new RedisRoomBus(options)];
-    buses.push(a, b);
-    const heardB = hear();
-    const subA = await a.join('room', hear().handlers);
-    await b.join('room', heardB.handlers);
-    await subA.publishUpdate(encode(1));
-    await vi.waitFor(() => expect(heardB.updates).toEqual([1]));
+    const { subA, heardB } = await followedByB();
     // Its notice names it only: 20 KB is past what a notice carries.
     await subA.publishUpdate(new TextEncoder().encode(`${'0'.repeat(20_000)}2`));
     // Written past the script, as if its notice were lost: the next notice does not chain to what B has.
@@ -196,14 +189,7 @@ describe('RedisRoomBus faults (own redis-server)', () => {
   });
 
   it('reads what was published while its pub/sub connection was away as soon as it is back, not a full-read pause later', async () => {
-    const options = { url: redis.url, keyPrefix: 'faults:', blockMs: 200, fullReadPauseMs: 60_000 };
-    const [a, b] = [new RedisRoomBus(options), new RedisRoomBus(options)];
-    buses.push(a, b);
-    const heardB = hear();
-    const subA = await a.join('room', hear().handlers);
-    await b.join('room', heardB.handlers);
-    await subA.publishUpdate(encode(1));
-    await vi.waitFor(() => expect(heardB.updates).toEqual([1]));
+    const { subA, heardB } = await followedByB();
     // Its notice goes nowhere: no subscriber is connected when it is published, and nothing follows it.
     await redis.admin.client('KILL', 'TYPE', 'pubsub');
     await subA.publishUpdate(encode(2));
