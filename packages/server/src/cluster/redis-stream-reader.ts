@@ -105,7 +105,7 @@ export class StreamReader {
   /**
    * `key` has a new entry. Where the stream was read up to the entry it chains to, a notice that
    * carries the entry delivers it, with no read: a read was a second round trip to Redis per entry,
-   * the most of a follower's bus work. Otherwise (a notice was lost, a read is still on its way, the
+   * and most of a follower's bus work. Otherwise (a notice was lost, a read is still on its way, the
    * entry was too big to carry) the stream is read at once, unless already read past the entry.
    */
   receiveNotice(key: string, notice: EntryNotice): void {
