@@ -1,9 +1,9 @@
 /**
  * The RoomBus over Redis: each room's updates and control events go to a stream (ordered, kept
  * until trimmed, read from the last id seen, so a reconnect loses nothing), and each append is
- * announced on pub/sub, with the entry when it is small, so followers take it at once; awareness goes over pub/sub (lossy,
- * repaired by clients re-sending their state). Three connections per instance: commands, the
- * blocking stream reader, and pub/sub. See the README "Scale-out design" section.
+ * announced on pub/sub, with the entry when it is small, so followers take it at once; awareness
+ * goes over pub/sub (lossy, repaired by clients re-sending their state). Three connections per
+ * instance: commands, the blocking stream reader, and pub/sub. See the README "Scale-out design".
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -134,8 +134,6 @@ export class RedisRoomBus implements RoomBus {
     // mode, which ioredis treats as fatal and reconnects, losing what was published meanwhile.
     this.subscriber = connect('presence', { enableReadyCheck: false });
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel.toString(), message));
-    // Notices published while it was away are lost: read every stream for what they told.
-    this.subscriber.on('ready', () => this.reader.readAllSoon());
     this.reader = new StreamReader(connect('reader'), this.commands, {
       blockMs: this.settings.blockMs,
       batchSize: 500,
@@ -143,6 +141,8 @@ export class RedisRoomBus implements RoomBus {
       pauseMs: options.fullReadPauseMs ?? FULL_READ_PAUSE_MS,
       onError: this.onError,
     });
+    // Notices published while it was away are lost: read every stream for what they told.
+    this.subscriber.on('ready', () => this.reader.readAllSoon());
   }
 
   async join(roomId: string, handlers: RoomBusHandlers): Promise<RoomSubscription> {
